@@ -1,0 +1,219 @@
+"""Normalization: Document text → normalized text + offset map.
+
+Each step is a small, individually switchable function ``str -> (str, origin)``
+where ``origin[i]`` is the index in the step's input of output character ``i``.
+The steps' maps are composed, so every character of the normalized text maps
+back to a character of :attr:`Document.text` and from there to page and bbox.
+
+Steps (names used in ``pipelines/*.toml``):
+
+- ``ligatures``: ﬁ → fi, ﬂ → fl …
+- ``fullwidth``: full-width digits, Latin letters and operators to ASCII
+  (``１２．４％`` → ``12.4%``, ``Ｐ＜０．０５`` → ``P<0.05``); Chinese punctuation stays.
+- ``dashes``: hyphen/minus variants → ``-``, tilde variants (～ 〜 ∼) → ``~``.
+- ``whitespace``: NBSP and other spaces → space, runs of spaces → one, no
+  trailing spaces, at most one blank line.
+- ``join_paragraphs``: re-join a paragraph that a page or column break split
+  (the first part ends mid-sentence); Chinese joins without a space, Latin with one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .document import BBox, Citation, Document
+from .errors import PipelineConfigError
+
+StepFn = Callable[[str], tuple[str, list[int]]]
+
+
+def _translate(text: str, table: dict[str, str]) -> tuple[str, list[int]]:
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        rep = table.get(ch)
+        if rep is None:
+            out.append(ch)
+            origin.append(i)
+        else:
+            out.append(rep)
+            origin.extend([i] * len(rep))
+    return "".join(out), origin
+
+
+def _sub(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> tuple[str, list[int]]:
+    """Regex substitution that keeps an origin map (replacement chars map to the match start)."""
+    out: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        out.append(text[pos : m.start()])
+        origin.extend(range(pos, m.start()))
+        rep = repl(m)
+        out.append(rep)
+        if rep == m.group(0):
+            origin.extend(range(m.start(), m.end()))
+        else:
+            span = max(m.end() - m.start(), 1)
+            origin.extend(m.start() + min(k, span - 1) for k in range(len(rep)))
+        pos = m.end()
+    out.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    return "".join(out), origin
+
+
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+
+
+def ligatures(text: str) -> tuple[str, list[int]]:
+    return _translate(text, _LIGATURES)
+
+
+_FULLWIDTH: dict[str, str] = {chr(0xFF10 + i): str(i) for i in range(10)}
+_FULLWIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
+_FULLWIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
+_FULLWIDTH.update({"％": "%", "＜": "<", "＞": ">", "＝": "=", "＋": "+", "．": ".", "／": "/",
+                   "≦": "≤", "≧": "≥", "﹤": "<", "﹥": ">", "＇": "'", "＂": '"'})
+
+
+def fullwidth(text: str) -> tuple[str, list[int]]:
+    return _translate(text, _FULLWIDTH)
+
+
+_DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\uff0d": "-",
+           "\ufe63": "-", "～": "~", "〜": "~", "∼": "~", "\u02dc": "~"}
+
+
+def dashes(text: str) -> tuple[str, list[int]]:
+    return _translate(text, _DASHES)
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_TRAILING = re.compile(r" +(?=\n)|(?<=\n) +")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def whitespace(text: str) -> tuple[str, list[int]]:
+    t1, o1 = _sub(text, _SPACES, lambda m: " ")
+    t2, o2 = _sub(t1, _TRAILING, lambda m: "")
+    t3, o3 = _sub(t2, _BLANKS, lambda m: "\n\n")
+    return t3, compose(compose(o1, o2), o3)
+
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_END_PUNCT = "。！？!?.:：;；)）」』”\"'"
+_CONTINUE_PUNCT = "，,、（(“‘-—"
+
+
+def _is_heading(par: str) -> bool:
+    p = par.strip()
+    if len(p) > 60:
+        return False
+    return bool(re.match(r"^(?:#+\s|\d+(?:\.\d+)*\s|[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+)", p)) or len(p) < 25
+
+
+def _join_kind(prev: str, nxt: str) -> str | None:
+    """How to join two paragraphs split by a page/column break: '' (CJK), ' ' (Latin) or None."""
+    a, b = prev.rstrip(), nxt.lstrip()
+    if not a or not b or _is_heading(a) or _is_heading(b):
+        return None
+    last, first = a[-1], b[0]
+    if last in _END_PUNCT:
+        return None
+    if re.match(r"^(?:\[\d+\]|[-•*]\s|\d+(?:\.\d+)*\s)", b):
+        return None
+    if last in _CONTINUE_PUNCT or len(a) >= 40:
+        cjk = re.compile(f"[{_CJK}（）()，、]")
+        if cjk.match(first) or cjk.match(last):
+            return ""
+        return " "
+    return None
+
+
+_PARA_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def join_paragraphs(text: str) -> tuple[str, list[int]]:
+    pieces = _PARA_BREAK.split(text)
+    seps = [m.group(0) for m in _PARA_BREAK.finditer(text)]
+    out: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for i, piece in enumerate(pieces):
+        out.append(piece)
+        origin.extend(range(pos, pos + len(piece)))
+        pos += len(piece)
+        if i < len(seps):
+            sep = seps[i]
+            how = _join_kind(piece, pieces[i + 1])
+            if how is None:
+                out.append(sep)
+                origin.extend(range(pos, pos + len(sep)))
+            elif how:
+                out.append(how)
+                origin.append(pos)
+            pos += len(sep)
+    return "".join(out), origin
+
+
+STEPS: dict[str, StepFn] = {
+    "ligatures": ligatures,
+    "fullwidth": fullwidth,
+    "dashes": dashes,
+    "whitespace": whitespace,
+    "join_paragraphs": join_paragraphs,
+}
+DEFAULT_STEPS: tuple[str, ...] = ("ligatures", "fullwidth", "dashes", "whitespace", "join_paragraphs")
+
+
+def compose(first: Sequence[int], second: Sequence[int]) -> list[int]:
+    """Origin map of two steps in a row: ``second`` indexes ``first``'s output."""
+    return [first[j] for j in second]
+
+
+@dataclass
+class NormalizedDocument:
+    """Normalized text of a document, each character mapped back to the reader's text."""
+
+    doc: Document
+    text: str
+    origin: list[int]
+    citations: list[Citation] = field(default_factory=list)
+    steps: tuple[str, ...] = DEFAULT_STEPS
+
+    def source_offset(self, i: int) -> int:
+        if not self.origin:
+            return 0
+        return self.origin[min(max(i, 0), len(self.origin) - 1)]
+
+    def page_of(self, i: int) -> int:
+        return self.doc.page_of(self.source_offset(i))
+
+    def bbox_of(self, i: int) -> BBox | None:
+        return self.doc.bbox_of(self.source_offset(i))
+
+
+def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> NormalizedDocument:
+    """Apply the named steps in order; raise PipelineConfigError for an unknown step."""
+    text = doc.text
+    origin = list(range(len(text)))
+    for name in steps:
+        try:
+            fn = STEPS[name]
+        except KeyError as e:
+            raise PipelineConfigError(
+                f"unknown normalization step {name!r}; known: {', '.join(STEPS)}"
+            ) from e
+        text, step_origin = fn(text)
+        origin = compose(origin, step_origin)
+    # citation offsets: first normalized position whose origin is at or after the marker
+    cites: list[Citation] = []
+    if doc.citations:
+        import bisect
+
+        for c in doc.citations:
+            j = bisect.bisect_left(origin, c.offset)
+            cites.append(Citation(j, c.refs, c.raw))
+    return NormalizedDocument(doc=doc, text=text, origin=origin, citations=cites, steps=tuple(steps))

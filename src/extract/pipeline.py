@@ -1,0 +1,331 @@
+"""Pipeline: stages registered under versioned names, wired by ``pipelines/*.toml``.
+
+``process_document`` runs one file through the configured stages and returns a
+:class:`DocResult` — never raises for a bad document: the failure is recorded
+with its reason so that a batch goes on. ``run`` processes many inputs and
+writes ``records.jsonl``, ``records.csv``, ``documents.jsonl`` and ``text/``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import time
+import tomllib
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .document import Document
+from .errors import ExtractError, PipelineConfigError, ReaderError
+from .normalize import DEFAULT_STEPS, NormalizedDocument, normalize
+from .readers import SUPPORTED_SUFFIXES, read_document
+from .records import Effect, Outcome, Trial, assign_ids, parse_record
+from .refs import find_reference_section, parse_references
+from .segment import Paragraph, detect_language, segment
+
+
+@dataclass
+class DocState:
+    """What the stages pass along for one document."""
+
+    path: Path
+    options: dict[str, Any] = field(default_factory=dict)
+    doc: Document | None = None
+    nd: NormalizedDocument | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    body_end: int = 0
+    context: Any = None
+    records: list[dict] = field(default_factory=list)
+
+
+StageFn = Callable[[DocState, dict[str, Any]], None]
+STAGES: dict[str, StageFn] = {}
+
+
+def stage(name: str) -> Callable[[StageFn], StageFn]:
+    """Register a stage function under a versioned name (``extract.<what>.v<N>``)."""
+
+    def deco(fn: StageFn) -> StageFn:
+        STAGES[name] = fn
+        return fn
+
+    return deco
+
+
+@stage("extract.read.v1")
+def _read(state: DocState, settings: dict[str, Any]) -> None:
+    opts: dict[str, Any] = {}
+    if state.path.suffix.lower() == ".pdf":
+        backend = state.options.get("pdf_backend") or settings.get("pdf_backend", "auto")
+        opts["backend"] = backend
+        opts["ocr"] = bool(state.options.get("ocr", settings.get("ocr", False)))
+        if state.options.get("password"):
+            opts["password"] = state.options["password"]
+    state.doc = read_document(state.path, **opts)
+
+
+@stage("extract.normalize.v1")
+def _normalize(state: DocState, settings: dict[str, Any]) -> None:
+    assert state.doc is not None
+    state.nd = normalize(state.doc, tuple(settings.get("steps", DEFAULT_STEPS)))
+
+
+@stage("extract.segment.v1")
+def _segment(state: DocState, settings: dict[str, Any]) -> None:
+    assert state.nd is not None
+    text = state.nd.text
+    ref_start = find_reference_section(text)
+    state.body_end = ref_start if ref_start is not None else len(text)
+    state.paragraphs = segment(text, 0, state.body_end)
+
+
+@stage("extract.trials.v1")
+def _trials(state: DocState, settings: dict[str, Any]) -> None:
+    from .link import build_context, trial_records
+
+    assert state.nd is not None
+    references = parse_references(state.nd.text)
+    state.context = build_context(state.nd, state.paragraphs, references, state.body_end)
+    state.records.extend(trial_records(state.context))
+
+
+@stage("extract.results.v1")
+def _results(state: DocState, settings: dict[str, Any]) -> None:
+    from .results import result_records
+
+    if state.context is None:
+        raise PipelineConfigError("extract.results.v1 needs extract.trials.v1 before it")
+    state.records.extend(result_records(state.context))
+
+
+@dataclass
+class PipelineConfig:
+    name: str
+    stages: list[tuple[str, dict[str, Any]]]
+    source: str = "default"
+
+    @property
+    def version(self) -> str:
+        """Package version plus a hash of the configuration: what makes outputs comparable."""
+        payload = json.dumps([__version__, self.stages], sort_keys=True, default=str)
+        return f"{__version__}+{hashlib.sha256(payload.encode()).hexdigest()[:8]}"
+
+
+def load_pipeline(path: str | Path | None = None) -> PipelineConfig:
+    """Read a pipeline TOML (default: the packaged ``pipelines/default.toml``)."""
+    if path is None:
+        raw = resources.files("extract").joinpath("resources", "default_pipeline.toml").read_text("utf-8")
+        source = "default"
+    else:
+        try:
+            raw = Path(path).read_text(encoding="utf-8")
+        except OSError as e:
+            raise PipelineConfigError(f"{path}: cannot read pipeline file ({e.strerror})") from e
+        source = str(path)
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as e:
+        raise PipelineConfigError(f"{source}: invalid TOML ({e})") from e
+    pipe = data.get("pipeline", {})
+    names = pipe.get("stages")
+    if not isinstance(names, list) or not names:
+        raise PipelineConfigError(f"{source}: [pipeline] stages must list stage names")
+    settings = data.get("stages", {})
+    stages = []
+    for n in names:
+        if n not in STAGES:
+            raise PipelineConfigError(f"{source}: unknown stage {n!r}; known: {', '.join(STAGES)}")
+        stages.append((n, dict(settings.get(n, {}))))
+    return PipelineConfig(pipe.get("name", Path(source).stem), stages, source)
+
+
+@dataclass
+class DocResult:
+    """Outcome of one document: its records and normalized text, or why it failed."""
+
+    path: Path
+    doc_id: str | None
+    status: str  # ok | failed
+    records: list[Trial | Outcome | Effect] = field(default_factory=list)
+    text: str = ""
+    pages: int = 0
+    lang: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    seconds: float = 0.0
+    page_sources: list[str] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    def summary(self) -> dict[str, Any]:
+        counts = {k: sum(1 for r in self.records if r.kind == k) for k in ("trial", "outcome", "effect")}
+        return {
+            "path": str(self.path), "stem": self.stem, "doc_id": self.doc_id, "status": self.status,
+            "pages": self.pages, "lang": self.lang, "error": self.error, "error_code": self.error_code,
+            "seconds": round(self.seconds, 3), "counts": counts,
+        }
+
+
+def _file_doc_id(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+
+
+def process_document(path: str | Path, config: PipelineConfig | None = None, **options: Any) -> DocResult:
+    """Run one document through the pipeline; failures come back as ``status='failed'``."""
+    path = Path(path)
+    config = config or load_pipeline()
+    t0 = time.perf_counter()
+    state = DocState(path=path, options=options)
+    try:
+        for name, settings in config.stages:
+            STAGES[name](state, settings)
+        assert state.doc is not None and state.nd is not None
+        doc_id = state.doc.doc_id
+        for r in state.records:
+            r["doc_id"] = doc_id
+        records = [parse_record(r, where=f"{path}: {r['kind']}") for r in assign_ids(doc_id, state.records)]
+        lang = detect_language(state.nd.text[: state.body_end or None])
+        return DocResult(
+            path, doc_id, "ok", records, state.nd.text, len(state.doc.pages), lang,
+            seconds=time.perf_counter() - t0, page_sources=[p.source for p in state.doc.pages],
+        )
+    except ReaderError as e:
+        return DocResult(path, _file_doc_id(path), "failed", error=e.reason, error_code=e.code,
+                         seconds=time.perf_counter() - t0)
+    except ExtractError as e:
+        return DocResult(path, _file_doc_id(path), "failed", error=str(e), error_code="pipeline",
+                         seconds=time.perf_counter() - t0)
+    except Exception as e:  # a bug must not take the batch down: record it with its place
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        return DocResult(
+            path, _file_doc_id(path), "failed",
+            error=f"internal error {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
+            error_code="internal", seconds=time.perf_counter() - t0,
+        )
+
+
+IGNORE_FILE = ".extractignore"
+_ALWAYS_IGNORED = ("README.md", "MANIFEST.md", "NOTES*.md", "LICENSE*", "CHANGELOG*", "*.expected.txt")
+
+
+def _ignore_patterns(root: Path) -> list[str]:
+    f = root / IGNORE_FILE
+    pats = list(_ALWAYS_IGNORED)
+    if f.is_file():
+        for line in f.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                pats.append(line)
+    return pats
+
+
+def _ignored(rel: str, name: str, patterns: list[str]) -> bool:
+    for p in patterns:
+        if p.endswith("/"):
+            d = p.rstrip("/")
+            if rel == d or rel.startswith(d + "/") or f"/{d}/" in f"/{rel}":
+                return True
+        elif fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p):
+            return True
+    return False
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files to process: given files as they are; directories recursively, by supported suffix.
+
+    Inside a directory, documentation files (README.md, MANIFEST.md, NOTES*.md …),
+    ``*.expected.txt`` and whatever the directory's ``.extractignore`` lists
+    (gitignore-like: ``gold/``, ``*.draft.md``) are skipped. Raises
+    FileNotFoundError for an input that does not exist.
+    """
+    out: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            pats = _ignore_patterns(p)
+            for f in sorted(p.rglob("*")):
+                if not f.is_file() or f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                rel = f.relative_to(p).as_posix()
+                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if _ignored(rel, f.name, pats):
+                    continue
+                out.append(f)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise FileNotFoundError(str(p))
+    seen: set[Path] = set()
+    uniq = []
+    for f in out:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            uniq.append(f)
+    return uniq
+
+
+def text_names(paths: list[Path]) -> dict[Path, str]:
+    """File name of each document's normalized text: ``<stem>.txt``, or ``<name>.txt`` on a clash."""
+    stems: dict[str, int] = {}
+    for p in paths:
+        stems[p.stem] = stems.get(p.stem, 0) + 1
+    return {p: (f"{p.stem}.txt" if stems[p.stem] == 1 else f"{p.name}.txt") for p in paths}
+
+
+def write_outputs(results: list[DocResult], outdir: str | Path) -> None:
+    """Write records.jsonl, records.csv, documents.jsonl and text/ into ``outdir``."""
+    import pandas as pd
+
+    from .records import CSV_COLUMNS, record_to_row
+
+    outdir = Path(outdir)
+    (outdir / "text").mkdir(parents=True, exist_ok=True)
+    names = text_names([r.path for r in results])
+    with open(outdir / "records.jsonl", "w", encoding="utf-8") as f:
+        for res in results:
+            for rec in res.records:
+                f.write(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False) + "\n")
+    rows = [record_to_row(rec) for res in results for rec in res.records]
+    frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))
+    frame.to_csv(outdir / "records.csv", index=False, encoding="utf-8")
+    with open(outdir / "documents.jsonl", "w", encoding="utf-8") as f:
+        for res in results:
+            row = res.summary()
+            row["text_path"] = f"text/{names[res.path]}" if res.status == "ok" else None
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    for res in results:
+        if res.status == "ok":
+            (outdir / "text" / names[res.path]).write_text(res.text, encoding="utf-8")
+
+
+def run(
+    inputs: Iterable[str | Path],
+    outdir: str | Path,
+    config: PipelineConfig | None = None,
+    on_result: Callable[[DocResult], None] | None = None,
+    **options: Any,
+) -> list[DocResult]:
+    """Process every input and write the outputs; returns one result per document."""
+    config = config or load_pipeline()
+    paths = expand_inputs(inputs)
+    results = []
+    for p in paths:
+        res = process_document(p, config, **options)
+        results.append(res)
+        if on_result is not None:
+            on_result(res)
+    write_outputs(results, outdir)
+    return results

@@ -1,0 +1,115 @@
+"""Segmentation: normalized text → paragraphs → sentences, each with a language.
+
+Sentences end at 。！？ and at English ``. ``/``? ``/``! `` followed by a capital
+or a CJK character — but never inside brackets (``（mOS: 12.4个月 vs. 9.8个月；…）``
+is one sentence) and never after abbreviations (vs., et al., e.g., Fig., No.) or
+inside numbers. Tokens come later, from spaCy (``nlp.py``), on these spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+_OPEN = "([{（【［〔「『"
+_CLOSE = ")]}）】］〕」』"
+_ABBREV = re.compile(
+    r"(?:\bvs|\bet al|\be\.g|\bi\.e|\bFig|\bfig|\bNo|\bno|\bVol|\bvol|\bpp|\bRef|\bref|\bapprox|\bca|\bcf"
+    r"|\bDr|\bMr|\bMs|\bProf|\bSt|\bJan|\bFeb|\bMar|\bApr|\bJun|\bJul|\bAug|\bSep|\bSept|\bOct|\bNov|\bDec"
+    r"|\b[A-Z])\.$"
+)
+
+
+def detect_language(text: str) -> str:
+    """``zh`` when CJK characters are a fair share of the letters, else ``en``."""
+    cjk = len(_CJK_RE.findall(text))
+    latin = len(_LATIN_RE.findall(text))
+    # Chinese prose carries trial and drug names in Latin letters, but one Chinese
+    # character carries about as much as a five-letter English word.
+    return "zh" if cjk >= 2 and cjk * 5 >= latin else "en"
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    lang: str
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    text: str
+    lang: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets (exclusive) where sentences end in one paragraph."""
+    ends: list[int] = []
+    depth = 0
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch in "。！？":
+            j = i + 1
+            while j < n and text[j] in "”」』’\"'）)":
+                j += 1
+            ends.append(j)
+            i = j
+            continue
+        elif depth == 0 and ch in ".!?" and i + 1 < n:
+            nxt = text[i + 1]
+            if ch == "." and (i > 0 and text[i - 1].isdigit() and nxt.isdigit()):
+                i += 1
+                continue
+            if nxt in " \n" or _CJK_RE.match(nxt):
+                k = i + 1
+                while k < n and text[k] == " ":
+                    k += 1
+                follower = text[k] if k < n else ""
+                if ch == "." and _ABBREV.search(text[max(0, i - 8) : i + 1]):
+                    i += 1
+                    continue
+                if follower and (follower.isupper() or follower.isdigit() and ch != "." or _CJK_RE.match(follower) or follower in "([“\""):
+                    ends.append(i + 1)
+        i += 1
+    if not ends or ends[-1] < n:
+        ends.append(n)
+    return ends
+
+
+_PARA = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+
+
+def segment(text: str, start: int = 0, end: int | None = None) -> list[Paragraph]:
+    """Split ``text[start:end]`` into paragraphs (blank-line separated) and sentences."""
+    end = len(text) if end is None else end
+    paragraphs: list[Paragraph] = []
+    for m in _PARA.finditer(text, start, end):
+        ptext = m.group(0)
+        if not ptext.strip():
+            continue
+        p_start = m.start()
+        para = Paragraph(p_start, m.end(), ptext, detect_language(ptext))
+        s0 = 0
+        for e in _sentence_ends(ptext):
+            raw = ptext[s0:e]
+            lead = len(raw) - len(raw.lstrip())
+            stripped = raw.strip()
+            if stripped:
+                a = p_start + s0 + lead
+                para.sentences.append(Sentence(a, a + len(stripped), stripped, detect_language(stripped)))
+            s0 = e
+        paragraphs.append(para)
+    return paragraphs
