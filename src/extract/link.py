@@ -1,0 +1,175 @@
+"""Linking: recognized spans → trial records, and the context results are linked to.
+
+``build_context`` gathers, for one document, the trial mentions (named in the
+text, or named only by the reference title a citation marker points to) and the
+citation markers; ``trial_records`` turns the mentions into one ``trial`` record
+per trial with its aliases, phase, enrolment, design and citation numbers, each
+value backed by an evidence sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalize import NormalizedDocument
+from .recognize.trials import (
+    TrialMention,
+    find_design,
+    find_enrolment,
+    find_phases,
+    find_trial_mentions,
+    names_in_reference_title,
+)
+from .records import canonical_trial_name, trial_key
+from .refs import Reference
+from .segment import Paragraph, Sentence
+
+_STUDY_NOUN_BEFORE = re.compile(
+    r"(?:研究|试验|分析|临床试验|\b(?:study|trial|analysis|studies|trials|cohort))\s*$", re.IGNORECASE
+)
+
+
+@dataclass
+class DocContext:
+    """What linking knows about one document."""
+
+    nd: NormalizedDocument
+    paragraphs: list[Paragraph]
+    references: dict[str, Reference]
+    body_end: int
+    mentions: list[TrialMention] = field(default_factory=list)
+    ref_trial: dict[str, str] = field(default_factory=dict)  # ref number → canonical trial name
+    ref_surface: dict[str, str] = field(default_factory=dict)  # ref number → name as the title writes it
+
+    def citations_in(self, start: int, end: int) -> list[tuple[int, tuple[str, ...]]]:
+        return [(c.offset, c.refs) for c in self.nd.citations if start <= c.offset <= end]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for p in self.paragraphs:
+            if p.start <= offset < p.end or offset == p.end:
+                for s in p.sentences:
+                    if s.start <= offset <= s.end:
+                        return s
+        return None
+
+    def mentions_in(self, start: int, end: int) -> list[TrialMention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+
+def _refs_after(nd: NormalizedDocument, pos: int, text: str) -> tuple[str, ...]:
+    """Citation numbers of a marker that stood at ``pos`` (allowing spaces/closing brackets)."""
+    for c in nd.citations:
+        if pos <= c.offset <= pos + 2 and not text[pos : c.offset].strip(" )）"):
+            return c.refs
+    return ()
+
+
+def build_context(
+    nd: NormalizedDocument, paragraphs: list[Paragraph], references: dict[str, Reference], body_end: int
+) -> DocContext:
+    ctx = DocContext(nd, paragraphs, references, body_end)
+    text = nd.text
+    for num, ref in references.items():
+        names = names_in_reference_title(ref.title)
+        if names:
+            ctx.ref_trial[num] = canonical_trial_name(names[0])
+            ctx.ref_surface[num] = names[0]
+    cite_ends = {c.offset for c in nd.citations}
+    ref_keys = {trial_key(n) for n in ctx.ref_trial.values()}
+    found = find_trial_mentions(text, cite_ends, ref_keys, 0, body_end)
+    mentions: list[TrialMention] = []
+    for m in found:
+        refs = _refs_after(nd, m.end, text)
+        # "KEYNOTE-590^[9]" or "PALACE-1研究^[16]": the marker may follow the cue word
+        if not refs:
+            cue = re.match(r"^\s*(?:研究|试验|trial|study)", text[m.end : m.end + 8], re.IGNORECASE)
+            if cue:
+                refs = _refs_after(nd, m.end + cue.end(), text)
+        mentions.append(TrialMention(m.start, m.end, m.surface, m.name, m.rule_id, refs))
+    # a study the text does not name, whose reference title does: "一项日本的研究^[7]"
+    named_spans = [(m.start, m.end) for m in mentions]
+    for c in nd.citations:
+        if c.offset >= body_end or len(c.refs) != 1 or c.refs[0] not in ctx.ref_trial:
+            continue
+        before = text[max(0, c.offset - 12) : c.offset]
+        if not _STUDY_NOUN_BEFORE.search(before):
+            continue
+        if any(a <= c.offset <= b + 4 for a, b in named_spans):
+            continue
+        sent = ctx.sentence_at(c.offset)
+        if sent is not None and any(
+            sent.start <= a and b <= sent.end and abs(c.offset - b) < 25 for a, b in named_spans
+        ):
+            continue
+        name = ctx.ref_trial[c.refs[0]]
+        start = max(0, c.offset - len(before) + _STUDY_NOUN_BEFORE.search(before).start())
+        mentions.append(TrialMention(start, c.offset, ctx.ref_surface[c.refs[0]], name,
+                                     "trial.cited_unnamed.v1", c.refs))
+    ctx.mentions = sorted(mentions, key=lambda m: m.start)
+    return ctx
+
+
+def _evidence(nd: NormalizedDocument, start: int, end: int) -> dict:
+    return {"page": nd.page_of(start), "start": start, "end": end, "text": nd.text[start:end]}
+
+
+def _governs(sent_mentions: list[TrialMention], mention: TrialMention, pos: int) -> bool:
+    """Is ``mention`` the trial nearest to a fact at ``pos`` among the sentence's mentions?"""
+    if len(sent_mentions) == 1:
+        return True
+    dist = {m: (abs(pos - m.end) if pos >= m.end else abs(m.start - pos) + 5) for m in sent_mentions}
+    return min(dist, key=dist.get) == mention
+
+
+def trial_records(ctx: DocContext) -> list[dict]:
+    """One ``trial`` record per distinct trial key, with evidence for every value."""
+    nd, text = ctx.nd, ctx.nd.text
+    by_key: dict[str, dict] = {}
+    for m in ctx.mentions:
+        sent = ctx.sentence_at(m.start)
+        if sent is None:
+            continue
+        key = trial_key(m.name)
+        rec = by_key.get(key)
+        if rec is None:
+            rec = by_key[key] = {
+                "kind": "trial", "name": m.name, "aliases": [], "phase": None, "n": None,
+                "design": [], "refs": [], "lang": sent.lang, "evidence": [], "rule_id": m.rule_id,
+            }
+        if m.surface not in rec["aliases"]:
+            rec["aliases"].append(m.surface)
+        for r in m.refs:
+            if r not in rec["refs"]:
+                rec["refs"].append(r)
+        ev_needed = not rec["evidence"]
+        sent_mentions = [x for x in ctx.mentions_in(sent.start, sent.end) if x.rule_id != "trial.cited_unnamed.v1" or x is m]
+        # phase: a parenthesis right after the name, else the nearest phase in the sentence
+        for ps, pe, code in find_phases(text, sent.start, sent.end):
+            if rec["phase"] is None and _governs(sent_mentions, m, ps) and abs(ps - m.end) < 60 or (
+                rec["phase"] is None and 0 <= ps - m.end <= 3
+            ):
+                if len(sent_mentions) > 1 and not (0 <= ps - m.end <= 3 or 0 <= m.start - pe <= 12):
+                    continue
+                rec["phase"] = code
+                ev_needed = True
+        for ns, ne, n in find_enrolment(text, sent.lang, sent.start, sent.end):
+            if rec["n"] is None and _governs(sent_mentions, m, ns) and len(sent_mentions) == 1:
+                rec["n"] = n
+                ev_needed = True
+        if len({x.name for x in sent_mentions}) == 1:
+            for _ds, _de, code in find_design(text, sent.start, sent.end):
+                if code not in rec["design"]:
+                    rec["design"].append(code)
+                    ev_needed = True
+        if ev_needed:
+            rec["evidence"].append(_evidence(nd, sent.start, sent.end))
+        if m.rule_id == "trial.cited_unnamed.v1":
+            for r in m.refs:
+                ref = ctx.references.get(r)
+                if ref is not None and not any(e["start"] == ref.start for e in rec["evidence"]):
+                    rec["evidence"].append(_evidence(nd, ref.start, ref.end))
+    # the sentence after a trial's introduction often gives its size: "…KEYNOTE-590研究中，共有749例…"
+    for rec in by_key.values():
+        rec["aliases"] = sorted(set(rec["aliases"]))
+    return list(by_key.values())

@@ -1,0 +1,109 @@
+"""Arm and subgroup cues: which value belongs to which arm, and to which population.
+
+Rules are data in ``resources/arms.json``: control and experimental arm words,
+arm-phrase patterns ("联合组与单药组", "pembrolizumab plus chemotherapy versus
+chemotherapy alone"), per-value arm cues ("with placebo", "对照组"), subgroup
+frames ("在…亚组中", "对于…患者而言", "among patients with …") and the words
+that mean the whole population (全组, overall, intention-to-treat).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..rules import RuleFile, load_rules
+
+
+@dataclass
+class ArmMention:
+    start: int
+    end: int
+    text: str
+    role: str | None  # experimental | control | None (unknown)
+
+
+@dataclass
+class SubgroupMention:
+    start: int
+    end: int
+    text: str | None  # None: the whole population was named ("全组患者")
+
+
+@cache
+def _rules() -> RuleFile:
+    return load_rules("arms.json")
+
+
+@cache
+def _word_re(name: str) -> re.Pattern[str]:
+    words = sorted(_rules().lexicon(name), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+def arm_role(text: str) -> str | None:
+    """Role an arm description implies: control words win over experimental ones."""
+    if _word_re("control_words").search(text):
+        return "control"
+    if _word_re("experimental_words").search(text):
+        return "experimental"
+    return None
+
+
+def find_arms(text: str, start: int, end: int) -> list[ArmMention]:
+    """Arm phrases in ``text[start:end]``, in text order."""
+    found: list[tuple[int, int, ArmMention]] = []
+    for rule in _rules().rules:
+        if not rule.id.startswith("arm.phrase"):
+            continue
+        for m in rule.regex.finditer(text, start, end):
+            # order within a match is the reporting order: in "与B相比，A…" A comes first
+            for order, g in enumerate(("a", "b")):
+                if m.groupdict().get(g):
+                    s, e = m.span(g)
+                    arm_text = m.group(g).strip()
+                    if any(x.start < e and s < x.end for _, _, x in found):
+                        continue
+                    found.append((m.start(), order, ArmMention(s, e, arm_text, arm_role(arm_text))))
+    found.sort(key=lambda t: (t[0], t[1]))
+    out = [a for _, _, a in found]
+    # one of two contrasted arms known: the other is its opposite
+    if len(out) == 2 and (out[0].role is None) != (out[1].role is None):
+        known = out[0] if out[0].role else out[1]
+        other = out[1] if out[0].role else out[0]
+        other.role = "control" if known.role == "experimental" else "experimental"
+    return out
+
+
+def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """(role, arm text) a value's immediate surroundings give: "9.8 months with placebo", "对照组9.8个月"."""
+    for rule in _rules().rules:
+        if not rule.id.startswith("arm.value_cue"):
+            continue
+        m = rule.regex.match(text[start:end])
+        if m:
+            arm = m.group("arm").strip() if m.groupdict().get("arm") else None
+            role = rule.value or (arm_role(arm) if arm else None)
+            if role is None and arm:
+                role = "experimental"
+            return role, arm
+    return None, None
+
+
+def find_subgroups(text: str, start: int, end: int, lang: str) -> list[SubgroupMention]:
+    out: list[SubgroupMention] = []
+    whole = _word_re("whole_population")
+    for rule in _rules().rules:
+        if not rule.id.startswith(f"subgroup.{lang}"):
+            continue
+        for m in rule.regex.finditer(text, start, end):
+            sg = m.group("sg").strip(" ，,的")
+            if re.search(r"研究|试验|trial|study", sg, re.IGNORECASE):
+                continue
+            if any(x.start < m.end() and m.start() < x.end for x in out):
+                continue
+            full = whole.fullmatch(sg) or whole.match(sg) and len(sg) <= 6
+            out.append(SubgroupMention(m.start(), m.end(), None if full else sg))
+    out.sort(key=lambda s: s.start)
+    return out

@@ -1,0 +1,240 @@
+"""Numbers on normalized text: values with units, P values, effect measures, CIs.
+
+Numbers are taken with regex on the text before tokenization (jieba splits
+``23.4%`` unpredictably); ``extract.nlp`` aligns them to spaCy tokens. Rules
+and word lists are data in ``resources/numbers.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..rules import RuleFile, load_rules
+
+
+@dataclass
+class Value:
+    start: int
+    end: int
+    value: float
+    value_high: float | None
+    unit: str | None  # month | year | week | day | percent | None (borrowed from a list)
+    qualifier: str
+    text: str
+
+
+@dataclass
+class PValue:
+    start: int
+    end: int
+    value: float
+    qualifier: str  # = < <= >
+
+
+@dataclass
+class Measure:
+    start: int
+    end: int
+    measure: str  # HR | OR | RR | difference
+    value: float
+    about: str  # words after the measure: "for death" → OS
+
+
+@dataclass
+class Interval:
+    start: int
+    end: int
+    level: float | None
+    low: float
+    high: float
+
+
+@cache
+def _rules() -> RuleFile:
+    return load_rules("numbers.json")
+
+
+@cache
+def _qualifier_before() -> re.Pattern[str]:
+    words = sorted(_rules().lexicon("qualifiers_before"), key=len, reverse=True)
+    latin = "|".join(re.escape(w) for w in words if w[0].isascii() and w[0].isalpha())
+    other = "|".join(re.escape(w) for w in words if not (w[0].isascii() and w[0].isalpha()))
+    # an English qualifier must be a word of its own; 约 may follow "mOS" directly
+    return re.compile(
+        rf"(?P<q>(?<![A-Za-z])(?:{latin})|{other})\s*(?:为|是|of|was|were|达|达到|仅为|仅)?\s*$",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _qualifier_after() -> re.Pattern[str]:
+    words = sorted(_rules().lexicon("qualifiers_after"), key=len, reverse=True)
+    return re.compile(r"\s*(?P<q>" + "|".join(re.escape(w) for w in words) + ")")
+
+
+@cache
+def _not_value_after() -> re.Pattern[str]:
+    words = sorted(_rules().lexicon("not_values_after"), key=len, reverse=True)
+    return re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
+
+
+_UNIT_MAP_CACHE: dict[str, str] = {}
+
+
+def unit_code(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    units = _rules().lexicon("units")
+    key = raw.lower().rstrip(".") if raw != "%" else raw
+    return units.get(key) or units.get(raw)
+
+
+_YEAR_DATE = re.compile(r"^(?:19|20)\d{2}$")
+_NUMBER_WORD_VALUE = re.compile(
+    r"(?P<q>不足|不到|少于|超过|约|近|接近|less than|more than|under|over|about|approximately|nearly|almost)\s*"
+    r"(?P<w>一|两|二|三|四|五|半|one|two|three|four|five|half a)\s*(?:个)?(?P<unit>年|years?|year)(?![A-Za-z率])",
+    re.IGNORECASE,
+)
+
+
+def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> list[Value]:
+    """Values with units (and unit-less members of a list) in ``text[start:end]``.
+
+    ``blocked`` spans (P values, CIs, effect values, grades, landmarks) are skipped.
+    Counts, doses, ages, dates and numbers glued to other words are not values.
+    """
+    rule = _rules().rule("number.value.v1")
+    out: list[Value] = []
+
+    def is_blocked(a: int, b: int) -> bool:
+        return any(x < b and a < y for x, y in blocked)
+
+    for m in rule.regex.finditer(text, start, end):
+        a, b = m.span()
+        if b == a or is_blocked(m.start("v"), m.end("v")):
+            continue
+        raw_v = m.group("v")
+        unit_raw = m.group("unit")
+        unit = unit_code(unit_raw)
+        after = text[m.end("v") if not unit_raw and not m.group("v2") else b : min(end, b + 12)]
+        if unit is None and _not_value_after().match(text[m.end("v") : min(end, m.end("v") + 12)]):
+            continue
+        if unit is not None and _not_value_after().match(after):
+            continue
+        if unit == "year" and _YEAR_DATE.match(raw_v):
+            continue  # 2024年 is a date
+        if unit is None and _YEAR_DATE.match(raw_v):
+            continue
+        if unit == "percent" and re.search(r"\d+\s*(?:例|名|patients?|participants?)\s*[(（]\s*$", text[max(start, a - 16) : a]):
+            continue  # "20例(38%)": the share of a count, a baseline figure
+        prev = text[max(start, a - 1) : a]
+        if prev in ("第", "/", "^", "-") or (prev.isalpha() and prev.isascii()):
+            continue
+        if re.match(r"^\s*(?:级|期|线|分|个(?!月)|例|名|倍|次|mg|Gy)", text[b : b + 3]) and unit is None:
+            continue
+        v = float(raw_v)
+        v2 = float(m.group("v2")) if m.group("v2") else None
+        if v2 is not None and m.group("rsep") in ("-", "–") and unit is None:
+            continue  # "1-2" without a unit is not a range of values
+        if v2 is not None and v2 < v:
+            v2 = None
+        qualifier = "="
+        qb = _qualifier_before().search(text, max(start, a - 16), a)
+        if qb:
+            qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(qb.group("q"), "qualifiers_before")]
+        qa = _qualifier_after().match(text, b, min(end, b + 4))
+        qa_end = b
+        if qa and unit is not None:
+            qualifier = _rules().lexicon("qualifiers_after")[qa.group("q")]
+            qa_end = qa.end()
+        out.append(Value(a, max(b, qa_end), v, v2, unit, qualifier, text[a : max(b, qa_end)]))
+    for m in _NUMBER_WORD_VALUE.finditer(text, start, end):
+        if is_blocked(*m.span()) or any(v.start < m.end() and m.start() < v.end for v in out):
+            continue
+        words = _rules().lexicon("number_words")
+        w = m.group("w").lower()
+        qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(m.group("q"), "qualifiers_before")]
+        out.append(Value(m.start("w"), m.end(), float(words[w]), None, "year", qualifier, m.group(0)))
+    out.sort(key=lambda v: v.start)
+    return out
+
+
+def _lookup_key(word: str, lexicon: str) -> str:
+    lex = _rules().lexicon(lexicon)
+    if word in lex:
+        return word
+    low = word.lower()
+    for k in lex:
+        if k.lower() == low:
+            return k
+    raise KeyError(word)
+
+
+def _num(s: str) -> float:
+    s = s.replace(" ", "")
+    m = re.fullmatch(r"(\d*\.?\d+)[×x]10[-−](\d+)", s)
+    if m:
+        return float(m.group(1)) * 10 ** -int(m.group(2))
+    return float(s)
+
+
+_P_OPS = {"<": "<", ">": ">", "=": "=", ":": "=", "：": "=", "≤": "<=", "<=": "<=", "≥": ">", ">=": ">"}
+
+
+def find_p_values(text: str, start: int, end: int) -> list[PValue]:
+    out = []
+    for m in _rules().rule("number.p_value.v1").regex.finditer(text, start, end):
+        try:
+            v = _num(m.group("val"))
+        except ValueError:
+            continue
+        if not 0 <= v <= 1:
+            continue
+        out.append(PValue(m.start(), m.end(), v, _P_OPS[m.group("op")]))
+    return out
+
+
+_MEASURE_CODES = {
+    "hr": "HR", "ahr": "HR", "hazard ratio": "HR", "风险比": "HR", "危险比": "HR",
+    "or": "OR", "aor": "OR", "odds ratio": "OR", "比值比": "OR", "比数比": "OR",
+    "rr": "RR", "risk ratio": "RR", "relative risk": "RR", "rate ratio": "RR", "相对危险度": "RR", "相对风险": "RR",
+}
+
+
+def measure_code(raw: str) -> str:
+    low = raw.lower()
+    if low in _MEASURE_CODES:
+        return _MEASURE_CODES[low]
+    return "difference"  # mean difference, WMD, SMD, MD
+
+
+def find_measures(text: str, start: int, end: int) -> list[Measure]:
+    out = []
+    for m in _rules().rule("number.effect.v1").regex.finditer(text, start, end):
+        raw = m.group("measure")
+        # "OR" must be an odds ratio, not the English word: it is upper-case and followed by a number
+        try:
+            v = float(m.group("val"))
+        except ValueError:
+            continue
+        about = text[m.end("measure") : m.start("val")]
+        out.append(Measure(m.start(), m.end(), measure_code(raw), v, about))
+    return out
+
+
+def find_intervals(text: str, start: int, end: int) -> list[Interval]:
+    out = []
+    for m in _rules().rule("number.ci.v1").regex.finditer(text, start, end):
+        try:
+            lo, hi = float(m.group("lo")), float(m.group("hi"))
+        except ValueError:
+            continue
+        if lo > hi:
+            continue
+        level = float(m.group("level")) / 100 if m.group("level") else None
+        if level is not None and not 0.5 <= level < 1:
+            continue
+        out.append(Interval(m.start(), m.end(), level, lo, hi))
+    return out

@@ -1,0 +1,219 @@
+"""Trial recognition: names, phase, enrolment and design words, in both languages.
+
+A candidate name is an acronym with a study number (KEYNOTE-590, CheckMate 649,
+ESO-Shanghai 13) or a bare acronym (ESCORT, CROSS). It becomes a trial mention
+when it is not one of the acronyms that are never trials (guidelines, biomarkers,
+regimens, staging…) and the text treats it as a study: a cue word follows
+(研究, 试验, trial, study — possibly after an enumeration "A、B及C等研究"), a
+phase parenthesis follows (``（Ⅲ期）``), a citation marker is attached, it is a
+known trial family, or a reference title names it. The rules are data in
+``resources/trials.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..records import canonical_trial_name, trial_key
+from ..rules import RuleFile, load_rules
+
+
+@dataclass(frozen=True)
+class TrialMention:
+    start: int
+    end: int
+    surface: str
+    name: str  # canonical
+    rule_id: str
+    refs: tuple[str, ...] = ()
+
+
+@dataclass
+class TrialFacts:
+    """What a sentence says about one trial: phase, n, design words (with their spans)."""
+
+    phase: str | None = None
+    n: int | None = None
+    design: list[str] = field(default_factory=list)
+
+
+@cache
+def _rules() -> RuleFile:
+    return load_rules("trials.json")
+
+
+@cache
+def _never() -> frozenset[str]:
+    return frozenset(s.upper() for s in _rules().lexicon("never_trials"))
+
+
+@cache
+def _families() -> tuple[str, ...]:
+    return tuple(sorted((f.upper() for f in _rules().lexicon("known_families")), key=len, reverse=True))
+
+
+def _prefix(surface: str) -> str:
+    """The acronym part of a name: KEYNOTE of KEYNOTE-590, ESO-SHANGHAI of ESO-Shanghai 13."""
+    m = re.match(r"^(.*?)[- ]?\d", surface)
+    return (m.group(1) if m else surface).upper().rstrip("- ")
+
+
+def is_never_trial(surface: str) -> bool:
+    up = surface.upper()
+    return up in _never() or _prefix(surface) in _never() or up.replace("-", "") in _never()
+
+
+def is_known_family(surface: str) -> bool:
+    p = _prefix(surface).replace(" ", "-")
+    return any(p == f or p.startswith(f) and not p[len(f) :].isalpha() for f in _families())
+
+
+_CUE_AFTER = re.compile(
+    r"^\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:研究|试验|临床试验|trial|study)", re.IGNORECASE
+)
+_PHASE_PAREN = re.compile(r"^\s*[(（]\s*(?:[ⅠⅡⅢⅣIV1-4]{1,3}[ab]?\s*期|phase\s*[IV1-4]{1,3}[ab]?)", re.I)
+_ENUM_SEP = re.compile(r"^\s*(?:、|,|，|及|和|与|以及|and|or)\s*", re.IGNORECASE)
+
+
+def _cued(text: str, end: int, citation_ends: set[int], limit: int) -> bool:
+    """Is the name ending at ``end`` followed by a trial cue, directly or through an enumeration?"""
+    pos = end
+    for _ in range(8):
+        tail = text[pos : min(limit, pos + 60)]
+        if pos in citation_ends:
+            return True
+        if _CUE_AFTER.match(tail) or _PHASE_PAREN.match(tail):
+            return True
+        # skip over a parenthesis and the next enumerated name: "A（Ⅲ期）、B及C等研究"
+        m = re.match(r"^\s*(?:[(（][^()（）]{0,20}[)）])?", tail)
+        pos += m.end() if m else 0
+        sep = _ENUM_SEP.match(text[pos:limit])
+        if not sep:
+            tail = text[pos : min(limit, pos + 20)]
+            return bool(re.match(r"^\s*等\s*(?:重磅|大型|国际|多项|几项)?\s*(?:研究|试验)", tail))
+        pos += sep.end()
+        nxt = re.match(r"^[A-Za-z][A-Za-z0-9\- ]{1,24}?(?=[、,，及和与(（]|\s+and\s|\s*等|\s*研究|\s*试验|\s+trials?|\s+stud)", text[pos:limit])
+        if not nxt:
+            return False
+        pos += nxt.end()
+    return False
+
+
+def find_trial_mentions(
+    text: str,
+    citation_ends: set[int] | None = None,
+    reference_names: set[str] | None = None,
+    start: int = 0,
+    end: int | None = None,
+) -> list[TrialMention]:
+    """Trial mentions in ``text[start:end]``; offsets are into ``text``.
+
+    ``citation_ends`` are offsets right after which a citation marker stood;
+    ``reference_names`` are trial keys named by reference titles (a strong cue).
+    """
+    end = len(text) if end is None else end
+    citation_ends = citation_ends or set()
+    reference_names = reference_names or set()
+    out: list[TrialMention] = []
+    taken: list[tuple[int, int]] = []
+    for rule_id in ("trial.acronym_number.v1", "trial.bare_acronym.v1"):
+        rule = _rules().rule(rule_id)
+        for m in rule.regex.finditer(text, start, end):
+            s, e = m.span("name")
+            if any(a < e and s < b for a, b in taken):
+                continue
+            surface = m.group("name")
+            if is_never_trial(surface):
+                continue
+            direct = _cued(text, e, citation_ends, end)
+            if rule_id == "trial.acronym_number.v1":
+                ok = direct or trial_key(surface) in reference_names or is_known_family(surface)
+            else:
+                # a bare acronym needs a direct cue: "ESCORT（Ⅲ期）", "the CROSS trial"
+                ok = direct
+            if not ok:
+                continue
+            out.append(TrialMention(s, e, surface, canonical_trial_name(surface), rule_id))
+            taken.append((s, e))
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+def _phase_code(raw: str) -> str | None:
+    table = _rules().lexicon("phase_roman")
+    parts = [p.strip() for p in raw.split("/")]
+    codes = []
+    for p in parts:
+        m = re.fullmatch(r"([ⅠⅡⅢⅣ]|I{1,3}|IV|[1-4])([ab]?)", p, re.IGNORECASE)
+        if not m:
+            return None
+        num = m.group(1)
+        code = table.get(num.upper(), table.get(num, num))
+        codes.append(code + m.group(2).lower())
+    return "/".join(codes)
+
+
+def find_phases(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, phase code) of each phase expression in ``text[start:end]``."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _rules().rule("trial.phase.v1").regex.finditer(text, start, end):
+        raw = m.group("zh") or m.group("en")
+        code = _phase_code(raw.replace(" ", ""))
+        if code:
+            out.append((m.start(), m.end(), code))
+    return out
+
+
+def find_enrolment(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
+    """(start, end, n) of enrolment counts ("共有749例…入组", "749 patients were randomized")."""
+    end = len(text) if end is None else end
+    rule = _rules().rule("trial.enrolment_zh.v1" if lang == "zh" else "trial.enrolment_en.v1")
+    out = []
+    for m in rule.regex.finditer(text, start, end):
+        raw = m.group("n") or m.group("n2")
+        n = int(raw.replace(",", ""))
+        if n > 0:
+            out.append((m.start(), m.end(), n))
+    return out
+
+
+@cache
+def _design_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for code, words in _rules().lexicon("design_words").items():
+        alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        out.append((code, re.compile(rf"(?<![A-Za-z])(?:{alts})(?![A-Za-z])", re.IGNORECASE)))
+    return out
+
+
+def find_design(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, design code) of design words; 开放 counts only as 开放标签/开放性 (not 开放科学)."""
+    end = len(text) if end is None else end
+    out = []
+    for code, pat in _design_patterns():
+        for m in pat.finditer(text, start, end):
+            word = m.group(0)
+            if word == "开放" and not re.match(r"开放(?:标签|性|的|、)", text[m.start() : m.start() + 4]):
+                continue
+            if word == "随机" and re.match(r"随机(?:人群|化人群|患者群)", text[m.start() : m.start() + 5]):
+                continue  # "所有随机人群" is the analysis population, not the design
+            out.append((m.start(), m.end(), code))
+    return sorted(out)
+
+
+def names_in_reference_title(title: str) -> list[str]:
+    """Trial names a reference title gives: "(JCOG0807)", "The ESCORT-1st Randomized Clinical Trial"."""
+    out = []
+    for m in _rules().rule("trial.reference_title.v1").regex.finditer(title):
+        name = m.group("name") or m.group("name2")
+        if not name or is_never_trial(name):
+            continue
+        if not (re.search(r"\d", name) or sum(c.isupper() for c in name) >= 3):
+            continue
+        if len(name) > 30 or " " in name.strip() and not re.search(r"\d", name):
+            continue
+        out.append(name)
+    return out

@@ -1,0 +1,470 @@
+"""Results linking: values, endpoints, arms, subgroups and effects → outcome/effect records.
+
+Per sentence, the recognizers give values (with unit and qualifier), endpoint
+mentions, effect measures, confidence intervals, P values, arm phrases and
+subgroup frames. Linking then works as reviews write:
+
+- values joined by comparison words form a *group* ("12.4个月 vs. 9.8个月",
+  "分别为15.3和6.4个月", "from 11.0 months with placebo to 22.4 months");
+- a group is governed by the nearest endpoint before it whose kind fits the unit
+  (times → survival medians, percentages → rates); without one in the sentence,
+  a comparison inherits the paragraph's last endpoint; without any, no record;
+- 分别 / respectively distributes a group over listed endpoints, landmark
+  timepoints or trials; otherwise a group of two or more is a comparison of arms
+  and a lone value is a single cohort's;
+- an effect (HR/OR/RR/difference with CI, and/or P) attaches to the group it
+  follows, or to the endpoints before it when only a P value is reported;
+- the trial is the nearest study anchor before the values in the paragraph: a
+  named trial, or a cited study ("一项回顾性分析^[28]", "Zhao等^[29]").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .link import DocContext, _evidence
+from .recognize.arms import ArmMention, SubgroupMention, find_arms, find_subgroups, value_cue
+from .recognize.endpoints import EndpointMention, find_endpoints
+from .recognize.numbers import (
+    Interval,
+    Measure,
+    PValue,
+    Value,
+    find_intervals,
+    find_measures,
+    find_p_values,
+    find_values,
+)
+from .recognize.trials import TrialMention
+from .records import trial_key
+from .segment import Paragraph, Sentence
+
+TIME_UNITS = {"month", "year", "week", "day"}
+TIME_ENDPOINTS = {"OS", "PFS", "DFS", "EFS", "RFS", "DOR"}
+RATE_ENDPOINTS = {"ORR", "DCR", "CR", "pCR", "MPR", "LC", "R0", "AE", "QOL"}
+
+_RESPECTIVELY = re.compile(r"分别|respectively", re.IGNORECASE)
+_CONNECTOR = re.compile(
+    r"^[\s(（\[]*(?:vs\.?|versus|v\.|对比|比|和|与|及|、|,|，|;|；|and|or|compared with|compared to|to|对|而)?"
+    r"[\s)）\]]*$",
+    re.IGNORECASE,
+)
+_DIFFERENCE = re.compile(
+    r"(?:改善|延长|增加|提高|获益)(?:了)?(?:时间)?(?:仅|约)?(?:增加|延长)?(?:了)?\s*$|"
+    r"(?:improv\w*|prolong\w*|extend\w*|increas\w*)\s+(?:\w+\s+){0,3}by\s*$|(?:gain|improvement|difference|increase)\s+of\s*$",
+    re.IGNORECASE,
+)
+_TRIALS_TOGETHER = re.compile(r"[两二三四]项研究|[两二三]个研究|both (?:trials|studies)|the (?:two|three) (?:trials|studies)|respectively", re.I)
+_STUDY_AUTHOR = re.compile(
+    r"(?:[A-Z][A-Za-z\-']+(?:\s+(?:et al\.?|and colleagues))|[A-Z][A-Za-z\-']+等|研究|试验|分析|报道|study|trial|analysis|cohort)\s*$"
+)
+
+
+@dataclass
+class Anchor:
+    start: int
+    end: int
+    trial: str | None
+    refs: tuple[str, ...]
+
+
+@dataclass
+class Group:
+    values: list[Value]
+    endpoints: list[EndpointMention] = field(default_factory=list)
+    distributed: str | None = None  # endpoints | timepoints | trials | None
+    trials: list[TrialMention] = field(default_factory=list)
+    subgroup: str | None = None
+    anchor: Anchor | None = None
+    rule_id: str = "result.comparison.v1"
+
+    @property
+    def start(self) -> int:
+        return self.values[0].start
+
+    @property
+    def end(self) -> int:
+        return self.values[-1].end
+
+
+def _anchors(ctx: DocContext) -> list[Anchor]:
+    text = ctx.nd.text
+    refs_by_key: dict[str, list[str]] = {}
+    for m in ctx.mentions:
+        refs_by_key.setdefault(trial_key(m.name), [])
+        for r in m.refs:
+            if r not in refs_by_key[trial_key(m.name)]:
+                refs_by_key[trial_key(m.name)].append(r)
+    out = [Anchor(m.start, m.end, m.name, tuple(refs_by_key[trial_key(m.name)])) for m in ctx.mentions]
+    mention_ends = {m.end for m in ctx.mentions}
+    for c in ctx.nd.citations:
+        if c.offset >= ctx.body_end or any(abs(c.offset - e) <= 3 for e in mention_ends):
+            continue
+        before = text[max(0, c.offset - 16) : c.offset]
+        if not _STUDY_AUTHOR.search(before):
+            continue
+        trial = ctx.ref_trial.get(c.refs[0]) if len(c.refs) == 1 else None
+        out.append(Anchor(c.offset, c.offset, trial, c.refs))
+    out.sort(key=lambda a: a.end)
+    return out
+
+
+def _anchor_before(anchors: list[Anchor], para: Paragraph, pos: int, sent: Sentence) -> Anchor | None:
+    """The study a value at ``pos`` belongs to: the nearest anchor before it in its sentence,
+    else in the paragraph — unless the sentence that carries it names several studies
+    (a list of trials is not the subject of what follows)."""
+    in_sentence = [a for a in anchors if sent.start <= a.start and a.end <= pos]
+    if in_sentence:
+        return in_sentence[-1]
+    earlier = [a for a in anchors if para.start <= a.start and a.end <= sent.start]
+    if not earlier:
+        return None
+    last = earlier[-1]
+    same_sentence = [
+        a for a in earlier
+        if para.text.rfind("。", 0, a.start - para.start) == para.text.rfind("。", 0, last.start - para.start)
+    ]
+    if len({trial_key(a.trial) if a.trial else a.refs for a in same_sentence}) > 1:
+        return None
+    return last
+
+
+def _unit_fits(ep: EndpointMention, unit: str | None) -> bool:
+    if unit in TIME_UNITS:
+        return ep.code in TIME_ENDPOINTS and not ep.timepoints and ep.stat != "rate"
+    if unit == "percent":
+        return ep.code in RATE_ENDPOINTS or bool(ep.timepoints) or ep.stat == "rate"
+    return False
+
+
+def _endpoint_list(text: str, eps: list[EndpointMention], last: int) -> list[EndpointMention]:
+    """The endpoint at index ``last`` with those listed before it: "mPFS和mOS", "PFS、OS和局部控制"."""
+    out = [eps[last]]
+    i = last - 1
+    while i >= 0:
+        gap = text[eps[i].end : out[0].start]
+        if re.fullmatch(r"\s*(?:率)?\s*(?:及|和|与|、|,|，|and|or|以及)\s*", gap, re.IGNORECASE):
+            out.insert(0, eps[i])
+            i -= 1
+        else:
+            break
+    return out
+
+
+def _group_values(text: str, values: list[Value], blockers: list[int]) -> list[list[Value]]:
+    groups: list[list[Value]] = []
+    for v in values:
+        if groups:
+            prev = groups[-1][-1]
+            between = text[prev.end : v.start]
+            blocked = any(prev.end <= b < v.start for b in blockers)
+            units_ok = prev.unit is None or v.unit is None or prev.unit == v.unit
+            stripped = _strip_arm_words(between)
+            if not blocked and units_ok and len(between) <= 60 and _CONNECTOR.match(stripped):
+                groups[-1].append(v)
+                continue
+        groups.append([v])
+    # unit-less members borrow the unit of the list they are in ("15.3和6.4个月")
+    kept = []
+    for g in groups:
+        units = [v.unit for v in g if v.unit]
+        if not units:
+            continue
+        for i, v in enumerate(g):
+            if v.unit is None:
+                later = [w.unit for w in g[i + 1 :] if w.unit]
+                v.unit = later[0] if later else units[-1]
+        kept.append(g)
+    return kept
+
+
+_ARM_WORDS = re.compile(
+    r"(?:with|for|in|on|receiving)\s+(?:the\s+)?[A-Za-z0-9\-]+(?:\s+(?:plus|and|\+|alone|group|arm|combined with)(?:\s+[A-Za-z0-9\-]+)?){0,3}"
+    r"|(?:对照组|安慰剂组|[\u4e00-\u9fff]{1,8}组)(?:为|是)?|分别为|分别是|为",
+    re.IGNORECASE,
+)
+
+
+def _strip_arm_words(s: str) -> str:
+    return _ARM_WORDS.sub(" ", s)
+
+
+def _stat_for(ep: EndpointMention, unit: str, before: str) -> str:
+    if _DIFFERENCE.search(before):
+        return "difference"
+    if unit in TIME_UNITS:
+        return "mean" if ep.stat == "mean" else "median"
+    return "rate"
+
+
+@dataclass
+class _Sent:
+    sent: Sentence
+    eps: list[EndpointMention]
+    values: list[Value]
+    measures: list[Measure]
+    intervals: list[Interval]
+    pvalues: list[PValue]
+    arms: list[ArmMention]
+    subgroups: list[SubgroupMention]
+
+
+def _recognize(ctx: DocContext, sent: Sentence) -> _Sent:
+    text = ctx.nd.text
+    a, b = sent.start, sent.end
+    measures = find_measures(text, a, b)
+    intervals = find_intervals(text, a, b)
+    pvalues = find_p_values(text, a, b)
+    eps = find_endpoints(text, a, b, sent.lang)
+    blocked = [(x.start, x.end) for x in [*measures, *intervals, *pvalues]]
+    for ep in eps:
+        blocked.extend(ep.landmark_spans)
+        if ep.grade is not None:
+            blocked.append((ep.start, ep.end))
+    for m in ctx.mentions_in(a, b):
+        blocked.append((m.start, m.end))
+    values = find_values(text, a, b, blocked)
+    return _Sent(sent, eps, values, measures, intervals, pvalues, find_arms(text, a, b),
+                 find_subgroups(text, a, b, sent.lang))
+
+
+def _effect_clusters(s: _Sent, groups: list[Group]) -> list[tuple[Measure | None, Interval | None, PValue | None]]:
+    items: list[tuple[int, str, object]] = (
+        [(m.start, "m", m) for m in s.measures]
+        + [(i.start, "ci", i) for i in s.intervals]
+        + [(p.start, "p", p) for p in s.pvalues]
+    )
+    items.sort(key=lambda t: t[0])
+    clusters: list[dict[str, object]] = []
+    last_end = -1
+    for pos, kind, obj in items:
+        cur = clusters[-1] if clusters else None
+        group_between = any(last_end <= g.start < pos for g in groups) if cur else False
+        if cur is None or kind in cur or group_between:
+            clusters.append({kind: obj})
+        else:
+            cur[kind] = obj
+        last_end = obj.end  # type: ignore[attr-defined]
+    out = []
+    for c in clusters:
+        m, ci, p = c.get("m"), c.get("ci"), c.get("p")
+        if m is None and p is None:
+            continue  # a CI alone is a single rate's interval, not a comparison
+        out.append((m, ci, p))  # type: ignore[arg-type]
+    return out
+
+
+def _about_endpoint(about: str) -> str | None:
+    a = about.lower()
+    if "progression" in a or "进展" in a:
+        return "PFS"
+    if "recurrence" in a or "复发" in a:
+        return "DFS"
+    if "death" in a or "死亡" in a:
+        return "OS"
+    return None
+
+
+def result_records(ctx: DocContext) -> list[dict]:
+    """Outcome and effect records of one document (dicts in the contract shape, no ids)."""
+    text = ctx.nd.text
+    anchors = _anchors(ctx)
+    out: list[dict] = []
+    for para in ctx.paragraphs:
+        para_ep: EndpointMention | None = None
+        for sent in para.sentences:
+            s = _recognize(ctx, sent)
+            groups = _link_groups(ctx, s, para, anchors, para_ep)
+            for g in groups:
+                out.extend(_outcomes(ctx, s, g))
+            out.extend(_effects(ctx, s, groups, para, anchors, para_ep))
+            if s.eps:
+                para_ep = s.eps[-1]
+    return out
+
+
+def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Anchor],
+                 para_ep: EndpointMention | None) -> list[Group]:
+    text = ctx.nd.text
+    blockers = [ep.start for ep in s.eps] + [x.start for x in [*s.measures, *s.intervals, *s.pvalues]]
+    groups: list[Group] = []
+    for vals in _group_values(text, s.values, blockers):
+        g = Group(vals)
+        before = [i for i, ep in enumerate(s.eps) if ep.end <= g.start]
+        if before:
+            i = before[-1]
+            eps_list = _endpoint_list(text, s.eps, i)
+            fitting = [ep for ep in eps_list if _unit_fits(ep, vals[0].unit)]
+            if not fitting:
+                continue
+            g.endpoints = fitting
+            g.rule_id = "result.comparison.v1"
+        elif para_ep is not None and len(vals) >= 2 and _unit_fits(para_ep, vals[0].unit):
+            g.endpoints = [para_ep]
+            g.rule_id = "result.context_endpoint.v1"
+        else:
+            continue
+        k = len(vals)
+        respectively = bool(_RESPECTIVELY.search(text, s.sent.start, s.sent.end))
+        sent_trials = [m for m in ctx.mentions_in(s.sent.start, g.start)]
+        distinct_trials: list[TrialMention] = []
+        for m in sent_trials:
+            if all(trial_key(m.name) != trial_key(x.name) for x in distinct_trials):
+                distinct_trials.append(m)
+        if k > 1 and len(g.endpoints) == k and respectively:
+            g.distributed = "endpoints"
+            g.rule_id = "result.respectively_endpoints.v1"
+        elif k > 1 and len(g.endpoints) == 1 and len(g.endpoints[0].timepoints) == k:
+            g.distributed = "timepoints"
+            g.rule_id = "result.respectively_timepoints.v1"
+        elif (
+            k > 1 and len(distinct_trials) >= k and _TRIALS_TOGETHER.search(text, s.sent.start, g.end)
+            and not find_arms(text, distinct_trials[-1].end, g.start)
+        ):
+            g.distributed = "trials"
+            g.trials = distinct_trials[-k:]
+            g.rule_id = "result.respectively_trials.v1"
+        else:
+            g.endpoints = g.endpoints[-1:]
+        sgs = [x for x in s.subgroups if x.end <= g.start]
+        g.subgroup = sgs[-1].text if sgs else None
+        g.anchor = _anchor_before(anchors, para, g.start, s.sent)
+        if g.anchor is None:
+            later = [a for a in anchors if s.sent.start <= a.start and a.end <= s.sent.end]
+            if len(later) == 1:
+                g.anchor = later[0]
+        groups.append(g)
+    return groups
+
+
+def _roles(ctx: DocContext, s: _Sent, g: Group) -> list[tuple[str | None, str | None]]:
+    """(arm_role, arm text) per value of a comparison group."""
+    text = ctx.nd.text
+    k = len(g.values)
+    if k == 1:
+        v = g.values[0]
+        role, arm = value_cue(text, v.end, min(s.sent.end, v.end + 50))
+        if role is None:
+            b_role, b_arm = _cue_before(ctx, s, g, 0)
+            if b_role:
+                return [(b_role, b_arm)]
+            return [("single", None)]
+        return [(role, arm)]
+    cues = []
+    for i, v in enumerate(g.values):
+        nxt = g.values[i + 1].start if i + 1 < k else min(s.sent.end, v.end + 50)
+        role, arm = value_cue(text, v.end, nxt)
+        if role is None:
+            role, arm = _cue_before(ctx, s, g, i)
+        cues.append((role, arm))
+    if all(r is None for r, _ in cues):
+        arms = [a for a in s.arms if a.end <= g.start]
+        if len(arms) >= k:
+            arms = arms[-k:]
+            roles = [a.role for a in arms]
+            if k == 2 and roles.count(None) == 1:
+                known = roles[0] or roles[1]
+                roles = [r or ("control" if known == "experimental" else "experimental") for r in roles]
+            if all(roles) and len(set(roles)) > 1:
+                return [(r, a.text) for r, a in zip(roles, arms, strict=True)]
+        default = ["experimental"] * (k - 1) + ["control"]
+        arm_texts = [a.text for a in arms] if len(arms) == k else [None] * k
+        return list(zip(default, arm_texts, strict=True))
+    known = [r for r, _ in cues if r]
+    if k == 2 and len(known) == 1:
+        other = "control" if known[0] == "experimental" else "experimental"
+        return [(r or other, a) for r, a in cues]
+    return [(r or "experimental", a) for r, a in cues]
+
+
+def _cue_before(ctx: DocContext, s: _Sent, g: Group, i: int) -> tuple[str | None, str | None]:
+    from .recognize.arms import _rules as arm_rules
+
+    text = ctx.nd.text
+    v = g.values[i]
+    lo = g.values[i - 1].end if i > 0 else max(s.sent.start, v.start - 14)
+    window = text[lo : v.start]
+    rule = arm_rules().rule("arm.value_cue_control_before.v1")
+    m = rule.regex.search(window)
+    if m:
+        return "control", m.group("arm")
+    return None, None
+
+
+def _outcomes(ctx: DocContext, s: _Sent, g: Group) -> list[dict]:
+    text = ctx.nd.text
+    ev = _evidence(ctx.nd, s.sent.start, s.sent.end)
+    out = []
+    if g.distributed:
+        per_value: list[tuple[str | None, str | None]] = [("single", None) for _ in g.values]
+    else:
+        per_value = _roles(ctx, s, g)
+    for i, v in enumerate(g.values):
+        ep = g.endpoints[i] if g.distributed == "endpoints" else g.endpoints[0]
+        timepoint = ep.timepoints[0] if ep.timepoints else None
+        if g.distributed == "timepoints":
+            timepoint = ep.timepoints[i]
+        trial, refs = (g.anchor.trial, list(g.anchor.refs)) if g.anchor else (None, [])
+        if g.distributed == "trials":
+            tm = g.trials[i]
+            trial, refs = tm.name, list(tm.refs)
+        before = text[ep.end : g.start]
+        role, arm = per_value[i]
+        out.append({
+            "kind": "outcome", "trial": trial, "refs": refs, "endpoint": ep.code,
+            "stat": _stat_for(ep, v.unit or "", before) if ep.code != "AE" else "rate",
+            "timepoint_months": timepoint, "grade": ep.grade, "event": ep.event,
+            "value": v.value, "value_high": v.value_high, "qualifier": v.qualifier, "unit": v.unit,
+            "arm": arm, "arm_role": role, "subgroup": g.subgroup, "n": None,
+            "lang": s.sent.lang, "evidence": [ev], "rule_id": g.rule_id,
+        })
+    return out
+
+
+def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, anchors: list[Anchor],
+             para_ep: EndpointMention | None) -> list[dict]:
+    text = ctx.nd.text
+    ev = _evidence(ctx.nd, s.sent.start, s.sent.end)
+    out = []
+    for m, ci, p in _effect_clusters(s, groups):
+        first = min(x.start for x in (m, ci, p) if x is not None)  # type: ignore[union-attr]
+        prior = [g for g in groups if g.end <= first]
+        targets: list[tuple[str | None, EndpointMention | None, Group | None]] = []
+        about = _about_endpoint(m.about) if m is not None else None
+        if prior and not prior[-1].distributed:
+            g = prior[-1]
+            targets = [(about or g.endpoints[0].code, g.endpoints[0], g)]
+        elif prior and prior[-1].distributed:
+            continue  # one P for values spread over endpoints/trials: which comparison is unclear
+        else:
+            before = [i for i, ep in enumerate(s.eps) if ep.end <= first]
+            if before:
+                eps_list = _endpoint_list(text, s.eps, before[-1])
+                targets = [(about or ep.code, ep, None) for ep in eps_list]
+            elif m is not None and about:
+                targets = [(about, None, None)]
+            elif m is not None and para_ep is not None:
+                targets = [(para_ep.code, para_ep, None)]
+            elif m is not None and ci is not None:
+                targets = [(None, None, None)]
+            else:
+                continue
+        for code, ep, g in targets:
+            if g is not None:
+                subgroup, anchor = g.subgroup, g.anchor
+            else:
+                sgs = [x for x in s.subgroups if x.end <= first]
+                subgroup = sgs[-1].text if sgs else None
+                anchor = _anchor_before(anchors, para, first, s.sent)
+            trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
+            out.append({
+                "kind": "effect", "trial": trial, "refs": refs, "endpoint": code,
+                "subgroup": subgroup, "grade": ep.grade if ep else None, "event": ep.event if ep else None,
+                "measure": m.measure if m else None, "value": m.value if m else None,
+                "ci_level": ci.level if ci else None, "ci_low": ci.low if ci else None,
+                "ci_high": ci.high if ci else None, "p_value": p.value if p else None,
+                "p_qualifier": p.qualifier if p else None, "lang": s.sent.lang, "evidence": [ev],
+                "rule_id": "effect.measure.v1" if m else "effect.p_only.v1",
+            })
+    return out
