@@ -160,6 +160,9 @@ class DocResult:
     error_code: str | None = None
     seconds: float = 0.0
     page_sources: list[str] = field(default_factory=list)
+    # record id → [(page, (x0, top, x1, bottom))] of its evidence, for drawing it on the page
+    evidence_boxes: dict[str, list[tuple[int, tuple[float, float, float, float]]]] = field(default_factory=dict)
+    page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
@@ -199,6 +202,9 @@ def process_document(path: str | Path, config: PipelineConfig | None = None, **o
         return DocResult(
             path, doc_id, "ok", records, state.nd.text, len(state.doc.pages), lang,
             seconds=time.perf_counter() - t0, page_sources=[p.source for p in state.doc.pages],
+            evidence_boxes={r.id: evidence_boxes(state.nd, r.evidence) for r in records},
+            page_sizes={p.number: (p.width, p.height) for p in state.doc.pages
+                        if p.width is not None and p.height is not None},
         )
     except ReaderError as e:
         return DocResult(path, _file_doc_id(path), "failed", error=e.reason, error_code=e.code,
@@ -213,6 +219,38 @@ def process_document(path: str | Path, config: PipelineConfig | None = None, **o
             error=f"internal error {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
             error_code="internal", seconds=time.perf_counter() - t0,
         )
+
+
+def evidence_boxes(nd: NormalizedDocument, evidence: Iterable[Any]) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Boxes, one per text line on the page, of the characters each evidence span covers.
+
+    Empty for documents without geometry (text files). A curator sees these
+    outlined on the rendered PDF page.
+    """
+    out: list[tuple[int, tuple[float, float, float, float]]] = []
+    for ev in evidence:
+        cur_page: int | None = None
+        cur: list[float] | None = None
+        for i in range(ev.start, ev.end):
+            box = nd.bbox_of(i)
+            if box is None or nd.text[i].isspace():
+                continue
+            page = nd.page_of(i)
+            height = max(box[3] - box[1], 1.0)
+            same_line = (
+                cur is not None and page == cur_page
+                and abs(box[1] - cur[1]) < height * 0.6 and box[0] >= cur[0] - height
+            )
+            if same_line:
+                cur[0], cur[1] = min(cur[0], box[0]), min(cur[1], box[1])
+                cur[2], cur[3] = max(cur[2], box[2]), max(cur[3], box[3])
+            else:
+                if cur is not None and cur_page is not None:
+                    out.append((cur_page, (cur[0], cur[1], cur[2], cur[3])))
+                cur_page, cur = page, list(box)
+        if cur is not None and cur_page is not None:
+            out.append((cur_page, (cur[0], cur[1], cur[2], cur[3])))
+    return out
 
 
 IGNORE_FILE = ".extractignore"
