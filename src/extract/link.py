@@ -28,6 +28,11 @@ from .segment import Paragraph, Sentence
 _STUDY_NOUN_BEFORE = re.compile(
     r"(?:研究|试验|分析|临床试验|\b(?:study|trial|analysis|studies|trials|cohort))\s*$", re.IGNORECASE
 )
+# an unnamed study introduced earlier in the sentence: "一项日本的研究", "A Chinese phase 3 trial of …"
+_INDEFINITE_STUDY = re.compile(
+    r"(?:一项|另一项|另一个|一个)[^。；]{0,40}?(?:研究|试验|分析)"
+    r"|\b(?:[Aa]n?|[Aa]nother|[Oo]ne)\b[^.;:]{0,80}?\b(?:trial|study|analysis)\b"
+)
 
 
 @dataclass
@@ -41,6 +46,7 @@ class DocContext:
     mentions: list[TrialMention] = field(default_factory=list)
     ref_trial: dict[str, str] = field(default_factory=dict)  # ref number → canonical trial name
     ref_surface: dict[str, str] = field(default_factory=dict)  # ref number → name as the title writes it
+    designs: dict[str, list[str]] = field(default_factory=dict)  # trial key → design words found
 
     def citations_in(self, start: int, end: int) -> list[tuple[int, tuple[str, ...]]]:
         return [(c.offset, c.refs) for c in self.nd.citations if start <= c.offset <= end]
@@ -92,18 +98,20 @@ def build_context(
     for c in nd.citations:
         if c.offset >= body_end or len(c.refs) != 1 or c.refs[0] not in ctx.ref_trial:
             continue
-        before = text[max(0, c.offset - 12) : c.offset]
-        if not _STUDY_NOUN_BEFORE.search(before):
+        sent = ctx.sentence_at(c.offset)
+        seg_start = sent.start if sent is not None else max(0, c.offset - 120)
+        direct = _STUDY_NOUN_BEFORE.search(text, max(seg_start, c.offset - 12), c.offset)
+        indefinite = list(_INDEFINITE_STUDY.finditer(text, seg_start, c.offset))
+        if direct is None and not indefinite:
             continue
+        start = direct.start() if direct is not None else indefinite[-1].start()
+        if indefinite and direct is not None:
+            start = min(start, indefinite[-1].start()) if c.offset - indefinite[-1].start() < 60 else start
+        if any(start <= a and b <= c.offset + 4 for a, b in named_spans):
+            continue  # the study is named between its introduction and the marker
         if any(a <= c.offset <= b + 4 for a, b in named_spans):
             continue
-        sent = ctx.sentence_at(c.offset)
-        if sent is not None and any(
-            sent.start <= a and b <= sent.end and abs(c.offset - b) < 25 for a, b in named_spans
-        ):
-            continue
         name = ctx.ref_trial[c.refs[0]]
-        start = max(0, c.offset - len(before) + _STUDY_NOUN_BEFORE.search(before).start())
         mentions.append(TrialMention(start, c.offset, ctx.ref_surface[c.refs[0]], name,
                                      "trial.cited_unnamed.v1", c.refs))
     ctx.mentions = sorted(mentions, key=lambda m: m.start)
@@ -143,7 +151,9 @@ def trial_records(ctx: DocContext) -> list[dict]:
             if r not in rec["refs"]:
                 rec["refs"].append(r)
         ev_needed = not rec["evidence"]
-        sent_mentions = [x for x in ctx.mentions_in(sent.start, sent.end) if x.rule_id != "trial.cited_unnamed.v1" or x is m]
+        sent_mentions = [x for x in ctx.mentions_in(sent.start, sent.end) if x.rule_id != "trial.cited_unnamed.v1"]
+        if m not in sent_mentions:
+            sent_mentions.append(m)
         # phase: a parenthesis right after the name, else the nearest phase in the sentence
         for ps, pe, code in find_phases(text, sent.start, sent.end):
             if rec["phase"] is None and _governs(sent_mentions, m, ps) and abs(ps - m.end) < 60 or (
@@ -170,6 +180,7 @@ def trial_records(ctx: DocContext) -> list[dict]:
                 if ref is not None and not any(e["start"] == ref.start for e in rec["evidence"]):
                     rec["evidence"].append(_evidence(nd, ref.start, ref.end))
     # the sentence after a trial's introduction often gives its size: "…KEYNOTE-590研究中，共有749例…"
-    for rec in by_key.values():
+    for key, rec in by_key.items():
         rec["aliases"] = sorted(set(rec["aliases"]))
+        ctx.designs[key] = list(rec["design"])
     return list(by_key.values())

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from .link import DocContext, _evidence
-from .recognize.arms import ArmMention, SubgroupMention, find_arms, find_subgroups, value_cue
+from .recognize.arms import ArmMention, SubgroupMention, cue_before, find_arms, find_subgroups, value_cue
 from .recognize.endpoints import EndpointMention, find_endpoints
 from .recognize.numbers import (
     Interval,
@@ -45,9 +45,13 @@ TIME_ENDPOINTS = {"OS", "PFS", "DFS", "EFS", "RFS", "DOR"}
 RATE_ENDPOINTS = {"ORR", "DCR", "CR", "pCR", "MPR", "LC", "R0", "AE", "QOL"}
 
 _RESPECTIVELY = re.compile(r"分别|respectively", re.IGNORECASE)
-_CONNECTOR = re.compile(
-    r"^[\s(（\[]*(?:vs\.?|versus|v\.|对比|比|和|与|及|、|,|，|;|；|and|or|compared with|compared to|to|对|而)?"
-    r"[\s)）\]]*$",
+_CONNECTOR_WORD = re.compile(
+    r"vs\.?|versus|\bv\.|对比|相比|和|与|及|、|,|，|;|；|\band\b|\bor\b|compared with|compared to|\bto\b|\bfrom\b|对|而|至|到",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(
+    r"\b(?:of|the|in|on|with|for|those|patients|participants|subjects|receiving|treated|was|were|is|are|"
+    r"respectively|group|arm|a|an)\b|[\s()（）\[\]]|分别为|分别是|分别|为|是|患者|例",
     re.IGNORECASE,
 )
 _DIFFERENCE = re.compile(
@@ -121,12 +125,11 @@ def _anchor_before(anchors: list[Anchor], para: Paragraph, pos: int, sent: Sente
     if not earlier:
         return None
     last = earlier[-1]
-    same_sentence = [
-        a for a in earlier
-        if para.text.rfind("。", 0, a.start - para.start) == para.text.rfind("。", 0, last.start - para.start)
-    ]
-    if len({trial_key(a.trial) if a.trial else a.refs for a in same_sentence}) > 1:
-        return None
+    carrier = next((x for x in para.sentences if x.start <= last.start < x.end + 1), None)
+    if carrier is not None:
+        in_carrier = [a for a in earlier if carrier.start <= a.start < carrier.end + 1]
+        if len({trial_key(a.trial) if a.trial else a.refs for a in in_carrier}) > 1:
+            return None
     return last
 
 
@@ -152,6 +155,20 @@ def _endpoint_list(text: str, eps: list[EndpointMention], last: int) -> list[End
     return out
 
 
+def _connects(between: str) -> bool:
+    """Do two values belong to one list or comparison, judging by the words between them?"""
+    if len(between) > 70:
+        return False
+    core = _strip_arm_words(between)
+    if not _CONNECTOR_WORD.search(core) and not _CONTROL_PAREN.fullmatch(between.strip()):
+        return False
+    rest = _FILLER.sub("", _CONNECTOR_WORD.sub("", core))
+    return not rest.strip(" ,，;；:：")
+
+
+_CONTROL_PAREN = re.compile(r"[(（\[]\s*(?:对照组|安慰剂组|单纯化疗组|化疗组|control(?: group| arm)?|placebo)\s*(?:为|:|：|,)?", re.I)
+
+
 def _group_values(text: str, values: list[Value], blockers: list[int]) -> list[list[Value]]:
     groups: list[list[Value]] = []
     for v in values:
@@ -160,8 +177,7 @@ def _group_values(text: str, values: list[Value], blockers: list[int]) -> list[l
             between = text[prev.end : v.start]
             blocked = any(prev.end <= b < v.start for b in blockers)
             units_ok = prev.unit is None or v.unit is None or prev.unit == v.unit
-            stripped = _strip_arm_words(between)
-            if not blocked and units_ok and len(between) <= 60 and _CONNECTOR.match(stripped):
+            if not blocked and units_ok and _connects(between):
                 groups[-1].append(v)
                 continue
         groups.append([v])
@@ -180,7 +196,8 @@ def _group_values(text: str, values: list[Value], blockers: list[int]) -> list[l
 
 
 _ARM_WORDS = re.compile(
-    r"(?:with|for|in|on|receiving)\s+(?:the\s+)?[A-Za-z0-9\-]+(?:\s+(?:plus|and|\+|alone|group|arm|combined with)(?:\s+[A-Za-z0-9\-]+)?){0,3}"
+    r"\b(?:with|for|in|on|receiving)\s+(?:the\s+)?(?!and\b|or\b|versus\b|vs\b)[A-Za-z0-9\-]+"
+    r"(?:\s+(?:plus|\+|combined with)\s+[A-Za-z0-9\-]+)*(?:\s+(?:alone|group|arm|cohort))?"
     r"|(?:对照组|安慰剂组|[\u4e00-\u9fff]{1,8}组)(?:为|是)?|分别为|分别是|为",
     re.IGNORECASE,
 )
@@ -246,6 +263,13 @@ def _effect_clusters(s: _Sent, groups: list[Group]) -> list[tuple[Measure | None
         else:
             cur[kind] = obj
         last_end = obj.end  # type: ignore[attr-defined]
+    shared = [c["p"] for c in clusters if "p" in c and getattr(c["p"], "shared", False)]
+    if shared:
+        # "HR分别为0.524（…）和0.478（…），P值均<0.001": the one P belongs to each comparison
+        for c in clusters:
+            if "m" in c and "p" not in c:
+                c["p"] = shared[0]
+        clusters = [c for c in clusters if not ("p" in c and "m" not in c and c["p"] in shared and len(c) == 1)]
     out = []
     for c in clusters:
         m, ci, p = c.get("m"), c.get("ci"), c.get("p")
@@ -292,15 +316,25 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
     for vals in _group_values(text, s.values, blockers):
         g = Group(vals)
         before = [i for i, ep in enumerate(s.eps) if ep.end <= g.start]
-        if before:
+        after = _endpoint_after(text, s, g)
+        if after is not None:
+            g.endpoints = [after]
+            g.rule_id = "result.endpoint_after.v1"
+        elif before and not _FOLLOW_UP.search(text, s.eps[before[-1]].end, g.start) and not _OTHER_MEASURE.search(
+            text, s.eps[before[-1]].end, g.start
+        ):
             i = before[-1]
             eps_list = _endpoint_list(text, s.eps, i)
             fitting = [ep for ep in eps_list if _unit_fits(ep, vals[0].unit)]
-            if not fitting:
+            if not fitting and after is None:
                 continue
-            g.endpoints = fitting
-            g.rule_id = "result.comparison.v1"
-        elif para_ep is not None and len(vals) >= 2 and _unit_fits(para_ep, vals[0].unit):
+            g.endpoints = fitting or [after]  # type: ignore[list-item]
+            g.rule_id = "result.comparison.v1" if fitting else "result.endpoint_after.v1"
+        elif (
+            para_ep is not None and len(vals) >= 2 and _unit_fits(para_ep, vals[0].unit)
+            and not before and re.search(r"[(（]\s*$", text[max(s.sent.start, g.start - 3) : g.start])
+        ):
+            # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
             g.endpoints = [para_ep]
             g.rule_id = "result.context_endpoint.v1"
         else:
@@ -327,8 +361,7 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
             g.rule_id = "result.respectively_trials.v1"
         else:
             g.endpoints = g.endpoints[-1:]
-        sgs = [x for x in s.subgroups if x.end <= g.start]
-        g.subgroup = sgs[-1].text if sgs else None
+        g.subgroup = _subgroup_for(text, s, g.start, g.end)
         g.anchor = _anchor_before(anchors, para, g.start, s.sent)
         if g.anchor is None:
             later = [a for a in anchors if s.sent.start <= a.start and a.end <= s.sent.end]
@@ -338,19 +371,68 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
     return groups
 
 
+_NOT_REACHED_BEFORE = re.compile(
+    r"(?:未达到|尚未达到|未达|not reached|not been reached|not estimable|NR)[^，,；;。]{0,30}?"
+    r"(?:versus|vs\.?|compared with|对比|和|与|，|,|而)\s*(?:[^，,；;。\d]{0,20}?(?:为|was))?\s*$",
+    re.IGNORECASE,
+)
+_FOLLOW_UP = re.compile(r"随访|follow-up|follow up", re.IGNORECASE)
+# a second statistic between an endpoint and a value means the value is that statistic's
+# ("mOS分别为…，中位至影像学进展时间分别为5.5个月", "median time to deterioration was …")
+_OTHER_MEASURE = re.compile(r"(?:中位|平均)[\u4e00-\u9fff]{2,}|\b(?:median|mean)\s+[a-z]{3,}", re.IGNORECASE)
+_EP_AFTER_LINK = re.compile(
+    r"\s*[)）]?\s*(?:of (?:the )?(?:patients|participants|those)\s+)?(?:had|achieved|experienced|attained|reached|"
+    r"showed|developed)\s+(?:a|an)?\s*|\s*(?:的)?(?:患者)?(?:达到|获得|出现|发生|实现)",
+    re.IGNORECASE,
+)
+
+
+def _endpoint_after(text: str, s: _Sent, g: Group) -> EndpointMention | None:
+    """"34 (83%) had a major pathological response", "83%的患者达到pCR": the endpoint follows."""
+    if len(g.values) != 1:
+        return None
+    m = _EP_AFTER_LINK.match(text, g.end, s.sent.end)
+    if not m:
+        return None
+    for ep in s.eps:
+        if ep.start == m.end() and _unit_fits(ep, g.values[0].unit):
+            return ep
+    return None
+
+
+def _subgroup_for(text: str, s: _Sent, start: int, end: int) -> str | None:
+    """The population a value group or effect is reported for: the nearest frame before it in
+    its sentence, or one that directly follows the values ("18.4 versus 12.9 months in patients
+    with a CPS of 5 or more (HR …)")."""
+    follow = [x for x in s.subgroups if 0 <= x.start - end <= 4]
+    if follow:
+        return follow[0].text
+    sgs = [x for x in s.subgroups if x.end <= start]
+    return sgs[-1].text if sgs else None
+
+
 def _roles(ctx: DocContext, s: _Sent, g: Group) -> list[tuple[str | None, str | None]]:
     """(arm_role, arm text) per value of a comparison group."""
     text = ctx.nd.text
     k = len(g.values)
+    if g.anchor is not None and g.anchor.trial and "single-arm" in ctx.designs.get(trial_key(g.anchor.trial), []):
+        # subgroups of a single-arm study ("PD-L1阳性与阴性患者的ORR分别为15.5%和6.4%") are not arms
+        return [("single", None)] * k
     if k == 1:
         v = g.values[0]
         role, arm = value_cue(text, v.end, min(s.sent.end, v.end + 50))
         if role is None:
-            b_role, b_arm = _cue_before(ctx, s, g, 0)
-            if b_role:
-                return [(b_role, b_arm)]
-            return [("single", None)]
-        return [(role, arm)]
+            role, arm = _cue_before(ctx, s, g, 0)
+        if role is None and _NOT_REACHED_BEFORE.search(text, max(s.sent.start, v.start - 40), v.start):
+            role = "control"  # "mOS分别为未达到和17.1个月", "not reached versus 17.0 months"
+        if role is None and any(
+            0 <= m.start - v.end <= 40 and not re.search(r"[；;。]", text[v.end : m.start]) for m in s.measures
+        ):
+            role = "experimental"  # one arm's value followed by its comparison with the control
+        return [(role or "single", arm)]
+    if k == 2 and any(v.change == "from" for v in g.values):
+        # "from 11.0 months with placebo to 22.4 months", "to 8.3 months from 6.8 months"
+        return [("control" if v.change == "from" else "experimental", None) for v in g.values]
     cues = []
     for i, v in enumerate(g.values):
         nxt = g.values[i + 1].start if i + 1 < k else min(s.sent.end, v.end + 50)
@@ -379,25 +461,25 @@ def _roles(ctx: DocContext, s: _Sent, g: Group) -> list[tuple[str | None, str | 
 
 
 def _cue_before(ctx: DocContext, s: _Sent, g: Group, i: int) -> tuple[str | None, str | None]:
-    from .recognize.arms import _rules as arm_rules
-
     text = ctx.nd.text
     v = g.values[i]
-    lo = g.values[i - 1].end if i > 0 else max(s.sent.start, v.start - 14)
-    window = text[lo : v.start]
-    rule = arm_rules().rule("arm.value_cue_control_before.v1")
-    m = rule.regex.search(window)
-    if m:
-        return "control", m.group("arm")
-    return None, None
+    lo = g.values[i - 1].end if i > 0 else max(s.sent.start, v.start - 24)
+    return cue_before(text[lo : v.start])
 
 
 def _outcomes(ctx: DocContext, s: _Sent, g: Group) -> list[dict]:
     text = ctx.nd.text
     ev = _evidence(ctx.nd, s.sent.start, s.sent.end)
     out = []
-    if g.distributed:
-        per_value: list[tuple[str | None, str | None]] = [("single", None) for _ in g.values]
+    if g.distributed == "trials":
+        role, arm = _cue_before(ctx, s, g, 0)
+        if role is None:
+            arms = [a for a in s.arms if a.end <= g.start and a.start >= g.trials[-1].end]
+            if arms and arms[-1].role:
+                role, arm = arms[-1].role, arms[-1].text
+        per_value: list[tuple[str | None, str | None]] = [(role or "single", arm) for _ in g.values]
+    elif g.distributed:
+        per_value = [("single", None) for _ in g.values]
     else:
         per_value = _roles(ctx, s, g)
     for i, v in enumerate(g.values):
@@ -409,6 +491,8 @@ def _outcomes(ctx: DocContext, s: _Sent, g: Group) -> list[dict]:
         if g.distributed == "trials":
             tm = g.trials[i]
             trial, refs = tm.name, list(tm.refs)
+        if trial is None and not refs and v.qualifier == "~":
+            continue  # "roughly 10% to 15%", "约为55%~60%" with no study behind it: background
         before = text[ep.end : g.start]
         role, arm = per_value[i]
         out.append({
@@ -434,7 +518,7 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
         about = _about_endpoint(m.about) if m is not None else None
         if prior and not prior[-1].distributed:
             g = prior[-1]
-            targets = [(about or g.endpoints[0].code, g.endpoints[0], g)]
+            targets = [(g.endpoints[0].code, g.endpoints[0], g)]
         elif prior and prior[-1].distributed:
             continue  # one P for values spread over endpoints/trials: which comparison is unclear
         else:
@@ -453,9 +537,11 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
         for code, ep, g in targets:
             if g is not None:
                 subgroup, anchor = g.subgroup, g.anchor
+                between = [x for x in s.subgroups if g.end <= x.start and x.end <= first]
+                if between:
+                    subgroup = between[-1].text
             else:
-                sgs = [x for x in s.subgroups if x.end <= first]
-                subgroup = sgs[-1].text if sgs else None
+                subgroup = _subgroup_for(text, s, first, first)
                 anchor = _anchor_before(anchors, para, first, s.sent)
             trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
             out.append({

@@ -42,12 +42,18 @@ def _word_re(name: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
-def arm_role(text: str) -> str | None:
-    """Role an arm description implies: control words win over experimental ones."""
+def arm_role(text: str, weak: bool = True) -> str | None:
+    """Role an arm description implies (``weak``: also from standard-treatment words).
+
+    Strong control words (placebo, 对照, 单纯, alone) decide; otherwise a combination
+    (plus, 联合) is experimental; a bare standard treatment (chemotherapy, 单药) is control.
+    """
     if _word_re("control_words").search(text):
         return "control"
     if _word_re("experimental_words").search(text):
         return "experimental"
+    if weak and _word_re("standard_words").search(text):
+        return "control"
     return None
 
 
@@ -91,6 +97,19 @@ def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     return None, None
 
 
+def cue_before(window: str) -> tuple[str | None, str | None]:
+    """(role, arm text) an arm named right before a value gives: "（对照组9.8个月", "安慰剂组为"."""
+    for rule in _rules().rules:
+        if not rule.id.startswith("arm.before_cue"):
+            continue
+        m = rule.regex.search(window)
+        if m:
+            arm = m.group("arm")
+            # a lone "单药组" / "化疗组" is the control only when contrasted with a combination
+            return rule.value or arm_role(arm, weak=False), arm
+    return None, None
+
+
 def find_subgroups(text: str, start: int, end: int, lang: str) -> list[SubgroupMention]:
     out: list[SubgroupMention] = []
     whole = _word_re("whole_population")
@@ -103,7 +122,12 @@ def find_subgroups(text: str, start: int, end: int, lang: str) -> list[SubgroupM
                 continue
             if any(x.start < m.end() and m.start() < x.end for x in out):
                 continue
-            full = whole.fullmatch(sg) or whole.match(sg) and len(sg) <= 6
+            # the whole population (全组, all randomized) or the analysis set (首次期中分析纳入的264例)
+            full = (
+                whole.fullmatch(sg)
+                or (whole.match(sg) and len(sg) <= 6)
+                or re.search(r"纳入|入组|分析|随机|enrolled|analy[sz]ed|randomi[sz]ed", sg)
+            )
             out.append(SubgroupMention(m.start(), m.end(), None if full else sg))
     out.sort(key=lambda s: s.start)
     return out

@@ -42,7 +42,7 @@ def _lexicon_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
     alts = sorted(forms, key=len, reverse=True)
     body = "|".join(re.escape(a) for a in alts)
     # Latin forms need word edges; "mPFS" is its own form, so "PFS" inside it is not matched twice
-    pat = re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.IGNORECASE)
+    pat = re.compile(rf"(?<![A-Za-z])(?:{body})(?:(?<=[a-z])s)?(?![A-Za-z])", re.IGNORECASE)
     return pat, forms
 
 
@@ -99,7 +99,7 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
     out: list[EndpointMention] = []
     for m in pat.finditer(text, start, end):
         surface = m.group(0)
-        code = forms[surface.lower()]
+        code = forms.get(surface.lower()) or forms[surface.lower()[:-1]]  # plural "responses"
         before = text[max(start, m.start() - 6) : m.start()]
         stat: str | None = None
         if (
@@ -127,17 +127,18 @@ def _attach_landmarks(text: str, start: int, end: int, lang: str, eps: list[Endp
     rule = _rules().rule("endpoint.landmark_zh.v1" if lang == "zh" else "endpoint.landmark_en.v1")
     spans = []
     for m in rule.regex.finditer(text, start, end):
-        t = m.groupdict().get("t") or m.groupdict().get("t2")
-        tu = m.groupdict().get("tu") or m.groupdict().get("tu2")
+        gd = m.groupdict()
+        t = gd.get("t") or gd.get("t2") or gd.get("t3")
+        tu = gd.get("tu") or gd.get("tu2") or gd.get("tu3")
         if not t or not tu:
             continue
         try:
-            spans.append((m.start(), m.end(), _months(t, tu), bool(m.groupdict().get("t2"))))
+            spans.append((m.start(), m.end(), _months(t, tu), bool(gd.get("t2") or gd.get("t3"))))
         except ValueError:
             continue
     for s, e, months, after_form in spans:
         if after_form:  # "OS rate at 24 months": the endpoint stands before
-            cands = [ep for ep in eps if ep.end <= s and s - ep.end <= 12]
+            cands = [ep for ep in eps if ep.end <= s and s - ep.end <= 14 and ep.code in ("OS", "PFS", "DFS", "EFS", "RFS", "LC")]
             if cands:
                 cands[-1].timepoints.append(months)
                 cands[-1].stat = "rate"

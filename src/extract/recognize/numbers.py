@@ -23,6 +23,7 @@ class Value:
     unit: str | None  # month | year | week | day | percent | None (borrowed from a list)
     qualifier: str
     text: str
+    change: str | None = None  # "from" / "to": one end of "from X to Y", "从X延长至Y"
 
 
 @dataclass
@@ -31,6 +32,7 @@ class PValue:
     end: int
     value: float
     qualifier: str  # = < <= >
+    shared: bool = False  # "P值均<0.001": one P for several comparisons
 
 
 @dataclass
@@ -80,7 +82,16 @@ def _not_value_after() -> re.Pattern[str]:
     return re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
 
 
-_UNIT_MAP_CACHE: dict[str, str] = {}
+@cache
+def _threshold_before() -> re.Pattern[str]:
+    words = sorted(_rules().lexicon("threshold_words"), key=len, reverse=True)
+    alts = "|".join(re.escape(w) for w in words)
+    # "CPS ≥10", "TPS of 50% or greater", "PD-L1表达≥1%": a cut-off that defines patients
+    return re.compile(rf"(?:{alts})\s*(?:[≥≤<>=]=?|of|为|at least)?\s*$", re.IGNORECASE)
+
+
+_FROM_BEFORE = re.compile(r"(?:\bfrom|从|由)\s*$", re.IGNORECASE)
+_COUNT_THEN_SHARE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*%")
 
 
 def unit_code(raw: str | None) -> str | None:
@@ -134,12 +145,14 @@ def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]])
             continue
         if re.match(r"^\s*(?:级|期|线|分|个(?!月)|例|名|倍|次|mg|Gy)", text[b : b + 3]) and unit is None:
             continue
+        if _threshold_before().search(text, max(start, a - 14), a):
+            continue
+        if unit is None and _COUNT_THEN_SHARE.match(text, b):
+            continue  # "34 (83%)": a count; its share is the value
         v = float(raw_v)
         v2 = float(m.group("v2")) if m.group("v2") else None
         if v2 is not None and m.group("rsep") in ("-", "–") and unit is None:
             continue  # "1-2" without a unit is not a range of values
-        if v2 is not None and v2 < v:
-            v2 = None
         qualifier = "="
         qb = _qualifier_before().search(text, max(start, a - 16), a)
         if qb:
@@ -149,7 +162,16 @@ def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]])
         if qa and unit is not None:
             qualifier = _rules().lexicon("qualifiers_after")[qa.group("q")]
             qa_end = qa.end()
-        out.append(Value(a, max(b, qa_end), v, v2, unit, qualifier, text[a : max(b, qa_end)]))
+        if v2 is not None and m.group("rsep") in ("to", "至", "到") and _FROM_BEFORE.search(text, max(start, a - 6), a):
+            # "from 11.1 to 14.4 months" / "从11.1至14.4个月": two values, not a range
+            s2 = m.start("v2")
+            out.append(Value(a, m.end("v"), v, None, unit, "=", text[a : m.end("v")], "from"))
+            out.append(Value(s2, max(b, qa_end), v2, None, unit, qualifier, text[s2 : max(b, qa_end)], "to"))
+            continue
+        if v2 is not None and v2 < v:
+            v2 = None
+        change = "from" if _FROM_BEFORE.search(text, max(start, a - 6), a) else None
+        out.append(Value(a, max(b, qa_end), v, v2, unit, qualifier, text[a : max(b, qa_end)], change))
     for m in _NUMBER_WORD_VALUE.finditer(text, start, end):
         if is_blocked(*m.span()) or any(v.start < m.end() and m.start() < v.end for v in out):
             continue
@@ -183,7 +205,14 @@ def _num(s: str) -> float:
 _P_OPS = {"<": "<", ">": ">", "=": "=", ":": "=", "：": "=", "≤": "<=", "<=": "<=", "≥": ">", ">=": ">"}
 
 
+@cache
+def _p_not_result() -> re.Pattern[str]:
+    words = sorted(_rules().lexicon("p_not_result_before"), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(re.escape(w) for w in words) + r")[^，。；,;]{0,6}$", re.IGNORECASE)
+
+
 def find_p_values(text: str, start: int, end: int) -> list[PValue]:
+    """P values; a significance boundary ("界值（P=0.0185）", "boundary of P=0.0185") is not a result."""
     out = []
     for m in _rules().rule("number.p_value.v1").regex.finditer(text, start, end):
         try:
@@ -192,11 +221,14 @@ def find_p_values(text: str, start: int, end: int) -> list[PValue]:
             continue
         if not 0 <= v <= 1:
             continue
-        out.append(PValue(m.start(), m.end(), v, _P_OPS[m.group("op")]))
+        if _p_not_result().search(text, max(start, m.start() - 14), m.start()):
+            continue
+        out.append(PValue(m.start(), m.end(), v, _P_OPS[m.group("op")], bool(m.group("all"))))
     return out
 
 
 _MEASURE_CODES = {
+    "hrs": "HR", "ors": "OR", "rrs": "RR",
     "hr": "HR", "ahr": "HR", "hazard ratio": "HR", "风险比": "HR", "危险比": "HR",
     "or": "OR", "aor": "OR", "odds ratio": "OR", "比值比": "OR", "比数比": "OR",
     "rr": "RR", "risk ratio": "RR", "relative risk": "RR", "rate ratio": "RR", "相对危险度": "RR", "相对风险": "RR",
@@ -210,17 +242,35 @@ def measure_code(raw: str) -> str:
     return "difference"  # mean difference, WMD, SMD, MD
 
 
+_MORE_MEASURE_VALUES = re.compile(
+    r"\s*(?:[(（\[][^()（）\[\]]{0,60}[)）\]])?\s*(?:和|、|及|与|,|，|and)\s*(?P<val>-?\d*\.\d+)(?![\d%])"
+)
+_ABOUT_BEFORE = re.compile(r"(死亡|进展或死亡|疾病进展或死亡|复发或死亡|复发|进展)(?:的)?风险(?:的)?\s*$")
+
+
 def find_measures(text: str, start: int, end: int) -> list[Measure]:
+    """Effect measures; "HR分别为0.524（95%CI…）和0.478（95%CI…）" gives one measure per value."""
     out = []
     for m in _rules().rule("number.effect.v1").regex.finditer(text, start, end):
         raw = m.group("measure")
-        # "OR" must be an odds ratio, not the English word: it is upper-case and followed by a number
         try:
             v = float(m.group("val"))
         except ValueError:
             continue
         about = text[m.end("measure") : m.start("val")]
-        out.append(Measure(m.start(), m.end(), measure_code(raw), v, about))
+        before = _ABOUT_BEFORE.search(text, max(start, m.start() - 14), m.start())
+        if before:
+            about = before.group(1) + about
+        code = measure_code(raw)
+        out.append(Measure(m.start(), m.end(), code, v, about))
+        if re.search(r"分别", about) or re.search(r"respectively", text[m.end() : min(end, m.end() + 80)]):
+            pos = m.end()
+            while True:
+                more = _MORE_MEASURE_VALUES.match(text, pos, end)
+                if not more:
+                    break
+                out.append(Measure(more.start("val"), more.end("val"), code, float(more.group("val")), about))
+                pos = more.end()
     return out
 
 

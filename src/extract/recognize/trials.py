@@ -205,15 +205,23 @@ def find_design(text: str, start: int = 0, end: int | None = None) -> list[tuple
 
 
 def names_in_reference_title(title: str) -> list[str]:
-    """Trial names a reference title gives: "(JCOG0807)", "The ESCORT-1st Randomized Clinical Trial"."""
+    """Trial names a reference title gives: "(JCOG0807)", "The ESCORT-1st Randomized Clinical Trial",
+    "the Neotorch randomized clinical trial", "Updated efficacy … from IMbrave150: …"."""
     out = []
     for m in _rules().rule("trial.reference_title.v1").regex.finditer(title):
         name = m.group("name") or m.group("name2")
         if not name or is_never_trial(name):
             continue
-        if not (re.search(r"\d", name) or sum(c.isupper() for c in name) >= 3):
+        # a parenthesised name closing the title, or "the X trial", is named as a trial
+        if not (re.search(r"\d", name) or sum(c.isupper() for c in name) >= 3 or len(name) >= 4):
             continue
         if len(name) > 30 or " " in name.strip() and not re.search(r"\d", name):
             continue
         out.append(name)
+    if not out:
+        rule = _rules().rule("trial.acronym_number.v1")
+        for m in rule.regex.finditer(title):
+            name = m.group("name")
+            if not is_never_trial(name) and (is_known_family(name) or re.match(r"\s*[:：]", title[m.end() :])):
+                out.append(name)
     return out
