@@ -22,7 +22,7 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP) $@
 
 run: $(STAMP)
-	$(BIN)/extract run corpus -o outputs
+	$(BIN)/extract run corpus -o outputs --ocr
 
 test: $(TESTSTAMP)
 	$(BIN)/python -m pytest -q

@@ -63,6 +63,9 @@ class DocContext:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
 
 
+_AFTER_NAME = re.compile(r"\s*(?:[(（][^()（）]{0,16}[)）])?\s*(?:研究|试验|trial|study)?", re.IGNORECASE)
+
+
 def _refs_after(nd: NormalizedDocument, pos: int, text: str) -> tuple[str, ...]:
     """Citation numbers of a marker that stood at ``pos`` (allowing spaces/closing brackets)."""
     for c in nd.citations:
@@ -86,12 +89,10 @@ def build_context(
     found = find_trial_mentions(text, cite_ends, ref_keys, 0, body_end)
     mentions: list[TrialMention] = []
     for m in found:
-        refs = _refs_after(nd, m.end, text)
-        # "KEYNOTE-590^[9]" or "PALACE-1研究^[16]": the marker may follow the cue word
-        if not refs:
-            cue = re.match(r"^\s*(?:研究|试验|trial|study)", text[m.end : m.end + 8], re.IGNORECASE)
-            if cue:
-                refs = _refs_after(nd, m.end + cue.end(), text)
+        # "KEYNOTE-590^[9]", "PALACE-1研究^[16]", "KEYNOTE-181（Ⅲ期）^[3]": the marker may follow
+        # a phase parenthesis and the cue word
+        tail = _AFTER_NAME.match(text, m.end)
+        refs = _refs_after(nd, m.end, text) or (_refs_after(nd, tail.end(), text) if tail else ())
         mentions.append(TrialMention(m.start, m.end, m.surface, m.name, m.rule_id, refs))
     # a study the text does not name, whose reference title does: "一项日本的研究^[7]"
     named_spans = [(m.start, m.end) for m in mentions]

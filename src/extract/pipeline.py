@@ -184,14 +184,24 @@ def _file_doc_id(path: Path) -> str | None:
         return None
 
 
+def process_text(text: str, config: PipelineConfig | None = None, name: str = "<text>") -> DocResult:
+    """Run a string through the pipeline as if it were a ``.txt`` document (for tests and tools)."""
+    from .readers.text import text_document
+
+    return process_document(Path(name), config, _document=text_document(text, name))
+
+
 def process_document(path: str | Path, config: PipelineConfig | None = None, **options: Any) -> DocResult:
     """Run one document through the pipeline; failures come back as ``status='failed'``."""
     path = Path(path)
     config = config or load_pipeline()
     t0 = time.perf_counter()
-    state = DocState(path=path, options=options)
+    preread = options.pop("_document", None)
+    state = DocState(path=path, options=options, doc=preread)
     try:
         for name, settings in config.stages:
+            if name == "extract.read.v1" and preread is not None:
+                continue
             STAGES[name](state, settings)
         assert state.doc is not None and state.nd is not None
         doc_id = state.doc.doc_id

@@ -91,6 +91,12 @@ def read_text(path: str | Path) -> Document:
         raise ReaderError(path, "not UTF-8 or GB18030 text", code="encoding")
     if "\x00" in raw:
         raise ReaderError(path, "binary content (NUL bytes) in a text file", code="binary")
+    return text_document(raw, path, doc_id_for_bytes(data))
+
+
+def text_document(raw: str, path: str | Path = "<text>", doc_id: str | None = None) -> Document:
+    """Build a :class:`Document` from a string (math delimiters stripped, markers pulled out)."""
+    path = Path(path)
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     text, origin = _strip_math(raw)
     text, origin, cites = _pull_citations(text, origin)
@@ -102,7 +108,7 @@ def read_text(path: str | Path) -> Document:
         start = end + 1
     return Document(
         path=path,
-        doc_id=doc_id_for_bytes(data),
+        doc_id=doc_id or doc_id_for_bytes(raw.encode("utf-8")),
         text=text,
         pages=pages,
         citations=cites,

@@ -283,7 +283,7 @@ def find_intervals(text: str, start: int, end: int) -> list[Interval]:
             continue
         if lo > hi:
             continue
-        level = float(m.group("level")) / 100 if m.group("level") else None
+        level = round(float(m.group("level")) / 100, 6) if m.group("level") else None
         if level is not None and not 0.5 <= level < 1:
             continue
         out.append(Interval(m.start(), m.end(), level, lo, hi))

@@ -77,6 +77,16 @@ _PHASE_PAREN = re.compile(r"^\s*[(（]\s*(?:[ⅠⅡⅢⅣIV1-4]{1,3}[ab]?\s*期|
 _ENUM_SEP = re.compile(r"^\s*(?:、|,|，|及|和|与|以及|and|or)\s*", re.IGNORECASE)
 
 
+@cache
+def _common_words() -> frozenset[str]:
+    return frozenset(w.upper() for w in _rules().lexicon("capitalised_words"))
+
+
+def _direct_cue(text: str, end: int, citation_ends: set[int], limit: int) -> bool:
+    tail = text[end : min(limit, end + 40)]
+    return end in citation_ends or bool(_CUE_AFTER.match(tail) or _PHASE_PAREN.match(tail))
+
+
 def _cued(text: str, end: int, citation_ends: set[int], limit: int) -> bool:
     """Is the name ending at ``end`` followed by a trial cue, directly or through an enumeration?"""
     pos = end
@@ -131,8 +141,14 @@ def find_trial_mentions(
             if rule_id == "trial.acronym_number.v1":
                 ok = direct or trial_key(surface) in reference_names or is_known_family(surface)
             else:
-                # a bare acronym needs a direct cue: "ESCORT（Ⅲ期）", "the CROSS trial"
-                ok = direct
+                # a bare acronym needs a cue right after it ("ESCORT（Ⅲ期）", "the CROSS trial",
+                # "PALACE研究"), not through an enumeration ("BL and PA designed the trial"),
+                # and must not be an ordinary word set in capitals ("THIS TRIAL")
+                ok = (
+                    len(surface.replace(" ", "").replace("-", "")) >= 3
+                    and surface.upper() not in _common_words()
+                    and _direct_cue(text, e, citation_ends, end)
+                )
             if not ok:
                 continue
             out.append(TrialMention(s, e, surface, canonical_trial_name(surface), rule_id))

@@ -1,0 +1,58 @@
+"""Every rule in every rule file carries examples; this runs all of them.
+
+Adding a rule adds its test. Positive examples must be matched (the ``match``
+substring among the rule's matches); negative examples must not be. For the
+trial-name rules the whole recognizer (stop list, cues) decides, since the
+shape alone admits acronyms that are never trials.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.recognize.trials import find_trial_mentions
+from extract.rules import RULE_FILES, load_rules
+
+RECOGNIZER_RULES = {"trial.acronym_number.v1", "trial.bare_acronym.v1"}
+
+
+def _cases():
+    for fname in RULE_FILES:
+        rf = load_rules(fname)
+        for rule in rf.rules:
+            for ex in rule.positive:
+                yield pytest.param(fname, rule.id, ex.text, ex.match, True, id=f"{rule.id}+{ex.text[:24]}")
+            for text in rule.negative:
+                yield pytest.param(fname, rule.id, text, None, False, id=f"{rule.id}-{text[:24]}")
+
+
+def _matches(fname: str, rule_id: str, text: str) -> list[str]:
+    if rule_id in RECOGNIZER_RULES:
+        return [m.surface for m in find_trial_mentions(text) if m.rule_id == rule_id]
+    return [m.group(0) for m in load_rules(fname).rule(rule_id).regex.finditer(text)]
+
+
+@pytest.mark.parametrize(("fname", "rule_id", "text", "expected", "positive"), list(_cases()))
+def test_rule_example(fname, rule_id, text, expected, positive):
+    found = _matches(fname, rule_id, text)
+    if positive:
+        assert expected in found, f"{rule_id} should match {expected!r} in {text!r}; got {found}"
+    else:
+        assert not found, f"{rule_id} must not match in {text!r}; got {found}"
+
+
+@pytest.mark.parametrize("fname", RULE_FILES)
+def test_every_rule_has_examples(fname):
+    for rule in load_rules(fname).rules:
+        assert rule.positive, f"{fname}: {rule.id} has no positive example"
+
+
+def test_a_broken_rule_file_is_reported_with_its_name(tmp_path, monkeypatch):
+    from extract.errors import RuleFileError
+    from extract.rules import RuleFile
+
+    with pytest.raises(Exception) as e:
+        RuleFile.model_validate({"version": 1, "rules": [{"id": "x.v1", "pattern": "("}]})
+    assert "pattern does not compile" in str(e.value)
+    with pytest.raises(RuleFileError, match="resources/nope.json"):
+        load_rules("nope.json")
