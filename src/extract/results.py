@@ -24,18 +24,10 @@ import re
 from dataclasses import dataclass, field
 
 from .link import DocContext, _evidence
-from .recognize.arms import ArmMention, SubgroupMention, cue_before, find_arms, find_subgroups, value_cue
-from .recognize.endpoints import EndpointMention, find_endpoints
-from .recognize.numbers import (
-    Interval,
-    Measure,
-    PValue,
-    Value,
-    find_intervals,
-    find_measures,
-    find_p_values,
-    find_values,
-)
+from .recognize.arms import ArmMention, SubgroupMention, cue_before, find_arms, value_cue
+from .recognize.endpoints import EndpointMention
+from .nlp import get_nlp, items
+from .recognize.numbers import Interval, Measure, PValue, Value, find_values
 from .recognize.trials import TrialMention
 from .records import trial_key
 from .segment import Paragraph, Sentence
@@ -228,12 +220,15 @@ class _Sent:
 
 
 def _recognize(ctx: DocContext, sent: Sentence) -> _Sent:
+    """Run the spaCy pipeline of the sentence's language; values come last, on the text the
+    other recognizers left free (P values, CIs, effect values, grades, landmarks, trial names)."""
     text = ctx.nd.text
     a, b = sent.start, sent.end
-    measures = find_measures(text, a, b)
-    intervals = find_intervals(text, a, b)
-    pvalues = find_p_values(text, a, b)
-    eps = find_endpoints(text, a, b, sent.lang)
+    doc = get_nlp(sent.lang)(text[a:b])
+    measures = items(doc, "measures", a)
+    intervals = items(doc, "intervals", a)
+    pvalues = items(doc, "p_values", a)
+    eps = items(doc, "endpoints", a)
     blocked = [(x.start, x.end) for x in [*measures, *intervals, *pvalues]]
     for ep in eps:
         blocked.extend(ep.landmark_spans)
@@ -242,8 +237,8 @@ def _recognize(ctx: DocContext, sent: Sentence) -> _Sent:
     for m in ctx.mentions_in(a, b):
         blocked.append((m.start, m.end))
     values = find_values(text, a, b, blocked)
-    return _Sent(sent, eps, values, measures, intervals, pvalues, find_arms(text, a, b),
-                 find_subgroups(text, a, b, sent.lang))
+    return _Sent(sent, eps, values, measures, intervals, pvalues, items(doc, "arms", a),
+                 items(doc, "subgroups", a))
 
 
 def _effect_clusters(s: _Sent, groups: list[Group]) -> list[tuple[Measure | None, Interval | None, PValue | None]]:
