@@ -7,7 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean-outputs
+.PHONY: run test lint bench clean-outputs system-deps holdout
+
+# Debian packages the tests drive: OCR (Tesseract with Chinese data), poppler,
+# the CJK TrueType font the corpus renderer embeds, and Chromium for browser tests.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +28,24 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/extract run corpus -o outputs --ocr
 
-test: $(TESTSTAMP)
+system-deps:
+	@missing=""; \
+	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
+	tesseract --list-langs 2>/dev/null | grep -qx chi_sim || missing="$$missing tesseract-ocr-chi-sim"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+test: $(TESTSTAMP) system-deps
 	$(BIN)/python -m pytest -q
+
+holdout: $(STAMP)
+	$(BIN)/extract run corpus/holdout -o outputs/holdout -q
+	$(BIN)/extract evaluate --gold corpus/holdout/gold --pred outputs/holdout/records.jsonl --report outputs/holdout/eval
 
 lint: $(TESTSTAMP)
 	$(BIN)/ruff check src tests
