@@ -115,8 +115,24 @@ def build_context(
         name = ctx.ref_trial[c.refs[0]]
         mentions.append(TrialMention(start, c.offset, ctx.ref_surface[c.refs[0]], name,
                                      "trial.cited_unnamed.v1", c.refs))
-    ctx.mentions = sorted(mentions, key=lambda m: m.start)
+    ctx.mentions = _refs_from_sentence(ctx, sorted(mentions, key=lambda m: m.start))
     return ctx
+
+
+def _refs_from_sentence(ctx: DocContext, mentions: list[TrialMention]) -> list[TrialMention]:
+    """"KEYNOTE-522 enrolled 1174 patients …^[2]": a sentence about one trial whose only marker
+    stands elsewhere in it cites that trial."""
+    out = []
+    for m in mentions:
+        if not m.refs:
+            sent = ctx.sentence_at(m.start)
+            if sent is not None:
+                names = {trial_key(x.name) for x in mentions if sent.start <= x.start < sent.end}
+                cites = [c for c in ctx.nd.citations if sent.start <= c.offset <= sent.end]
+                if len(names) == 1 and len(cites) == 1:
+                    m = TrialMention(m.start, m.end, m.surface, m.name, m.rule_id, cites[0].refs)
+        out.append(m)
+    return out
 
 
 def _evidence(nd: NormalizedDocument, start: int, end: int) -> dict:

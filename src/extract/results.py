@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from .link import DocContext, _evidence
 from .recognize.arms import ArmMention, SubgroupMention, cue_before, find_arms, value_cue
@@ -30,6 +31,7 @@ from .nlp import get_nlp, items
 from .recognize.numbers import Interval, Measure, PValue, Value, find_values
 from .recognize.trials import TrialMention
 from .records import trial_key
+from .rules import load_rules
 from .segment import Paragraph, Sentence
 
 TIME_UNITS = {"month", "year", "week", "day"}
@@ -93,10 +95,11 @@ def _anchors(ctx: DocContext) -> list[Anchor]:
             if r not in refs_by_key[trial_key(m.name)]:
                 refs_by_key[trial_key(m.name)].append(r)
     out = [Anchor(m.start, m.end, m.name, tuple(refs_by_key[trial_key(m.name)])) for m in ctx.mentions]
-    mention_ends = {m.end for m in ctx.mentions}
     for c in ctx.nd.citations:
-        if c.offset >= ctx.body_end or any(abs(c.offset - e) <= 3 for e in mention_ends):
-            continue
+        if c.offset >= ctx.body_end or any(
+            m.start <= c.offset <= m.end + 16 and set(c.refs) <= set(m.refs) for m in ctx.mentions
+        ):
+            continue  # the marker of a named trial ("CASPIAN trial^[3]"), not another study
         before = text[max(0, c.offset - 16) : c.offset]
         if not _STUDY_AUTHOR.search(before):
             continue
@@ -106,23 +109,58 @@ def _anchors(ctx: DocContext) -> list[Anchor]:
     return out
 
 
-def _anchor_before(anchors: list[Anchor], para: Paragraph, pos: int, sent: Sentence) -> Anchor | None:
+def _anchor_before(anchors: list[Anchor], para: Paragraph, pos: int, sent: Sentence,
+                   ctx: DocContext | None = None) -> Anchor | None:
     """The study a value at ``pos`` belongs to: the nearest anchor before it in its sentence,
-    else in the paragraph — unless the sentence that carries it names several studies
-    (a list of trials is not the subject of what follows)."""
+    else in the paragraph — unless the sentence that carries it names several studies (a list
+    of trials is not the subject of what follows). A paragraph without a study of its own that
+    opens as a continuation ("In the final analysis, …", "更新分析显示…") continues the study the
+    paragraph before ended on."""
     in_sentence = [a for a in anchors if sent.start <= a.start and a.end <= pos]
     if in_sentence:
         return in_sentence[-1]
     earlier = [a for a in anchors if para.start <= a.start and a.end <= sent.start]
     if not earlier:
-        return None
-    last = earlier[-1]
+        if ctx is None or any(para.start <= a.start < para.end for a in anchors):
+            return None
+        return _continued_anchor(anchors, para, ctx)
+    return _single_subject(earlier[-1], earlier, para)
+
+
+def _single_subject(last: Anchor, earlier: list[Anchor], para: Paragraph) -> Anchor | None:
     carrier = next((x for x in para.sentences if x.start <= last.start < x.end + 1), None)
     if carrier is not None:
         in_carrier = [a for a in earlier if carrier.start <= a.start < carrier.end + 1]
         if len({trial_key(a.trial) if a.trial else a.refs for a in in_carrier}) > 1:
             return None
     return last
+
+
+_FOLLOW_UP_OPENER = re.compile(
+    r"(?:At|After|With)\s+(?:a\s+)?(?:median\s+)?(?:follow-up\s+of\s+)?\d+(?:\.\d+)?[- ](?:years?|months?)\b"
+    r"|(?:随访|中位随访)\s*\d+(?:\.\d+)?\s*(?:年|个月)"
+)
+
+
+@cache
+def _continuation() -> re.Pattern[str]:
+    cues = sorted(load_rules("trials.json").lexicon("continuation_cues"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
+
+
+def _continued_anchor(anchors: list[Anchor], para: Paragraph, ctx: DocContext) -> Anchor | None:
+    idx = next((i for i, p in enumerate(ctx.paragraphs) if p.start == para.start), None)
+    if not idx or not para.sentences:
+        return None
+    first = para.sentences[0]
+    opener = ctx.nd.text[first.start : min(first.end, first.start + 80)]
+    if not (_continuation().search(opener) or _FOLLOW_UP_OPENER.match(opener)):
+        return None
+    prev = ctx.paragraphs[idx - 1]
+    earlier = [a for a in anchors if prev.start <= a.start and a.end <= prev.end]
+    if not earlier:
+        return None
+    return _single_subject(earlier[-1], earlier, prev)
 
 
 def _unit_fits(ep: EndpointMention, unit: str | None) -> bool:
@@ -357,7 +395,7 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
         else:
             g.endpoints = g.endpoints[-1:]
         g.subgroup = _subgroup_for(text, s, g.start, g.end)
-        g.anchor = _anchor_before(anchors, para, g.start, s.sent)
+        g.anchor = _anchor_before(anchors, para, g.start, s.sent, ctx)
         if g.anchor is None:
             later = [a for a in anchors if s.sent.start <= a.start and a.end <= s.sent.end]
             if len(later) == 1:
@@ -513,7 +551,10 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
         about = _about_endpoint(m.about) if m is not None else None
         if prior and not prior[-1].distributed:
             g = prior[-1]
-            targets = [(g.endpoints[0].code, g.endpoints[0], g)]
+            # "hazard ratio for death" names OS whatever the values before were; a composite
+            # ("for progression, recurrence, or death") is the endpoint of those values
+            code = "OS" if about == "OS" and not re.search(r"progress|recur|进展|复发", m.about if m else "", re.I) else g.endpoints[0].code
+            targets = [(code, g.endpoints[0], g)]
         elif prior and prior[-1].distributed:
             continue  # one P for values spread over endpoints/trials: which comparison is unclear
         else:
@@ -537,7 +578,7 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
                     subgroup = between[-1].text
             else:
                 subgroup = _subgroup_for(text, s, first, first)
-                anchor = _anchor_before(anchors, para, first, s.sent)
+                anchor = _anchor_before(anchors, para, first, s.sent, ctx)
             trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
             out.append({
                 "kind": "effect", "trial": trial, "refs": refs, "endpoint": code,

@@ -42,6 +42,10 @@ def _word_re(name: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
+# "the pembrolizumab-chemotherapy group": a drug joined to the backbone is a combination
+_HYPHEN_COMBINATION = re.compile(r"[A-Za-z]{4,}-(?:chemotherapy|chemo|chemoradiotherapy|CRT|CT)\b", re.IGNORECASE)
+
+
 def arm_role(text: str, weak: bool = True) -> str | None:
     """Role an arm description implies (``weak``: also from standard-treatment words).
 
@@ -50,7 +54,7 @@ def arm_role(text: str, weak: bool = True) -> str | None:
     """
     if _word_re("control_words").search(text):
         return "control"
-    if _word_re("experimental_words").search(text):
+    if _word_re("experimental_words").search(text) or _HYPHEN_COMBINATION.search(text):
         return "experimental"
     if weak and _word_re("standard_words").search(text):
         return "control"
@@ -89,7 +93,7 @@ def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
             continue
         m = rule.regex.match(text[start:end])
         if m:
-            arm = m.group("arm").strip() if m.groupdict().get("arm") else None
+            arm = re.sub(r"^(?:the|a|an)\s+", "", m.group("arm").strip()) if m.groupdict().get("arm") else None
             role = rule.value or (arm_role(arm) if arm else None)
             if role is None and arm:
                 role = "experimental"

@@ -143,9 +143,10 @@ def _attach_landmarks(text: str, start: int, end: int, lang: str, eps: list[Endp
                 cands[-1].timepoints.append(months)
                 cands[-1].stat = "rate"
                 cands[-1].landmark_spans.append((s, e))
-            continue
+                continue
+            # "At 5 years, overall survival was …": the endpoint follows
         # the endpoint(s) after the timepoint: "2年OS率及DFS率", "1年、2年PFS率"
-        following = [ep for ep in eps if ep.start >= e and ep.start - e <= 14]
+        following = [ep for ep in eps if ep.start >= e and ep.start - e <= 14 and not ep.grade]
         if not following:
             continue
         first = following[0]

@@ -245,7 +245,11 @@ def measure_code(raw: str) -> str:
 _MORE_MEASURE_VALUES = re.compile(
     r"\s*(?:[(（\[][^()（）\[\]]{0,60}[)）\]])?\s*(?:和|、|及|与|,|，|and)\s*(?P<val>-?\d*\.\d+)(?![\d%])"
 )
-_ABOUT_BEFORE = re.compile(r"(死亡|进展或死亡|疾病进展或死亡|复发或死亡|复发|进展)(?:的)?风险(?:的)?\s*$")
+_ABOUT_BEFORE = re.compile(
+    r"(死亡|进展或死亡|疾病进展或死亡|复发或死亡|复发|进展)(?:的)?风险(?:的)?(?:降低(?:了)?\s*\d+(?:\.\d+)?\s*%\s*[(（]?)?\s*$"
+    r"|risk of ((?:disease )?(?:progression|recurrence)?(?: or )?death|progression|recurrence)[^()（）;；]{0,40}[(（]\s*$",
+    re.IGNORECASE,
+)
 
 
 def find_measures(text: str, start: int, end: int) -> list[Measure]:
@@ -258,9 +262,9 @@ def find_measures(text: str, start: int, end: int) -> list[Measure]:
         except ValueError:
             continue
         about = text[m.end("measure") : m.start("val")]
-        before = _ABOUT_BEFORE.search(text, max(start, m.start() - 14), m.start())
+        before = _ABOUT_BEFORE.search(text, max(start, m.start() - 70), m.start())
         if before:
-            about = before.group(1) + about
+            about = (before.group(1) or before.group(2)) + " " + about
         code = measure_code(raw)
         out.append(Measure(m.start(), m.end(), code, v, about))
         if re.search(r"分别", about) or re.search(r"respectively", text[m.end() : min(end, m.end() + 80)]):
