@@ -150,6 +150,263 @@ def evaluate(
     raise typer.Exit(code)
 
 
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="PDF, .txt/.md files, directories or glob patterns")],
+    db: Annotated[Path, typer.Option("--db", help="SQLite store (created when missing)")] = Path(
+        "outputs/extract.db"
+    ),
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", min=1, help="worker processes (default: CPU count)")
+    ] = None,
+    executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0, help="seconds allowed per document (0: no limit)")
+    ] = 600.0,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="process again documents that failed with this pipeline")
+    ] = False,
+    ship_files: Annotated[
+        bool, typer.Option("--ship-files", help="dask: send file bytes to workers (no shared file system)")
+    ] = False,
+    pipeline: Annotated[Path | None, typer.Option("--pipeline", help="pipeline TOML")] = None,
+    pdf_backend: Annotated[
+        str | None, typer.Option("--pdf-backend", help="auto | pdfplumber | pdfium")
+    ] = None,
+    password: Annotated[str | None, typer.Option("--password", help="password of encrypted PDFs")] = None,
+    ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned pages with Tesseract")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar: log lines only")] = False,
+) -> None:
+    """Ingest INPUTS into the store: incremental, in parallel, each document in isolation."""
+    from .ingest import IngestError, LogProgress, RichProgress
+    from .ingest import ingest as run_ingest
+    from .store import StoreError
+
+    config = _load_config(pipeline)
+    if pdf_backend not in (None, "auto", "pdfplumber", "pdfium"):
+        raise _usage_error(f"--pdf-backend {pdf_backend!r}: choose auto, pdfplumber or pdfium")
+    if executor not in ("local", "dask"):
+        raise _usage_error(f"--executor {executor!r}: choose local or dask")
+    if scheduler and executor != "dask":
+        raise _usage_error("--scheduler needs --executor dask")
+    progress = LogProgress() if quiet else RichProgress(err)
+    try:
+        report = run_ingest(
+            inputs, db, config=config, workers=workers, executor=executor, scheduler=scheduler,
+            timeout=timeout or None, retry_failed=retry_failed, progress=progress, ship_files=ship_files,
+            pdf_backend=pdf_backend, password=password, ocr=ocr,
+        )
+    except FileNotFoundError as e:
+        raise _usage_error(f"{e}: no such file or directory") from e
+    except (IngestError, StoreError) as e:
+        raise _usage_error(str(e)) from e
+    except KeyboardInterrupt:
+        err.print(f"interrupted: finished documents are in {db}; run the same command to resume")
+        raise typer.Exit(130) from None
+    if report.inputs == 0:
+        raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(inputs))
+    err.print(report.summary(), highlight=False, soft_wrap=True)
+    if report.failures:
+        err.print(f"{report.failed} documents failed:", highlight=False)
+        for f in report.failures:
+            err.print(f"  {f.path}: {f.error_code}: {f.error}", highlight=False, soft_wrap=True)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option("--db", help="SQLite store")] = Path("outputs/extract.db"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | csv | parquet")] = "jsonl",
+    output: Annotated[Path, typer.Option("-o", "--out", help="file to write")] = Path("outputs/export.jsonl"),
+    include_dropped: Annotated[
+        bool, typer.Option("--all", help="also rejected/deleted records and superseded documents")
+    ] = False,
+) -> None:
+    """Write the store's effective records (curated where curated) as JSONL, CSV or Parquet."""
+    from .store import StoreError, export_records
+
+    try:
+        n = export_records(db, fmt, output, include_dropped=include_dropped)
+    except StoreError as e:
+        raise _usage_error(str(e)) from e
+    err.print(f"{n} records → {output}", highlight=False)
+
+
+curate_app = typer.Typer(
+    no_args_is_help=False,
+    invoke_without_command=True,
+    help="Curation: serve the web tool, manage curator accounts, export/import gold.",
+)
+curate_user_app = typer.Typer(no_args_is_help=True, help="Curator accounts.")
+curate_app.add_typer(curate_user_app, name="user")
+app.add_typer(curate_app, name="curate")
+
+_DB_HELP = "SQLite store (from `extract ingest`)"
+
+
+def _open_curation_store(db: Path):
+    from .curate.db import open_store
+    from .store import StoreError
+
+    try:
+        return open_store(db)
+    except StoreError as e:
+        raise _usage_error(str(e)) from e
+
+
+@curate_app.callback()
+def curate(
+    ctx: typer.Context,
+    db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
+    host: Annotated[str, typer.Option("--host", help="address to bind (other machines reach it only if not 127.0.0.1)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
+) -> None:
+    """Serve the curation web app over the store (http://HOST:PORT/)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .curate import serve
+
+    if not db.is_file():
+        raise _usage_error(f"{db}: no such store; create it with `extract ingest … --db {db}`")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning:[/yellow] serving on {host}: other machines can reach the curation app",
+                  highlight=False)
+    serve(db, host=host, port=port)
+
+
+@curate_user_app.command("add")
+def curate_user_add(
+    name: Annotated[str, typer.Argument(help="curator name (letters, digits, _ . -)")],
+    db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
+    role: Annotated[str, typer.Option("--role", help="curator | adjudicator | admin")] = "curator",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+) -> None:
+    """Create a curator account (the password is asked for, and stored hashed)."""
+    from .curate.auth import add_user
+    from .curate.errors import CurationError
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
+        f"password for {name}", hide_input=True, confirmation_prompt=True
+    )
+    with _open_curation_store(db) as store:
+        try:
+            user = add_user(store, name, password, role)
+        except CurationError as e:
+            raise _usage_error(str(e)) from e
+    err.print(f"added {user.role} {user.name} to {db}", highlight=False)
+
+
+@curate_user_app.command("passwd")
+def curate_user_passwd(
+    name: Annotated[str, typer.Argument(help="curator name")],
+    db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read it from standard input")] = False,
+) -> None:
+    """Set a curator's password (their sessions end)."""
+    from .curate.auth import set_password
+    from .curate.errors import CurationError
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
+        f"new password for {name}", hide_input=True, confirmation_prompt=True
+    )
+    with _open_curation_store(db) as store:
+        try:
+            set_password(store, name, password)
+        except CurationError as e:
+            raise _usage_error(str(e)) from e
+    err.print(f"password of {name} changed", highlight=False)
+
+
+@curate_user_app.command("list")
+def curate_user_list(db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db")) -> None:
+    """List curator accounts and their roles."""
+    from .curate.auth import list_users
+
+    with _open_curation_store(db) as store:
+        for u in list_users(store):
+            sys.stdout.write(f"{u.name}\t{u.role}\n")
+
+
+@curate_app.command("token")
+def curate_token(
+    name: Annotated[str, typer.Argument(help="curator the token acts as")],
+    db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
+    label: Annotated[str | None, typer.Option("--label", help="what the token is for")] = None,
+) -> None:
+    """Print a new API token (send it as `Authorization: Bearer TOKEN`); only its hash is kept."""
+    from .curate.auth import create_token
+    from .curate.errors import CurationError
+
+    with _open_curation_store(db) as store:
+        try:
+            sys.stdout.write(create_token(store, name, label) + "\n")
+        except CurationError as e:
+            raise _usage_error(str(e)) from e
+
+
+@curate_app.command("export")
+def curate_export(
+    db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
+    out: Annotated[Path, typer.Option("-o", "--out", help="gold directory")] = Path("corpus/gold"),
+    include_in_progress: Annotated[
+        bool, typer.Option("--include-in-progress", help="also documents not yet marked curated")
+    ] = False,
+) -> None:
+    """Write curated documents as gold files: OUT/<document stem>.jsonl."""
+    from .curate.errors import CurationError
+    from .curate.gold import export_gold
+
+    if not db.is_file():
+        raise _usage_error(f"{db}: no such store")
+    with _open_curation_store(db) as store:
+        try:
+            report = export_gold(store, out, include_in_progress=include_in_progress)
+        except CurationError as e:
+            raise _usage_error(str(e)) from e
+    for path, n in report.written.items():
+        todo = report.unreviewed.get(path, 0)
+        note = f" ({todo} not reviewed)" if todo else ""
+        err.print(f"{n} records → {path}{note}", highlight=False)
+    for why in report.skipped:
+        err.print(f"skipped: {why}", highlight=False, soft_wrap=True)
+    if not report.written:
+        err.print("no curated documents to export (mark a document curated, or use --include-in-progress)",
+                  highlight=False)
+
+
+@curate_app.command("import")
+def curate_import(
+    gold: Annotated[list[Path], typer.Argument(help="gold files or directories of them")],
+    db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
+    as_user: Annotated[str, typer.Option("--as", help="curator the changes are recorded under")] = "import",
+    reason: Annotated[str | None, typer.Option("--reason", help="reason kept with every change")] = None,
+) -> None:
+    """Load gold files as curated records of the stored documents with the same stem."""
+    from .curate.auth import User
+    from .curate.errors import CurationError
+    from .curate.gold import import_gold
+
+    if not db.is_file():
+        raise _usage_error(f"{db}: no such store")
+    with _open_curation_store(db) as store:
+        try:
+            r = import_gold(store, gold, User(as_user, "admin"), reason=reason)
+        except CurationError as e:
+            raise _usage_error(str(e)) from e
+    err.print(
+        f"{r.files} gold files → {r.documents} documents: {r.accepted} accepted, {r.edited} edited, "
+        f"{r.added} added, {r.rejected} rejected, {r.unchanged} unchanged",
+        highlight=False,
+    )
+    for why in r.skipped:
+        err.print(f"skipped: {why}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     app()
 

@@ -12,9 +12,12 @@ Steps (names used in ``pipelines/*.toml``):
   (``１２．４％`` → ``12.4%``, ``Ｐ＜０．０５`` → ``P<0.05``); Chinese punctuation stays.
 - ``dashes``: hyphen/minus variants → ``-``, tilde variants (～ 〜 ∼) → ``~``.
 - ``whitespace``: NBSP and other spaces → space, runs of spaces → one, no
-  trailing spaces, at most one blank line.
+  trailing spaces, at most one blank line. Tabs stay: they separate table cells.
 - ``join_paragraphs``: re-join a paragraph that a page or column break split
-  (the first part ends mid-sentence); Chinese joins without a space, Latin with one.
+  where the first part cannot have ended (a trailing comma, a Chinese sentence
+  stopping between two ideographs, English going on in lower case); Chinese
+  joins without a space, Latin with one. The PDF reader joins paragraphs from
+  the layout already; this step repairs converter output such as the seed text.
 """
 
 from __future__ import annotations
@@ -90,7 +93,7 @@ def dashes(text: str) -> tuple[str, list[int]]:
     return _translate(text, _DASHES)
 
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TRAILING = re.compile(r" +(?=\n)|(?<=\n) +")
 _BLANKS = re.compile(r"\n{3,}")
 
@@ -115,19 +118,27 @@ def _is_heading(par: str) -> bool:
 
 
 def _join_kind(prev: str, nxt: str) -> str | None:
-    """How to join two paragraphs split by a page/column break: '' (CJK), ' ' (Latin) or None."""
+    """How to join two paragraphs split by a page/column break: '' (CJK), ' ' (Latin) or None.
+
+    Only where the break cannot be a paragraph end: the first part ends on a
+    comma-like mark ("研究中，" / "and,"), or a Chinese sentence stops mid-way
+    (ideograph against ideograph), or an English one continues in lower case.
+    Tables (tab-separated rows) and headings are never joined.
+    """
     a, b = prev.rstrip(), nxt.lstrip()
-    if not a or not b or _is_heading(a) or _is_heading(b):
+    if not a or not b or "\t" in a or "\t" in b or _is_heading(a) or _is_heading(b):
         return None
     last, first = a[-1], b[0]
     if last in _END_PUNCT:
         return None
     if re.match(r"^(?:\[\d+\]|[-•*]\s|\d+(?:\.\d+)*\s)", b):
         return None
-    if last in _CONTINUE_PUNCT or len(a) >= 40:
-        cjk = re.compile(f"[{_CJK}（）()，、]")
-        if cjk.match(first) or cjk.match(last):
-            return ""
+    cjk = re.compile(f"[{_CJK}（）()，、]")
+    if last in _CONTINUE_PUNCT:
+        return "" if cjk.match(first) or cjk.match(last) else " "
+    if len(a) >= 40 and re.match(f"[{_CJK}]", last) and re.match(f"[{_CJK}]", first):
+        return ""
+    if len(a) >= 40 and (last.isalnum() or last in ",;") and first.islower():
         return " "
     return None
 

@@ -433,11 +433,14 @@ def _endpoint_after(text: str, s: _Sent, g: Group) -> EndpointMention | None:
     return None
 
 
+_ARM_TAIL = re.compile(r"\s*(?:(?:with|for|in|on|receiving)\s+[^,;()（）。；]{1,40}?)?\s*")
+
+
 def _subgroup_for(text: str, s: _Sent, start: int, end: int) -> str | None:
     """The population a value group or effect is reported for: the nearest frame before it in
     its sentence, or one that directly follows the values ("18.4 versus 12.9 months in patients
     with a CPS of 5 or more (HR …)")."""
-    follow = [x for x in s.subgroups if 0 <= x.start - end <= 4]
+    follow = [x for x in s.subgroups if x.start >= end and _ARM_TAIL.fullmatch(text, end, x.start)]
     if follow:
         return follow[0].text
     sgs = [x for x in s.subgroups if x.end <= start]
@@ -484,7 +487,7 @@ def _roles(ctx: DocContext, s: _Sent, g: Group) -> list[tuple[str | None, str | 
             if all(roles) and len(set(roles)) > 1:
                 return [(r, a.text) for r, a in zip(roles, arms, strict=True)]
         default = ["experimental"] * (k - 1) + ["control"]
-        arm_texts = [a.text for a in arms] if len(arms) == k else [None] * k
+        arm_texts = [a.text for a in arms] if len(arms) == k else [arm for _, arm in cues]
         return list(zip(default, arm_texts, strict=True))
     known = [r for r, _ in cues if r]
     if k == 2 and len(known) == 1:

@@ -94,9 +94,8 @@ def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
         m = rule.regex.match(text[start:end])
         if m:
             arm = re.sub(r"^(?:the|a|an)\s+", "", m.group("arm").strip()) if m.groupdict().get("arm") else None
+            # an arm whose words say nothing ("with osimertinib") leaves the role to the comparison
             role = rule.value or (arm_role(arm) if arm else None)
-            if role is None and arm:
-                role = "experimental"
             return role, arm
     return None, None
 

@@ -1,0 +1,194 @@
+"""The editable fields of each record kind, read off the contract's pydantic models.
+
+The edit form is generated from these specs (enumerations become selects,
+numbers number inputs, lists comma-separated text), and :func:`parse_form`
+turns the submitted strings back into typed values. Whatever the form sends,
+:func:`validate` checks the resulting record against the contract models, so
+the browser's checks are a convenience, never the guard.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..errors import RecordError
+from ..records import GoldEffect, GoldOutcome, GoldTrial, parse_gold
+from .errors import CurationError
+
+KINDS = ("trial", "outcome", "effect")
+_GOLD_MODELS = {"trial": GoldTrial, "outcome": GoldOutcome, "effect": GoldEffect}
+# not edited as fields: machine provenance, and the gold-only extras kept by the curation tables
+_NOT_FIELDS = {"kind", "id", "doc_id", "evidence", "rule_id", "optional", "text", "page", "note"}
+EXTRA_FIELDS = ("optional", "note")
+"""Curator-only fields kept beside the record (gold's ``optional`` flag and a free note)."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: Literal["enum", "number", "int", "text", "list", "enum_list", "bool"]
+    required: bool
+    choices: tuple[str, ...] = ()
+
+    @property
+    def nullable(self) -> bool:
+        return not self.required
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(inner type, nullable) of ``X | None``."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0], len(args) < len(typing.get_args(annotation))
+    return annotation, False
+
+
+def _spec(name: str, annotation: Any) -> FieldSpec:
+    """A field may be left empty exactly when the contract allows ``None`` for it."""
+    inner, nullable = _unwrap(annotation)
+    origin = typing.get_origin(inner)
+    if origin is Literal:
+        return FieldSpec(name, "enum", not nullable, tuple(str(a) for a in typing.get_args(inner)))
+    if origin is list:
+        (item,) = typing.get_args(inner)
+        if typing.get_origin(item) is Literal:
+            return FieldSpec(name, "enum_list", False, tuple(str(a) for a in typing.get_args(item)))
+        return FieldSpec(name, "list", False)
+    if inner is bool:
+        return FieldSpec(name, "bool", False)
+    if inner is float:
+        return FieldSpec(name, "number", not nullable)
+    if inner is int:
+        return FieldSpec(name, "int", not nullable)
+    return FieldSpec(name, "text", not nullable)
+
+
+def field_specs(kind: str) -> list[FieldSpec]:
+    """The contract fields of ``kind`` in the model's order, ``lang`` last."""
+    if kind not in _GOLD_MODELS:
+        raise CurationError(f"kind {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
+    model = _GOLD_MODELS[kind]
+    specs = []
+    for name, info in model.model_fields.items():
+        if name in _NOT_FIELDS or name == "lang":
+            continue
+        specs.append(_spec(name, info.annotation))
+    specs.append(_spec("lang", model.model_fields["lang"].annotation))
+    return specs
+
+
+def spec_of(kind: str, name: str) -> FieldSpec:
+    for s in field_specs(kind):
+        if s.name == name:
+            return s
+    if name in EXTRA_FIELDS:
+        return FieldSpec(name, "bool" if name == "optional" else "text", False)
+    raise CurationError(f"{kind} records have no field {name!r}; fields: {', '.join(s.name for s in field_specs(kind))}")
+
+
+def parse_value(spec: FieldSpec, raw: str | list[str] | None) -> Any:
+    """A submitted form string (or list, for multi-selects) → the typed field value."""
+    if spec.type == "enum_list":
+        items = raw if isinstance(raw, list) else [x.strip() for x in (raw or "").split(",")]
+        items = [x for x in items if x]
+        bad = [x for x in items if x not in spec.choices]
+        if bad:
+            raise CurationError(f"{spec.name}: {bad[0]!r} is not allowed; allowed: {', '.join(spec.choices)}")
+        return [c for c in spec.choices if c in items]
+    if isinstance(raw, list):
+        raw = raw[-1] if raw else None
+    if spec.type == "bool":
+        return raw not in (None, "", "0", "false", "off")
+    text = (raw or "").strip()
+    if spec.type == "list":
+        return [x.strip() for x in text.replace("，", ",").split(",") if x.strip()]
+    if text == "":
+        if spec.required:
+            raise CurationError(f"{spec.name}: a value is required")
+        return None
+    if spec.type == "enum":
+        if text not in spec.choices:
+            raise CurationError(f"{spec.name}: {text!r} is not allowed; allowed: {', '.join(spec.choices)}")
+        return text
+    if spec.type == "number":
+        try:
+            v = float(text.replace(",", ""))
+        except ValueError as e:
+            raise CurationError(f"{spec.name}: {text!r} is not a number") from e
+        if not math.isfinite(v):
+            raise CurationError(f"{spec.name}: {text!r} is not a finite number")
+        return v
+    if spec.type == "int":
+        try:
+            return int(text.replace(",", ""))
+        except ValueError as e:
+            raise CurationError(f"{spec.name}: {text!r} is not a whole number") from e
+    return text
+
+
+def parse_form(kind: str, form: dict[str, Any], names: list[str] | None = None) -> dict[str, Any]:
+    """Typed values of the fields of ``kind`` present in ``form`` (or of ``names``).
+
+    All problems are reported together, one per field.
+    """
+    out: dict[str, Any] = {}
+    problems = []
+    for spec in field_specs(kind):
+        if names is not None and spec.name not in names:
+            continue
+        if names is None and spec.name not in form and spec.type not in ("enum_list", "bool"):
+            continue
+        try:
+            out[spec.name] = parse_value(spec, form.get(spec.name))
+        except CurationError as e:
+            problems.append(str(e))
+    if problems:
+        raise CurationError("; ".join(problems))
+    return out
+
+
+def contract_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """The contract fields of a record dict (no id, doc_id, evidence, rule_id or gold extras)."""
+    return {k: v for k, v in record.items() if k not in _NOT_FIELDS or k == "kind"}
+
+
+def validate(record: dict[str, Any], where: str = "record") -> dict[str, Any]:
+    """Check ``record``'s contract fields against the model of its kind; return them normalized.
+
+    Raises :class:`CurationError` naming each bad field and what is allowed.
+    """
+    data = contract_fields(record)
+    kind = data.get("kind")
+    if kind not in _GOLD_MODELS:
+        raise CurationError(f"{where}: kind {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
+    try:
+        model = parse_gold(data, where=where)
+    except RecordError as e:
+        raise CurationError(str(e)) from e
+    out = model.model_dump(mode="json")
+    return {k: out[k] for k in data if k in out} | {"kind": kind}
+
+
+def same(a: Any, b: Any) -> bool:
+    """Field equality as a curator means it: 12.4 == 12.40, None == None, lists by items."""
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-9)
+    return a == b
+
+
+def display(value: Any) -> str:
+    """A field value as the form shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) >= 1e-4 or value == 0 else repr(value)
+    if isinstance(value, list):
+        return ", ".join(str(x) for x in value)
+    return str(value)

@@ -1,0 +1,684 @@
+"""Blocks → paragraphs → text with per-character provenance.
+
+Takes the ordered blocks of every page (:mod:`extract.readers.layout`) and
+writes the document text:
+
+- **Paragraphs.** Within a column, a new paragraph starts at a change of font
+  size or weight, a vertical gap larger than the usual line pitch, a first-line
+  indent, after a short line in justified text, and at each reference entry.
+  A paragraph cut by a column or page break is joined again when the first part
+  runs to the column's edge without closing its sentence and the second part
+  does not start like a new paragraph. Headings (larger or bold lines) are their
+  own paragraphs. Paragraphs are separated by a blank line.
+- **Lines** of a paragraph are joined with nothing between Chinese characters and
+  one space between Latin ones; a line-end hyphen is dropped only where the
+  joined word is a word (:mod:`extract.readers.hyphen`).
+- **Citations.** Raised markers (``[8,60]``, ``¹²``, ``1–3``) and inline bracketed
+  markers (``[3]``, ``[3, 5]``) outside the reference list are removed from the
+  text and kept as :class:`~extract.document.Citation` at the offset where they
+  stood. In the reference list ``[7] Hironaka S, …`` keeps its number, one entry
+  per paragraph.
+- **Tables** become one paragraph each, a row per line and cells separated by a
+  tab, and a ``Document.tables`` entry (see :func:`table_record`).
+- **Footnotes** (small print at the foot of a page, starting with a note mark)
+  are taken out of the running text into ``metadata["footnotes"]``, so that a
+  paragraph running over the page break stays whole.
+
+Every character written, including the spaces and newlines inserted, gets a
+page number and a bbox: inserted characters take the bbox of the character
+before them.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ..document import BBox, Citation
+from ..refs import parse_citation_refs
+from .hyphen import HYPHENS, join_hyphenated
+from .layout import Glyph, Line, PageLayout, TableBlock, TextBlock, gap_space, is_cjk, spaced_text
+
+_REF_HEADING = re.compile(
+    r"^\s*(?:\d+\s*)?(?:参考文献|references?|bibliography|literature cited|引用文献)\s*[:：]?\s*$",
+    re.IGNORECASE)
+_ENTRY_START = re.compile(r"^\s*(?:[-•*]\s*)?(?:\[\d{1,3}\]|\d{1,3}[.．、]\s|\d{1,3}\s+[A-Z\u4e00-\u9fff])")
+_BULLET = re.compile(r"^\s*[•●■▪◦▶➢►✓]\s*")
+_TERMINAL = set("。！？!?.")
+# a paragraph that opens with a label: "Abstract:", "Methods:", "关键词:"
+_LABEL = re.compile(r"^\s*(?:[A-Z][A-Za-z]{1,20}(?: [A-Za-z]{1,15}){0,2}|[\u4e00-\u9fff]{2,6})\s*[:：]")
+_CITE_BODY = re.compile(r"^\d{1,3}(?:\s*[,，\-–—~～、]\s*\d{1,3})*$")
+_INLINE_CITE = re.compile(r"(?<!\[)( ?)\[(\d{1,3}(?:\s*[,，\-–—~～、]\s*\d{1,3}){0,20})\](?!\()")
+_UNIT_BEFORE = re.compile(r"(?:^|[^A-Za-z])(?:[cmdkµμ]?m|ft|in|L|mL|dL|s|mmHg|/)$")
+_FOOTNOTE_MARK = re.compile(r"^\s*(?:[*†‡§¶#]|\d{1,2}(?=\s|[A-Z\u4e00-\u9fff])|[a-z](?=\s))")
+
+
+@dataclass
+class Stats:
+    """Document-wide typography the paragraph rules compare against."""
+
+    body_size: float
+    pitch: dict[float, float]
+    uses_indent: bool
+    words: set[str] = field(default_factory=set)
+    hyphenated: set[str] = field(default_factory=set)
+
+    def typical_pitch(self, size: float) -> float:
+        key = round(size, 1)
+        if key in self.pitch:
+            return self.pitch[key]
+        return 1.3 * size
+
+
+@dataclass
+class Para:
+    kind: str  # text | heading | table
+    lines: list[Line] = field(default_factory=list)
+    table: TableBlock | None = None
+    refs: bool = False  # inside the reference list
+
+    @property
+    def size(self) -> float:
+        return statistics.median(line.size for line in self.lines) if self.lines else 0.0
+
+
+# --------------------------------------------------------------------------- document statistics
+
+
+def collect_stats(pages: list[PageLayout]) -> Stats:
+    sizes: Counter[float] = Counter()
+    pitches: dict[float, list[float]] = defaultdict(list)
+    indents = 0
+    words: set[str] = set()
+    hyphenated: set[str] = set()
+    refs_seen = False
+    for p in pages:
+        for b in p.blocks:
+            if not isinstance(b, TextBlock):
+                continue
+            for i, line in enumerate(b.lines):
+                if not refs_seen and _REF_HEADING.match(line.text):
+                    refs_seen = True
+                if not refs_seen:  # the reference list is set small: not the body size
+                    sizes[round(line.size, 1)] += len(line.glyphs)
+                text = spaced_text(line)
+                for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text):
+                    if "-" in w:
+                        hyphenated.add(w.lower())
+                    words.add(w.lower())
+                if i + 1 < len(b.lines):
+                    nxt = b.lines[i + 1]
+                    if abs(nxt.size - line.size) < 0.3:
+                        d = nxt.base - line.base
+                        if 0.9 * line.size < d < 2.6 * line.size:
+                            pitches[round(line.size, 1)].append(d)
+                    # first-line indent: indented line after a flush line, followed by a flush one
+                    lo = b.region[0]
+                    if (i + 2 < len(b.lines) and line.x0 - lo < 0.3 * line.size
+                            and 0.8 * nxt.size <= nxt.x0 - lo <= 4.5 * nxt.size
+                            and b.lines[i + 2].x0 - lo < 0.3 * nxt.size):
+                        indents += 1
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    # the most common pitch: leading within paragraphs, not paragraph spacing
+    pitch = {}
+    for k, v in pitches.items():
+        rounded = Counter(round(x * 2) / 2 for x in v)
+        pitch[k] = rounded.most_common(1)[0][0]
+    return Stats(body, pitch, indents >= 3, words, hyphenated)
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+def _line_kind_heading(line: Line, stats: Stats) -> bool:
+    if line.size >= 1.1 * stats.body_size:
+        return True
+    return False
+
+
+def _starts_entry(line: Line) -> bool:
+    return bool(_ENTRY_START.match(line.text))
+
+
+def _ends_terminal(line: Line) -> bool:
+    t = line.text.rstrip()
+    # a raised citation after the full stop ("interpret.12") does not hide the stop
+    i = len(line.glyphs) - 1
+    while i >= 0 and line.glyphs[i].raised:
+        i -= 1
+    if i >= 0 and i < len(line.glyphs) - 1:
+        t = line.glyphs[i].char.text
+    t = t.rstrip("”’\"')）]")
+    return bool(t) and t[-1] in _TERMINAL
+
+
+def _is_full(line: Line) -> bool:
+    return line.x1 >= line.region[1] - 1.6 * line.size
+
+
+def _first_word_width(line: Line) -> float:
+    glyphs = [g for g in line.glyphs if not g.raised]
+    if not glyphs:
+        return 0.0
+    x0 = glyphs[0].char.x0
+    x1 = glyphs[0].char.x1
+    if is_cjk(glyphs[0].char.text):
+        return x1 - x0
+    for g in glyphs[1:]:
+        if g.space_before or is_cjk(g.char.text) or g.char.x0 - x1 > 0.12 * line.size:
+            break
+        x1 = g.char.x1
+    return x1 - x0
+
+
+def _room_for_next(a: Line, b: Line, right: float | None = None) -> bool:
+    """Would the first word of ``b`` have fitted at the end of ``a``? Then ``a`` ended a paragraph."""
+    right = a.region[1] if right is None else right
+    room = right - a.x1 - (0 if is_cjk(b.glyphs[0].char.text) else 0.25 * a.size)
+    return room >= _first_word_width(b) + 0.3 * a.size
+
+
+def _indented(line: Line) -> bool:
+    return line.x0 - line.region[0] >= 0.8 * line.size
+
+
+def _justified(lines: list[Line]) -> bool:
+    if len(lines) < 3:
+        return True
+    full = sum(1 for ln in lines[:-1] if _is_full(ln))
+    return full >= 0.6 * (len(lines) - 1)
+
+
+def _set_edges(block: TextBlock) -> None:
+    """Give the block's lines the column edges the typesetter wrapped at.
+
+    Per type size, the right edge is the most common line end among the long
+    lines (justified text ends there; CJK punctuation and Latin words may
+    overhang it), else the longest line.
+    """
+    lines = block.lines
+    lo = min(ln.x0 for ln in lines)
+    hi = max(ln.x1 for ln in lines)
+    groups: dict[float, list[Line]] = defaultdict(list)
+    for ln in lines:
+        groups[round(ln.size, 1)].append(ln)
+    edges: dict[float, float] = {}
+    for size, group in groups.items():
+        if len(group) < 3:
+            continue
+        ghi = max(ln.x1 for ln in group)
+        unit = 0.3 * size
+        ends = Counter(round(ln.x1 / unit) for ln in group if ln.x1 >= lo + 0.7 * (ghi - lo))
+        edges[size] = ghi
+        if ends:
+            (bin_, count), = ends.most_common(1)
+            near = [ln.x1 for ln in group if abs(ln.x1 / unit - bin_) <= 1]
+            if count >= 3 and len(near) >= 0.3 * len(group):
+                edges[size] = statistics.median(near)
+    # sizes with too few lines to tell take the edge of the most common size
+    main = max(groups, key=lambda k: len(groups[k]))
+    fallback = edges.get(main, hi)
+    for size, group in groups.items():
+        edge = edges.get(size, fallback)
+        for ln in group:
+            ln.region = (lo, edge)
+
+
+def split_block(block: TextBlock, stats: Stats, in_refs: bool) -> tuple[list[Para], bool]:
+    """Cut a column block into paragraphs; return them and whether the reference list is on."""
+    paras: list[Para] = []
+    lines = block.lines
+    _set_edges(block)
+    justified = True
+    cur: list[Line] = []
+
+    def flush():
+        nonlocal cur
+        if cur:
+            heading = all(_line_kind_heading(ln, stats) for ln in cur) or (
+                all(ln.bold for ln in cur) and len(cur) <= 3 and not _ends_terminal(cur[-1])
+                and not any(_line_kind_heading(ln, stats) is False and ln.size < 0.9 * stats.body_size
+                            for ln in cur))
+            paras.append(Para("heading" if heading else "text", cur, refs=in_refs))
+            cur = []
+
+    for i, line in enumerate(lines):
+        if cur:
+            prev = cur[-1]
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if in_refs and _starts_entry(cur[0]) and abs(prev.size - line.size) <= 0.12 * max(prev.size, line.size):
+                # a numbered reference list: an entry runs until the next number
+                if _starts_entry(line):
+                    flush()
+            elif _break_between(prev, line, nxt, stats, justified, in_refs):
+                flush()
+        cur.append(line)
+        if _REF_HEADING.match(line.text) and len(cur) == 1:
+            flush()
+            in_refs = True
+    flush()
+    return paras, in_refs
+
+
+def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, justified: bool, in_refs: bool) -> bool:
+    big = max(a.size, b.size)
+    if abs(a.size - b.size) > 0.12 * big:
+        return True
+    if a.bold != b.bold and (_is_short(a) or _is_short(b)):
+        return True
+    pitch = b.base - a.base
+    typical = stats.typical_pitch(a.size)
+    if pitch > typical * 1.15 + 0.3 or pitch < -0.5 * a.size:
+        return True
+    if in_refs and _starts_entry(b):
+        return True
+    if _BULLET.match(b.text):
+        return True
+    if _indented(b) and not _indented(a):
+        # first-line indent, not a hanging indent (where the following lines stay indented)
+        if c is None or c.x0 < b.x0 - 0.5 * b.size or abs(c.base - b.base) > 2 * typical:
+            if not in_refs or _starts_entry(b):
+                return True
+    if _room_for_next(a, b):
+        return True
+    return False
+
+
+def _is_short(line: Line) -> bool:
+    return line.x1 - line.x0 < 0.6 * (line.region[1] - line.region[0])
+
+
+def _continues(p: Para, q: Para, stats: Stats) -> bool:
+    """Does paragraph ``q`` (after a column or page break) continue ``p``?"""
+    if p.kind != "text" or q.kind != "text" or not p.lines or not q.lines:
+        return False
+    a, b = p.lines[-1], q.lines[0]
+    if abs(a.size - b.size) > 0.12 * max(a.size, b.size):
+        return False
+    if p.refs and _starts_entry(p.lines[0]):
+        return not _starts_entry(b)
+    if _room_for_next(a, b):
+        return False
+    if _starts_entry(b) and (q.refs or p.refs):
+        return False
+    if _BULLET.match(b.text) or _LABEL.match(b.text):
+        return False
+    if stats.uses_indent:
+        return not _indented(b)
+    if _indented(b):
+        return False
+    return not _ends_terminal(a)
+
+
+def find_footnotes(page: PageLayout, stats: Stats, in_refs: bool) -> list[Line]:
+    """Move small-print notes at the foot of the page out of its blocks; return their lines."""
+    if in_refs:
+        return []
+    notes: list[Line] = []
+    limit = 0.55 * page.height
+    for b in page.blocks:
+        if not isinstance(b, TextBlock) or len(b.lines) < 1:
+            continue
+        k = len(b.lines)
+        while k > 0 and b.lines[k - 1].size <= 0.88 * stats.body_size and b.lines[k - 1].top >= limit:
+            k -= 1
+        if k == len(b.lines):
+            continue
+        tail = b.lines[k:]
+        first = tail[0]
+        starts_marked = bool(first.glyphs and first.glyphs[0].raised) or bool(_FOOTNOTE_MARK.match(first.text))
+        if not starts_marked:
+            continue
+        if k > 0 and first.base - b.lines[k - 1].base <= stats.typical_pitch(b.lines[k - 1].size) * 1.15 + 0.3:
+            continue  # no gap above: part of the text, not a note
+        # nothing of body size may sit below the notes in the same columns
+        below = [ln for bb in page.blocks if isinstance(bb, TextBlock) for ln in bb.lines
+                 if ln.base > first.base and ln.size > 0.88 * stats.body_size
+                 and ln.x1 > first.x0 and ln.x0 < max(t.x1 for t in tail)]
+        if below:
+            continue
+        notes.extend(tail)
+        b.lines = b.lines[:k]
+    page.blocks = [b for b in page.blocks if not isinstance(b, TextBlock) or b.lines]
+    return notes
+
+
+# --------------------------------------------------------------------------- text
+
+
+@dataclass
+class TextOut:
+    """The growing document text with page, bbox and citations for each character."""
+
+    chars: list[str] = field(default_factory=list)
+    boxes: list[BBox] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def put(self, ch: str, box: BBox, page: int) -> None:
+        self.chars.append(ch)
+        self.boxes.append(box)
+        self.pages.append(page)
+
+    def put_inserted(self, ch: str) -> None:
+        box = self.boxes[-1] if self.boxes else (0.0, 0.0, 0.0, 0.0)
+        page = self.pages[-1] if self.pages else 1
+        self.put(ch, box, page)
+
+    def last(self) -> str:
+        return self.chars[-1] if self.chars else ""
+
+
+def _citation_ok(raw: str, before: str) -> bool:
+    """Is a raised run a citation marker (not an exponent, unit power, or note mark)?"""
+    body = raw.strip()
+    bracketed = body.startswith("[") and body.endswith("]")
+    if bracketed:
+        body = body[1:-1].strip()
+    elif body.startswith("(") and body.endswith(")"):
+        body = body[1:-1].strip()
+        bracketed = True
+    if not _CITE_BODY.match(body):
+        return False
+    if any(int(n) == 0 for n in re.findall(r"\d+", body)):
+        return False
+    if bracketed:
+        return True
+    if not before or before.isdigit() or before in "×x^+-−":
+        return False  # 10⁵, 2³
+    if body in ("2", "3") and _UNIT_BEFORE.search(before):
+        return False  # m², cm³, kg/m²
+    return True
+
+
+class Writer:
+    """Writes paragraphs into a :class:`TextOut`."""
+
+    def __init__(self, stats: Stats) -> None:
+        self.stats = stats
+        self.out = TextOut()
+        self.tables: list[dict] = []
+
+    # ---- paragraphs
+    def paragraph(self, para: Para) -> None:
+        if len(self.out):
+            self.out.put_inserted("\n")
+            self.out.put_inserted("\n")
+        start = len(self.out)
+        if para.kind == "table" and para.table is not None:
+            self._table(para.table)
+            return
+        local = TextOut()
+        local_cites: list[Citation] = []
+        for k, line in enumerate(para.lines):
+            if k:
+                self._join(local, para.lines[k - 1], line)
+            self._line(local, line, local_cites, para, first=k == 0)
+        if not para.refs and para.kind == "text":
+            local, local_cites = _pull_inline_citations(local, local_cites)
+        # strip leading/trailing spaces of the paragraph
+        while local.chars and local.chars[-1] == " ":
+            for lst in (local.chars, local.boxes, local.pages):
+                lst.pop()
+        for ch, box, page in zip(local.chars, local.boxes, local.pages, strict=True):
+            self.out.put(ch, box, page)
+        for c in local_cites:
+            self.out.citations.append(Citation(start + min(c.offset, len(local)), c.refs, c.raw))
+        if not local.chars and len(self.out) >= 2 and start == len(self.out):
+            # nothing written: take back the separator
+            for _ in range(2):
+                for lst in (self.out.chars, self.out.boxes, self.out.pages):
+                    lst.pop()
+
+    def _join(self, local: TextOut, a: Line, b: Line) -> None:
+        """Join two lines of a paragraph: undo hyphenation, pick space or nothing."""
+        last = local.last()
+        first_glyph = next((g for g in b.glyphs if not g.raised), None)
+        first = first_glyph.char.text if first_glyph else ""
+        if last and last in HYPHENS and len(local.chars) >= 2 and local.chars[-2].isalpha() and first.isalpha():
+            i = len(local.chars) - 1
+            j = i
+            while j > 0 and local.chars[j - 1].isalpha():
+                j -= 1
+            left = "".join(local.chars[j:i])
+            before = local.chars[j - 1] if j > 0 else ""
+            right = ""
+            prev_g = None
+            for g in b.glyphs:
+                if not g.char.text.isalpha() or (prev_g is not None and gap_space(prev_g, g, b.size)):
+                    break
+                right += g.char.text
+                prev_g = g
+            if last == "\u00ad" or join_hyphenated(left, right, before, self.stats.words,
+                                                      self.stats.hyphenated):
+                for lst in (local.chars, local.boxes, local.pages):
+                    lst.pop()
+            return
+        if not last or last == " ":
+            return
+        if last in "–—" and len(local.chars) >= 2 and local.chars[-2] != " ":
+            return  # "hypothalamic–" + "pituitary"; a spaced dash ("tendency – namely") keeps its space
+        if is_cjk(last) or is_cjk(first) or last == "/" or not first:
+            return
+        local.put_inserted(" ")
+
+    def _line(self, local: TextOut, line: Line, cites: list[Citation], para: Para, first: bool) -> None:
+        glyphs = line.glyphs
+        size = line.size
+        i = 0
+        n = len(glyphs)
+        prev: Glyph | None = None
+        while i < n:
+            g = glyphs[i]
+            if g.raised:
+                j = i
+                while j < n and glyphs[j].raised:
+                    j += 1
+                run = glyphs[i:j]
+                raw = "".join(("" if k == 0 or not x.space_before else " ") + x.char.text
+                              for k, x in enumerate(run))
+                leading = first and not any(ch.isalnum() for ch in local.chars)
+                before = local.last() if local.chars else ""
+                if para.refs and leading:
+                    self._glyphs(local, run, prev, size, line.page)
+                    local.put_inserted(" ")
+                    prev = None
+                    i = j
+                    continue
+                if i > 0 and _citation_ok(raw, before):
+                    body = raw.strip()
+                    if body[:1] in "[(" and body[-1:] in "])":
+                        body = body[1:-1]
+                    nxt = glyphs[j] if j < n else None
+                    space_before = prev is not None and gap_space(prev, run[0], size)
+                    space_after = nxt is not None and gap_space(run[-1], nxt, size)
+                    if local.chars and local.chars[-1] == " " and space_before:
+                        pass
+                    cites.append(Citation(len(local), tuple(parse_citation_refs(body)), raw.strip()))
+                    if nxt is not None:
+                        nxt_text = nxt.char.text
+                        want = space_after or (space_before and (nxt_text.isalnum() and not is_cjk(nxt_text)))
+                        if want and local.chars and local.chars[-1] != " ":
+                            local.put_inserted(" ")
+                    prev = None
+                    i = j
+                    continue
+                # not a citation: keep as text
+                self._glyphs(local, run, prev, size, line.page)
+                prev = run[-1]
+                i = j
+                continue
+            if prev is not None and gap_space(prev, g, size) and local.chars and local.chars[-1] != " ":
+                local.put_inserted(" ")
+            local.put(g.char.text, g.char.bbox, line.page)
+            prev = g
+            i += 1
+
+    def _glyphs(self, local: TextOut, run: list[Glyph], prev: Glyph | None, size: float, page: int) -> None:
+        for g in run:
+            if prev is not None and gap_space(prev, g, size) and local.chars and local.chars[-1] != " ":
+                local.put_inserted(" ")
+            local.put(g.char.text, g.char.bbox, page)
+            prev = g
+
+    # ---- tables
+    def _table(self, table: TableBlock) -> None:
+        start = len(self.out)
+        cells = []
+        by_row: dict[int, dict[int, list[Line]]] = defaultdict(dict)
+        for cell in table.cells:
+            by_row[cell.row][cell.col] = cell.lines
+        for r in range(table.n_rows):
+            if r:
+                self.out.put_inserted("\n")
+            for c in range(table.n_cols):
+                if c:
+                    self.out.put_inserted("\t")
+                lines = by_row[r].get(c)
+                if not lines:
+                    continue
+                cs = len(self.out)
+                local = TextOut()
+                for k, line in enumerate(lines):
+                    if k:
+                        self._join(local, lines[k - 1], line)
+                    self._glyphs(local, line.glyphs, None, line.size, line.page)
+                for ch, box, page in zip(local.chars, local.boxes, local.pages, strict=True):
+                    self.out.put(ch, box, page)
+                bx = [ln.bbox for ln in lines]
+                cells.append({"row": r, "col": c, "text": "".join(local.chars), "start": cs,
+                              "end": len(self.out),
+                              "bbox": [round(min(b[0] for b in bx), 2), round(min(b[1] for b in bx), 2),
+                                       round(max(b[2] for b in bx), 2), round(max(b[3] for b in bx), 2)]})
+        self.tables.append(table_record(table, start, len(self.out), cells))
+
+
+def table_record(table: TableBlock, start: int, end: int, cells: list[dict]) -> dict:
+    """A ``Document.tables`` entry.
+
+    ``{"page": 3, "pages": [3], "bbox": [x0, top, x1, bottom], "n_rows": 12, "n_cols": 4,
+    "start": 5210, "end": 5630, "cells": [{"row": 0, "col": 1, "text": "HR",
+    "start": 5215, "end": 5217, "bbox": [...]}, …]}`` — ``start``/``end`` are
+    offsets in ``Document.text``, where the table stands as one paragraph with a
+    row per line and cells separated by a tab; rows and columns count from 0.
+    A table continued on the next page is one table (``pages`` lists both; ``bbox``
+    is its part on the first page).
+    """
+    return {"page": table.page, "pages": list(table.pages),
+            "bbox": [round(v, 2) for v in table.bbox], "n_rows": table.n_rows,
+            "n_cols": table.n_cols, "start": start, "end": end, "cells": cells}
+
+
+def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextOut, list[Citation]]:
+    """Remove bracketed citation markers set on the baseline ("survival [3].")."""
+    text = "".join(local.chars)
+    if "[" not in text:
+        return local, cites
+    keep = [True] * len(text)
+    new: list[tuple[int, Citation]] = []
+    for m in _INLINE_CITE.finditer(text):
+        if m.start() == 0 or not text[: m.start()].strip():
+            continue  # an entry number at the start, not a citation
+        body = m.group(2)
+        if any(int(n) == 0 for n in re.findall(r"\d+", body)):
+            continue
+        s = m.start()
+        e = m.end()
+        # keep the space before if the marker sat between two words
+        if m.group(1) and e < len(text) and text[e] == " ":
+            s += 1
+        elif m.group(1) and e < len(text) and text[e].isalnum():
+            s += 1
+        for k in range(s, e):
+            keep[k] = False
+        new.append((s, Citation(s, tuple(parse_citation_refs(body)), "[" + body + "]")))
+    if not new:
+        return local, cites
+    # remap offsets
+    prefix = [0] * (len(text) + 1)
+    for k in range(len(text)):
+        prefix[k + 1] = prefix[k] + (1 if keep[k] else 0)
+    out = TextOut()
+    for k in range(len(text)):
+        if keep[k]:
+            out.put(local.chars[k], local.boxes[k], local.pages[k])
+    moved = [Citation(prefix[min(c.offset, len(text))], c.refs, c.raw) for c in cites]
+    moved += [Citation(prefix[s], c.refs, c.raw) for s, c in new]
+    moved.sort(key=lambda c: c.offset)
+    return out, moved
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def assemble(pages: list[PageLayout]) -> tuple[TextOut, list[dict], list[dict]]:
+    """Write all pages; return the text, the table records and the footnotes."""
+    stats = collect_stats(pages)
+    _join_split_tables(pages)
+    writer = Writer(stats)
+    footnotes: list[dict] = []
+    in_refs = False
+    pending: Para | None = None  # the last paragraph, held back in case the next block continues it
+    for page in pages:
+        notes = find_footnotes(page, stats, in_refs)
+        if notes:
+            footnotes.extend(_footnote_records(page.number, notes))
+        for block in page.blocks:
+            if isinstance(block, TableBlock):
+                if pending is not None:
+                    writer.paragraph(pending)
+                    pending = None
+                writer.paragraph(Para("table", table=block))
+                continue
+            paras, in_refs_after = split_block(block, stats, in_refs)
+            in_refs = in_refs_after
+            if not paras:
+                continue
+            if pending is not None and _continues(pending, paras[0], stats):
+                pending.lines.extend(paras[0].lines)
+                paras = paras[1:]
+                if not paras:
+                    continue
+                writer.paragraph(pending)
+                pending = None
+            elif pending is not None:
+                writer.paragraph(pending)
+                pending = None
+            for para in paras[:-1]:
+                writer.paragraph(para)
+            pending = paras[-1]
+    if pending is not None:
+        writer.paragraph(pending)
+    if writer.out.chars and writer.out.chars[-1] != "\n":
+        writer.out.put_inserted("\n")
+    return writer.out, writer.tables, footnotes
+
+
+def _join_split_tables(pages: list[PageLayout]) -> None:
+    """A table that ends one page and starts the next with as many columns is one table."""
+    prev: TableBlock | None = None
+    for page in pages:
+        first = page.blocks[0] if page.blocks else None
+        if prev is not None and isinstance(first, TableBlock) and first.n_cols == prev.n_cols:
+            for cell in first.cells:
+                cell.row += prev.n_rows
+            prev.cells.extend(first.cells)
+            prev.n_rows += first.n_rows
+            prev.pages.extend(first.pages)
+            page.blocks = page.blocks[1:]
+        last = page.blocks[-1] if page.blocks else None
+        prev = last if isinstance(last, TableBlock) else None
+
+
+def _footnote_records(page: int, lines: list[Line]) -> list[dict]:
+    records = []
+    for line in lines:
+        x0, top, x1, bottom = line.bbox
+        records.append({"page": page, "text": line.text,
+                        "bbox": [round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)]})
+    return records

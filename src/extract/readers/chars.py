@@ -1,0 +1,390 @@
+"""Character sources: the glyphs of a PDF page, whichever library reads them.
+
+The layout code (:mod:`extract.readers.layout`) needs very little from a PDF:
+for every glyph its text, bounding box, baseline, font name and size, and
+whether it runs upright. :class:`CharSource` is that small interface, with two
+backends:
+
+- ``pdfplumber`` (pdfminer.six): the reference reader, slow (≈5–8 pages/s);
+- ``pdfium`` (pypdfium2): 25–100× faster; reads some embedded CJK fonts that
+  pdfminer returns no characters for.
+
+Both give coordinates in PDF points with a top-left origin, in the orientation
+the page is displayed in (``/Rotate`` applied), relative to the media box, so
+the same layout code runs on either and bboxes can be compared across them.
+Opening errors are translated to :class:`~extract.errors.ReaderError` with a
+distinct ``code`` per failure (``encrypted``, ``password``, ``corrupt``,
+``truncated``, ``no_pages``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import ReaderError
+
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+
+
+@dataclass(slots=True)
+class Char:
+    """One glyph on a page (top-left origin, points)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    font: str = ""
+    baseline: float | None = None  # y of the baseline, same axis as top/bottom
+    angle: int = 0  # text direction in degrees, counter-clockwise, snapped to 0/90/180/270
+
+    @property
+    def base(self) -> float:
+        return self.baseline if self.baseline is not None else self.bottom - 0.2 * self.size
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass
+class PageChars:
+    """The characters of one page plus what is needed to judge the page."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Char]
+    source: str  # pdfplumber | pdfium | ocr
+    rotation: int = 0
+    image_coverage: float = 0.0  # fraction of the page area covered by images
+    off_direction: list[Char] = field(default_factory=list)  # text running another way
+
+
+class CharSource(Protocol):
+    """A PDF opened for reading characters page by page."""
+
+    name: str
+
+    def __len__(self) -> int: ...
+
+    def page(self, index: int) -> PageChars: ...
+
+    def close(self) -> None: ...
+
+
+BACKENDS = ("pdfplumber", "pdfium")
+
+
+def open_source(path: Path, backend: str, password: str | None = None) -> CharSource:
+    """Open ``path`` with the named backend; errors become ReaderError."""
+    if backend == "pdfplumber":
+        return PdfplumberSource(path, password)
+    if backend == "pdfium":
+        return PdfiumSource(path, password)
+    raise ValueError(f"unknown PDF backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _snap_angle(radians: float) -> int:
+    deg = math.degrees(radians) % 360
+    return int(round(deg / 90.0)) % 4 * 90
+
+
+def _rotate_point(x: float, y: float, w: float, h: float, rot: int) -> tuple[float, float]:
+    """Map a point of an upright w×h page (top-left origin) to the page turned ``rot``° clockwise."""
+    if rot == 90:
+        return h - y, x
+    if rot == 180:
+        return w - x, h - y
+    if rot == 270:
+        return y, w - x
+    return x, y
+
+
+def _rotate_box(box, w: float, h: float, rot: int) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = box
+    ax, ay = _rotate_point(x0, top, w, h, rot)
+    bx, by = _rotate_point(x1, bottom, w, h, rot)
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def _explode_ligatures(chars: list[Char]) -> list[Char]:
+    """One character per glyph: ligatures (ﬁ, or "fi" on one glyph) split into their letters.
+
+    The glyph's box is divided evenly. pdfminer's ``(cid:N)`` for a glyph it cannot
+    map becomes U+FFFD, which the page judge counts as undecodable.
+    """
+    out: list[Char] = []
+    for c in chars:
+        rep = _LIGATURES.get(c.text)
+        if rep is None and len(c.text) > 1:
+            rep = "\ufffd" if c.text.startswith("(cid:") else c.text
+        if rep is None or len(rep) == 1:
+            if rep is not None:
+                c.text = rep
+            out.append(c)
+            continue
+        step = (c.x1 - c.x0) / len(rep)
+        for k, letter in enumerate(rep):
+            out.append(Char(letter, c.x0 + k * step, c.top, c.x0 + (k + 1) * step, c.bottom,
+                            c.size, c.font, c.baseline, c.angle))
+    return out
+
+
+def upright_page(chars: list[Char], width: float, height: float) -> tuple[list[Char], list[Char], float, float]:
+    """Keep the text of the page's dominant direction, turned upright.
+
+    Text set sideways on an otherwise upright page (a "Downloaded from …" strip
+    in the margin) is returned separately. A page whose text mostly runs at 90°
+    (a landscape table printed on a portrait page without ``/Rotate``) is turned
+    so that its text reads left to right.
+    """
+    if not chars:
+        return chars, [], width, height
+    counts: dict[int, int] = {}
+    for c in chars:
+        counts[c.angle] = counts.get(c.angle, 0) + 1
+    dominant = max(counts, key=lambda a: (counts[a], a == 0))
+    main = [c for c in chars if c.angle == dominant]
+    off = [c for c in chars if c.angle != dominant]
+    if dominant:
+        # the page must turn by -dominant (clockwise by `dominant`) for its text to stand upright
+        rot = dominant % 360
+        nw, nh = (height, width) if rot in (90, 270) else (width, height)
+        turned = []
+        for c in main:
+            x0, top, x1, bottom = _rotate_box(c.bbox, width, height, rot)
+            turned.append(Char(c.text, x0, top, x1, bottom, c.size, c.font, None, 0))
+        # baselines of turned glyphs: the bottom of the loose box, less the descent
+        for c in turned:
+            c.baseline = c.bottom - 0.2 * c.size
+        main, width, height = turned, nw, nh
+    return main, off, width, height
+
+
+# --------------------------------------------------------------------------- pdfplumber
+
+
+class PdfplumberSource:
+    """Characters from pdfplumber (pdfminer.six)."""
+
+    name = "pdfplumber"
+
+    def __init__(self, path: Path, password: str | None = None) -> None:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+        from pdfminer.pdfparser import PDFSyntaxError
+        from pdfminer.psparser import PSException
+
+        self.path = path
+        try:
+            self._pdf = pdfplumber.open(path, password=password or "")
+            pages = self._pdf.pages
+        except PDFPasswordIncorrect as e:
+            raise _password_error(path, password) from e
+        except PDFEncryptionError as e:
+            raise ReaderError(path, f"PDF uses an unsupported encryption ({e})", code="encrypted") from e
+        except (PDFSyntaxError, PSException) as e:
+            raise _corrupt_error(path, e) from e
+        except Exception as e:  # pdfminer raises a zoo of exception types on damaged files
+            raise _corrupt_error(path, e) from e
+        self._pages = pages
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def page(self, index: int) -> PageChars:
+        page = self._pages[index]
+        number = index + 1
+        try:
+            raw = page.chars
+            images = page.images
+        except Exception as e:
+            raise ReaderError(self.path, f"page {number} is damaged ({type(e).__name__}: {e})",
+                              code="corrupt") from e
+        width, height = float(page.width), float(page.height)
+        top0 = float(page.bbox[1])
+        x_off = float(page.bbox[0])
+        rot = int(page.rotation or 0) % 360
+        chars: list[Char] = []
+        for c in raw:
+            text = c["text"]
+            if not text:
+                continue
+            m = c.get("matrix") or (1, 0, 0, 1, 0, 0)
+            # pdfminer applies /Rotate to the CTM: boxes and matrix are in display space
+            angle = _snap_angle(math.atan2(m[1], m[0]))
+            size = float(c.get("size") or 0.0) or abs(float(c["bottom"]) - float(c["top"]))
+            baseline = None
+            if angle == 0:
+                baseline = top0 + height - float(m[5])
+                if not (c["top"] - size <= baseline <= c["bottom"] + size):
+                    baseline = None
+            chars.append(Char(text, float(c["x0"]) - x_off, float(c["top"]) - top0,
+                              float(c["x1"]) - x_off, float(c["bottom"]) - top0,
+                              size, c.get("fontname", ""), baseline, angle))
+        chars = _explode_ligatures(chars)
+        chars, off, width, height = upright_page(chars, width, height)
+        coverage = _coverage([(i["x0"] - x_off, i["top"] - top0, i["x1"] - x_off, i["bottom"] - top0)
+                              for i in images], width, height)
+        return PageChars(number, width, height, chars, self.name, rot, coverage, off)
+
+    def close(self) -> None:
+        self._pdf.close()
+
+
+# --------------------------------------------------------------------------- pdfium
+
+
+class PdfiumSource:
+    """Characters from pypdfium2 (PDFium)."""
+
+    name = "pdfium"
+
+    def __init__(self, path: Path, password: str | None = None) -> None:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+
+        self.path = path
+        self._raw = raw
+        try:
+            self._doc = pdfium.PdfDocument(str(path), password=password or None)
+        except pdfium.PdfiumError as e:
+            err = raw.FPDF_GetLastError()
+            if err == raw.FPDF_ERR_PASSWORD:
+                raise _password_error(path, password) from e
+            if err == raw.FPDF_ERR_SECURITY:
+                raise ReaderError(path, "PDF uses an unsupported encryption", code="encrypted") from e
+            raise _corrupt_error(path, e) from e
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def page(self, index: int) -> PageChars:
+        import ctypes
+
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as R
+
+        number = index + 1
+        try:
+            page = self._doc[index]
+            textpage = page.get_textpage()
+        except pdfium.PdfiumError as e:
+            raise ReaderError(self.path, f"page {number} is damaged ({e})", code="corrupt") from e
+        try:
+            mx0, my0, mx1, my1 = page.get_mediabox()
+            w, h = mx1 - mx0, my1 - my0
+            rot = int(page.get_rotation() or 0) % 360
+            tp = textpage.raw
+            n = R.FPDFText_CountChars(tp)
+            rect = R.FS_RECTF()
+            ox, oy = ctypes.c_double(), ctypes.c_double()
+            fontbuf = ctypes.create_string_buffer(128)
+            flags = ctypes.c_int()
+            font_cache: dict[int, str] = {}
+            chars: list[Char] = []
+            for i in range(n):
+                if R.FPDFText_IsGenerated(tp, i) == 1:
+                    continue
+                u = R.FPDFText_GetUnicode(tp, i)
+                if u == 0 or u in (0x0D, 0x0A, 0xFFFE):
+                    continue
+                text = _chr(u)
+                if not R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
+                    continue
+                size = float(R.FPDFText_GetFontSize(tp, i))
+                R.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
+                obj = R.FPDFText_GetTextObject(tp, i)
+                key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+                font = font_cache.get(key)
+                if font is None:
+                    k = R.FPDFText_GetFontInfo(tp, i, fontbuf, len(fontbuf), ctypes.byref(flags))
+                    font = fontbuf.raw[: max(k - 1, 0)].decode("utf-8", "replace") if k else ""
+                    font_cache[key] = font
+                angle = _snap_angle(R.FPDFText_GetCharAngle(tp, i)) if n else 0
+                # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
+                angle = (-angle) % 360
+                box = (rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom)
+                base: float | None = my1 - oy.value
+                if rot:
+                    box = _rotate_box(box, w, h, rot)
+                    base = _rotate_point(ox.value - mx0, my1 - oy.value, w, h, rot)[1]
+                    # turning the page clockwise turns its text the same way
+                    angle = (angle - rot) % 360
+                if angle:
+                    base = None
+                size = size or abs(box[3] - box[1])
+                chars.append(Char(text, box[0], box[1], box[2], box[3], size, font, base, angle))
+            images = []
+            for obj in page.get_objects(filter=[R.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                try:
+                    left, bottom, right, top = obj.get_bounds()
+                except pdfium.PdfiumError:
+                    continue
+                box = (left - mx0, my1 - top, right - mx0, my1 - bottom)
+                images.append(_rotate_box(box, w, h, rot) if rot else box)
+        finally:
+            textpage.close()
+            page.close()
+        width, height = (h, w) if rot in (90, 270) else (w, h)
+        chars = _explode_ligatures(chars)
+        chars, off, width, height = upright_page(chars, width, height)
+        return PageChars(number, width, height, chars, self.name, rot,
+                         _coverage(images, width, height), off)
+
+    def close(self) -> None:
+        self._doc.close()
+
+
+def _chr(u: int) -> str:
+    try:
+        return chr(u)
+    except (ValueError, OverflowError):
+        return "\ufffd"
+
+
+def _coverage(boxes, width: float, height: float) -> float:
+    """Fraction of the page covered by the given boxes (clipped, overlaps counted once on a grid)."""
+    if not boxes or width <= 0 or height <= 0:
+        return 0.0
+    n = 40
+    cells = set()
+    for x0, top, x1, bottom in boxes:
+        i0, i1 = max(int(x0 / width * n), 0), min(int(math.ceil(x1 / width * n)), n)
+        j0, j1 = max(int(top / height * n), 0), min(int(math.ceil(bottom / height * n)), n)
+        for i in range(i0, i1):
+            for j in range(j0, j1):
+                cells.add((i, j))
+    return len(cells) / (n * n)
+
+
+def _password_error(path: Path, password: str | None) -> ReaderError:
+    if password:
+        return ReaderError(path, "PDF is encrypted and the password given is wrong", code="password")
+    return ReaderError(path, "PDF is encrypted; give its password (--password)", code="encrypted")
+
+
+def _corrupt_error(path: Path, e: Exception) -> ReaderError:
+    detail = f"{type(e).__name__}: {e}".strip().rstrip(":")
+    try:
+        tail = path.read_bytes()[-2048:]
+    except OSError:
+        tail = b""
+    if b"%%EOF" not in tail:
+        return ReaderError(path, f"PDF is truncated (no %%EOF at the end; {detail})", code="truncated")
+    return ReaderError(path, f"PDF is corrupt ({detail})", code="corrupt")
+
+
+def iter_pages(source: CharSource) -> Iterator[PageChars]:
+    for i in range(len(source)):
+        yield source.page(i)

@@ -1,0 +1,695 @@
+"""Layout analysis: characters of a page → lines, columns, reading order, blocks.
+
+The same code runs on characters from any :class:`~extract.readers.chars.CharSource`
+(pdfplumber, pdfium or OCR). Steps, per page:
+
+1. **Rows and segments.** Glyphs are grouped by baseline; small glyphs sitting
+   above (superscripts) or below (subscripts) a baseline are attached to the row
+   they belong to and flagged, so that a raised ``[8,60]`` stays with "一致".
+   A row is cut into *segments* wherever the horizontal gap exceeds one em —
+   column gutters and table-cell gaps, never word spaces.
+2. **Page furniture.** Running headers, footers and page numbers are recognised
+   by their repetition at the top or bottom of several pages
+   (:func:`find_furniture`) and taken out of the flow.
+3. **Reading order** by a recursive XY-cut that prefers columns: the page is cut
+   into horizontal slabs at empty bands; runs of slabs that share an empty
+   vertical band (a gutter) are split into columns, read left to right, each
+   column analysed again. A full-width title above two columns, plain two
+   columns, a sidebar and three columns all fall out of this. A run of slabs
+   whose "columns" are short aligned cells is a table instead.
+4. **Blocks.** The ordered lines of one column region form a :class:`TextBlock`;
+   a table a :class:`TableBlock` of cells with row/column indices.
+
+Paragraphs, citations and the text itself are made from the blocks by
+:mod:`extract.readers.assemble`.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .chars import Char, PageChars
+
+# Scripts set without spaces between words (CJK ideographs and punctuation, kana, hangul,
+# full-width forms, and the Roman numerals Chinese text uses: "Ⅲ期").
+_CJK_RANGES = (
+    (0x2160, 0x217F), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x312F),
+    (0x3190, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x2FA1F),
+)
+
+
+def is_cjk(ch: str) -> bool:
+    if not ch:
+        return False
+    o = ord(ch[0])
+    if o < 0x2160:
+        return False
+    return any(a <= o <= b for a, b in _CJK_RANGES)
+
+
+@dataclass(slots=True)
+class Glyph:
+    """A character placed in a row: the char, plus how it sits on the row."""
+
+    char: Char
+    space_before: bool = False  # a real space glyph stood between this and the previous glyph
+    raised: bool = False  # superscript
+    lowered: bool = False  # subscript
+
+
+@dataclass
+class Line:
+    """Glyphs on one baseline within one column (or one segment before ordering)."""
+
+    glyphs: list[Glyph]
+    page: int
+    base: float
+    size: float  # dominant size of the glyphs on the baseline
+    font: str
+    x0: float = 0.0
+    x1: float = 0.0
+    region: tuple[float, float] = (0.0, 0.0)  # x-extent of the column the line was read in
+    region_id: int = 0
+
+    def __post_init__(self) -> None:
+        self.update()
+
+    def update(self) -> None:
+        self.x0 = min(g.char.x0 for g in self.glyphs)
+        self.x1 = max(g.char.x1 for g in self.glyphs)
+
+    @property
+    def top(self) -> float:
+        return self.base - 0.75 * self.size
+
+    @property
+    def bottom(self) -> float:
+        return self.base + 0.2 * self.size
+
+    @property
+    def text(self) -> str:
+        out = []
+        for g in self.glyphs:
+            if g.space_before and out:
+                out.append(" ")
+            out.append(g.char.text)
+        return "".join(out)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, min(g.char.top for g in self.glyphs), self.x1,
+                max(g.char.bottom for g in self.glyphs))
+
+    @property
+    def bold(self) -> bool:
+        return is_bold_font(self.font)
+
+
+def gap_space(prev: Glyph, g: Glyph, size: float) -> bool:
+    if g.space_before:
+        return True
+    a, b = prev.char, g.char
+    gap = b.x0 - a.x1
+    if is_cjk(a.text) or is_cjk(b.text):
+        return gap > 0.9 * size
+    return gap > 0.12 * size
+
+
+def spaced_text(line: Line) -> str:
+    """The line's text with word spaces where the glyph gaps show them."""
+    out: list[str] = []
+    prev = None
+    for g in line.glyphs:
+        if prev is not None and gap_space(prev, g, line.size):
+            out.append(" ")
+        out.append(g.char.text)
+        prev = g
+    return "".join(out)
+
+
+def is_bold_font(name: str) -> bool:
+    n = name.lower()
+    return any(k in n for k in ("bold", "black", "heavy", "semibold", ",b", "-b", "demi")) and "oblique" not in n[-3:]
+
+
+@dataclass
+class TextBlock:
+    """Consecutive lines read in one column region of one page."""
+
+    page: int
+    lines: list[Line]
+    region: tuple[float, float]
+    kind: str = "text"  # text | footnote
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int
+    lines: list[Line]
+
+
+@dataclass
+class TableBlock:
+    """A table: cells with row/column indices, kept apart from the running text."""
+
+    page: int
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    bbox: tuple[float, float, float, float]
+    kind: str = "table"
+    pages: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.pages:
+            self.pages = [self.page]
+
+
+Block = TextBlock | TableBlock
+
+
+@dataclass
+class PageLayout:
+    number: int
+    width: float
+    height: float
+    source: str
+    blocks: list[Block] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    body_lines: int = 0
+
+
+# --------------------------------------------------------------------------- 1. rows and segments
+
+
+def _dedupe(chars: list[Char]) -> list[Char]:
+    """Drop glyphs drawn twice at (almost) the same place (fake bold, shadow text)."""
+    seen: dict[tuple[str, int, int], Char] = {}
+    out = []
+    for c in chars:
+        key = (c.text, int(round(c.x0 * 2)), int(round(c.base * 2)))
+        if key in seen:
+            continue
+        seen[key] = c
+        out.append(c)
+    return out
+
+
+def _cluster_baselines(chars: list[Char]) -> list[list[Char]]:
+    chars = sorted(chars, key=lambda c: c.base)
+    clusters: list[list[Char]] = []
+    for c in chars:
+        if clusters:
+            first = clusters[-1][0]
+            tol = 0.22 * max(min(c.size, first.size), 1.0)
+            if c.base - first.base <= tol:
+                clusters[-1].append(c)
+                continue
+        clusters.append([c])
+    return clusters
+
+
+def _dominant_size(chars) -> float:
+    sizes = Counter(round(c.size, 1) for c in chars if not c.text.isspace())
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _pieces(cluster: list[Char], size: float) -> list[list[Char]]:
+    """Split one baseline cluster at gaps wider than an em (columns, cells)."""
+    chars = sorted((c for c in cluster if not c.text.isspace()), key=lambda c: c.x0)
+    out: list[list[Char]] = []
+    last = 0.0
+    for c in chars:
+        if out and c.x0 - last <= 1.0 * size:
+            out[-1].append(c)
+            last = max(last, c.x1)
+        else:
+            out.append([c])
+            last = c.x1
+    return out
+
+
+def build_segments(page: PageChars) -> list[Line]:
+    """Glyphs → row segments (superscripts attached to their row, split at gaps > 1 em)."""
+    chars = _dedupe([c for c in page.chars if c.text and c.size > 0.5])
+    clusters = _cluster_baselines(chars)
+    # pieces: (cluster, chars, size, base, x0, x1)
+    pieces = []
+    for k, cl in enumerate(clusters):
+        size = _dominant_size(cl)
+        for pc in _pieces(cl, size):
+            psize = _dominant_size(pc)
+            pbase = statistics.median(c.base for c in pc)
+            pieces.append((k, pc, psize, pbase, pc[0].x0, max(c.x1 for c in pc)))
+    # attach small pieces (superscripts, subscripts) to the piece of text they belong to
+    moved: dict[int, tuple[int, str]] = {}  # id(piece chars) -> (host cluster, how)
+    for i, (k, pc, size, base, x0, x1) in enumerate(pieces):
+        best = None
+        for j, (hk, hpc, hsize, hbase, hx0, hx1) in enumerate(pieces):
+            if hk == k or size > 0.88 * hsize:
+                continue
+            if x0 > hx1 + 1.0 * hsize or x1 < hx0 - 1.0 * hsize:
+                continue
+            d = hbase - base  # > 0: the small piece sits above the host's baseline
+            if 0.12 * hsize < d < 0.62 * hsize:
+                how = "raised"
+            elif -0.45 * hsize < d < -0.08 * hsize:
+                how = "lowered"
+            else:
+                continue
+            score = abs(d)
+            if best is None or score < best[0]:
+                best = (score, j, how)
+        if best is not None:
+            moved[i] = (best[1], best[2])
+    rows: dict[int, list[Glyph]] = defaultdict(list)
+    for i, (k, pc, *_rest) in enumerate(pieces):
+        target, how = i, ""
+        seen = {i}
+        while target in moved and moved[target][0] not in seen:
+            nxt, h = moved[target]
+            how = how or h
+            target = nxt
+            seen.add(target)
+        cluster = pieces[target][0]
+        for c in pc:
+            rows[cluster].append(Glyph(c, raised=how == "raised", lowered=how == "lowered"))
+    # real space glyphs stay with their cluster: they mark word boundaries
+    for k, cl in enumerate(clusters):
+        for c in cl:
+            if c.text.isspace():
+                rows[k].append(Glyph(c))
+    segments: list[Line] = []
+    for k, glyphs in rows.items():
+        size = _dominant_size([g.char for g in glyphs if not (g.raised or g.lowered)] or
+                              [g.char for g in glyphs])
+        base = statistics.median(g.char.base for g in glyphs)
+        _flag_by_box(glyphs, size)
+        segments.extend(_split_row(glyphs, page.number, base, size))
+    return segments
+
+
+def _flag_by_box(glyphs: list[Glyph], size: float) -> None:
+    """Flag small glyphs raised or lowered by text rise, which leaves the baseline as it is."""
+    bottoms = sorted(g.char.bottom for g in glyphs
+                     if abs(g.char.size - size) < 0.15 * size and not g.char.text.isspace())
+    if not bottoms:
+        return
+    mb = bottoms[len(bottoms) // 2]
+    for g in glyphs:
+        c = g.char
+        if g.raised or g.lowered or c.size > 0.88 * size or c.text.isspace():
+            continue
+        if c.bottom < mb - 0.15 * size:
+            g.raised = True
+        elif c.bottom > mb + 0.12 * size:
+            g.lowered = True
+
+
+def _split_row(glyphs: list[Glyph], page: int, base: float, size: float) -> list[Line]:
+    glyphs.sort(key=lambda g: (g.char.x0, g.char.x1))
+    out: list[Line] = []
+    cur: list[Glyph] = []
+    pending_space = False
+    last_x1 = 0.0
+    for g in glyphs:
+        c = g.char
+        if c.text.isspace():
+            pending_space = bool(cur)
+            continue
+        if cur and c.x0 - last_x1 > 1.0 * size:
+            out.append(_make_line(cur, page, base))
+            cur, pending_space = [], False
+        g.space_before = pending_space and bool(cur)
+        pending_space = False
+        last_x1 = max(last_x1, c.x1) if cur else c.x1
+        cur.append(g)
+    if cur:
+        out.append(_make_line(cur, page, base))
+    return out
+
+
+def _make_line(glyphs: list[Glyph], page: int, base: float) -> Line:
+    main = [g.char for g in glyphs if not (g.raised or g.lowered)] or [g.char for g in glyphs]
+    size = _dominant_size(main)
+    bases = sorted(c.base for c in main if abs(c.size - size) < 0.15 * size)
+    if bases:
+        base = bases[len(bases) // 2]
+    fonts = Counter(c.font for c in main)
+    return Line(glyphs, page, base, size, fonts.most_common(1)[0][0] if fonts else "")
+
+
+def merge_row(segments: list[Line]) -> Line:
+    """Join the segments of one row (left to right) into one line."""
+    segments = sorted(segments, key=lambda s: s.x0)
+    glyphs: list[Glyph] = []
+    for s in segments:
+        for k, g in enumerate(s.glyphs):
+            if k == 0 and glyphs:
+                g = Glyph(g.char, True, g.raised, g.lowered)
+            glyphs.append(g)
+    main = max(segments, key=lambda s: len(s.glyphs))
+    line = Line(glyphs, main.page, main.base, main.size, main.font)
+    return line
+
+
+def group_rows(segments: list[Line]) -> list[list[Line]]:
+    """Cluster segments by baseline into rows, top to bottom."""
+    segs = sorted(segments, key=lambda s: s.base)
+    rows: list[list[Line]] = []
+    for s in segs:
+        if rows and s.base - rows[-1][0].base <= 0.3 * max(min(s.size, rows[-1][0].size), 1.0):
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    return rows
+
+
+# --------------------------------------------------------------------------- 2. page furniture
+
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-–—−•·◆◇■□*�]*(?:(?:page|p\.?|第)\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:of|/|页|共)\s*\d{1,4}页?)?[\s\-–—−•·◆◇■□*�页]*$",
+    re.IGNORECASE,
+)
+
+
+def _furniture_key(text: str) -> str:
+    t = re.sub(r"\d+", "#", text)
+    return re.sub(r"[\s�◆◇•·]+", "", t).lower()
+
+
+def _margin_rows(segments: list[Line], height: float) -> list[tuple[list[Line], bool]]:
+    """Rows at the very top or bottom of a page: candidates for headers and footers.
+
+    Returns (row, extreme) pairs; ``extreme`` marks the first and last row of the page.
+    """
+    rows = group_rows(segments)
+    if not rows:
+        return []
+    out: list[tuple[list[Line], bool]] = []
+    for k, row in enumerate(rows[:2]):
+        if row[0].base <= 0.1 * height:
+            out.append((row, k == 0))
+    for k, row in enumerate(rows[-2:][::-1]):
+        if row[0].base >= 0.9 * height and all(row is not r for r, _ in out):
+            out.append((row, k == 0))
+    return out
+
+
+def _keyable(key: str) -> bool:
+    """Masked text worth matching across pages: some words, not just numbers."""
+    return sum(1 for ch in key if ch.isalpha()) >= 3
+
+
+def find_furniture(pages: list[tuple[PageChars, list[Line]]]) -> set[str]:
+    """Keys of header/footer segments that repeat on several pages (digits masked)."""
+    n = len(pages)
+    if n < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for pc, segs in pages:
+        keys = set()
+        for row, _ in _margin_rows(segs, pc.height):
+            for s in row:
+                k = _furniture_key(s.text)
+                if _keyable(k):
+                    keys.add(k)
+            k = _furniture_key(" ".join(s.text for s in sorted(row, key=lambda s: s.x0)))
+            if _keyable(k):
+                keys.add(k)
+        counts.update(keys)
+    need = 2 if n <= 6 else max(3, min(6, n // 8))
+    return {k for k, v in counts.items() if v >= need}
+
+
+def remove_furniture(pc: PageChars, segments: list[Line], keys: set[str]) -> tuple[list[Line], list[str]]:
+    """Take running headers/footers and page numbers out of the page; return what was removed."""
+    removed_ids: set[int] = set()
+    removed_text: list[str] = []
+    for row, extreme in _margin_rows(segments, pc.height):
+        row = sorted(row, key=lambda s: s.x0)
+        whole = _furniture_key(" ".join(s.text for s in row))
+        if whole in keys:
+            for s in row:
+                removed_ids.add(id(s))
+            removed_text.append(" ".join(spaced_text(s) for s in row))
+            continue
+        for k, s in enumerate(row):
+            t = s.text
+            # a page number stands alone in its row, or at either end of the page's first/last row
+            number = _PAGE_NUMBER.match(t) and (len(row) == 1 or (extreme and k in (0, len(row) - 1)))
+            if _furniture_key(t) in keys or number:
+                removed_ids.add(id(s))
+                removed_text.append(spaced_text(s))
+    return [s for s in segments if id(s) not in removed_ids], removed_text
+
+
+# --------------------------------------------------------------------------- 3. reading order
+
+
+@dataclass
+class _Ordered:
+    line: Line | None = None
+    table: TableBlock | None = None
+
+
+def _slabs(segs: list[Line]) -> list[list[Line]]:
+    """Cut into horizontal slabs at bands no segment reaches into."""
+    segs = sorted(segs, key=lambda s: s.top)
+    slabs: list[list[Line]] = []
+    bottom = None
+    for s in segs:
+        if slabs and s.top < bottom:
+            slabs[-1].append(s)
+            bottom = max(bottom, s.bottom)
+        else:
+            slabs.append([s])
+            bottom = s.bottom
+    return slabs
+
+
+def _gaps(segs: list[Line], lo: float, hi: float, min_gap: float) -> tuple[list[tuple[float, float]], bool]:
+    """Empty vertical bands within [lo, hi]: (internal gaps, any free band at all)."""
+    ivs = sorted((s.x0, s.x1) for s in segs)
+    merged: list[list[float]] = []
+    for a, b in ivs:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    internal = [(merged[i][1], merged[i + 1][0]) for i in range(len(merged) - 1)
+                if merged[i + 1][0] - merged[i][1] >= min_gap]
+    free = bool(internal) or merged[0][0] - lo >= min_gap or hi - merged[-1][1] >= min_gap
+    return internal, free
+
+
+class _Orderer:
+    def __init__(self, page: int, em: float) -> None:
+        self.page = page
+        self.em = em
+        self.region_counter = 0
+
+    def order(self, segs: list[Line], lo: float, hi: float, depth: int = 0) -> list[_Ordered]:
+        if not segs:
+            return []
+        region_id = self._new_region()
+        min_gap = 0.9 * self.em
+        slabs = _slabs(segs)
+        out: list[_Ordered] = []
+        i = 0
+        while i < len(slabs):
+            # a run of columns starts at a slab that itself has a gutter; slabs on one side
+            # only (a sidebar's neighbour, the longer column) may then join it
+            union = list(slabs[i])
+            internal, free = _gaps(union, lo, hi, min_gap)
+            best = i + 1 if internal else None
+            j = i + 1
+            while best is not None and free and j < len(slabs) and depth < 6:
+                union = union + slabs[j]
+                internal, free = _gaps(union, lo, hi, min_gap)
+                if not free:
+                    break
+                j += 1
+                if internal:
+                    best = j
+            if best is None:
+                for row in group_rows(slabs[i]):
+                    out.append(_Ordered(line=self._line(row, lo, hi, region_id)))
+                i += 1
+                continue
+            group = [s for slab in slabs[i:best] for s in slab]
+            if len(group_rows(group)) == 1:
+                out.append(_Ordered(line=self._line(group, lo, hi, region_id)))
+                i = best
+                continue
+            handled = self._split(group, lo, hi, depth, region_id)
+            if handled is None:
+                # no columns after all: take the first slab on its own and look again below it
+                for row in group_rows(slabs[i]):
+                    out.append(_Ordered(line=self._line(row, lo, hi, region_id)))
+                i += 1
+                continue
+            out.extend(handled)
+            i = best
+        return out
+
+    def _new_region(self) -> int:
+        self.region_counter += 1
+        return self.region_counter
+
+    def _line(self, row: list[Line], lo: float, hi: float, region_id: int) -> Line:
+        line = merge_row(row) if len(row) > 1 else row[0]
+        line.region = (lo, hi)
+        line.region_id = region_id
+        return line
+
+    def _split(self, group: list[Line], lo: float, hi: float, depth: int,
+               region_id: int) -> list[_Ordered] | None:
+        internal, _ = _gaps(group, lo, hi, 0.9 * self.em)
+        cuts = [(a + b) / 2 for a, b in internal]
+        parts: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
+        for s in group:
+            k = sum(1 for c in cuts if s.x0 > c)
+            parts[k].append(s)
+        parts = [p for p in parts if p]
+        kind = classify_split(parts, self.em) if _aligned_starts(parts) else "none"
+        if kind == "table":
+            return [_Ordered(table=make_table(parts, self.page))]
+        if kind == "columns":
+            out: list[_Ordered] = []
+            for p in parts:
+                out.extend(self.order(p, min(s.x0 for s in p), max(s.x1 for s in p), depth + 1))
+            return out
+        return None  # not a real split (a hanging number column, a stray gap)
+
+
+def _aligned_starts(parts: list[list[Line]]) -> bool:
+    """Do the lines right of each gap start at one x, as a column or table column does?
+
+    A "river" of wide word spaces running down a few justified lines also leaves an
+    empty band, but the words after it start wherever the spacing put them.
+    """
+    for part in parts[1:]:
+        starts = [min(s.x0 for s in row) for row in group_rows(part)]
+        n = len(starts)
+        if n < 2:
+            continue
+        bins = Counter(round(x / 1.5) for x in starts)
+        # neighbouring bins are one position split by rounding
+        counts = sorted((sum(bins.get(b + d, 0) for d in (-1, 0, 1)) for b in bins), reverse=True)
+        if n <= 4:
+            if counts[0] < n - 1:
+                return False
+        elif sum(sorted(bins.values(), reverse=True)[:3]) < 0.7 * n and counts[0] < 0.5 * n:
+            return False
+    return True
+
+
+def _is_prose(part: list[Line], em: float) -> bool:
+    x0 = min(s.x0 for s in part)
+    x1 = max(s.x1 for s in part)
+    width = x1 - x0
+    if width < 8 * em:
+        return False
+    rows = group_rows(part)
+    if len(rows) <= 2:
+        # too little to judge by shape: long runs of words are prose
+        chars = sum(len(s.glyphs) for s in part)
+        return chars / max(len(rows), 1) >= 25
+    # prose: most rows are one long run of words across the part; table rows are short
+    # cells, or several cells with gaps
+    counts = sorted(sum(len(s.glyphs) for s in r) for r in rows)
+    if counts[len(counts) // 2] < 20:
+        return False
+    full = 0
+    for r in rows:
+        w = max(s.x1 for s in r) - min(s.x0 for s in r)
+        if len(r) == 1 and w >= 0.75 * width:
+            full += 1
+    return full >= 0.5 * len(rows)
+
+
+def classify_split(parts: list[list[Line]], em: float) -> str:
+    """Is a vertical split columns of text, a table, or neither?"""
+    if len(parts) < 2:
+        return "none"
+    prose = [_is_prose(p, em) for p in parts]
+    if all(prose):
+        return "columns"
+    rows = group_rows([s for p in parts for s in p])
+    aligned = 0
+    for row in rows:
+        cols = {k for k, p in enumerate(parts) for s in row if s in p}
+        if len(cols) >= 2:
+            aligned += 1
+    n_rows = len(rows)
+    if not any(prose) and aligned >= 2 and aligned >= 0.5 * n_rows:
+        return "table"
+    widths = [max(s.x1 for s in p) - min(s.x0 for s in p) for p in parts]
+    if all(w >= 6 * em for w in widths) and sum(prose) >= 1:
+        return "columns"
+    return "none"
+
+
+def make_table(parts: list[list[Line]], page: int) -> TableBlock:
+    """Cells from column parts: rows by baseline across the whole table."""
+    col_of = {}
+    for k, p in enumerate(parts):
+        for s in p:
+            col_of[id(s)] = k
+    rows = group_rows([s for p in parts for s in p])
+    cells: list[Cell] = []
+    for r, row in enumerate(rows):
+        by_col: dict[int, list[Line]] = defaultdict(list)
+        for s in row:
+            by_col[col_of[id(s)]].append(s)
+        for c in sorted(by_col):
+            segs = sorted(by_col[c], key=lambda s: s.x0)
+            line = merge_row(segs) if len(segs) > 1 else segs[0]
+            cells.append(Cell(r, c, [line]))
+    allsegs = [s for p in parts for s in p]
+    bbox = (min(s.x0 for s in allsegs), min(s.bbox[1] for s in allsegs),
+            max(s.x1 for s in allsegs), max(s.bbox[3] for s in allsegs))
+    return TableBlock(page, cells, len(rows), len(parts), bbox)
+
+
+# --------------------------------------------------------------------------- 4. blocks
+
+
+def page_em(segments: list[Line]) -> float:
+    sizes = Counter()
+    for s in segments:
+        sizes[round(s.size, 1)] += len(s.glyphs)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def layout_page(pc: PageChars, segments: list[Line], removed: list[str], em: float | None = None) -> PageLayout:
+    """Order a page's segments into text and table blocks."""
+    out = PageLayout(pc.number, pc.width, pc.height, pc.source, removed=removed)
+    if not segments:
+        return out
+    em = em or page_em(segments)
+    orderer = _Orderer(pc.number, em)
+    lo = min(s.x0 for s in segments)
+    hi = max(s.x1 for s in segments)
+    items = orderer.order(segments, lo, hi)
+    blocks: list[Block] = []
+    for it in items:
+        if it.table is not None:
+            blocks.append(it.table)
+            continue
+        line = it.line
+        prev = blocks[-1] if blocks else None
+        if isinstance(prev, TextBlock) and prev.lines[-1].region_id == line.region_id:
+            prev.lines.append(line)
+        else:
+            blocks.append(TextBlock(pc.number, [line], line.region))
+    out.blocks = blocks
+    out.body_lines = sum(len(b.lines) for b in blocks if isinstance(b, TextBlock))
+    return out
