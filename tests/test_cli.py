@@ -7,9 +7,9 @@ import shutil
 
 import pandas as pd
 import pytest
+from corpus_paths import SEED_PDF, SEED_TXT
 from typer.testing import CliRunner
 
-from corpus_paths import SEED_PDF, SEED_TXT
 from extract.cli import app
 
 runner = CliRunner()

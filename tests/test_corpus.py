@@ -9,6 +9,7 @@ import json
 import re
 
 from corpus_paths import GOLD
+
 from extract.report import compare_metrics, load_metrics, metrics_dict, score_files
 
 _NUM = re.compile(r"\d*\.\d+|\d+")

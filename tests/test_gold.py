@@ -7,9 +7,9 @@ import json
 import re
 
 import pytest
+from corpus_paths import CORPUS, GOLD
 from typer.testing import CliRunner
 
-from corpus_paths import CORPUS, GOLD
 from extract.cli import app
 from extract.evaluate import evaluate, gold_to_records
 from extract.readers.text import read_text, text_document

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from corpus_paths import GOLD, SEED_PDF, SEED_TXT
 
 from extract.pipeline import process_document, process_text
 from extract.records import trial_key
 from extract.report import load_gold_file
-
-from corpus_paths import GOLD, SEED_PDF, SEED_TXT
 
 NON_TRIALS = ["NCCN", "AJCC", "CSCO", "GLOBOCAN", "PD-L1", "PD-1", "CPS", "HER2", "RECIST", "CTCAE",
               "ECOG", "DCF", "FP", "SCI", "RCT", "ICIS", "CONCORD-3"]
@@ -26,7 +25,7 @@ def test_every_gold_trial_is_found_with_its_canonical_name(seed_trials):
             if g.kind == "trial" and not g.optional}
     found = {trial_key(t.name): t.name for t in seed_trials}
     assert set(found) == set(gold), f"missing {set(gold) - set(found)}, extra {set(found) - set(gold)}"
-    for key, name in found.items():
+    for name in found.values():
         assert name == name.upper() and " " not in name  # canonical form
 
 

@@ -139,14 +139,6 @@ def _evidence(nd: NormalizedDocument, start: int, end: int) -> dict:
     return {"page": nd.page_of(start), "start": start, "end": end, "text": nd.text[start:end]}
 
 
-def _governs(sent_mentions: list[TrialMention], mention: TrialMention, pos: int) -> bool:
-    """Is ``mention`` the trial nearest to a fact at ``pos`` among the sentence's mentions?"""
-    if len(sent_mentions) == 1:
-        return True
-    dist = {m: (abs(pos - m.end) if pos >= m.end else abs(m.start - pos) + 5) for m in sent_mentions}
-    return min(dist, key=dist.get) == mention
-
-
 def trial_records(ctx: DocContext) -> list[dict]:
     """One ``trial`` record per distinct trial key, with evidence for every value."""
     nd, text = ctx.nd, ctx.nd.text
@@ -171,20 +163,23 @@ def trial_records(ctx: DocContext) -> list[dict]:
         sent_mentions = [x for x in ctx.mentions_in(sent.start, sent.end) if x.rule_id != "trial.cited_unnamed.v1"]
         if m not in sent_mentions:
             sent_mentions.append(m)
-        # phase: a parenthesis right after the name, else the nearest phase in the sentence
+        # phase: a parenthesis right after the name ("KEYNOTE-181（Ⅲ期）"), a phase word right
+        # before it ("Ⅲ期随机试验KEYNOTE-590"), or, in a sentence about this trial alone, nearby
+        only_this = len({x.name for x in sent_mentions}) == 1
         for ps, pe, code in find_phases(text, sent.start, sent.end):
-            if rec["phase"] is None and _governs(sent_mentions, m, ps) and abs(ps - m.end) < 60 or (
-                rec["phase"] is None and 0 <= ps - m.end <= 3
-            ):
-                if len(sent_mentions) > 1 and not (0 <= ps - m.end <= 3 or 0 <= m.start - pe <= 12):
-                    continue
+            if rec["phase"] is not None:
+                break
+            right_after = 0 <= ps - m.end <= 3
+            just_before = 0 <= m.start - pe <= 12
+            if right_after or just_before or (only_this and abs(ps - m.end) < 60):
                 rec["phase"] = code
                 ev_needed = True
-        for ns, ne, n in find_enrolment(text, sent.lang, sent.start, sent.end):
-            if rec["n"] is None and _governs(sent_mentions, m, ns) and len(sent_mentions) == 1:
+        if rec["n"] is None and only_this:
+            for _ns, _ne, n in find_enrolment(text, sent.lang, sent.start, sent.end):
                 rec["n"] = n
                 ev_needed = True
-        if len({x.name for x in sent_mentions}) == 1:
+                break
+        if only_this:
             for _ds, _de, code in find_design(text, sent.start, sent.end):
                 if code not in rec["design"]:
                     rec["design"].append(code)
@@ -196,7 +191,6 @@ def trial_records(ctx: DocContext) -> list[dict]:
                 ref = ctx.references.get(r)
                 if ref is not None and not any(e["start"] == ref.start for e in rec["evidence"]):
                     rec["evidence"].append(_evidence(nd, ref.start, ref.end))
-    # the sentence after a trial's introduction often gives its size: "…KEYNOTE-590研究中，共有749例…"
     for key, rec in by_key.items():
         rec["aliases"] = sorted(set(rec["aliases"]))
         ctx.designs[key] = list(rec["design"])

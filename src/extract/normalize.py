@@ -16,8 +16,9 @@ Steps (names used in ``pipelines/*.toml``):
 - ``join_paragraphs``: re-join a paragraph that a page or column break split
   where the first part cannot have ended (a trailing comma, a Chinese sentence
   stopping between two ideographs, English going on in lower case); Chinese
-  joins without a space, Latin with one. The PDF reader joins paragraphs from
-  the layout already; this step repairs converter output such as the seed text.
+  joins without a space, Latin with one. This repairs converter output such as
+  the seed text; on PDF documents, whose paragraphs the reader joined from the
+  layout, only the trailing-comma rule applies.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def _is_heading(par: str) -> bool:
     return bool(re.match(r"^(?:#+\s|\d+(?:\.\d+)*\s|[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+)", p)) or len(p) < 25
 
 
-def _join_kind(prev: str, nxt: str) -> str | None:
+def _join_kind(prev: str, nxt: str, strict: bool = False) -> str | None:
     """How to join two paragraphs split by a page/column break: '' (CJK), ' ' (Latin) or None.
 
     Only where the break cannot be a paragraph end: the first part ends on a
@@ -136,6 +137,8 @@ def _join_kind(prev: str, nxt: str) -> str | None:
     cjk = re.compile(f"[{_CJK}（）()，、]")
     if last in _CONTINUE_PUNCT:
         return "" if cjk.match(first) or cjk.match(last) else " "
+    if strict:
+        return None
     if len(a) >= 40 and re.match(f"[{_CJK}]", last) and re.match(f"[{_CJK}]", first):
         return ""
     if len(a) >= 40 and (last.isalnum() or last in ",;") and first.islower():
@@ -146,7 +149,7 @@ def _join_kind(prev: str, nxt: str) -> str | None:
 _PARA_BREAK = re.compile(r"\n[ \t]*\n")
 
 
-def join_paragraphs(text: str) -> tuple[str, list[int]]:
+def _join_paragraphs(text: str, strict: bool) -> tuple[str, list[int]]:
     pieces = _PARA_BREAK.split(text)
     seps = [m.group(0) for m in _PARA_BREAK.finditer(text)]
     out: list[str] = []
@@ -158,7 +161,7 @@ def join_paragraphs(text: str) -> tuple[str, list[int]]:
         pos += len(piece)
         if i < len(seps):
             sep = seps[i]
-            how = _join_kind(piece, pieces[i + 1])
+            how = _join_kind(piece, pieces[i + 1], strict)
             if how is None:
                 out.append(sep)
                 origin.extend(range(pos, pos + len(sep)))
@@ -167,6 +170,15 @@ def join_paragraphs(text: str) -> tuple[str, list[int]]:
                 origin.append(pos)
             pos += len(sep)
     return "".join(out), origin
+
+
+def join_paragraphs(text: str) -> tuple[str, list[int]]:
+    return _join_paragraphs(text, strict=False)
+
+
+def join_paragraphs_pdf(text: str) -> tuple[str, list[int]]:
+    """``join_paragraphs`` for PDF text: the reader has joined by layout; only a trailing comma is left."""
+    return _join_paragraphs(text, strict=True)
 
 
 STEPS: dict[str, StepFn] = {
@@ -213,6 +225,8 @@ def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> Normalized
     for name in steps:
         try:
             fn = STEPS[name]
+            if name == "join_paragraphs" and doc.format == "pdf":
+                fn = join_paragraphs_pdf
         except KeyError as e:
             raise PipelineConfigError(
                 f"unknown normalization step {name!r}; known: {', '.join(STEPS)}"

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .link import DocContext, _evidence
+from .nlp import get_nlp, items
 from .recognize.arms import ArmMention, SubgroupMention, cue_before, find_arms, value_cue
 from .recognize.endpoints import EndpointMention
-from .nlp import get_nlp, items
 from .recognize.numbers import Interval, Measure, PValue, Value, find_values
 from .recognize.trials import TrialMention
 from .records import trial_key
@@ -325,7 +325,6 @@ def _about_endpoint(about: str) -> str | None:
 
 def result_records(ctx: DocContext) -> list[dict]:
     """Outcome and effect records of one document (dicts in the contract shape, no ids)."""
-    text = ctx.nd.text
     anchors = _anchors(ctx)
     out: list[dict] = []
     for para in ctx.paragraphs:

@@ -24,9 +24,11 @@ and are reverted together. Triggers refuse UPDATE and DELETE on
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ..store import Store, register_migration
+from ..store import CURATION_MIGRATIONS_FROM, Store, StoreError, _statements
 
 _V100 = """
 CREATE TABLE curate_users (
@@ -115,15 +117,44 @@ CREATE TABLE curate_adjudications (
 """
 
 MIGRATIONS: list[tuple[int, str]] = [(100, _V100)]
+"""The curation series of the store's migrations (versions 100 and up, see ``extract.store``)."""
 
 
-def register() -> None:
-    """Register the curation migrations with the store (idempotent)."""
+def migrate(store: Store) -> list[int]:
+    """Apply the curation migrations this store file lacks; returns the versions applied.
+
+    Like the store's own runner: each migration in its own transaction, recorded
+    in ``schema_version``, checked inside the write lock (two processes opening
+    one file at once). It is applied here rather than through the process-wide
+    ``register_migration`` list, so that opening a curation store leaves plain
+    :class:`~extract.store.Store` objects of the same process unchanged.
+    """
+    applied = []
     for version, sql in MIGRATIONS:
-        register_migration(version, sql)
+        if version < CURATION_MIGRATIONS_FROM:
+            raise StoreError(f"curation migration {version}: curation versions start at {CURATION_MIGRATIONS_FROM}")
+        with store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM schema_version WHERE version = ?", (version,)).fetchone():
+                continue
+            try:
+                for stmt in _statements(sql):
+                    conn.execute(stmt)
+            except sqlite3.Error as e:
+                raise StoreError(f"{store.path}: curation migration {version} failed: {e}") from e
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (version, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            applied.append(version)
+    return applied
 
 
 def open_store(path: str | Path) -> Store:
     """A :class:`~extract.store.Store` with the curation tables migrated in."""
-    register()
-    return Store(path)
+    store = Store(path)
+    try:
+        migrate(store)
+    except BaseException:
+        store.close()
+        raise
+    return store

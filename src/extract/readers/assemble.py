@@ -297,6 +297,8 @@ def _continues(p: Para, q: Para, stats: Stats) -> bool:
     a, b = p.lines[-1], q.lines[0]
     if abs(a.size - b.size) > 0.12 * max(a.size, b.size):
         return False
+    if a.page == b.page and not _column_flow(a, b, stats):
+        return False
     if p.refs and _starts_entry(p.lines[0]):
         return not _starts_entry(b)
     if _room_for_next(a, b):
@@ -310,6 +312,20 @@ def _continues(p: Para, q: Para, stats: Stats) -> bool:
     if _indented(b):
         return False
     return not _ends_terminal(a)
+
+
+def _column_flow(a: Line, b: Line, stats: Stats) -> bool:
+    """Can text run from line ``a`` on to line ``b`` on the same page?
+
+    Either down from a wide block into the column under it (same left edge, no
+    gap), or up to the top of the next column to the right, as wide as this one.
+    """
+    wa = a.region[1] - a.region[0]
+    wb = b.region[1] - b.region[0]
+    if b.base > a.base:
+        return (abs(b.region[0] - a.region[0]) <= a.size
+                and b.base - a.base <= 3 * stats.typical_pitch(a.size))
+    return b.x0 >= a.region[0] + 0.5 * wa and 0.75 <= wb / max(wa, 1.0) <= 1.33
 
 
 def find_footnotes(page: PageLayout, stats: Stats, in_refs: bool) -> list[Line]:

@@ -520,19 +520,19 @@ class _Orderer:
                     best = j
             if best is None:
                 for row in group_rows(slabs[i]):
-                    out.append(_Ordered(line=self._line(row, lo, hi, region_id)))
+                    out.extend(self._row(row, lo, hi, region_id))
                 i += 1
                 continue
             group = [s for slab in slabs[i:best] for s in slab]
             if len(group_rows(group)) == 1:
-                out.append(_Ordered(line=self._line(group, lo, hi, region_id)))
+                out.extend(self._row(group, lo, hi, region_id))
                 i = best
                 continue
             handled = self._split(group, lo, hi, depth, region_id)
             if handled is None:
                 # no columns after all: take the first slab on its own and look again below it
                 for row in group_rows(slabs[i]):
-                    out.append(_Ordered(line=self._line(row, lo, hi, region_id)))
+                    out.extend(self._row(row, lo, hi, region_id))
                 i += 1
                 continue
             out.extend(handled)
@@ -542,6 +542,27 @@ class _Orderer:
     def _new_region(self) -> int:
         self.region_counter += 1
         return self.region_counter
+
+    def _row(self, row: list[Line], lo: float, hi: float, region_id: int) -> list[_Ordered]:
+        """One row: its segments as one line, unless a gap as wide as a gutter parts them.
+
+        Words spread by justification stay one line; pieces further apart (a sidebar
+        next to the text, a label and its value) are separate lines in regions of their own.
+        """
+        row = sorted(row, key=lambda s: s.x0)
+        runs: list[list[Line]] = [[row[0]]]
+        for s in row[1:]:
+            if s.x0 - max(r.x1 for r in runs[-1]) > 2.5 * self.em:
+                runs.append([s])
+            else:
+                runs[-1].append(s)
+        if len(runs) == 1:
+            return [_Ordered(line=self._line(row, lo, hi, region_id))]
+        out = []
+        for run in runs:
+            out.append(_Ordered(line=self._line(run, min(s.x0 for s in run), max(s.x1 for s in run),
+                                                self._new_region())))
+        return out
 
     def _line(self, row: list[Line], lo: float, hi: float, region_id: int) -> Line:
         line = merge_row(row) if len(row) > 1 else row[0]
