@@ -206,3 +206,83 @@ def test_every_number_a_record_holds_is_in_its_evidence():
         for v in (r.value, getattr(r, "ci_low", None), getattr(r, "ci_high", None)):
             if v is not None:
                 assert f"{v:g}" in ev
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "In KEYNOTE-426^[3] and CheckMate 9ER^[4], objective response rates were 59.3% and 55.7%, respectively, against 35.7% and 27.1% with sunitinib.",
+            [("KEYNOTE-426", 59.3, "experimental"), ("CHECKMATE-9ER", 55.7, "experimental"),
+             ("KEYNOTE-426", 35.7, "control"), ("CHECKMATE-9ER", 27.1, "control")],
+            id="en-respectively-trials-against-control",
+        ),
+        pytest.param(
+            "在RATIONALE 304^[1]和ORIENT-11^[2]两项研究中，免疫联合化疗组的ORR分别为57.4%和51.9%，对照组分别为36.9%和29.8%。",
+            [("RATIONALE-304", 57.4, "experimental"), ("ORIENT-11", 51.9, "experimental"),
+             ("RATIONALE-304", 36.9, "control"), ("ORIENT-11", 29.8, "control")],
+            id="zh-两项研究-分别-对照组分别",
+        ),
+        pytest.param(
+            "KEYNOTE-604研究^[9]中，帕博利珠单抗组的1年、2年OS率分别为45.1%和22.5%，安慰剂组分别为39.6%和11.2%。",
+            [("KEYNOTE-604", 45.1, "experimental"), ("KEYNOTE-604", 22.5, "experimental"),
+             ("KEYNOTE-604", 39.6, "control"), ("KEYNOTE-604", 11.2, "control")],
+            id="zh-landmarks-two-arms",
+        ),
+        pytest.param(
+            "In RELATIVITY-047^[6], median overall survival was not reached in the relatlimab-nivolumab arm versus 34.1 months in the nivolumab arm.",
+            [("RELATIVITY-047", 34.1, "control")],
+            id="en-not-reached-versus",
+        ),
+        pytest.param(
+            "CASPIAN研究^[5]中，两组3~4级不良事件发生率均为62%。",
+            [("CASPIAN", 62, "experimental"), ("CASPIAN", 62, "control")],
+            id="zh-两组均为",
+        ),
+        pytest.param(
+            "In KEYNOTE-024^[3], 31.9% of patients in the pembrolizumab group were alive at 5 years compared with 16.3% in the chemotherapy group.",
+            [("KEYNOTE-024", 31.9, "experimental"), ("KEYNOTE-024", 16.3, "control")],
+            id="en-alive-at-5-years",
+        ),
+        pytest.param(
+            "KEYNOTE-522^[2] randomized 1174 patients. The pathological complete response rate was 64.8% in the pembrolizumab-chemotherapy group and 51.2% in the placebo-chemotherapy group.",
+            [("KEYNOTE-522", 64.8, "experimental"), ("KEYNOTE-522", 51.2, "control")],
+            id="en-hyphenated-arms",
+        ),
+    ],
+)
+def test_trials_and_arms_of_values(text, expected):
+    outs, _ = outcomes(text)
+    assert sorted((o.trial, o.value, o.arm_role) for o in outs) == sorted(expected)
+
+
+def test_a_continuation_paragraph_keeps_the_trial_of_the_paragraph_before():
+    text = ("The phase 3 CheckMate 067 trial^[4] randomized 945 patients; median overall survival was 72.1 months "
+            "with the combination and 19.9 months with ipilimumab.\n\n"
+            "In the 6.5-year analysis, overall survival rates were 49% and 23%, respectively.\n\n"
+            "Melanoma incidence rose by 2% a year in the same period.")
+    outs, _ = outcomes(text)
+    assert {o.trial for o in outs} == {"CHECKMATE-067"}
+    assert {o.value for o in outs} == {72.1, 19.9, 49, 23}  # the incidence is no result
+
+
+def test_an_update_cited_on_its_own_reports_on_the_trial_under_discussion():
+    text = ("IMbrave150研究^[8]中，两组12个月OS率分别为67.2%和54.6%。"
+            "更新分析^[9]显示，阿替利珠单抗联合贝伐珠单抗组的中位总生存期延长至19.2个月，而索拉非尼组为13.4个月。")
+    outs, _ = outcomes(text)
+    assert {o.trial for o in outs} == {"IMBRAVE150"}
+    text = ("ESO-Shanghai 13研究^[27]中，两个组别的mPFS分别为15.3和6.4个月。"
+            "在一项回顾性分析^[28]中，研究者观察到mPFS为15.2个月。")
+    outs, _ = outcomes(text)
+    assert {(o.value, o.trial) for o in outs} == {(15.3, "ESO-SHANGHAI-13"), (6.4, "ESO-SHANGHAI-13"), (15.2, None)}
+
+
+def test_several_hazard_ratios_in_one_clause_share_their_p_value():
+    _, effs = outcomes(
+        "In CheckMate 067^[4], median progression-free survival was 11.5 months with nivolumab plus ipilimumab and "
+        "2.9 months with ipilimumab (hazard ratio for progression or death versus ipilimumab, 0.42 [99.5% CI, 0.31 to 0.57] "
+        "for the combination and 0.57 [99.5% CI, 0.43 to 0.76] for nivolumab; P<0.001 for both comparisons)."
+    )
+    assert sorted((e.value, e.ci_level, e.ci_low, e.p_value) for e in effs) == [
+        (0.42, 0.995, 0.31, 0.001), (0.57, 0.995, 0.43, 0.001),
+    ]

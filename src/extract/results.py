@@ -45,7 +45,7 @@ _CONNECTOR_WORD = re.compile(
 )
 _FILLER = re.compile(
     r"\b(?:of|the|in|on|with|for|those|patients|participants|subjects|receiving|treated|was|were|is|are|"
-    r"respectively|group|arm|a|an)\b|[\s()（）\[\]]|分别为|分别是|分别|为|是|患者|例",
+    r"group|arm|a|an|only)\b|[\s()（）\[\]]|仅为|仅|只有|为|是|患者|例",
     re.IGNORECASE,
 )
 _DIFFERENCE = re.compile(
@@ -65,6 +65,7 @@ class Anchor:
     end: int
     trial: str | None
     refs: tuple[str, ...]
+    analysis: bool = False  # "更新分析^[9]", "the subsequent overall survival analysis^[7]"
 
 
 @dataclass
@@ -104,13 +105,25 @@ def _anchors(ctx: DocContext) -> list[Anchor]:
         if not _STUDY_AUTHOR.search(before):
             continue
         trial = ctx.ref_trial.get(c.refs[0]) if len(c.refs) == 1 else None
-        out.append(Anchor(c.offset, c.offset, trial, c.refs))
+        later_report = bool(_ANALYSIS_NOUN.search(text, max(0, c.offset - 60), c.offset))
+        out.append(Anchor(c.offset, c.offset, trial, c.refs, later_report))
     out.sort(key=lambda a: a.end)
     return out
 
 
 def _anchor_before(anchors: list[Anchor], para: Paragraph, pos: int, sent: Sentence,
                    ctx: DocContext | None = None) -> Anchor | None:
+    a = _anchor_before_raw(anchors, para, pos, sent, ctx)
+    if a is not None and a.trial is None and a.analysis:
+        # an analysis or update cited on its own reports on the trial being discussed
+        named = [x for x in anchors if para.start <= x.start and x.end <= a.start and x.trial]
+        if named:
+            return Anchor(a.start, a.end, named[-1].trial, tuple(dict.fromkeys(named[-1].refs + a.refs)))
+    return a
+
+
+def _anchor_before_raw(anchors: list[Anchor], para: Paragraph, pos: int, sent: Sentence,
+                       ctx: DocContext | None = None) -> Anchor | None:
     """The study a value at ``pos`` belongs to: the nearest anchor before it in its sentence,
     else in the paragraph — unless the sentence that carries it names several studies (a list
     of trials is not the subject of what follows). A paragraph without a study of its own that
@@ -136,8 +149,15 @@ def _single_subject(last: Anchor, earlier: list[Anchor], para: Paragraph) -> Anc
     return last
 
 
+# "更新分析^[9]", "the subsequent overall survival analysis^[7]": a later report of the same trial
+# (not "一项回顾性分析^[28]", a new study)
+_ANALYSIS_NOUN = re.compile(
+    r"(?:更新|最终|长期|后续|updated?|subsequent|final|later|long-term|extended|longer)[^,，。;；]{0,40}?"
+    r"(?:analysis|analyses|results|report|follow-up|分析|随访|结果|报道)\s*$",
+    re.IGNORECASE,
+)
 _FOLLOW_UP_OPENER = re.compile(
-    r"(?:At|After|With)\s+(?:a\s+)?(?:median\s+)?(?:follow-up\s+of\s+)?\d+(?:\.\d+)?[- ](?:years?|months?)\b"
+    r"(?:In|At)\s+(?:the|a|an|this|that)\s+(?:[\w.\-]+\s+){0,4}?(?:analysis|update|follow-up)\b|(?:At|After|With)\s+(?:a\s+)?(?:median\s+)?(?:follow-up\s+of\s+)?\d+(?:\.\d+)?[- ](?:years?|months?)\b"
     r"|(?:随访|中位随访)\s*\d+(?:\.\d+)?\s*(?:年|个月)"
 )
 
@@ -187,8 +207,8 @@ def _endpoint_list(text: str, eps: list[EndpointMention], last: int) -> list[End
 
 def _connects(between: str) -> bool:
     """Do two values belong to one list or comparison, judging by the words between them?"""
-    if len(between) > 70:
-        return False
+    if len(between) > 70 or _RESPECTIVELY.search(between):
+        return False  # "…和55.7%, respectively, against 35.7%…", "…，安慰剂组分别为…": a new list
     core = _strip_arm_words(between)
     if not _CONNECTOR_WORD.search(core) and not _CONTROL_PAREN.fullmatch(between.strip()):
         return False
@@ -227,7 +247,8 @@ def _group_values(text: str, values: list[Value], blockers: list[int]) -> list[l
 
 _ARM_WORDS = re.compile(
     r"\b(?:with|for|in|on|receiving)\s+(?:the\s+)?(?!and\b|or\b|versus\b|vs\b)[A-Za-z0-9\-]+"
-    r"(?:\s+(?:plus|\+|combined with)\s+[A-Za-z0-9\-]+)*(?:\s+(?:alone|group|arm|cohort))?"
+    r"(?:\s+(?:plus|\+|combined with)\s+[A-Za-z0-9\-]+)*"
+    r"(?:\s+(?!and\b|or\b|versus\b|vs\b|compared\b|to\b|with\b)[A-Za-z0-9\-]+){0,2}(?:\s+(?:alone|groups?|arms?|cohorts?))?"
     r"|(?:对照组|安慰剂组|[\u4e00-\u9fff]{1,8}组)(?:为|是)?|分别为|分别是|为",
     re.IGNORECASE,
 )
@@ -332,8 +353,8 @@ def result_records(ctx: DocContext) -> list[dict]:
         for sent in para.sentences:
             s = _recognize(ctx, sent)
             groups = _link_groups(ctx, s, para, anchors, para_ep)
-            for g in groups:
-                out.extend(_outcomes(ctx, s, g))
+            for g, roles in zip(groups, _sentence_roles(ctx, s, groups), strict=True):
+                out.extend(_outcomes(ctx, s, g, roles))
             out.extend(_effects(ctx, s, groups, para, anchors, para_ep))
             if s.eps:
                 para_ep = s.eps[-1]
@@ -363,8 +384,11 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
             g.endpoints = fitting or [after]  # type: ignore[list-item]
             g.rule_id = "result.comparison.v1" if fitting else "result.endpoint_after.v1"
         elif (
-            para_ep is not None and len(vals) >= 2 and _unit_fits(para_ep, vals[0].unit)
-            and not before and re.search(r"[(（]\s*$", text[max(s.sent.start, g.start - 3) : g.start])
+            para_ep is not None and len(vals) >= 2 and _unit_fits(para_ep, vals[0].unit) and not before
+            and (
+                re.search(r"[(（]\s*$", text[max(s.sent.start, g.start - 3) : g.start])
+                or _CORRESPONDING.search(text, s.sent.start, g.start)
+            )
         ):
             # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
             g.endpoints = [para_ep]
@@ -385,7 +409,8 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
             g.distributed = "timepoints"
             g.rule_id = "result.respectively_timepoints.v1"
         elif (
-            k > 1 and len(distinct_trials) >= k and _TRIALS_TOGETHER.search(text, s.sent.start, g.end)
+            k > 1 and len(distinct_trials) >= k
+            and _TRIALS_TOGETHER.search(text, s.sent.start, min(s.sent.end, g.end + 20))
             and not find_arms(text, distinct_trials[-1].end, g.start)
         ):
             g.distributed = "trials"
@@ -404,17 +429,21 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
 
 
 _NOT_REACHED_BEFORE = re.compile(
-    r"(?:未达到|尚未达到|未达|not reached|not been reached|not estimable|NR)[^，,；;。]{0,30}?"
-    r"(?:versus|vs\.?|compared with|对比|和|与|，|,|而)\s*(?:[^，,；;。\d]{0,20}?(?:为|was))?\s*$",
+    r"(?:未达到|尚未达到|未达|not reached|not been reached|not estimable|NR)[^，,；;。]{0,60}?"
+    r"(?:versus|vs\.?|compared with|对比|和|与|，|,|而)\s*(?:[^，,；;。]{0,24}?(?:为|was))?\s*$",
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(r"随访|follow-up|follow up", re.IGNORECASE)
 # a second statistic between an endpoint and a value means the value is that statistic's
 # ("mOS分别为…，中位至影像学进展时间分别为5.5个月", "median time to deterioration was …")
+# "the corresponding rates were 77.1% and 62.6%", "相应的比例分别为…": the endpoint just reported
+_CORRESPONDING = re.compile(r"\b(?:corresponding|respective)\b|相应的?", re.IGNORECASE)
 _OTHER_MEASURE = re.compile(r"(?:中位|平均)[\u4e00-\u9fff]{2,}|\b(?:median|mean)\s+[a-z]{3,}", re.IGNORECASE)
 _EP_AFTER_LINK = re.compile(
-    r"\s*[)）]?\s*(?:of (?:the )?(?:patients|participants|those)\s+)?(?:had|achieved|experienced|attained|reached|"
-    r"showed|developed)\s+(?:a|an)?\s*|\s*(?:的)?(?:患者)?(?:达到|获得|出现|发生|实现)",
+    r"\s*[)）]?\s*(?:of (?:the )?(?:patients|participants|those)"
+    r"(?:\s+(?:in|receiving|treated with|given|assigned to)\s+(?:the\s+)?[\w\- ]{1,40}?(?:\s+(?:group|arm))?)?\s+)?"
+    r"(?:had|achieved|experienced|attained|reached|showed|developed|were|was|remained)\s+(?:(?:a|an)\s+)?"
+    r"|\s*(?:的)?(?:患者)?(?:达到|获得|出现|发生|实现)",
     re.IGNORECASE,
 )
 
@@ -458,13 +487,13 @@ def _roles(ctx: DocContext, s: _Sent, g: Group) -> list[tuple[str | None, str | 
         role, arm = value_cue(text, v.end, min(s.sent.end, v.end + 50))
         if role is None:
             role, arm = _cue_before(ctx, s, g, 0)
-        if role is None and _NOT_REACHED_BEFORE.search(text, max(s.sent.start, v.start - 40), v.start):
+        if role is None and _NOT_REACHED_BEFORE.search(text, max(s.sent.start, v.start - 90), v.start):
             role = "control"  # "mOS分别为未达到和17.1个月", "not reached versus 17.0 months"
         if role is None and any(
             0 <= m.start - v.end <= 40 and not re.search(r"[；;。]", text[v.end : m.start]) for m in s.measures
         ):
             role = "experimental"  # one arm's value followed by its comparison with the control
-        return [(role or "single", arm)]
+        return [(role, arm)]
     if k == 2 and any(v.change == "from" for v in g.values):
         # "from 11.0 months with placebo to 22.4 months", "to 8.3 months from 6.8 months"
         return [("control" if v.change == "from" else "experimental", None) for v in g.values]
@@ -492,6 +521,11 @@ def _roles(ctx: DocContext, s: _Sent, g: Group) -> list[tuple[str | None, str | 
     if k == 2 and len(known) == 1:
         other = "control" if known[0] == "experimental" else "experimental"
         return [(r or other, a) for r, a in cues]
+    if "control" not in known:
+        # three arms or more and none named as control: the comparator is reported last
+        last = max(i for i, (r, _) in enumerate(cues) if r is None) if None in [r for r, _ in cues] else None
+        if last is not None:
+            cues[last] = ("control", cues[last][1])
     return [(r or "experimental", a) for r, a in cues]
 
 
@@ -502,21 +536,74 @@ def _cue_before(ctx: DocContext, s: _Sent, g: Group, i: int) -> tuple[str | None
     return cue_before(text[lo : v.start])
 
 
-def _outcomes(ctx: DocContext, s: _Sent, g: Group) -> list[dict]:
+_BOTH = re.compile(r"(?:均为|均是|均达到?|均)\s*$|\bboth\s+(?:were|was|had)?\s*$", re.IGNORECASE)
+_TWO_GROUPS = re.compile(r"两组|两个组别|二组|both (?:groups|arms)|the two (?:groups|arms)", re.IGNORECASE)
+_VERSUS_BEFORE = re.compile(r"(?:against|versus|vs\.?|compared with|compared to|而)\s*$", re.IGNORECASE)
+
+
+def _sentence_roles(ctx: DocContext, s: _Sent, groups: list[Group]) -> list[list[tuple[str | None, str | None]]]:
+    """(arm_role, arm) per value of every group of a sentence.
+
+    Groups spread over trials, endpoints or timepoints take one role for the whole group
+    from the arm named before them ("对照组分别为…", "安慰剂组分别为…", "…against 35.7% and
+    27.1%"); two such groups alike in a sentence are the two arms of one comparison.
+    """
+    text = ctx.nd.text
+    out: list[list[tuple[str | None, str | None]]] = []
+    for i, g in enumerate(groups):
+        if not g.distributed:
+            out.append(_roles(ctx, s, g))
+            continue
+        role, arm = _cue_before(ctx, s, g, 0)
+        if role is None:
+            lo = groups[i - 1].end if i else (g.trials[-1].end if g.trials else s.sent.start)
+            arms = [a for a in s.arms if lo <= a.start and a.end <= g.start and a.role]
+            if arms:
+                role, arm = arms[-1].role, arms[-1].text
+        if role is None and i and _VERSUS_BEFORE.search(text, max(s.sent.start, g.start - 24), g.start):
+            role = "control"
+        out.append([(role, arm)] * len(g.values))
+    # two spread groups alike ("1年、2年OS率分别为…，安慰剂组分别为…"): experimental, then control
+    spread = [i for i, g in enumerate(groups) if g.distributed]
+    for a, b in zip(spread, spread[1:], strict=False):
+        ga, gb = groups[a], groups[b]
+        if ga.distributed == gb.distributed and len(ga.values) == len(gb.values):
+            ra, rb = out[a][0][0], out[b][0][0]
+            if ra is None and rb in (None, "control"):
+                out[a] = [("experimental", arm) for _, arm in out[a]]
+            if rb is None and out[a][0][0] == "experimental":
+                out[b] = [("control", arm) for _, arm in out[b]]
+    # lone values of one endpoint in one sentence, one of them the control's: the other
+    # is the experimental arm's ("31.9% of patients in the pembrolizumab group … compared
+    # with 16.3% in the chemotherapy group")
+    lone = [i for i, g in enumerate(groups) if not g.distributed and len(g.values) == 1]
+    for i in lone:
+        if out[i][0][0] is not None:
+            continue
+        gi = groups[i]
+        for j in lone:
+            gj = groups[j]
+            if j != i and out[j][0][0] == "control" and gj.endpoints[0].code == gi.endpoints[0].code \
+                    and gj.endpoints[0].timepoints == gi.endpoints[0].timepoints:
+                out[i] = [("experimental", out[i][0][1])]
+                break
+    return [[(r or "single", arm) for r, arm in roles] for roles in out]
+
+
+def _outcomes(ctx: DocContext, s: _Sent, g: Group, per_value: list[tuple[str | None, str | None]]) -> list[dict]:
     text = ctx.nd.text
     ev = _evidence(ctx.nd, s.sent.start, s.sent.end)
     out = []
-    if g.distributed == "trials":
-        role, arm = _cue_before(ctx, s, g, 0)
-        if role is None:
-            arms = [a for a in s.arms if a.end <= g.start and a.start >= g.trials[-1].end]
-            if arms and arms[-1].role:
-                role, arm = arms[-1].role, arms[-1].text
-        per_value: list[tuple[str | None, str | None]] = [(role or "single", arm) for _ in g.values]
-    elif g.distributed:
-        per_value = [("single", None) for _ in g.values]
-    else:
-        per_value = _roles(ctx, s, g)
+    if len(g.values) == 1 and not g.distributed and _BOTH.search(text, max(s.sent.start, g.start - 6), g.start):
+        # "两组3~4级不良事件发生率均为62%", "A组与B组的mPFS均为7.6个月": one value, two arms
+        arms = [a for a in s.arms if a.end <= g.start]
+        if _TWO_GROUPS.search(text, s.sent.start, g.start):
+            per_value = [("experimental", None), ("control", None)]
+        elif len(arms) >= 2:
+            per_value = [(a.role if a.role != "control" else "control", a.text) for a in arms[-2:]]
+            per_value = [(r or "experimental", t) for r, t in per_value]
+        if len(per_value) == 2:
+            g = Group([g.values[0], g.values[0]], g.endpoints, g.distributed, g.trials, g.subgroup, g.anchor, g.rule_id)
     for i, v in enumerate(g.values):
         ep = g.endpoints[i] if g.distributed == "endpoints" else g.endpoints[0]
         timepoint = ep.timepoints[0] if ep.timepoints else None

@@ -130,6 +130,7 @@ def find_subgroups(text: str, start: int, end: int, lang: str) -> list[SubgroupM
                 whole.fullmatch(sg)
                 or (whole.match(sg) and len(sg) <= 6)
                 or re.search(r"纳入|入组|分析|随机|enrolled|analy[sz]ed|randomi[sz]ed", sg)
+                or _word_re("whole_prefixes").match(sg)
             )
             out.append(SubgroupMention(m.start(), m.end(), None if full else sg))
     out.sort(key=lambda s: s.start)

@@ -90,6 +90,8 @@ def _threshold_before() -> re.Pattern[str]:
     return re.compile(rf"(?:{alts})\s*(?:[≥≤<>=]=?|of|为|at least)?\s*$", re.IGNORECASE)
 
 
+_CUTOFF = re.compile(r"[≥≤<>]=?\s*$")
+_WHO_AFTER = re.compile(r"\s*(?:的)?(?:患者|者|病例|人群|亚组)|\s*(?:patients|subgroup)\b", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?:\bfrom|从|由)\s*$", re.IGNORECASE)
 _COUNT_THEN_SHARE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*%")
 
@@ -149,6 +151,8 @@ def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]])
             continue
         if unit is None and _COUNT_THEN_SHARE.match(text, b):
             continue  # "34 (83%)": a count; its share is the value
+        if _CUTOFF.search(text, max(start, a - 2), a) and _WHO_AFTER.match(text, max(b, a), end):
+            continue  # "无化疗间期≥90天患者", "<90天者": a cut-off that defines patients
         v = float(raw_v)
         v2 = float(m.group("v2")) if m.group("v2") else None
         if v2 is not None and m.group("rsep") in ("-", "–") and unit is None:
@@ -205,6 +209,9 @@ def _num(s: str) -> float:
 _P_OPS = {"<": "<", ">": ">", "=": "=", ":": "=", "：": "=", "¼": "=", "≤": "<=", "<=": "<=", "≥": ">", ">=": ">"}
 
 
+_P_SHARED_AFTER = re.compile(r"\s*(?:for|in)\s+(?:both|all|each)\b", re.IGNORECASE)
+
+
 @cache
 def _p_not_result() -> re.Pattern[str]:
     words = sorted(_rules().lexicon("p_not_result_before"), key=len, reverse=True)
@@ -223,7 +230,8 @@ def find_p_values(text: str, start: int, end: int) -> list[PValue]:
             continue
         if _p_not_result().search(text, max(start, m.start() - 14), m.start()):
             continue
-        out.append(PValue(m.start(), m.end(), v, _P_OPS[m.group("op")], bool(m.group("all"))))
+        shared = bool(m.group("all")) or bool(_P_SHARED_AFTER.match(text, m.end(), end))
+        out.append(PValue(m.start(), m.end(), v, _P_OPS[m.group("op")], shared))
     return out
 
 
@@ -243,8 +251,11 @@ def measure_code(raw: str) -> str:
 
 
 _MORE_MEASURE_VALUES = re.compile(
-    r"\s*(?:[(（\[][^()（）\[\]]{0,60}[)）\]])?\s*(?:和|、|及|与|,|，|and)\s*(?P<val>-?\d*\.\d+)(?![\d%])"
+    r"\s*(?:[(（\[][^()（）\[\]]{0,60}[)）\]])?(?:\s+for\s+[^,;()\[\]]{1,40}?)?\s*(?:和|、|及|与|,|，|and)\s*"
+    r"(?P<val>-?\d*\.\d+)(?![\d%])"
 )
+# "0.42 [99.5% CI, 0.31 to 0.57] for the combination and 0.57 [...] for nivolumab"
+_FOR_ARM_AFTER = re.compile(r"\s*(?:[(（\[][^()（）\[\]]{0,60}[)）\]])?\s+for\s+(?:the\s+)?[A-Za-z][\w\- ]{1,40}?\s+and\s+-?\d")
 _ABOUT_BEFORE = re.compile(
     r"(死亡|进展或死亡|疾病进展或死亡|复发或死亡|复发|进展)(?:的)?风险(?:的)?(?:降低(?:了)?\s*\d+(?:\.\d+)?\s*%\s*[(（]?)?\s*$"
     r"|risk of ((?:disease )?(?:progression|recurrence)?(?: or )?death|progression|recurrence)[^()（）;；]{0,40}[(（]\s*$",
@@ -267,7 +278,12 @@ def find_measures(text: str, start: int, end: int) -> list[Measure]:
             about = (before.group(1) or before.group(2)) + " " + about
         code = measure_code(raw)
         out.append(Measure(m.start(), m.end(), code, v, about))
-        if re.search(r"分别", about) or re.search(r"respectively", text[m.end() : min(end, m.end() + 80)]):
+        per_arm = _FOR_ARM_AFTER.match(text, m.end(), end)
+        if (
+            re.search(r"分别", about)
+            or re.search(r"respectively", text[m.end() : min(end, m.end() + 80)])
+            or per_arm
+        ):
             pos = m.end()
             while True:
                 more = _MORE_MEASURE_VALUES.match(text, pos, end)
