@@ -12,7 +12,6 @@ Tables::
     curate_documents   (doc_id PK, mode single|double, done, done_by, done_at)
     curate_curations   (record_id, curator, doc_id, kind, fields JSON, status, version, updated_at)
                        one curator's independent version of a record, in double curation
-    curate_curation_done (doc_id, curator, done_at)
     curate_adjudications (id, doc_id, record_id, field, choice, value JSON, adjudicator, time)
 
 ``scope`` is ``""`` for the shared (final) records in the store's ``records``
@@ -28,7 +27,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..store import CURATION_MIGRATIONS_FROM, Store, StoreError, _statements
+from ..store import CURATION_MIGRATIONS_FROM, Store, StoreError
 
 _V100 = """
 CREATE TABLE curate_users (
@@ -98,12 +97,6 @@ CREATE TABLE curate_curations (
   PRIMARY KEY (record_id, curator)
 );
 CREATE INDEX curate_curations_by_doc ON curate_curations(doc_id, curator);
-CREATE TABLE curate_curation_done (
-  doc_id  TEXT NOT NULL,
-  curator TEXT NOT NULL,
-  done_at TEXT NOT NULL,
-  PRIMARY KEY (doc_id, curator)
-);
 CREATE TABLE curate_adjudications (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
   doc_id      TEXT NOT NULL,
@@ -118,6 +111,18 @@ CREATE TABLE curate_adjudications (
 
 MIGRATIONS: list[tuple[int, str]] = [(100, _V100)]
 """The curation series of the store's migrations (versions 100 and up, see ``extract.store``)."""
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script into statements (``executescript`` would commit the open transaction)."""
+    out, buf = [], ""
+    for piece in sql.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \t\r\n;"):
+                out.append(buf)
+            buf = ""
+    return out
 
 
 def migrate(store: Store) -> list[int]:

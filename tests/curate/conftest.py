@@ -1,0 +1,81 @@
+"""Fixtures of the curation tests: a store with the seed PDF and a hostile text document.
+
+The store is built once per session (the pipeline runs once per document) and
+copied for each test, so tests can change it freely.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from curate_support import HOSTILE_TEXT, PASSWORD, SEED_PDF, doc_id_of, login
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    from extract.curate.auth import add_user
+    from extract.curate.db import open_store
+    from extract.pipeline import load_pipeline, process_document
+
+    d = tmp_path_factory.mktemp("curate")
+    hostile = d / "hostile_<script>.txt"
+    hostile.write_text(HOSTILE_TEXT, encoding="utf-8")
+    db = d / "extract.db"
+    config = load_pipeline()
+    with open_store(db) as store:
+        for path in (SEED_PDF, hostile):
+            result = process_document(path, config)
+            assert result.status == "ok", result.error
+            store.save_result(result, config.version)
+        add_user(store, "alice", PASSWORD)
+        add_user(store, "bob", PASSWORD)
+        add_user(store, "judy", PASSWORD, role="adjudicator")
+    return db
+
+
+@pytest.fixture
+def db(template_db: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "extract.db"
+    shutil.copy(template_db, out)
+    return out
+
+
+@pytest.fixture
+def store(db: Path):
+    from extract.curate.db import open_store
+
+    with open_store(db) as s:
+        yield s
+
+
+@pytest.fixture
+def seed_id(store) -> str:
+    return doc_id_of(store, ".pdf")
+
+
+@pytest.fixture
+def hostile_id(store) -> str:
+    return doc_id_of(store, ".txt")
+
+
+@pytest.fixture
+def app(db: Path):
+    from extract.curate import create_app
+
+    return create_app(db)
+
+
+@pytest.fixture
+def client_factory(app):
+    """Make browser-like clients of one app, each logged in as a curator (or not)."""
+    from fastapi.testclient import TestClient
+
+    def make(name: str | None = None):
+        # not entered as a context manager: the lifespan would close the app's store on exit
+        c = TestClient(app)
+        c.csrf = login(c, name) if name else None
+        return c
+
+    return make
