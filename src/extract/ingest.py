@@ -65,6 +65,7 @@ class WorkerInfo:
     worker: str  # host:pid
     max_rss_mb: float
     loads: dict[str, int] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # user + system time of the worker process so far
 
 
 def worker_loads() -> dict[str, int]:
@@ -93,8 +94,11 @@ def worker_loads() -> dict[str, int]:
 def _worker_info() -> WorkerInfo:
     import resource
 
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return WorkerInfo(f"{socket.gethostname()}:{os.getpid()}", rss_kb / 1024, worker_loads())
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return WorkerInfo(
+        f"{socket.gethostname()}:{os.getpid()}", usage.ru_maxrss / 1024,  # ru_maxrss: KiB on Linux
+        worker_loads(), usage.ru_utime + usage.ru_stime,
+    )
 
 
 def _import_plugins(modules: Iterable[str]) -> None:
@@ -550,6 +554,7 @@ class IngestReport:
     pipeline_version: str
     inputs: int = 0  # files found
     skipped: int = 0  # already in the store for this pipeline version
+    skipped_failed: int = 0  # of those, failed then (``retry_failed`` processes them again)
     duplicates: int = 0  # same content as another input of this run
     processed: int = 0  # sent to a worker (ok + failed)
     ok: int = 0
@@ -572,7 +577,8 @@ class IngestReport:
         rate = f", {self.pages / self.seconds:.1f} pages/s" if self.seconds and self.pages else ""
         parts = [
             f"{self.processed} processed ({self.ok} ok, {self.processed - self.ok} failed)",
-            f"{self.skipped} skipped (already in the store)",
+            f"{self.skipped} skipped (already in the store"
+            + (f"; {self.skipped_failed} of them failed: --retry-failed)" if self.skipped_failed else ")"),
         ]
         if self.duplicates:
             parts.append(f"{self.duplicates} duplicate files")
@@ -645,6 +651,7 @@ def ingest(
     t0 = time.monotonic()
     with Store(db) as store:
         done = store.processed(version, retry_failed=retry_failed)
+        failed_before = {d.doc_id for d in store.documents(status="failed")}
         tasks: list[Task] = []
         first_path: dict[str, Path] = {}
         for p in paths:
@@ -659,6 +666,7 @@ def ingest(
             first_path[doc_id] = p
             if doc_id in done:
                 report.skipped += 1
+                report.skipped_failed += doc_id in failed_before
                 store.claim_path(doc_id, p)
             else:
                 tasks.append(Task(len(tasks), p, doc_id))

@@ -47,6 +47,7 @@ class DocContext:
     ref_trial: dict[str, str] = field(default_factory=dict)  # ref number → canonical trial name
     ref_surface: dict[str, str] = field(default_factory=dict)  # ref number → name as the title writes it
     designs: dict[str, list[str]] = field(default_factory=dict)  # trial key → design words found
+    own_trial: TrialMention | None = None  # a primary report's own trial, named by its protocol
 
     def citations_in(self, start: int, end: int) -> list[tuple[int, tuple[str, ...]]]:
         return [(c.offset, c.refs) for c in self.nd.citations if start <= c.offset <= end]
@@ -63,6 +64,7 @@ class DocContext:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
 
 
+_PROTOCOL = re.compile(r"protocol|研究方案|试验方案", re.IGNORECASE)
 _AFTER_NAME = re.compile(r"\s*(?:[(（][^()（）]{0,16}[)）])?\s*(?:研究|试验|trial|study)?", re.IGNORECASE)
 
 
@@ -115,6 +117,19 @@ def build_context(
         name = ctx.ref_trial[c.refs[0]]
         mentions.append(TrialMention(start, c.offset, ctx.ref_surface[c.refs[0]], name,
                                      "trial.cited_unnamed.v1", c.refs))
+    # a primary report cites its own protocol: "as described in the study protocol^[15]", where
+    # reference 15 is "… (LEAP) trial: study protocol …" — the document reports that trial
+    for c in nd.citations:
+        if c.offset >= body_end or len(c.refs) != 1 or c.refs[0] not in ctx.ref_trial:
+            continue
+        if _PROTOCOL.search(text, max(0, c.offset - 40), c.offset) and _PROTOCOL.search(
+            ctx.references[c.refs[0]].title
+        ):
+            own = TrialMention(c.offset, c.offset, ctx.ref_surface[c.refs[0]], ctx.ref_trial[c.refs[0]],
+                               "trial.own_protocol.v1", c.refs)
+            ctx.own_trial = own
+            mentions.append(own)
+            break
     ctx.mentions = _refs_from_sentence(ctx, sorted(mentions, key=lambda m: m.start))
     return ctx
 
@@ -186,7 +201,7 @@ def trial_records(ctx: DocContext) -> list[dict]:
                     ev_needed = True
         if ev_needed:
             rec["evidence"].append(_evidence(nd, sent.start, sent.end))
-        if m.rule_id == "trial.cited_unnamed.v1":
+        if m.rule_id in ("trial.cited_unnamed.v1", "trial.own_protocol.v1"):
             for r in m.refs:
                 ref = ctx.references.get(r)
                 if ref is not None and not any(e["start"] == ref.start for e in rec["evidence"]):

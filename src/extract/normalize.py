@@ -115,7 +115,10 @@ def _is_heading(par: str) -> bool:
     p = par.strip()
     if len(p) > 60:
         return False
-    return bool(re.match(r"^(?:#+\s|\d+(?:\.\d+)*\s|[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+)", p)) or len(p) < 25
+    if re.match(r"^(?:#+\s|\d+(?:\.\d+)*\s|[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+)", p):
+        return True
+    # short, and not a sentence fragment (lower-case start, a comma inside or at the end)
+    return len(p) < 25 and not p[:1].islower() and not re.search(r"[，,、]", p)
 
 
 def _join_kind(prev: str, nxt: str, strict: bool = False) -> str | None:
@@ -127,9 +130,12 @@ def _join_kind(prev: str, nxt: str, strict: bool = False) -> str | None:
     Tables (tab-separated rows) and headings are never joined.
     """
     a, b = prev.rstrip(), nxt.lstrip()
-    if not a or not b or "\t" in a or "\t" in b or _is_heading(a) or _is_heading(b):
+    if not a or not b or "\t" in a or "\t" in b or _is_heading(a):
         return None
     last, first = a[-1], b[0]
+    # after a trailing comma only a numbered heading or entry can start anew
+    if _is_heading(b) and not (last in _CONTINUE_PUNCT and len(b) > 4):
+        return None
     if last in _END_PUNCT:
         return None
     if re.match(r"^(?:\[\d+\]|[-•*]\s|\d+(?:\.\d+)*\s)", b):

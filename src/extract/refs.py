@@ -68,12 +68,35 @@ _HEADING = re.compile(
 )
 _ENTRY = re.compile(r"^\s*(?:[-•*]\s*)?\[(\d{1,3})\]\s*(.+)$", re.MULTILINE)
 _ENTRY_NUMBERED = re.compile(r"^\s*(\d{1,3})[.．、]\s+(\S.+)$", re.MULTILINE)
+_ENTRY_BARE = re.compile(r"^\s*(\d{1,3})\s+([A-Z][A-Za-z'’\-]+,?\s+[A-Z]{1,3}\b.*)$", re.MULTILINE)
+
+
+# "15 Ussher M, Aveyard P, …" / "[7] Hironaka S, …" / "3. Kojima T, …": a numbered entry that
+# opens with an author name (surname, initials)
+_AUTHOR_ENTRY = re.compile(
+    r"^\s*(?:[-•*]\s*)?\[?(\d{1,3})[\].．、]?\s+[A-Z][A-Za-z'’\-]+,?\s+[A-Z]{1,3}\b",
+    re.MULTILINE,
+)
 
 
 def find_reference_section(text: str) -> int | None:
-    """Offset where the reference list starts (its heading), or None."""
+    """Offset where the reference list starts: its heading, or — in PDFs that lose the heading
+    — the first of a run of numbered author entries 1, 2, 3… in the last part of the text."""
     matches = list(_HEADING.finditer(text))
-    return matches[-1].start() if matches else None
+    if matches:
+        return matches[-1].start()
+    entries = [m for m in _AUTHOR_ENTRY.finditer(text) if m.start() > len(text) * 0.4]
+    for i, m in enumerate(entries):
+        if m.group(1) != "1":
+            continue
+        last, run = 1, 1
+        for later in entries[i + 1 :]:
+            n = int(later.group(1))
+            if last < n <= last + 3:  # an entry that opens with no author ("4 NHS …") is skipped
+                last, run = n, run + 1
+        if run >= 5:
+            return m.start()
+    return None
 
 
 def parse_references(text: str) -> dict[str, Reference]:
@@ -90,6 +113,8 @@ def parse_references(text: str) -> dict[str, Reference]:
     matches = list(_ENTRY.finditer(section))
     if len(matches) < 2:
         matches = list(_ENTRY_NUMBERED.finditer(section))
+    if len(matches) < 2:
+        matches = [m for m in _ENTRY_BARE.finditer(section)]
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(section)
         body = section[m.start(2) : end]

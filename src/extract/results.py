@@ -114,6 +114,9 @@ def _anchors(ctx: DocContext) -> list[Anchor]:
 def _anchor_before(anchors: list[Anchor], para: Paragraph, pos: int, sent: Sentence,
                    ctx: DocContext | None = None) -> Anchor | None:
     a = _anchor_before_raw(anchors, para, pos, sent, ctx)
+    if a is None and ctx is not None and ctx.own_trial is not None:
+        own = ctx.own_trial  # results a primary report gives without citing are its own trial's
+        return Anchor(own.start, own.end, own.name, own.refs)
     if a is not None and a.trial is None and a.analysis:
         # an analysis or update cited on its own reports on the trial being discussed
         named = [x for x in anchors if para.start <= x.start and x.end <= a.start and x.trial]
@@ -538,6 +541,11 @@ def _cue_before(ctx: DocContext, s: _Sent, g: Group, i: int) -> tuple[str | None
 
 _BOTH = re.compile(r"(?:均为|均是|均达到?|均)\s*$|\bboth\s+(?:were|was|had)?\s*$", re.IGNORECASE)
 _TWO_GROUPS = re.compile(r"两组|两个组别|二组|both (?:groups|arms)|the two (?:groups|arms)", re.IGNORECASE)
+_COMPARED = re.compile(
+    r"\bcompar\w*|\bversus\b|\bvs\.?\s|\bdiffer\w*|\bbetween (?:the )?(?:two |three )?(?:groups|arms)|"
+    r"相比|对比|比较|差异|两组间|组间",
+    re.IGNORECASE,
+)
 _VERSUS_BEFORE = re.compile(r"(?:against|versus|vs\.?|compared with|compared to|而)\s*$", re.IGNORECASE)
 
 
@@ -656,6 +664,10 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
             elif m is not None and para_ep is not None:
                 targets = [(para_ep.code, para_ep, None)]
             elif m is not None and ci is not None:
+                targets = [(None, None, None)]
+            elif p is not None and _COMPARED.search(text, s.sent.start, s.sent.end):
+                # "differed between the groups regarding Hb levels (p=0.015)": a comparison
+                # whose endpoint is outside the vocabulary still has its P value
                 targets = [(None, None, None)]
             else:
                 continue

@@ -5,7 +5,8 @@ writes the document text:
 
 - **Paragraphs.** Within a column, a new paragraph starts at a change of font
   size or weight, a vertical gap larger than the usual line pitch, a first-line
-  indent, after a short line in justified text, and at each reference entry.
+  indent, after a line that ends early (the next line's first word would have
+  fitted), and at each reference entry.
   A paragraph cut by a column or page break is joined again when the first part
   runs to the column's edge without closing its sentence and the second part
   does not start like a new paragraph. Headings (larger or bold lines) are their
@@ -154,10 +155,6 @@ def _ends_terminal(line: Line) -> bool:
     return bool(t) and t[-1] in _TERMINAL
 
 
-def _is_full(line: Line) -> bool:
-    return line.x1 >= line.region[1] - 1.6 * line.size
-
-
 def _first_word_width(line: Line) -> float:
     glyphs = [g for g in line.glyphs if not g.raised]
     if not glyphs:
@@ -182,13 +179,6 @@ def _room_for_next(a: Line, b: Line, right: float | None = None) -> bool:
 
 def _indented(line: Line) -> bool:
     return line.x0 - line.region[0] >= 0.8 * line.size
-
-
-def _justified(lines: list[Line]) -> bool:
-    if len(lines) < 3:
-        return True
-    full = sum(1 for ln in lines[:-1] if _is_full(ln))
-    return full >= 0.6 * (len(lines) - 1)
 
 
 def _set_edges(block: TextBlock) -> None:
@@ -231,7 +221,6 @@ def split_block(block: TextBlock, stats: Stats, in_refs: bool) -> tuple[list[Par
     paras: list[Para] = []
     lines = block.lines
     _set_edges(block)
-    justified = True
     cur: list[Line] = []
 
     def flush():
@@ -252,7 +241,7 @@ def split_block(block: TextBlock, stats: Stats, in_refs: bool) -> tuple[list[Par
                 # a numbered reference list: an entry runs until the next number
                 if _starts_entry(line):
                     flush()
-            elif _break_between(prev, line, nxt, stats, justified, in_refs):
+            elif _break_between(prev, line, nxt, stats, in_refs):
                 flush()
         cur.append(line)
         if _REF_HEADING.match(line.text) and len(cur) == 1:
@@ -262,7 +251,7 @@ def split_block(block: TextBlock, stats: Stats, in_refs: bool) -> tuple[list[Par
     return paras, in_refs
 
 
-def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, justified: bool, in_refs: bool) -> bool:
+def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool) -> bool:
     big = max(a.size, b.size)
     if abs(a.size - b.size) > 0.12 * big:
         return True
@@ -337,6 +326,8 @@ def find_footnotes(page: PageLayout, stats: Stats, in_refs: bool) -> list[Line]:
     for b in page.blocks:
         if not isinstance(b, TextBlock) or len(b.lines) < 1:
             continue
+        if any(_REF_HEADING.match(ln.text) for ln in b.lines):
+            break  # the reference list starts on this page: small print below it is references
         k = len(b.lines)
         while k > 0 and b.lines[k - 1].size <= 0.88 * stats.body_size and b.lines[k - 1].top >= limit:
             k -= 1
@@ -345,8 +336,8 @@ def find_footnotes(page: PageLayout, stats: Stats, in_refs: bool) -> list[Line]:
         tail = b.lines[k:]
         first = tail[0]
         starts_marked = bool(first.glyphs and first.glyphs[0].raised) or bool(_FOOTNOTE_MARK.match(first.text))
-        if not starts_marked:
-            continue
+        if not starts_marked and first.top < 0.7 * page.height:
+            continue  # unmarked small print counts only right at the foot (correspondence notes)
         if k > 0 and first.base - b.lines[k - 1].base <= stats.typical_pitch(b.lines[k - 1].size) * 1.15 + 0.3:
             continue  # no gap above: part of the text, not a note
         # nothing of body size may sit below the notes in the same columns
@@ -499,22 +490,21 @@ class Writer:
                 raw = "".join(("" if k == 0 or not x.space_before else " ") + x.char.text
                               for k, x in enumerate(run))
                 leading = first and not any(ch.isalnum() for ch in local.chars)
-                before = local.last() if local.chars else ""
+                before = next((ch for ch in reversed(local.chars) if ch != " "), "")
                 if para.refs and leading:
                     self._glyphs(local, run, prev, size, line.page)
                     local.put_inserted(" ")
                     prev = None
                     i = j
                     continue
-                if i > 0 and _citation_ok(raw, before):
+                # a raised mark opening a paragraph is a note or affiliation mark, not a citation
+                if (i > 0 or not first) and _citation_ok(raw, before):
                     body = raw.strip()
                     if body[:1] in "[(" and body[-1:] in "])":
                         body = body[1:-1]
                     nxt = glyphs[j] if j < n else None
                     space_before = prev is not None and gap_space(prev, run[0], size)
                     space_after = nxt is not None and gap_space(run[-1], nxt, size)
-                    if local.chars and local.chars[-1] == " " and space_before:
-                        pass
                     cites.append(Citation(len(local), tuple(parse_citation_refs(body)), raw.strip()))
                     if nxt is not None:
                         nxt_text = nxt.char.text
@@ -692,9 +682,19 @@ def _join_split_tables(pages: list[PageLayout]) -> None:
 
 
 def _footnote_records(page: int, lines: list[Line]) -> list[dict]:
-    records = []
+    """One record per note: a marked line starts a note, the lines under it continue it."""
+    notes: list[list[Line]] = []
     for line in lines:
-        x0, top, x1, bottom = line.bbox
-        records.append({"page": page, "text": line.text,
-                        "bbox": [round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)]})
+        marked = bool(line.glyphs and line.glyphs[0].raised) or bool(_FOOTNOTE_MARK.match(line.text))
+        if marked or not notes:
+            notes.append([line])
+        else:
+            notes[-1].append(line)
+    records = []
+    for note in notes:
+        boxes = [ln.bbox for ln in note]
+        text = " ".join(spaced_text(ln) for ln in note)
+        records.append({"page": page, "text": re.sub(r"(?<=[a-z])- (?=[a-z])", "", text),
+                        "bbox": [round(min(b[0] for b in boxes), 2), round(min(b[1] for b in boxes), 2),
+                                 round(max(b[2] for b in boxes), 2), round(max(b[3] for b in boxes), 2)]})
     return records

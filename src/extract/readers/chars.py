@@ -20,7 +20,6 @@ distinct ``code`` per failure (``encrypted``, ``password``, ``corrupt``,
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -189,54 +188,66 @@ class PdfplumberSource:
         try:
             self._pdf = pdfplumber.open(path, password=password or "")
             pages = self._pdf.pages
-        except PDFPasswordIncorrect as e:
-            raise _password_error(path, password) from e
-        except PDFEncryptionError as e:
-            raise ReaderError(path, f"PDF uses an unsupported encryption ({e})", code="encrypted") from e
-        except (PDFSyntaxError, PSException) as e:
-            raise _corrupt_error(path, e) from e
-        except Exception as e:  # pdfminer raises a zoo of exception types on damaged files
-            raise _corrupt_error(path, e) from e
+        except Exception as e:  # pdfplumber wraps pdfminer's zoo of exceptions
+            inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+            if isinstance(inner, PDFPasswordIncorrect):
+                raise _password_error(path, password) from e
+            if isinstance(inner, PDFEncryptionError):
+                raise ReaderError(path, f"PDF uses an unsupported encryption ({inner})",
+                                  code="encrypted") from e
+            if isinstance(inner, (PDFSyntaxError, PSException)):
+                raise _corrupt_error(path, inner) from e
+            raise _corrupt_error(path, inner) from e
         self._pages = pages
 
     def __len__(self) -> int:
         return len(self._pages)
 
     def page(self, index: int) -> PageChars:
+        from pdfminer.layout import LTChar, LTContainer, LTImage
+
         page = self._pages[index]
         number = index + 1
         try:
-            raw = page.chars
-            images = page.images
+            layout = page.layout
         except Exception as e:
             raise ReaderError(self.path, f"page {number} is damaged ({type(e).__name__}: {e})",
                               code="corrupt") from e
         width, height = float(page.width), float(page.height)
-        top0 = float(page.bbox[1])
-        x_off = float(page.bbox[0])
         rot = int(page.rotation or 0) % 360
         chars: list[Char] = []
-        for c in raw:
-            text = c["text"]
-            if not text:
-                continue
-            m = c.get("matrix") or (1, 0, 0, 1, 0, 0)
-            # pdfminer applies /Rotate to the CTM: boxes and matrix are in display space
-            angle = _snap_angle(math.atan2(m[1], m[0]))
-            size = float(c.get("size") or 0.0) or abs(float(c["bottom"]) - float(c["top"]))
-            baseline = None
-            if angle == 0:
-                baseline = top0 + height - float(m[5])
-                if not (c["top"] - size <= baseline <= c["bottom"] + size):
-                    baseline = None
-            chars.append(Char(text, float(c["x0"]) - x_off, float(c["top"]) - top0,
-                              float(c["x1"]) - x_off, float(c["bottom"]) - top0,
-                              size, c.get("fontname", ""), baseline, angle))
+        images: list[tuple[float, float, float, float]] = []
+        # pdfminer's layout objects directly: pdfplumber's per-object dicts cost more than
+        # the parsing itself. Coordinates are relative to the media box, /Rotate applied.
+        stack = list(layout._objs)
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, LTChar):
+                text = obj.get_text()
+                if not text:
+                    continue
+                m = obj.matrix
+                angle = _snap_angle(math.atan2(m[1], m[0]))
+                size = float(obj.size) or abs(obj.y1 - obj.y0)
+                top, bottom = height - obj.y1, height - obj.y0
+                baseline = None
+                if angle == 0:
+                    baseline = height - float(m[5])
+                    if not (top - size <= baseline <= bottom + size):
+                        baseline = None
+                font = obj.fontname
+                if isinstance(font, bytes):
+                    font = font.decode("latin-1")
+                chars.append(Char(text, float(obj.x0), top, float(obj.x1), bottom, size, font,
+                                  baseline, angle))
+            elif isinstance(obj, LTImage):
+                images.append((obj.x0, height - obj.y1, obj.x1, height - obj.y0))
+            elif isinstance(obj, LTContainer):
+                stack.extend(obj._objs)
+        chars.reverse()  # content-stream order
         chars = _explode_ligatures(chars)
         chars, off, width, height = upright_page(chars, width, height)
-        coverage = _coverage([(i["x0"] - x_off, i["top"] - top0, i["x1"] - x_off, i["bottom"] - top0)
-                              for i in images], width, height)
-        return PageChars(number, width, height, chars, self.name, rot, coverage, off)
+        return PageChars(number, width, height, chars, self.name, rot, _coverage(images, width, height), off)
 
     def close(self) -> None:
         self._pdf.close()
@@ -252,18 +263,27 @@ class PdfiumSource:
 
     def __init__(self, path: Path, password: str | None = None) -> None:
         import pypdfium2 as pdfium
-        import pypdfium2.raw as raw
 
         self.path = path
-        self._raw = raw
         try:
             self._doc = pdfium.PdfDocument(str(path), password=password or None)
         except pdfium.PdfiumError as e:
-            err = raw.FPDF_GetLastError()
-            if err == raw.FPDF_ERR_PASSWORD:
+            # the message carries PDFium's error ("Incorrect password error", "Data format
+            # error"); FPDF_GetLastError may still hold an earlier document's error
+            msg = str(e).lower()
+            try:
+                encrypted = b"/Encrypt" in path.read_bytes()
+            except OSError:
+                encrypted = True
+            if not encrypted and ("password" in msg or "security" in msg):
+                msg = "(pdfium: success)"  # a stale error from an earlier document
+            if "password" in msg:
                 raise _password_error(path, password) from e
-            if err == raw.FPDF_ERR_SECURITY:
+            if "security" in msg:
                 raise ReaderError(path, "PDF uses an unsupported encryption", code="encrypted") from e
+            if "(pdfium: success)" in msg:
+                # PDFium refuses a well-formed document whose page tree is empty, with no error
+                raise ReaderError(path, "PDF has no pages", code="no_pages") from e
             raise _corrupt_error(path, e) from e
 
     def __len__(self) -> int:
@@ -288,6 +308,7 @@ class PdfiumSource:
             tp = textpage.raw
             n = R.FPDFText_CountChars(tp)
             rect = R.FS_RECTF()
+            matrix = R.FS_MATRIX()
             ox, oy = ctypes.c_double(), ctypes.c_double()
             fontbuf = ctypes.create_string_buffer(128)
             flags = ctypes.c_int()
@@ -299,10 +320,17 @@ class PdfiumSource:
                 u = R.FPDFText_GetUnicode(tp, i)
                 if u == 0 or u in (0x0D, 0x0A, 0xFFFE):
                     continue
+                if u == 0x02:  # PDFium's code for a hyphen it takes to break a word at a line end
+                    u = 0x2D
                 text = _chr(u)
                 if not R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
                     continue
                 size = float(R.FPDFText_GetFontSize(tp, i))
+                # the font size is in text space: a "1 Tf" scaled by the text matrix is common
+                if R.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
+                    scale = math.hypot(matrix.c, matrix.d)
+                    if scale > 0:
+                        size *= scale
                 R.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
                 obj = R.FPDFText_GetTextObject(tp, i)
                 key = ctypes.cast(obj, ctypes.c_void_p).value or 0
@@ -383,8 +411,3 @@ def _corrupt_error(path: Path, e: Exception) -> ReaderError:
     if b"%%EOF" not in tail:
         return ReaderError(path, f"PDF is truncated (no %%EOF at the end; {detail})", code="truncated")
     return ReaderError(path, f"PDF is corrupt ({detail})", code="corrupt")
-
-
-def iter_pages(source: CharSource) -> Iterator[PageChars]:
-    for i in range(len(source)):
-        yield source.page(i)

@@ -31,6 +31,7 @@ import statistics
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .chars import Char, PageChars
 
@@ -43,6 +44,7 @@ _CJK_RANGES = (
 )
 
 
+@lru_cache(maxsize=8192)
 def is_cjk(ch: str) -> bool:
     if not ch:
         return False
@@ -62,7 +64,7 @@ class Glyph:
     lowered: bool = False  # subscript
 
 
-@dataclass
+@dataclass(eq=False)
 class Line:
     """Glyphs on one baseline within one column (or one segment before ordering)."""
 
@@ -247,11 +249,20 @@ def build_segments(page: PageChars) -> list[Line]:
             psize = _dominant_size(pc)
             pbase = statistics.median(c.base for c in pc)
             pieces.append((k, pc, psize, pbase, pc[0].x0, max(c.x1 for c in pc)))
-    # attach small pieces (superscripts, subscripts) to the piece of text they belong to
-    moved: dict[int, tuple[int, str]] = {}  # id(piece chars) -> (host cluster, how)
-    for i, (k, pc, size, base, x0, x1) in enumerate(pieces):
+    # attach small pieces (superscripts, subscripts) to the piece of text they belong to;
+    # hosts are looked up in a window of baselines around the small piece
+    moved: dict[int, tuple[int, str]] = {}  # piece -> (host piece, how)
+    biggest = max((p[2] for p in pieces), default=0.0)
+    by_base = sorted(range(len(pieces)), key=lambda j: pieces[j][3])
+    bases = [pieces[j][3] for j in by_base]
+    for i, (k, _, size, base, x0, x1) in enumerate(pieces):
+        if size > 0.88 * biggest:
+            continue
         best = None
-        for j, (hk, hpc, hsize, hbase, hx0, hx1) in enumerate(pieces):
+        lo_i = bisect_left(bases, base - 0.45 * biggest)
+        hi_i = bisect_left(bases, base + 0.62 * biggest + 0.01)
+        for j in by_base[lo_i:hi_i]:
+            hk, _, hsize, hbase, hx0, hx1 = pieces[j]
             if hk == k or size > 0.88 * hsize:
                 continue
             if x0 > hx1 + 1.0 * hsize or x1 < hx0 - 1.0 * hsize:
@@ -263,13 +274,12 @@ def build_segments(page: PageChars) -> list[Line]:
                 how = "lowered"
             else:
                 continue
-            score = abs(d)
-            if best is None or score < best[0]:
-                best = (score, j, how)
+            if best is None or abs(d) < best[0]:
+                best = (abs(d), j, how)
         if best is not None:
             moved[i] = (best[1], best[2])
     rows: dict[int, list[Glyph]] = defaultdict(list)
-    for i, (k, pc, *_rest) in enumerate(pieces):
+    for i, (_, pc, *_rest) in enumerate(pieces):
         target, how = i, ""
         seen = {i}
         while target in moved and moved[target][0] not in seen:
@@ -282,11 +292,11 @@ def build_segments(page: PageChars) -> list[Line]:
             rows[cluster].append(Glyph(c, raised=how == "raised", lowered=how == "lowered"))
     # real space glyphs stay with their cluster: they mark word boundaries
     for k, cl in enumerate(clusters):
-        for c in cl:
-            if c.text.isspace():
-                rows[k].append(Glyph(c))
+        spaces = [Glyph(c) for c in cl if c.text.isspace()]
+        if spaces and k in rows:
+            rows[k].extend(spaces)
     segments: list[Line] = []
-    for k, glyphs in rows.items():
+    for glyphs in rows.values():
         size = _dominant_size([g.char for g in glyphs if not (g.raised or g.lowered)] or
                               [g.char for g in glyphs])
         base = statistics.median(g.char.base for g in glyphs)
@@ -474,6 +484,34 @@ def _slabs(segs: list[Line]) -> list[list[Line]]:
     return slabs
 
 
+class _Coverage:
+    """The x-intervals covered by segments, merged, updated one slab at a time."""
+
+    def __init__(self) -> None:
+        self.ivs: list[list[float]] = []
+
+    def add(self, segs: list[Line]) -> None:
+        for s in segs:
+            a, b = s.x0, s.x1
+            i = bisect_left([iv[0] for iv in self.ivs], a)
+            # merge with the neighbour on the left if they touch
+            if i > 0 and self.ivs[i - 1][1] >= a:
+                i -= 1
+                a = self.ivs[i][0]
+                b = max(b, self.ivs[i][1])
+                del self.ivs[i]
+            while i < len(self.ivs) and self.ivs[i][0] <= b:
+                b = max(b, self.ivs[i][1])
+                del self.ivs[i]
+            self.ivs.insert(i, [a, b])
+
+    def gaps(self, lo: float, hi: float, min_gap: float) -> tuple[list[tuple[float, float]], bool]:
+        m = self.ivs
+        internal = [(m[i][1], m[i + 1][0]) for i in range(len(m) - 1) if m[i + 1][0] - m[i][1] >= min_gap]
+        free = bool(internal) or m[0][0] - lo >= min_gap or hi - m[-1][1] >= min_gap
+        return internal, free
+
+
 def _gaps(segs: list[Line], lo: float, hi: float, min_gap: float) -> tuple[list[tuple[float, float]], bool]:
     """Empty vertical bands within [lo, hi]: (internal gaps, any free band at all)."""
     ivs = sorted((s.x0, s.x1) for s in segs)
@@ -506,13 +544,14 @@ class _Orderer:
         while i < len(slabs):
             # a run of columns starts at a slab that itself has a gutter; slabs on one side
             # only (a sidebar's neighbour, the longer column) may then join it
-            union = list(slabs[i])
-            internal, free = _gaps(union, lo, hi, min_gap)
+            cover = _Coverage()
+            cover.add(slabs[i])
+            internal, free = cover.gaps(lo, hi, min_gap)
             best = i + 1 if internal else None
             j = i + 1
             while best is not None and free and j < len(slabs) and depth < 6:
-                union = union + slabs[j]
-                internal, free = _gaps(union, lo, hi, min_gap)
+                cover.add(slabs[j])
+                internal, free = cover.gaps(lo, hi, min_gap)
                 if not free:
                     break
                 j += 1
@@ -644,9 +683,10 @@ def classify_split(parts: list[list[Line]], em: float) -> str:
     if all(prose):
         return "columns"
     rows = group_rows([s for p in parts for s in p])
+    part_of = {id(s): k for k, p in enumerate(parts) for s in p}
     aligned = 0
     for row in rows:
-        cols = {k for k, p in enumerate(parts) for s in row if s in p}
+        cols = {part_of[id(s)] for s in row}
         if len(cols) >= 2:
             aligned += 1
     n_rows = len(rows)

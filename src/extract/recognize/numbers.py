@@ -291,7 +291,22 @@ def find_measures(text: str, start: int, end: int) -> list[Measure]:
                     break
                 out.append(Measure(more.start("val"), more.end("val"), code, float(more.group("val")), about))
                 pos = more.end()
+    # the same measure reported again in the sentence without its name: "The WMD of Hb … was 20.73
+    # g/l (95% CI …) versus 10.42 g/l (95% CI …) in the PPI group"
+    if out:
+        taken = {(m.start, m.end) for m in out}
+        for v in _VALUE_WITH_CI.finditer(text, start, end):
+            vs, ve = v.span("val")
+            if any(a <= vs < b for a, b in taken) or vs < out[0].start:
+                continue
+            out.append(Measure(vs, ve, out[0].measure, float(v.group("val")), out[0].about))
+        out.sort(key=lambda m: m.start)
     return out
+
+
+_VALUE_WITH_CI = re.compile(
+    r"(?<![\d.])(?P<val>-?\d+\.\d+)\s*(?:[A-Za-zμ/]{1,6}\s*)?[(（\[]\s*\d{2}(?:\.\d+)?\s*%\s*(?:CI|置信区间|可信区间|confidence)"
+)
 
 
 def find_intervals(text: str, start: int, end: int) -> list[Interval]:
