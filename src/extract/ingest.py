@@ -34,7 +34,8 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -216,11 +217,33 @@ def _worker_main(conn: Any, config: PipelineConfig, options: dict[str, Any], plu
             conn.send((index, (bad, out[1])))
 
 
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Keep multiprocessing from importing the driver's ``__main__`` in the workers.
+
+    Workers never need it (the task and the stage plugins are imported by module
+    name), and a script that calls :func:`ingest` without the ``if __name__ ==
+    "__main__"`` guard would otherwise run again in every worker.
+    """
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in main.__dict__}
+    try:
+        if main is not None:
+            main.__dict__.pop("__file__", None)
+            main.__dict__["__spec__"] = None
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.pop("__spec__", None)
+            main.__dict__.update(saved)
+
+
 class _Worker:
     def __init__(self, ctx: Any, args: tuple[Any, ...]) -> None:
         parent, child = ctx.Pipe(duplex=True)
         self.proc = ctx.Process(target=_worker_main, args=(child, *args), daemon=True, name="extract-worker")
-        self.proc.start()
+        with _main_module_hidden():
+            self.proc.start()
         child.close()
         self.conn = parent
         self.task: Task | None = None

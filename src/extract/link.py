@@ -48,6 +48,7 @@ class DocContext:
     ref_surface: dict[str, str] = field(default_factory=dict)  # ref number → name as the title writes it
     designs: dict[str, list[str]] = field(default_factory=dict)  # trial key → design words found
     own_trial: TrialMention | None = None  # a primary report's own trial, named by its protocol
+    meta_analysis: bool = False  # pooled estimates per stratum are subgroup results
 
     def citations_in(self, start: int, end: int) -> list[tuple[int, tuple[str, ...]]]:
         return [(c.offset, c.refs) for c in self.nd.citations if start <= c.offset <= end]
@@ -64,6 +65,7 @@ class DocContext:
         return [m for m in self.mentions if start <= m.start and m.end <= end]
 
 
+_META_ANALYSIS = re.compile(r"meta-?analys[ie]s|荟萃分析|meta分析", re.IGNORECASE)
 _PROTOCOL = re.compile(r"protocol|研究方案|试验方案", re.IGNORECASE)
 _AFTER_NAME = re.compile(r"\s*(?:[(（][^()（）]{0,16}[)）])?\s*(?:研究|试验|trial|study)?", re.IGNORECASE)
 
@@ -81,6 +83,7 @@ def build_context(
 ) -> DocContext:
     ctx = DocContext(nd, paragraphs, references, body_end)
     text = nd.text
+    ctx.meta_analysis = bool(_META_ANALYSIS.search(text, 0, min(len(text), 4000)))
     for num, ref in references.items():
         names = names_in_reference_title(ref.title)
         if names:

@@ -336,6 +336,27 @@ def _effect_clusters(s: _Sent, groups: list[Group]) -> list[tuple[Measure | None
     return out
 
 
+_STRATUM_IN_ABOUT = re.compile(
+    r"\b(?:for|in|among)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w\- ]{1,60}?)\s*(?:was|were|is|of|,|=|:)?\s*$"
+    r"|\bof\s+the\s+(?P<b>[\w\- ]{1,60}?\b(?:group|subgroup|stratum|studies|trials))\s*(?:was|were|is|,|=|:)?\s*$",
+    re.IGNORECASE,
+)
+_STRATUM_AFTER = re.compile(r"(?:[^()（）]{0,30}[)）])?\s*(?:in|for|among)\s+the\s+(?P<c>[\w\- ]{1,60}?\b(?:group|subgroup|stratum|studies|trials))\b", re.I)
+
+
+def _stratum(text: str, s: _Sent, m: Measure, ci: Interval | None) -> str | None:
+    """The stratum of a pooled estimate in a meta-analysis: "the WMD of Hb for children was …",
+    "the WMD of the marked anaemia group was …", "… (95% CI …) in the PPI triple therapy group"."""
+    about = m.about or text[max(s.sent.start, m.start - 50) : m.start]
+    hit = _STRATUM_IN_ABOUT.search(about)
+    if hit:
+        sg = (hit.group("a") or hit.group("b")).strip()
+        if not re.search(r"death|progression|recurrence|\b(?:Hb|SF)\b", sg):
+            return sg
+    after = _STRATUM_AFTER.match(text, (ci.end if ci is not None else m.end), s.sent.end)
+    return after.group("c").strip() if after else None
+
+
 def _about_endpoint(about: str) -> str | None:
     a = about.lower()
     if "progression" in a or "进展" in a:
@@ -681,6 +702,8 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
                 subgroup = _subgroup_for(text, s, first, first)
                 anchor = _anchor_before(anchors, para, first, s.sent, ctx)
             trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
+            if subgroup is None and ctx.meta_analysis and m is not None:
+                subgroup = _stratum(text, s, m, ci)
             out.append({
                 "kind": "effect", "trial": trial, "refs": refs, "endpoint": code,
                 "subgroup": subgroup, "grade": ep.grade if ep else None, "event": ep.event if ep else None,

@@ -292,16 +292,24 @@ def find_measures(text: str, start: int, end: int) -> list[Measure]:
                 out.append(Measure(more.start("val"), more.end("val"), code, float(more.group("val")), about))
                 pos = more.end()
     # the same measure reported again in the sentence without its name: "The WMD of Hb … was 20.73
-    # g/l (95% CI …) versus 10.42 g/l (95% CI …) in the PPI group"
-    if out:
-        taken = {(m.start, m.end) for m in out}
-        for v in _VALUE_WITH_CI.finditer(text, start, end):
+    # g/l (95% CI …) versus 10.42 g/l (95% CI …) in the PPI group"; "As for WMD of SF, …: 11.55 μg/l (95% CI …)"
+    word = _MEASURE_WORD.search(text, start, end)
+    if word is not None:
+        code = measure_code(re.sub(r"s$", "", word.group(0)) if word.group(0) in ("HRs", "ORs", "RRs") else word.group(0))
+        taken = [(m.start, m.end) for m in out]
+        for v in _VALUE_WITH_CI.finditer(text, word.end(), end):
             vs, ve = v.span("val")
-            if any(a <= vs < b for a, b in taken) or vs < out[0].start:
+            if any(a <= vs < b for a, b in taken):
                 continue
-            out.append(Measure(vs, ve, out[0].measure, float(v.group("val")), out[0].about))
+            out.append(Measure(vs, ve, code, float(v.group("val")), ""))
         out.sort(key=lambda m: m.start)
     return out
+
+
+_MEASURE_WORD = re.compile(
+    r"(?<![A-Za-z])(?:HR|OR|RR|WMD|SMD|MD)s?(?![A-Za-z])|hazard ratio|odds ratio|risk ratio|relative risk|"
+    r"(?:weighted |standardi[sz]ed )?mean difference|风险比|比值比|相对危险度"
+)
 
 
 _VALUE_WITH_CI = re.compile(
