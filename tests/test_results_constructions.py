@@ -286,3 +286,12 @@ def test_several_hazard_ratios_in_one_clause_share_their_p_value():
     assert sorted((e.value, e.ci_level, e.ci_low, e.p_value) for e in effs) == [
         (0.42, 0.995, 0.31, 0.001), (0.57, 0.995, 0.43, 0.001),
     ]
+
+
+def test_a_list_of_p_values_with_respectively_gives_one_comparison_each():
+    _, effs = outcomes(
+        "CD3+, 4+ and 8+ percentages were significantly higher in the splenectomized group in comparison "
+        "to non splenectomized patients (p=0.05, 0.05 and 0.037 respectively)."
+    )
+    assert sorted(e.p_value for e in effs) == [0.037, 0.05, 0.05]
+    assert all(e.measure is None and e.endpoint is None for e in effs)

@@ -232,7 +232,20 @@ def find_p_values(text: str, start: int, end: int) -> list[PValue]:
             continue
         shared = bool(m.group("all")) or bool(_P_SHARED_AFTER.match(text, m.end(), end))
         out.append(PValue(m.start(), m.end(), v, _P_OPS[m.group("op")], shared))
+        # "(p=0.05, 0.05 and 0.037 respectively)", "（P值分别为0.01、0.03）": one P per comparison
+        pos, more = m.end(), []
+        while (nxt := _MORE_P.match(text, pos, end)) is not None:
+            more.append(nxt)
+            pos = nxt.end()
+        if more and _RESPECTIVE_AFTER.match(text, pos, end):
+            for nxt in more:
+                op = _P_OPS.get(nxt.group("op") or "=", "=")
+                out.append(PValue(nxt.start("val"), nxt.end(), float(nxt.group("val")), op))
     return out
+
+
+_MORE_P = re.compile(r"\s*(?:,|，|、|and|和|及)\s*(?P<op><=|>=|≤|<|>|=)?\s*(?P<val>0?\.\d+|1(?:\.0+)?)(?![\d.%])")
+_RESPECTIVE_AFTER = re.compile(r"[\s,，]*(?:respectively|分别)", re.IGNORECASE)
 
 
 _MEASURE_CODES = {
