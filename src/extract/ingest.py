@@ -409,7 +409,11 @@ class DaskExecutor:
             while queue or running:
                 while queue and len(running) < window:
                     t = queue.popleft()
-                    data = t.path.read_bytes() if self.ship_files else None
+                    try:
+                        data = t.path.read_bytes() if self.ship_files else None
+                    except OSError as e:
+                        on_done(t, _failed(t, "unreadable", f"cannot read the file ({e.strerror})", 0.0), None)
+                        continue
                     fut = client.submit(
                         run_task, str(t.path), config, options, plugins, data,
                         key=f"extract-{t.doc_id}-{t.index}", pure=False,

@@ -73,6 +73,7 @@ in version order (so the store's own series, below 100, and the curation app's,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -82,7 +83,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from .errors import ExtractError, RecordError
 from .records import parse_gold, parse_record, record_key, stable_id
@@ -284,6 +285,21 @@ def file_doc_id(path: str | Path) -> str:
     return h.hexdigest()[:16]
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """Run a method under the store's lock (one connection shared by threads)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Store:
     """The SQLite store; open it as a context manager, or call :meth:`close`.
 
@@ -375,6 +391,7 @@ class Store:
                         (version, _now()),
                     )
 
+    @_locked
     def schema_versions(self) -> list[int]:
         """Versions of the migrations applied to this file, ascending."""
         rows = self.conn.execute("SELECT version FROM schema_version ORDER BY version")
@@ -382,6 +399,7 @@ class Store:
 
     # -- ingestion -----------------------------------------------------------------
 
+    @_locked
     def needs_processing(
         self, path_or_doc_id: str | Path, pipeline_version: str, *, retry_failed: bool = False
     ) -> bool:
@@ -399,6 +417,7 @@ class Store:
             return True
         return retry_failed and row["status"] != "ok"
 
+    @_locked
     def processed(self, pipeline_version: str, *, retry_failed: bool = False) -> set[str]:
         """Ids of the documents that need no processing under ``pipeline_version``."""
         sql = "SELECT doc_id FROM documents WHERE pipeline_version = ?"
@@ -505,6 +524,7 @@ class Store:
             "UPDATE documents SET superseded_by = ? WHERE path = ? AND doc_id != ?", (doc_id, path, doc_id)
         )
 
+    @_locked
     def claim_path(self, doc_id: str, path: str | Path) -> None:
         """Record that ``path`` now holds the stored content ``doc_id`` (a file renamed or reverted).
 
@@ -532,6 +552,7 @@ class Store:
 
     # -- reading -------------------------------------------------------------------
 
+    @_locked
     def documents(self, status: str | None = None, *, superseded: bool = True) -> list[StoredDocument]:
         """Every document (or those with ``status`` ok|failed), by path.
 
@@ -546,15 +567,18 @@ class Store:
         sql = "SELECT * FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
         return [_document(r) for r in self.conn.execute(sql + " ORDER BY path, doc_id", args)]
 
+    @_locked
     def document(self, doc_id: str) -> StoredDocument | None:
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return None if row is None else _document(row)
 
+    @_locked
     def text(self, doc_id: str) -> str | None:
         """The document's normalized text (what evidence offsets index), or None."""
         row = self.conn.execute("SELECT text FROM texts WHERE doc_id = ?", (doc_id,)).fetchone()
         return None if row is None else row[0]
 
+    @_locked
     def records(self, doc_id: str | None = None, kind: str | None = None) -> list[StoredRecord]:
         """Records (all statuses), optionally of one document and/or kind, in evidence order."""
         where, args = [], []
@@ -571,6 +595,7 @@ class Store:
         out.sort(key=_evidence_order)
         return out
 
+    @_locked
     def record(self, record_id: str) -> StoredRecord:
         row = self.conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is None:
