@@ -39,16 +39,26 @@ def _load_config(pipeline: Path | None):
         raise _usage_error(str(e)) from e
 
 
+# reader options shared by run, read and ingest
+PipelineOpt = Annotated[Path | None, typer.Option("--pipeline", help="pipeline TOML")]
+BackendOpt = Annotated[str | None, typer.Option("--pdf-backend", help="auto | pdfplumber | pdfium")]
+PasswordOpt = Annotated[str | None, typer.Option("--password", help="password of encrypted PDFs")]
+OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR scanned pages with Tesseract")]
+
+
+def _check_backend(pdf_backend: str | None) -> None:
+    if pdf_backend not in (None, "auto", "pdfplumber", "pdfium"):
+        raise _usage_error(f"--pdf-backend {pdf_backend!r}: choose auto, pdfplumber or pdfium")
+
+
 @app.command()
 def run(
     inputs: Annotated[list[Path], typer.Argument(help="PDF, .txt/.md files or directories of them")],
     outdir: Annotated[Path, typer.Option("-o", "--out", help="output directory")] = Path("outputs"),
-    pipeline: Annotated[Path | None, typer.Option("--pipeline", help="pipeline TOML")] = None,
-    pdf_backend: Annotated[
-        str | None, typer.Option("--pdf-backend", help="auto | pdfplumber | pdfium")
-    ] = None,
-    password: Annotated[str | None, typer.Option("--password", help="password of encrypted PDFs")] = None,
-    ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned pages with Tesseract")] = False,
+    pipeline: PipelineOpt = None,
+    pdf_backend: BackendOpt = None,
+    password: PasswordOpt = None,
+    ocr: OcrOpt = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no summary table")] = False,
 ) -> None:
     """Run the pipeline over INPUTS and write records.jsonl, records.csv, documents.jsonl, text/."""
@@ -56,8 +66,7 @@ def run(
     from .pipeline import run as run_pipeline
 
     config = _load_config(pipeline)
-    if pdf_backend not in (None, "auto", "pdfplumber", "pdfium"):
-        raise _usage_error(f"--pdf-backend {pdf_backend!r}: choose auto, pdfplumber or pdfium")
+    _check_backend(pdf_backend)
     try:
         paths = expand_inputs(inputs)
     except FileNotFoundError as e:
@@ -93,10 +102,10 @@ def run(
 @app.command()
 def read(
     file: Annotated[Path, typer.Argument(help="a PDF, .txt or .md file")],
-    pipeline: Annotated[Path | None, typer.Option("--pipeline", help="pipeline TOML")] = None,
-    pdf_backend: Annotated[str | None, typer.Option("--pdf-backend")] = None,
-    password: Annotated[str | None, typer.Option("--password")] = None,
-    ocr: Annotated[bool, typer.Option("--ocr")] = False,
+    pipeline: PipelineOpt = None,
+    pdf_backend: BackendOpt = None,
+    password: PasswordOpt = None,
+    ocr: OcrOpt = False,
 ) -> None:
     """Print the normalized text of one document with page markers."""
     from .errors import ReaderError
@@ -172,12 +181,10 @@ def ingest(
     ship_files: Annotated[
         bool, typer.Option("--ship-files", help="dask: send file bytes to workers (no shared file system)")
     ] = False,
-    pipeline: Annotated[Path | None, typer.Option("--pipeline", help="pipeline TOML")] = None,
-    pdf_backend: Annotated[
-        str | None, typer.Option("--pdf-backend", help="auto | pdfplumber | pdfium")
-    ] = None,
-    password: Annotated[str | None, typer.Option("--password", help="password of encrypted PDFs")] = None,
-    ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned pages with Tesseract")] = False,
+    pipeline: PipelineOpt = None,
+    pdf_backend: BackendOpt = None,
+    password: PasswordOpt = None,
+    ocr: OcrOpt = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar: log lines only")] = False,
 ) -> None:
     """Ingest INPUTS into the store: incremental, in parallel, each document in isolation."""
@@ -186,8 +193,7 @@ def ingest(
     from .store import StoreError
 
     config = _load_config(pipeline)
-    if pdf_backend not in (None, "auto", "pdfplumber", "pdfium"):
-        raise _usage_error(f"--pdf-backend {pdf_backend!r}: choose auto, pdfplumber or pdfium")
+    _check_backend(pdf_backend)
     if executor not in ("local", "dask"):
         raise _usage_error(f"--executor {executor!r}: choose local or dask")
     if scheduler and executor != "dask":
