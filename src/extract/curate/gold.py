@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import RecordError
+from ..errors import ExtractError, RecordError
 from ..evaluate import match
 from ..records import parse_gold, parse_record
+from ..report import load_gold_file
 from ..store import DROPPED_STATUSES, Store
 from .auth import User
 from .errors import CurationError
@@ -99,19 +100,10 @@ def export_gold(store: Store, outdir: str | Path, *, include_in_progress: bool =
 
 
 def _read_gold(path: Path) -> list[Any]:
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise CurationError(f"{path}:{n}: not JSON ({e.msg})") from e
-        try:
-            out.append(parse_gold(data, where=f"{path}:{n}"))
-        except RecordError as e:
-            raise CurationError(str(e)) from e
-    return out
+    try:
+        return load_gold_file(path)
+    except ExtractError as e:  # a malformed line: the message names file, line and field
+        raise CurationError(str(e)) from e
 
 
 def _gold_files(paths: list[str | Path]) -> list[Path]:
