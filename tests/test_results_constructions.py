@@ -295,3 +295,23 @@ def test_a_list_of_p_values_with_respectively_gives_one_comparison_each():
     )
     assert sorted(e.p_value for e in effs) == [0.037, 0.05, 0.05]
     assert all(e.measure is None and e.endpoint is None for e in effs)
+
+
+@pytest.mark.parametrize(
+    ("text", "endpoint"),
+    [
+        ("In FLAURA^[2], the HR for PFS was 0.46 (95% CI 0.37-0.57; P<0.001).", "PFS"),
+        ("In EMBRACA^[5], the hazard ratio for overall survival was 0.76 (95% CI 0.55-1.06).", "OS"),
+        ("在CheckMate 649研究^[10]中，OS的风险比为0.71（98.4%CI：0.59~0.86）。", "OS"),
+    ],
+)
+def test_an_effect_names_its_own_endpoint(text, endpoint):
+    _, effs = outcomes(text)
+    assert [e.endpoint for e in effs] == [endpoint]
+
+
+def test_arms_called_experimental_or_standard_of_care():
+    outs, _ = outcomes(
+        "In FLAURA^[2], median PFS was 18.9 months in the experimental arm and 10.2 months in the standard-of-care arm."
+    )
+    assert sorted((o.value, o.arm_role) for o in outs) == [(10.2, "control"), (18.9, "experimental")]

@@ -667,17 +667,26 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
         prior = [g for g in groups if g.end <= first]
         targets: list[tuple[str | None, EndpointMention | None, Group | None]] = []
         about = _about_endpoint(m.about) if m is not None else None
+        named = [ep for ep in s.eps if m is not None and m.start <= ep.start and ep.end <= m.end]
+        if named:  # "the HR for PFS was 0.46", "hazard ratio for OS"
+            about = named[0].code
         if prior and not prior[-1].distributed:
             g = prior[-1]
             # "hazard ratio for death" names OS whatever the values before were; a composite
             # ("for progression, recurrence, or death") is the endpoint of those values
-            code = "OS" if about == "OS" and not re.search(r"progress|recur|进展|复发", m.about if m else "", re.I) else g.endpoints[0].code
+            code = g.endpoints[0].code
+            if named:
+                code = named[0].code
+            elif about == "OS" and not re.search(r"progress|recur|进展|复发", m.about if m else "", re.I):
+                code = "OS"
             targets = [(code, g.endpoints[0], g)]
         elif prior and prior[-1].distributed:
             continue  # one P for values spread over endpoints/trials: which comparison is unclear
         else:
             before = [i for i, ep in enumerate(s.eps) if ep.end <= first]
-            if before:
+            if named:
+                targets = [(named[0].code, named[0], None)]
+            elif before:
                 eps_list = _endpoint_list(text, s.eps, before[-1])
                 targets = [(about or ep.code, ep, None) for ep in eps_list]
             elif m is not None and about:
