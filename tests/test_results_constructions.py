@@ -315,3 +315,19 @@ def test_arms_called_experimental_or_standard_of_care():
         "In FLAURA^[2], median PFS was 18.9 months in the experimental arm and 10.2 months in the standard-of-care arm."
     )
     assert sorted((o.value, o.arm_role) for o in outs) == [(10.2, "control"), (18.9, "experimental")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("In CheckMate 017^[2], median OS: 9.2 months (nivolumab) vs 6.0 months (docetaxel).",
+                     [(9.2, "experimental"), (6.0, "control")], id="en-arm-in-parentheses"),
+        pytest.param("In KEYNOTE-048^[3], grade ≥3 TRAEs occurred in 17% of patients with pembrolizumab and 69% with cetuximab-chemotherapy.",
+                     [(17, "experimental"), (69, "control")], id="en-combination-backbone-is-not-control-by-itself"),
+        pytest.param("ORIENT-11研究^[5]中，中位PFS从5.0个月延长至8.9个月（HR=0.48）。",
+                     [(5.0, "control"), (8.9, "experimental")], id="zh-从…延长至"),
+    ],
+)
+def test_roles_from_how_the_comparison_is_written(text, expected):
+    outs, _ = outcomes(text)
+    assert sorted((o.value, o.arm_role) for o in outs) == sorted(expected)

@@ -45,7 +45,7 @@ _CONNECTOR_WORD = re.compile(
 )
 _FILLER = re.compile(
     r"\b(?:of|the|in|on|with|for|those|patients|participants|subjects|receiving|treated|was|were|is|are|"
-    r"group|arm|a|an|only)\b|[\s()（）\[\]]|仅为|仅|只有|为|是|患者|例",
+    r"group|arm|a|an|only)\b|[\s()（）\[\]]|仅为|仅|只有|为|是|患者|例|延长|提高|增加|升高|降低|改善|缩短|了|显著",
     re.IGNORECASE,
 )
 _DIFFERENCE = re.compile(
@@ -212,7 +212,7 @@ def _connects(between: str) -> bool:
     """Do two values belong to one list or comparison, judging by the words between them?"""
     if len(between) > 70 or _RESPECTIVELY.search(between):
         return False  # "…和55.7%, respectively, against 35.7%…", "…，安慰剂组分别为…": a new list
-    core = _strip_arm_words(between)
+    core = _strip_arm_words(re.sub(r"[(（][^()（）]{1,40}[)）]", " ", between))  # "9.2 months (nivolumab) vs"
     if not _CONNECTOR_WORD.search(core) and not _CONTROL_PAREN.fullmatch(between.strip()):
         return False
     rest = _FILLER.sub("", _CONNECTOR_WORD.sub("", core))

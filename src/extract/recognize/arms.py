@@ -42,10 +42,6 @@ def _word_re(name: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
-# "the pembrolizumab-chemotherapy group": a drug joined to the backbone is a combination
-_HYPHEN_COMBINATION = re.compile(r"[A-Za-z]{4,}-(?:chemotherapy|chemo|chemoradiotherapy|CRT|CT)\b", re.IGNORECASE)
-
-
 def arm_role(text: str, weak: bool = True) -> str | None:
     """Role an arm description implies (``weak``: also from standard-treatment words).
 
@@ -54,11 +50,23 @@ def arm_role(text: str, weak: bool = True) -> str | None:
     """
     if _word_re("control_words").search(text):
         return "control"
-    if _word_re("experimental_words").search(text) or _HYPHEN_COMBINATION.search(text):
+    if _word_re("experimental_words").search(text):
         return "experimental"
-    if weak and _word_re("standard_words").search(text):
+    if weak and _standard_only().fullmatch(text.strip()):
         return "control"
     return None
+
+
+@cache
+def _standard_only() -> re.Pattern[str]:
+    """An arm that is nothing but a standard treatment: "chemotherapy", "four cycles of
+    chemotherapy", "化疗组", "单药组" — not "pembrolizumab-chemotherapy" or "cetuximab-chemotherapy"."""
+    words = sorted(_rules().lexicon("standard_words"), key=len, reverse=True)
+    alts = "|".join(re.escape(w) for w in words)
+    return re.compile(
+        rf"(?:(?:the|a|an)\s+)?(?:[A-Za-z]+\s+){{0,2}}?(?:{alts})(?:\s*(?:group|arm|alone|组))?",
+        re.IGNORECASE,
+    )
 
 
 def find_arms(text: str, start: int, end: int) -> list[ArmMention]:
