@@ -331,3 +331,17 @@ def test_arms_called_experimental_or_standard_of_care():
 def test_roles_from_how_the_comparison_is_written(text, expected):
     outs, _ = outcomes(text)
     assert sorted((o.value, o.arm_role) for o in outs) == sorted(expected)
+
+
+def test_two_subgroups_rates_are_not_two_arms():
+    outs, _ = outcomes(
+        "一项回顾性研究^[4]显示，当脑外转移灶已控制时，脑转移的2年和5年生存率可高达100%和80%；"
+        "而脑外转移未能控制者，2年和5年生存率仅8%和0%。"
+    )
+    assert {o.arm_role for o in outs} == {"single"}
+    assert sorted(o.timepoint_months for o in outs) == [24, 24, 60, 60]
+
+
+def test_survival_of_single_patients_is_no_median():
+    outs, _ = outcomes("我院共收治18例非妊娠性绒癌^[3]，经积极治疗有8例治愈，有的存活已超过25年。")
+    assert outs == []

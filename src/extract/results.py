@@ -557,7 +557,7 @@ def _cue_before(ctx: DocContext, s: _Sent, g: Group, i: int) -> tuple[str | None
     text = ctx.nd.text
     v = g.values[i]
     lo = g.values[i - 1].end if i > 0 else max(s.sent.start, v.start - 24)
-    return cue_before(text[lo : v.start])
+    return cue_before(text[lo : v.start], spread=bool(g.distributed))
 
 
 _BOTH = re.compile(r"(?:均为|均是|均达到?|均)\s*$|\bboth\s+(?:were|was|had)?\s*$", re.IGNORECASE)
@@ -597,11 +597,25 @@ def _sentence_roles(ctx: DocContext, s: _Sent, groups: list[Group]) -> list[list
     for a, b in zip(spread, spread[1:], strict=False):
         ga, gb = groups[a], groups[b]
         if ga.distributed == gb.distributed and len(ga.values) == len(gb.values):
+            # one of them must name its arm: two subgroups' rates ("脑外转移已控制…，未能控制者…")
+            # are no comparison of arms
             ra, rb = out[a][0][0], out[b][0][0]
-            if ra is None and rb in (None, "control"):
-                out[a] = [("experimental", arm) for _, arm in out[a]]
-            if rb is None and out[a][0][0] == "experimental":
+            if rb is None and out[b][0][1]:  # "而EP组分别为…": an arm named, its role not
+                rb = "control"
                 out[b] = [("control", arm) for _, arm in out[b]]
+            if ra is None and rb == "control":
+                out[a] = [("experimental", arm) for _, arm in out[a]]
+            if rb is None and ra == "experimental":
+                out[b] = [("control", arm) for _, arm in out[b]]
+    # "A组与B组的mPFS均为7.6个月，C组为5.5个月": after two arms sharing a value, the arm named
+    # on its own is their comparator
+    for i, g in enumerate(groups):
+        if len(g.values) == 1 and not g.distributed and _BOTH.search(text, max(s.sent.start, g.start - 6), g.start):
+            for j in range(i + 1, len(groups)):
+                gj = groups[j]
+                if len(gj.values) == 1 and not gj.distributed and out[j][0][0] is None and out[j][0][1]:
+                    out[j] = [("control", out[j][0][1])]
+                    break
     # lone values of one endpoint in one sentence, one of them the control's: the other
     # is the experimental arm's ("31.9% of patients in the pembrolizumab group … compared
     # with 16.3% in the chemotherapy group")

@@ -108,8 +108,14 @@ def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     return None, None
 
 
-def cue_before(window: str) -> tuple[str | None, str | None]:
-    """(role, arm text) an arm named right before a value gives: "（对照组9.8个月", "安慰剂组为"."""
+def cue_before(window: str, spread: bool = False) -> tuple[str | None, str | None]:
+    """(role, arm text) an arm named right before a value gives: "（对照组9.8个月", "安慰剂组为".
+
+    ``spread``: the values that follow are a list spread over timepoints or trials, so
+    "而EP组分别为…" names the arm of the whole list.
+    """
+    if spread:
+        window = re.sub(r"分别(?=(?:为|是)\s*$)", "", window)
     for rule in _rules().rules:
         if not rule.id.startswith("arm.before_cue"):
             continue
