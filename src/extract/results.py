@@ -38,25 +38,11 @@ TIME_UNITS = {"month", "year", "week", "day"}
 TIME_ENDPOINTS = {"OS", "PFS", "DFS", "EFS", "RFS", "DOR"}
 RATE_ENDPOINTS = {"ORR", "DCR", "CR", "pCR", "MPR", "LC", "R0", "AE", "QOL"}
 
-_RESPECTIVELY = re.compile(r"分别|respectively", re.IGNORECASE)
-_CONNECTOR_WORD = re.compile(
-    r"vs\.?|versus|\bv\.|对比|相比|和|与|及|、|,|，|;|；|\band\b|\bor\b|compared with|compared to|\bto\b|\bfrom\b|对|而|至|到",
-    re.IGNORECASE,
-)
-_FILLER = re.compile(
-    r"\b(?:of|the|in|on|with|for|those|patients|participants|subjects|receiving|treated|was|were|is|are|"
-    r"group|arm|a|an|only)\b|[\s()（）\[\]]|仅为|仅|只有|为|是|患者|例|延长|提高|增加|升高|降低|改善|缩短|了|显著",
-    re.IGNORECASE,
-)
-_DIFFERENCE = re.compile(
-    r"(?:改善|延长|增加|提高|获益)(?:了)?(?:时间)?(?:仅|约)?(?:增加|延长)?(?:了)?\s*$|"
-    r"(?:improv\w*|prolong\w*|extend\w*|increas\w*)\s+(?:\w+\s+){0,3}by\s*$|(?:gain|improvement|difference|increase)\s+of\s*$",
-    re.IGNORECASE,
-)
-_TRIALS_TOGETHER = re.compile(r"[两二三四]项研究|[两二三]个研究|both (?:trials|studies)|the (?:two|three) (?:trials|studies)|respectively", re.I)
-_STUDY_AUTHOR = re.compile(
-    r"(?:[A-Z][A-Za-z\-']+(?:\s+(?:et al\.?|and colleagues))|[A-Z][A-Za-z\-']+等|研究|试验|分析|报道|study|trial|analysis|cohort)\s*$"
-)
+
+@cache
+def _rx(rule_id: str) -> re.Pattern[str]:
+    """A linking rule of ``resources/linking.json`` (validated, compiled once)."""
+    return load_rules("linking.json").rule(rule_id).regex
 
 
 @dataclass
@@ -102,10 +88,10 @@ def _anchors(ctx: DocContext) -> list[Anchor]:
         ):
             continue  # the marker of a named trial ("CASPIAN trial^[3]"), not another study
         before = text[max(0, c.offset - 16) : c.offset]
-        if not _STUDY_AUTHOR.search(before):
+        if not _rx("link.study_before_citation.v1").search(before):
             continue
         trial = ctx.ref_trial.get(c.refs[0]) if len(c.refs) == 1 else None
-        later_report = bool(_ANALYSIS_NOUN.search(text, max(0, c.offset - 60), c.offset))
+        later_report = bool(_rx("link.later_report.v1").search(text, max(0, c.offset - 60), c.offset))
         out.append(Anchor(c.offset, c.offset, trial, c.refs, later_report))
     out.sort(key=lambda a: a.end)
     return out
@@ -152,19 +138,6 @@ def _single_subject(last: Anchor, earlier: list[Anchor], para: Paragraph) -> Anc
     return last
 
 
-# "更新分析^[9]", "the subsequent overall survival analysis^[7]": a later report of the same trial
-# (not "一项回顾性分析^[28]", a new study)
-_ANALYSIS_NOUN = re.compile(
-    r"(?:更新|最终|长期|后续|updated?|subsequent|final|later|long-term|extended|longer)[^,，。;；]{0,40}?"
-    r"(?:analysis|analyses|results|report|follow-up|分析|随访|结果|报道)\s*$",
-    re.IGNORECASE,
-)
-_FOLLOW_UP_OPENER = re.compile(
-    r"(?:In|At)\s+(?:the|a|an|this|that)\s+(?:[\w.\-]+\s+){0,4}?(?:analysis|update|follow-up)\b|(?:At|After|With)\s+(?:a\s+)?(?:median\s+)?(?:follow-up\s+of\s+)?\d+(?:\.\d+)?[- ](?:years?|months?)\b"
-    r"|(?:随访|中位随访)\s*\d+(?:\.\d+)?\s*(?:年|个月)"
-)
-
-
 @cache
 def _continuation() -> re.Pattern[str]:
     cues = sorted(load_rules("trials.json").lexicon("continuation_cues"), key=len, reverse=True)
@@ -177,7 +150,7 @@ def _continued_anchor(anchors: list[Anchor], para: Paragraph, ctx: DocContext) -
         return None
     first = para.sentences[0]
     opener = ctx.nd.text[first.start : min(first.end, first.start + 80)]
-    if not (_continuation().search(opener) or _FOLLOW_UP_OPENER.match(opener)):
+    if not (_continuation().search(opener) or _rx("link.continuation_opener.v1").match(opener)):
         return None
     prev = ctx.paragraphs[idx - 1]
     earlier = [a for a in anchors if prev.start <= a.start and a.end <= prev.end]
@@ -210,16 +183,13 @@ def _endpoint_list(text: str, eps: list[EndpointMention], last: int) -> list[End
 
 def _connects(between: str) -> bool:
     """Do two values belong to one list or comparison, judging by the words between them?"""
-    if len(between) > 70 or _RESPECTIVELY.search(between):
+    if len(between) > 70 or _rx("link.respectively.v1").search(between):
         return False  # "…和55.7%, respectively, against 35.7%…", "…，安慰剂组分别为…": a new list
     core = _strip_arm_words(re.sub(r"[(（][^()（）]{1,40}[)）]", " ", between))  # "9.2 months (nivolumab) vs"
-    if not _CONNECTOR_WORD.search(core) and not _CONTROL_PAREN.fullmatch(between.strip()):
+    if not _rx("link.connector_word.v1").search(core) and not _rx("link.control_in_parenthesis.v1").fullmatch(between.strip()):
         return False
-    rest = _FILLER.sub("", _CONNECTOR_WORD.sub("", core))
+    rest = _rx("link.filler.v1").sub("", _rx("link.connector_word.v1").sub("", core))
     return not rest.strip(" ,，;；:：")
-
-
-_CONTROL_PAREN = re.compile(r"[(（\[]\s*(?:对照组|安慰剂组|单纯化疗组|化疗组|control(?: group| arm)?|placebo)\s*(?:为|:|：|,)?", re.I)
 
 
 def _group_values(text: str, values: list[Value], blockers: list[int]) -> list[list[Value]]:
@@ -248,21 +218,12 @@ def _group_values(text: str, values: list[Value], blockers: list[int]) -> list[l
     return kept
 
 
-_ARM_WORDS = re.compile(
-    r"\b(?:with|for|in|on|receiving)\s+(?:the\s+)?(?!and\b|or\b|versus\b|vs\b)[A-Za-z0-9\-]+"
-    r"(?:\s+(?:plus|\+|combined with)\s+[A-Za-z0-9\-]+)*"
-    r"(?:\s+(?!and\b|or\b|versus\b|vs\b|compared\b|to\b|with\b)[A-Za-z0-9\-]+){0,2}(?:\s+(?:alone|groups?|arms?|cohorts?))?"
-    r"|(?:对照组|安慰剂组|[\u4e00-\u9fff]{1,8}组)(?:为|是)?|分别为|分别是|为",
-    re.IGNORECASE,
-)
-
-
 def _strip_arm_words(s: str) -> str:
-    return _ARM_WORDS.sub(" ", s)
+    return _rx("link.arm_phrase.v1").sub(" ", s)
 
 
 def _stat_for(ep: EndpointMention, unit: str, before: str) -> str:
-    if _DIFFERENCE.search(before):
+    if _rx("link.difference.v1").search(before):
         return "difference"
     if unit in TIME_UNITS:
         return "mean" if ep.stat == "mean" else "median"
@@ -336,24 +297,16 @@ def _effect_clusters(s: _Sent, groups: list[Group]) -> list[tuple[Measure | None
     return out
 
 
-_STRATUM_IN_ABOUT = re.compile(
-    r"\b(?:for|in|among)\s+(?:the\s+)?(?P<a>[A-Za-z0-9][\w\- ]{1,60}?)\s*(?:was|were|is|of|,|=|:)?\s*$"
-    r"|\bof\s+the\s+(?P<b>[\w\- ]{1,60}?\b(?:group|subgroup|stratum|studies|trials))\s*(?:was|were|is|,|=|:)?\s*$",
-    re.IGNORECASE,
-)
-_STRATUM_AFTER = re.compile(r"(?:[^()（）]{0,30}[)）])?\s*(?:in|for|among)\s+the\s+(?P<c>[\w\- ]{1,60}?\b(?:group|subgroup|stratum|studies|trials))\b", re.I)
-
-
 def _stratum(text: str, s: _Sent, m: Measure, ci: Interval | None) -> str | None:
     """The stratum of a pooled estimate in a meta-analysis: "the WMD of Hb for children was …",
     "the WMD of the marked anaemia group was …", "… (95% CI …) in the PPI triple therapy group"."""
     about = m.about or text[max(s.sent.start, m.start - 50) : m.start]
-    hit = _STRATUM_IN_ABOUT.search(about)
+    hit = _rx("link.meta_stratum.v1").search(about)
     if hit:
         sg = (hit.group("a") or hit.group("b")).strip()
         if not re.search(r"death|progression|recurrence|\b(?:Hb|SF)\b", sg):
             return sg
-    after = _STRATUM_AFTER.match(text, (ci.end if ci is not None else m.end), s.sent.end)
+    after = _rx("link.meta_stratum_after.v1").match(text, (ci.end if ci is not None else m.end), s.sent.end)
     return after.group("c").strip() if after else None
 
 
@@ -397,7 +350,7 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
         if after is not None:
             g.endpoints = [after]
             g.rule_id = "result.endpoint_after.v1"
-        elif before and not _FOLLOW_UP.search(text, s.eps[before[-1]].end, g.start) and not _OTHER_MEASURE.search(
+        elif before and not _rx("link.follow_up.v1").search(text, s.eps[before[-1]].end, g.start) and not _rx("link.other_statistic.v1").search(
             text, s.eps[before[-1]].end, g.start
         ):
             i = before[-1]
@@ -411,7 +364,7 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
             para_ep is not None and len(vals) >= 2 and _unit_fits(para_ep, vals[0].unit) and not before
             and (
                 re.search(r"[(（]\s*$", text[max(s.sent.start, g.start - 3) : g.start])
-                or _CORRESPONDING.search(text, s.sent.start, g.start)
+                or _rx("link.corresponding.v1").search(text, s.sent.start, g.start)
             )
         ):
             # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
@@ -420,7 +373,7 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
         else:
             continue
         k = len(vals)
-        respectively = bool(_RESPECTIVELY.search(text, s.sent.start, s.sent.end))
+        respectively = bool(_rx("link.respectively.v1").search(text, s.sent.start, s.sent.end))
         sent_trials = [m for m in ctx.mentions_in(s.sent.start, g.start)]
         distinct_trials: list[TrialMention] = []
         for m in sent_trials:
@@ -434,7 +387,7 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
             g.rule_id = "result.respectively_timepoints.v1"
         elif (
             k > 1 and len(distinct_trials) >= k
-            and _TRIALS_TOGETHER.search(text, s.sent.start, min(s.sent.end, g.end + 20))
+            and _rx("link.trials_together.v1").search(text, s.sent.start, min(s.sent.end, g.end + 20))
             and not find_arms(text, distinct_trials[-1].end, g.start)
         ):
             g.distributed = "trials"
@@ -452,31 +405,11 @@ def _link_groups(ctx: DocContext, s: _Sent, para: Paragraph, anchors: list[Ancho
     return groups
 
 
-_NOT_REACHED_BEFORE = re.compile(
-    r"(?:未达到|尚未达到|未达|not reached|not been reached|not estimable|NR)[^，,；;。]{0,60}?"
-    r"(?:versus|vs\.?|compared with|对比|和|与|，|,|而)\s*(?:[^，,；;。]{0,24}?(?:为|was))?\s*$",
-    re.IGNORECASE,
-)
-_FOLLOW_UP = re.compile(r"随访|follow-up|follow up", re.IGNORECASE)
-# a second statistic between an endpoint and a value means the value is that statistic's
-# ("mOS分别为…，中位至影像学进展时间分别为5.5个月", "median time to deterioration was …")
-# "the corresponding rates were 77.1% and 62.6%", "相应的比例分别为…": the endpoint just reported
-_CORRESPONDING = re.compile(r"\b(?:corresponding|respective)\b|相应的?", re.IGNORECASE)
-_OTHER_MEASURE = re.compile(r"(?:中位|平均)[\u4e00-\u9fff]{2,}|\b(?:median|mean)\s+[a-z]{3,}", re.IGNORECASE)
-_EP_AFTER_LINK = re.compile(
-    r"\s*[)）]?\s*(?:of (?:the )?(?:patients|participants|those)"
-    r"(?:\s+(?:in|receiving|treated with|given|assigned to)\s+(?:the\s+)?[\w\- ]{1,40}?(?:\s+(?:group|arm))?)?\s+)?"
-    r"(?:had|achieved|experienced|attained|reached|showed|developed|were|was|remained)\s+(?:(?:a|an)\s+)?"
-    r"|\s*(?:的)?(?:患者)?(?:达到|获得|出现|发生|实现)",
-    re.IGNORECASE,
-)
-
-
 def _endpoint_after(text: str, s: _Sent, g: Group) -> EndpointMention | None:
     """"34 (83%) had a major pathological response", "83%的患者达到pCR": the endpoint follows."""
     if len(g.values) != 1:
         return None
-    m = _EP_AFTER_LINK.match(text, g.end, s.sent.end)
+    m = _rx("link.endpoint_after.v1").match(text, g.end, s.sent.end)
     if not m:
         return None
     for ep in s.eps:
@@ -511,7 +444,7 @@ def _roles(ctx: DocContext, s: _Sent, g: Group) -> list[tuple[str | None, str | 
         role, arm = value_cue(text, v.end, min(s.sent.end, v.end + 50))
         if role is None:
             role, arm = _cue_before(ctx, s, g, 0)
-        if role is None and _NOT_REACHED_BEFORE.search(text, max(s.sent.start, v.start - 90), v.start):
+        if role is None and _rx("link.not_reached_before.v1").search(text, max(s.sent.start, v.start - 90), v.start):
             role = "control"  # "mOS分别为未达到和17.1个月", "not reached versus 17.0 months"
         if role is None and any(
             0 <= m.start - v.end <= 40 and not re.search(r"[；;。]", text[v.end : m.start]) for m in s.measures
@@ -560,16 +493,6 @@ def _cue_before(ctx: DocContext, s: _Sent, g: Group, i: int) -> tuple[str | None
     return cue_before(text[lo : v.start], spread=bool(g.distributed))
 
 
-_BOTH = re.compile(r"(?:均为|均是|均达到?|均)\s*$|\bboth\s+(?:were|was|had)?\s*$", re.IGNORECASE)
-_TWO_GROUPS = re.compile(r"两组|两个组别|二组|both (?:groups|arms)|the two (?:groups|arms)", re.IGNORECASE)
-_COMPARED = re.compile(
-    r"\bcompar\w*|\bversus\b|\bvs\.?\s|\bdiffer\w*|\bbetween (?:the )?(?:two |three )?(?:groups|arms)|"
-    r"相比|对比|比较|差异|两组间|组间",
-    re.IGNORECASE,
-)
-_VERSUS_BEFORE = re.compile(r"(?:against|versus|vs\.?|compared with|compared to|而)\s*$", re.IGNORECASE)
-
-
 def _sentence_roles(ctx: DocContext, s: _Sent, groups: list[Group]) -> list[list[tuple[str | None, str | None]]]:
     """(arm_role, arm) per value of every group of a sentence.
 
@@ -589,7 +512,7 @@ def _sentence_roles(ctx: DocContext, s: _Sent, groups: list[Group]) -> list[list
             arms = [a for a in s.arms if lo <= a.start and a.end <= g.start and a.role]
             if arms:
                 role, arm = arms[-1].role, arms[-1].text
-        if role is None and i and _VERSUS_BEFORE.search(text, max(s.sent.start, g.start - 24), g.start):
+        if role is None and i and _rx("link.versus_before.v1").search(text, max(s.sent.start, g.start - 24), g.start):
             role = "control"
         out.append([(role, arm)] * len(g.values))
     # two spread groups alike ("1年、2年OS率分别为…，安慰剂组分别为…"): experimental, then control
@@ -610,7 +533,7 @@ def _sentence_roles(ctx: DocContext, s: _Sent, groups: list[Group]) -> list[list
     # "A组与B组的mPFS均为7.6个月，C组为5.5个月": after two arms sharing a value, the arm named
     # on its own is their comparator
     for i, g in enumerate(groups):
-        if len(g.values) == 1 and not g.distributed and _BOTH.search(text, max(s.sent.start, g.start - 6), g.start):
+        if len(g.values) == 1 and not g.distributed and _rx("link.both_arms.v1").search(text, max(s.sent.start, g.start - 6), g.start):
             for j in range(i + 1, len(groups)):
                 gj = groups[j]
                 if len(gj.values) == 1 and not gj.distributed and out[j][0][0] is None and out[j][0][1]:
@@ -637,10 +560,10 @@ def _outcomes(ctx: DocContext, s: _Sent, g: Group, per_value: list[tuple[str | N
     text = ctx.nd.text
     ev = _evidence(ctx.nd, s.sent.start, s.sent.end)
     out = []
-    if len(g.values) == 1 and not g.distributed and _BOTH.search(text, max(s.sent.start, g.start - 6), g.start):
+    if len(g.values) == 1 and not g.distributed and _rx("link.both_arms.v1").search(text, max(s.sent.start, g.start - 6), g.start):
         # "两组3~4级不良事件发生率均为62%", "A组与B组的mPFS均为7.6个月": one value, two arms
         arms = [a for a in s.arms if a.end <= g.start]
-        if _TWO_GROUPS.search(text, s.sent.start, g.start):
+        if _rx("link.two_groups.v1").search(text, s.sent.start, g.start):
             per_value = [("experimental", None), ("control", None)]
         elif len(arms) >= 2:
             per_value = [(a.role if a.role != "control" else "control", a.text) for a in arms[-2:]]
@@ -709,7 +632,7 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
                 targets = [(para_ep.code, para_ep, None)]
             elif m is not None and ci is not None:
                 targets = [(None, None, None)]
-            elif p is not None and _COMPARED.search(text, s.sent.start, s.sent.end):
+            elif p is not None and _rx("link.comparison.v1").search(text, s.sent.start, s.sent.end):
                 # "differed between the groups regarding Hb levels (p=0.015)": a comparison
                 # whose endpoint is outside the vocabulary still has its P value
                 targets = [(None, None, None)]
