@@ -367,16 +367,25 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS schema_version "
                 "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
             )
+        self.apply_migrations(MIGRATIONS)
+
+    def apply_migrations(
+        self, steps: list[tuple[int, str | Callable]], label: str = "migration"
+    ) -> list[int]:
+        """Apply the ``(version, sql | callable)`` steps this file lacks, in version order.
+
+        Each in its own transaction and recorded in ``schema_version``; whether a
+        version is applied is checked again inside the write lock, so two processes
+        opening one new file at once do not apply it twice. Returns the versions applied.
+        """
+        done_now: list[int] = []
+        with self._lock:
             applied = set(self.schema_versions())
-            for version, step in sorted(MIGRATIONS, key=lambda m: m[0]):
+            for version, step in sorted(steps, key=lambda m: m[0]):
                 if version in applied:
                     continue
                 with self.transaction() as conn:
-                    # checked inside the write lock: two processes opening a new file at once
-                    done = conn.execute(
-                        "SELECT 1 FROM schema_version WHERE version = ?", (version,)
-                    ).fetchone()
-                    if done:
+                    if conn.execute("SELECT 1 FROM schema_version WHERE version = ?", (version,)).fetchone():
                         continue
                     try:
                         if callable(step):
@@ -385,11 +394,13 @@ class Store:
                             for stmt in _statements(step):
                                 conn.execute(stmt)
                     except sqlite3.Error as e:
-                        raise StoreError(f"{self.path}: migration {version} failed: {e}") from e
+                        raise StoreError(f"{self.path}: {label} {version} failed: {e}") from e
                     conn.execute(
                         "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                         (version, _now()),
                     )
+                    done_now.append(version)
+        return done_now
 
     @_locked
     def schema_versions(self) -> list[int]:

@@ -23,8 +23,6 @@ and are reverted together. Triggers refuse UPDATE and DELETE on
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..store import CURATION_MIGRATIONS_FROM, Store, StoreError
@@ -113,18 +111,6 @@ MIGRATIONS: list[tuple[int, str]] = [(100, _V100)]
 """The curation series of the store's migrations (versions 100 and up, see ``extract.store``)."""
 
 
-def _statements(sql: str) -> list[str]:
-    """Split a script into statements (``executescript`` would commit the open transaction)."""
-    out, buf = [], ""
-    for piece in sql.split(";"):
-        buf += piece + ";"
-        if sqlite3.complete_statement(buf):
-            if buf.strip(" \t\r\n;"):
-                out.append(buf)
-            buf = ""
-    return out
-
-
 def migrate(store: Store) -> list[int]:
     """Apply the curation migrations this store file lacks; returns the versions applied.
 
@@ -134,24 +120,10 @@ def migrate(store: Store) -> list[int]:
     ``register_migration`` list, so that opening a curation store leaves plain
     :class:`~extract.store.Store` objects of the same process unchanged.
     """
-    applied = []
-    for version, sql in MIGRATIONS:
+    for version, _sql in MIGRATIONS:
         if version < CURATION_MIGRATIONS_FROM:
             raise StoreError(f"curation migration {version}: curation versions start at {CURATION_MIGRATIONS_FROM}")
-        with store.transaction() as conn:
-            if conn.execute("SELECT 1 FROM schema_version WHERE version = ?", (version,)).fetchone():
-                continue
-            try:
-                for stmt in _statements(sql):
-                    conn.execute(stmt)
-            except sqlite3.Error as e:
-                raise StoreError(f"{store.path}: curation migration {version} failed: {e}") from e
-            conn.execute(
-                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                (version, datetime.now(UTC).isoformat(timespec="seconds")),
-            )
-            applied.append(version)
-    return applied
+    return store.apply_migrations(MIGRATIONS, label="curation migration")
 
 
 def open_store(path: str | Path) -> Store:
