@@ -55,9 +55,6 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -191,15 +188,11 @@ TOX_ROWS = [
 
 
 def font(name: str) -> tuple[str, str, bool]:
-    if name == "helvetica":
-        return "Helvetica", "Helvetica-Bold", False
-    if name == "stsong":
-        if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-        return "STSong-Light", "STSong-Light", True
-    if "WQY" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("WQY", WQY, subfontIndex=0))
-    return "WQY", "WQY", True
+    """The corpus renderer's fonts (one registration for both generators)."""
+    sys.path.insert(0, str(ROOT / "corpus" / "tools"))
+    from render import register_fonts
+
+    return register_fonts(name)
 
 
 def esc(s: str) -> str:
