@@ -37,7 +37,7 @@ def test_a_valid_outcome_parses_with_contract_defaults():
 @pytest.mark.parametrize(
     ("field", "value", "allowed"),
     [
-        ("endpoint", "TTP", "'OS'"),
+        ("endpoint", "PFS2", "'OS'"),
         ("stat", "average", "'median'"),
         ("unit", "months", "'month'"),
         ("qualifier", "about", "'~'"),

@@ -33,8 +33,12 @@ Counting conventions:
   prediction on an empty gold has precision 0.
 * Micro-averaging: counts are summed over documents (and kinds) before the
   ratios are taken.
-* Per language, a matched pair (TP or strict mismatch) and a FN count under the
-  gold record's ``lang``; an unmatched prediction (FP) under its own ``lang``.
+* Per language and per ``source`` (text / table), a matched pair (TP or strict
+  mismatch) and a FN count under the gold record's value; an unmatched
+  prediction (FP) under its own.
+* Per genre (``composed``, ``real_excerpt``, ``real_fulltext``…: what kind of
+  document it is, from ``doc_info[doc]["genre"]``), every count of a document
+  goes to its genre; ``by_genre_lang`` crosses genre and language.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ TOLERANCE = 1e-6
 
 STRICT_FIELDS: dict[str, tuple[str, ...]] = {
     "trial": (),
-    "outcome": ("trial", "timepoint_months", "value_high", "qualifier", "arm_role"),
+    "outcome": ("trial", "timepoint_months", "value_high", "qualifier", "arm_role", "ci_low", "ci_high"),
     "effect": ("trial", "ci_low", "ci_high", "p_qualifier", "subgroup"),
 }
 """Fields checked in strict matching, beyond the key, per kind."""
@@ -168,12 +172,19 @@ class Scores(BaseModel):
     overall: dict[str, KindScore]
     by_lang: dict[str, dict[str, KindScore]]
     by_doc: dict[str, dict[str, KindScore]]
+    by_genre: dict[str, dict[str, KindScore]] = Field(default_factory=dict)
+    by_genre_lang: dict[str, dict[str, KindScore]] = Field(default_factory=dict)
+    """Keyed ``"<genre>/<lang>"``."""
+    by_source: dict[str, dict[str, KindScore]] = Field(default_factory=dict)
     field_failures: dict[str, dict[str, int]]
     summary: Summary
     documents: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per scored document, whatever the caller passed as ``doc_info`` (path, stem, status…)."""
     unscored: list[str] = Field(default_factory=list)
     """Predicted documents that have no gold and were not scored."""
+    not_processed: list[dict[str, Any]] = Field(default_factory=list)
+    """Scored documents that the prediction failed on or does not hold (``doc``, ``status``,
+    ``error``): they are scored as empty predictions, so their gold records are misses."""
     errors: list[ErrorItem] = Field(default_factory=list)
 
     def metrics(self) -> dict[str, Any]:
@@ -437,6 +448,10 @@ def evaluate(
     overall = _Slices()
     by_lang: dict[str, _Slices] = {}
     by_doc: dict[str, _Slices] = {}
+    by_genre: dict[str, _Slices] = {}
+    by_genre_lang: dict[str, _Slices] = {}
+    by_source: dict[str, _Slices] = {}
+    info = doc_info or {}
     failures: dict[str, dict[str, int]] = {
         ALL: dict.fromkeys(FIELDS, 0),
         **{k: dict.fromkeys(STRICT_FIELDS[k], 0) for k in KINDS if STRICT_FIELDS[k]},
@@ -444,10 +459,14 @@ def evaluate(
     summary = Summary()
     errors: list[ErrorItem] = []
 
-    def count(doc: str, lang: str, kind: str, mode: str, **counts: int) -> None:
+    def count(doc: str, rec: Any, kind: str, mode: str, **counts: int) -> None:
+        lang, genre = rec.lang, info.get(doc, {}).get("genre") or "unspecified"
         overall.add(kind, mode, **counts)
         by_lang.setdefault(lang, _Slices()).add(kind, mode, **counts)
         by_doc[doc].add(kind, mode, **counts)
+        by_genre.setdefault(genre, _Slices()).add(kind, mode, **counts)
+        by_genre_lang.setdefault(f"{genre}/{lang}", _Slices()).add(kind, mode, **counts)
+        by_source.setdefault(getattr(rec, "source", "text"), _Slices()).add(kind, mode, **counts)
 
     for doc in sorted(gold):
         by_doc[doc] = _Slices()
@@ -468,12 +487,12 @@ def evaluate(
                 if g.optional:
                     summary.optional_matched += 1
                     continue
-                count(doc, g.lang, kind, "loose", tp=1)
+                count(doc, g, kind, "loose", tp=1)
                 failed = strict_failures(g, p)
                 if not failed:
-                    count(doc, g.lang, kind, "strict", tp=1)
+                    count(doc, g, kind, "strict", tp=1)
                     continue
-                count(doc, g.lang, kind, "strict", fp=1, fn=1)
+                count(doc, g, kind, "strict", fp=1, fn=1)
                 summary.strict_mismatch += 1
                 for f in failed:
                     failures[kind][f] += 1
@@ -483,24 +502,32 @@ def evaluate(
                 if i in matched_g or g.optional:
                     continue
                 for mode in MODES:
-                    count(doc, g.lang, kind, mode, fn=1)
+                    count(doc, g, kind, mode, fn=1)
                 summary.false_negative += 1
                 errors.append(_error("false_negative", doc, g, None))
             for j, p in enumerate(ps):
                 if j in matched_p:
                     continue
                 for mode in MODES:
-                    count(doc, p.lang, kind, mode, fp=1)
+                    count(doc, p, kind, mode, fp=1)
                 summary.false_positive += 1
                 errors.append(_error("false_positive", doc, None, p))
 
     order = {"false_negative": 0, "false_positive": 1, "strict_mismatch": 2}
     errors.sort(key=lambda e: (e.doc, KINDS.index(e.kind), e.page or 0, order[e.type], e.key))
-    info = doc_info or {}
+    not_processed = [
+        {"doc": doc, "status": info[doc].get("status"), "error": info[doc].get("error")}
+        for doc in by_doc
+        if doc in info and info[doc].get("status") not in (None, "ok", "gold")
+    ]
     return Scores(
         overall=overall.scores(),
         by_lang={lang: s.scores() for lang, s in sorted(by_lang.items())},
         by_doc={doc: s.scores() for doc, s in by_doc.items()},
+        by_genre={k: s.scores() for k, s in sorted(by_genre.items())},
+        by_genre_lang={k: s.scores() for k, s in sorted(by_genre_lang.items())},
+        by_source={k: s.scores() for k, s in sorted(by_source.items())},
+        not_processed=not_processed,
         field_failures=failures,
         summary=summary,
         documents={doc: dict(info.get(doc, {})) for doc in by_doc},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import re
 import time
 import tomllib
 import traceback
@@ -82,7 +83,26 @@ def _segment(state: DocState, settings: dict[str, Any]) -> None:
     text = state.nd.text
     ref_start = find_reference_section(text)
     state.body_end = ref_start if ref_start is not None else len(text)
-    state.paragraphs = segment(text, 0, state.body_end)
+    state.paragraphs = _without_headings(state.nd, segment(text, 0, state.body_end))
+
+
+def _without_headings(nd: NormalizedDocument, paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Leave out the paragraphs the reader knows to be section headings (PMC's
+    ``ABSTRACT.RESULTS:``), so none is read as a sentence of results. A heading that holds a
+    number ("# 2.3 两组不良反应比较" holds none; "BODY.RESULTS.2-YEAR OS:" does) stays, as
+    context for what follows."""
+    heads = nd.doc.metadata.get("headings") or []
+    if not heads:
+        return paragraphs
+    spans = {(a, e) for a, e in heads}
+    out = []
+    for p in paragraphs:
+        a = nd.source_offset(p.start)
+        e = nd.source_offset(p.end - 1) + 1
+        if (a, e) in spans and not re.search(r"\d", p.text):
+            continue
+        out.append(p)
+    return out
 
 
 @stage("extract.trials.v1")

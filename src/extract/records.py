@@ -20,22 +20,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .errors import RecordError
 
 Kind = Literal["trial", "outcome", "effect"]
 Lang = Literal["zh", "en"]
 Endpoint = Literal[
-    "OS", "PFS", "DFS", "EFS", "RFS", "DOR", "ORR", "DCR", "CR", "pCR", "MPR", "LC", "R0", "AE",
-    "QOL",
+    "OS", "PFS", "DFS", "EFS", "RFS", "DOR", "TTP", "TTF", "CSS", "DMFS", "LRFS", "ORR", "DCR",
+    "CR", "PR", "SD", "pCR", "MPR", "LC", "R0", "AE", "QOL",
 ]
 Stat = Literal["median", "rate", "mean", "difference"]
 Qualifier = Literal["=", "<", "<=", ">", ">=", "~"]
 Unit = Literal["month", "year", "week", "day", "percent"]
 ArmRole = Literal["experimental", "control", "single"]
 Measure = Literal["HR", "OR", "RR", "difference"]
-PQualifier = Literal["=", "<", "<=", ">"]
+PQualifier = Literal["=", "<", "<=", ">", ">="]
+Source = Literal["text", "table"]
 Design = Literal[
     "randomized", "open-label", "double-blind", "placebo-controlled", "multicenter", "single-arm",
     "retrospective", "prospective",
@@ -46,8 +47,22 @@ ENDPOINTS: tuple[str, ...] = get_args(Endpoint)
 DESIGNS: tuple[str, ...] = get_args(Design)
 
 
+class Cell(BaseModel):
+    """A table cell a record used: table index in ``Document.tables``, 0-based row and column."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    table: int = Field(ge=0)
+    row: int = Field(ge=0)
+    col: int = Field(ge=0)
+
+
 class Evidence(BaseModel):
-    """Where a record was read: 1-based page, offsets into the normalized text, the sentence."""
+    """Where a record was read: 1-based page, offsets into the normalized text, the sentence.
+
+    ``bbox`` is ``[x0, top, x1, bottom]`` in PDF points when the source is a PDF; ``cell``
+    lists the table cells used when the record was read from a table (its ``text`` is the row).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -55,6 +70,8 @@ class Evidence(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
+    bbox: list[float] | None = Field(default=None, min_length=4, max_length=4)
+    cell: list[Cell] | None = None
 
 
 class _Base(BaseModel):
@@ -64,6 +81,8 @@ class _Base(BaseModel):
     doc_id: str
     evidence: list[Evidence] = Field(min_length=1)
     lang: Lang
+    source: Source = "text"
+    flags: list[str] = Field(default_factory=list)
     rule_id: str | None = None
 
 
@@ -77,6 +96,7 @@ class _TrialFields(BaseModel):
     n: int | None = Field(default=None, ge=1)
     design: list[Design] = Field(default_factory=list)
     refs: list[str] = Field(default_factory=list)
+    registry: list[str] = Field(default_factory=list)
 
 
 class _ResultFields(BaseModel):
@@ -101,13 +121,14 @@ class _OutcomeFields(_ResultFields):
     arm: str | None = None
     arm_role: ArmRole | None = None
     n: int | None = Field(default=None, ge=1)
+    events: int | None = Field(default=None, ge=0)
+    ci_level: float | None = Field(default=None, gt=0, lt=1)
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 class _EffectFields(_ResultFields):
     kind: Literal["effect"] = "effect"
-    # a comparison can be reported for an endpoint outside the vocabulary (an odds
-    # ratio of smoking abstinence): the effect is kept, its endpoint is null
-    endpoint: Endpoint | None = None
     measure: Measure | None = None
     value: float | None = None
     ci_level: float | None = Field(default=None, gt=0, lt=1)
@@ -136,6 +157,8 @@ class _GoldBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lang: Lang
+    source: Source = "text"
+    flags: list[str] = Field(default_factory=list)
     optional: bool = False
     text: str | None = None
     page: int | None = Field(default=None, ge=1)
@@ -151,7 +174,23 @@ class GoldOutcome(_OutcomeFields, _GoldBase):
 
 
 class GoldEffect(_EffectFields, _GoldBase):
-    """A curated effect."""
+    """A curated effect.
+
+    v1 gold could leave ``endpoint`` out of an effect whose endpoint is outside the
+    vocabulary; in v2 such a comparison is no record, so a gold effect without an
+    endpoint is accepted only as ``optional`` (it then earns and costs nothing).
+    """
+
+    endpoint: Endpoint | None = None  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _endpoint_required(self) -> GoldEffect:
+        if self.endpoint is None and not self.optional:
+            raise ValueError(
+                "an effect needs an endpoint from the vocabulary (RECORDS.md v2); "
+                "a v1 effect without one is optional or goes"
+            )
+        return self
 
 
 GoldRecord = Annotated[GoldTrial | GoldOutcome | GoldEffect, Field(discriminator="kind")]
@@ -232,10 +271,14 @@ def record_key(rec: BaseModel) -> tuple:
         d.event,  # type: ignore[attr-defined]
     )
     if kind == "outcome":
-        return common + (
+        key = common + (
             d.stat, _num(d.timepoint_months), _num(d.value), _num(d.value_high),  # type: ignore[attr-defined]
             d.qualifier, d.unit, d.arm_role,  # type: ignore[attr-defined]
         )
+        if d.ci_low is not None or d.ci_high is not None:  # type: ignore[attr-defined]
+            # v2 fields join the key only when set, so v1 records keep their ids
+            key += (_num(d.ci_low), _num(d.ci_high))  # type: ignore[attr-defined]
+        return key
     return common + (
         d.measure, _num(d.value), _num(d.ci_level), _num(d.ci_low), _num(d.ci_high),  # type: ignore[attr-defined]
         _num(d.p_value), d.p_qualifier,  # type: ignore[attr-defined]
@@ -276,12 +319,17 @@ def record_to_row(rec: Trial | Outcome | Effect) -> dict[str, Any]:
     d["start"] = ev[0]["start"]
     d["end"] = ev[0]["end"]
     d["evidence_text"] = ev[0]["text"]
+    bbox = ev[0].get("bbox")
+    d["bbox"] = None if bbox is None else " ".join(f"{x:g}" for x in bbox)
+    cells = [c for e in ev for c in (e.get("cell") or [])]
+    d["cell"] = "; ".join(f"t{c['table']}r{c['row']}c{c['col']}" for c in cells) or None
     return d
 
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "id", "doc_id", "kind", "lang", "name", "trial", "refs", "endpoint", "stat",
-    "timepoint_months", "grade", "event", "value", "value_high", "qualifier", "unit", "arm",
-    "arm_role", "subgroup", "n", "measure", "ci_level", "ci_low", "ci_high", "p_value",
-    "p_qualifier", "phase", "design", "aliases", "page", "start", "end", "evidence_text", "rule_id",
+    "id", "doc_id", "kind", "lang", "source", "name", "trial", "refs", "registry", "endpoint",
+    "stat", "timepoint_months", "grade", "event", "value", "value_high", "qualifier", "unit", "arm",
+    "arm_role", "subgroup", "n", "events", "measure", "ci_level", "ci_low", "ci_high", "p_value",
+    "p_qualifier", "phase", "design", "aliases", "flags", "page", "start", "end", "bbox", "cell",
+    "evidence_text", "rule_id",
 )

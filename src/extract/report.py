@@ -23,10 +23,11 @@ everything around it:
 
 from __future__ import annotations
 
+import fnmatch
 import html
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -103,6 +104,39 @@ def load_gold_dir(path: str | Path) -> dict[str, list[GoldRecordT]]:
     if not files:
         raise EvaluationInputError(f"{path}: no gold files (*.jsonl) in it")
     return {p.stem: load_gold_file(p) for p in files}
+
+
+GENRES_FILE = "genres.json"
+
+
+def load_genres(path: str | Path) -> list[tuple[str, str]]:
+    """The ``genres.json`` of a gold directory: ``[[stem pattern, genre], …]``, first match wins.
+
+    A genre says what kind of document a gold file scores (``composed`` review,
+    ``real_excerpt`` — a real article's abstract and Results text —, ``real_fulltext``…), so
+    scores can be read per genre. A directory without the file gives no genres.
+    """
+    f = Path(path) / GENRES_FILE
+    if not f.is_file():
+        return []
+    try:
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise EvaluationInputError(f"{f}: cannot read: {e}") from e
+    rules = data.get("genres") if isinstance(data, dict) else None
+    if not isinstance(rules, list) or not all(
+        isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in rules
+    ):
+        raise EvaluationInputError(f'{f}: expected {{"genres": [["<stem pattern>", "<genre>"], …]}}')
+    return [(a, b) for a, b in rules]
+
+
+def genre_of(stem: str, genres: Sequence[tuple[str, str]]) -> str | None:
+    """The genre of the first pattern ``stem`` matches (fnmatch), or None."""
+    for pattern, genre in genres:
+        if fnmatch.fnmatchcase(stem, pattern):
+            return genre
+    return None
 
 
 class DocumentInfo(BaseModel):
@@ -198,7 +232,11 @@ class Paired:
     info: dict[str, dict[str, Any]]
 
 
-def pair_documents(gold: Mapping[str, list[GoldRecordT]], predictions: Predictions) -> Paired:
+def pair_documents(
+    gold: Mapping[str, list[GoldRecordT]],
+    predictions: Predictions,
+    genres: Sequence[tuple[str, str]] = (),
+) -> Paired:
     """Key each scored document and give it its gold.
 
     A predicted document's key is its file name (``000_05e11c3b259efc19.pdf``),
@@ -231,6 +269,7 @@ def pair_documents(gold: Mapping[str, list[GoldRecordT]], predictions: Predictio
                 "lang": d.lang,
                 "status": d.status,
                 "error": d.error,
+                "genre": genre_of(stem, genres),
             }
     for stem in gold:
         if stem not in predicted_stems:
@@ -243,13 +282,14 @@ def pair_documents(gold: Mapping[str, list[GoldRecordT]], predictions: Predictio
                 "lang": None,
                 "status": "not predicted",
                 "error": None,
+                "genre": genre_of(stem, genres),
             }
     return out
 
 
 def score_files(gold_dir: str | Path, pred: str | Path) -> Scores:
     """Load ``gold_dir`` and ``pred`` (see :func:`load_predictions`) and score them."""
-    paired = pair_documents(load_gold_dir(gold_dir), load_predictions(pred))
+    paired = pair_documents(load_gold_dir(gold_dir), load_predictions(pred), load_genres(gold_dir))
     return evaluate(paired.gold, paired.pred, doc_info=paired.info)
 
 

@@ -639,6 +639,8 @@ def _effects(ctx: DocContext, s: _Sent, groups: list[Group], para: Paragraph, an
             else:
                 continue
         for code, ep, g in targets:
+            if code is None:
+                continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)
             if g is not None:
                 subgroup, anchor = g.subgroup, g.anchor
                 between = [x for x in s.subgroups if g.end <= x.start and x.end <= first]

@@ -1,75 +1,22 @@
-"""Plain-text / Markdown reader.
+"""Plain-text / Markdown reader: ``.txt`` and ``.md`` files.
 
-Converter output such as the seed review carries LaTeX math (``$P < 0.0001$``)
-and caret citation markers (``^[1-2]``). The reader strips the math delimiters
-(and maps a few LaTeX commands to their characters) and turns the markers into
-:class:`~extract.document.Citation` annotations, keeping for every output
-character its offset in the file, so provenance survives. A form feed starts a
-new page; otherwise the whole file is page 1.
+The file's flavour is told by its content (:func:`.markup.flavour`): PubMed Central
+plain text (headings and sections), converter Markdown such as the seed review or MinerU
+output (LaTeX math decoded, HTML and pipe tables read into cells), or plain prose (as it
+is). In every flavour caret citation markers (``^[1-2]``) become
+:class:`~extract.document.Citation` annotations and every output character keeps its
+offset in the file (``metadata["source_offsets"]``), so provenance survives. A form feed
+starts a new page; otherwise the whole file is page 1.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from ..document import Citation, Document, Page
+from ..document import Document, Page
 from ..errors import ReaderError
 from ..records import doc_id_for_bytes
-from ..refs import parse_citation_refs
-
-_LATEX_COMMANDS = {
-    r"\geq": "≥", r"\ge": "≥", r"\leq": "≤", r"\le": "≤", r"\pm": "±", r"\times": "×",
-    r"\sim": "~", r"\%": "%", r"\approx": "≈", r"\lt": "<", r"\gt": ">", r"\cdot": "·",
-    r"\,": " ", r"\;": " ", r"\ ": " ",
-}
-_MATH = re.compile(r"\$([^$\n]{1,200})\$")
-_CMD = re.compile(r"\\(?:geq|ge|leq|le|pm|times|sim|approx|lt|gt|cdot)(?![A-Za-z])|\\[%,; ]")
-_CARET_CITATION = re.compile(r"\^\s*\[([0-9０-９,，\-–—~～、\s]{1,40})\]")
-
-
-def _strip_math(text: str) -> tuple[str, list[int]]:
-    out: list[str] = []
-    origin: list[int] = []
-    pos = 0
-    for m in _MATH.finditer(text):
-        for i in range(pos, m.start()):
-            out.append(text[i])
-            origin.append(i)
-        inner_start = m.start(1)
-        inner = m.group(1)
-        j = 0
-        while j < len(inner):
-            c = _CMD.match(inner, j)
-            if c:
-                out.append(_LATEX_COMMANDS[c.group(0)])
-                origin.append(inner_start + j)
-                j = c.end()
-                continue
-            out.append(inner[j])
-            origin.append(inner_start + j)
-            j += 1
-        pos = m.end()
-    for i in range(pos, len(text)):
-        out.append(text[i])
-        origin.append(i)
-    return "".join(out), origin
-
-
-def _pull_citations(text: str, origin: list[int]) -> tuple[str, list[int], list[Citation]]:
-    out: list[str] = []
-    new_origin: list[int] = []
-    cites: list[Citation] = []
-    pos = 0
-    for m in _CARET_CITATION.finditer(text):
-        out.append(text[pos : m.start()])
-        new_origin.extend(origin[pos : m.start()])
-        offset = sum(len(s) for s in out)
-        cites.append(Citation(offset, tuple(parse_citation_refs(m.group(1))), m.group(0)))
-        pos = m.end()
-    out.append(text[pos:])
-    new_origin.extend(origin[pos:])
-    return "".join(out), new_origin, cites
+from .markup import Built, build_converter, build_pmc, flavour, pull_citations
 
 
 def read_text(path: str | Path) -> Document:
@@ -95,23 +42,41 @@ def read_text(path: str | Path) -> Document:
 
 
 def text_document(raw: str, path: str | Path = "<text>", doc_id: str | None = None) -> Document:
-    """Build a :class:`Document` from a string (math delimiters stripped, markers pulled out)."""
+    """Build a :class:`Document` from a string, by its flavour (see :mod:`.markup`).
+
+    PMC plain text gets its headings and sections, converter Markdown its math decoded and
+    its tables as cells, plain text its math delimiters stripped; in all, caret citation
+    markers become :class:`Citation` annotations and every character keeps its file offset.
+    """
     path = Path(path)
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text, origin = _strip_math(raw)
-    text, origin, cites = _pull_citations(text, origin)
+    kind = flavour(raw)
+    if kind == "pmc":
+        built = build_pmc(raw)
+    elif kind == "converter":
+        built = build_converter(raw)
+    else:
+        built = Built()
+        built.put(raw, list(range(len(raw))))
+    text, origin, cites = pull_citations(built)
     pages: list[Page] = []
     start = 0
     for number, chunk in enumerate(text.split("\f"), start=1):
         end = start + len(chunk)
         pages.append(Page(number=number, start=start, end=end, source="text"))
         start = end + 1
+    metadata: dict = {"source_offsets": origin, "flavour": kind}
+    if built.headings:
+        metadata["headings"] = built.headings
+    if built.sections:
+        metadata["sections"] = built.sections
     return Document(
         path=path,
         doc_id=doc_id or doc_id_for_bytes(raw.encode("utf-8")),
         text=text,
         pages=pages,
         citations=cites,
+        tables=built.tables,
         format="text",
-        metadata={"source_offsets": origin},
+        metadata=metadata,
     )

@@ -206,7 +206,7 @@ def _num(s: str) -> float:
     return float(s)
 
 
-_P_OPS = {"<": "<", ">": ">", "=": "=", ":": "=", "：": "=", "¼": "=", "≤": "<=", "<=": "<=", "≥": ">", ">=": ">"}
+_P_OPS = {"<": "<", ">": ">", "=": "=", ":": "=", "：": "=", "¼": "=", "≤": "<=", "<=": "<=", "≥": ">=", ">=": ">="}
 
 
 _P_SHARED_AFTER = re.compile(r"\s*(?:for|in)\s+(?:both|all|each)\b", re.IGNORECASE)
@@ -231,7 +231,10 @@ def find_p_values(text: str, start: int, end: int) -> list[PValue]:
         if _p_not_result().search(text, max(start, m.start() - 14), m.start()):
             continue
         shared = bool(m.group("all")) or bool(_P_SHARED_AFTER.match(text, m.end(), end))
-        out.append(PValue(m.start(), m.end(), v, _P_OPS[m.group("op")], shared))
+        op = _P_OPS[m.group("op")]
+        if v == 0 and op == "=":  # "P=0.000", "P = .000": rounded to zero → < 0.001 (RECORDS.md v2)
+            v, op = 0.001, "<"
+        out.append(PValue(m.start(), m.end(), v, op, shared))
         # "(p=0.05, 0.05 and 0.037 respectively)", "（P值分别为0.01、0.03）": one P per comparison
         pos, more = m.end(), []
         while (nxt := _MORE_P.match(text, pos, end)) is not None:
