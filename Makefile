@@ -7,11 +7,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean-outputs system-deps holdout
+.PHONY: run test lint bench clean-outputs ocr-deps system-deps holdout fresh-machine
 
 # Debian packages the tests drive: OCR (Tesseract with Chinese data), poppler,
 # the CJK TrueType font the corpus renderer embeds, and Chromium for browser tests.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+apt_install = if [ -n "$(1)" ]; then \
+	  echo "installing Debian packages:$(1)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(1); \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,20 +30,24 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP) $@
 
-run: $(STAMP)
+run: $(STAMP) ocr-deps
 	$(BIN)/extract run corpus -o outputs --ocr
 
-system-deps:
+# What `make run` needs: Tesseract with Chinese data and poppler, for the scanned and
+# broken-encoding pages that --ocr reads.
+ocr-deps:
 	@missing=""; \
 	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
 	tesseract --list-langs 2>/dev/null | grep -qx chi_sim || missing="$$missing tesseract-ocr-chi-sim"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	$(call apt_install,$$missing)
+
+# What `make test` needs beyond that: the CJK font the corpus renderer embeds, Chromium.
+system-deps: ocr-deps
+	@missing=""; \
 	[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	$(call apt_install,$$missing)
 
 test: $(TESTSTAMP) system-deps
 	$(BIN)/python -m pytest -q
@@ -52,3 +61,8 @@ lint: $(TESTSTAMP)
 
 clean-outputs:
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
+
+# A new user's first hour, as CI checks it: a fresh clone (with ../shared beside it) on a
+# machine without Tesseract or Chromium; `make run` then `make test` must both succeed.
+fresh-machine:
+	bash .ci/fresh-machine

@@ -333,7 +333,7 @@ def test_cli_ingest_reports_failures_exits_1_and_export_writes_files(tmp_path):
 
     res = runner.invoke(app, ["ingest", str(corpus / "*.md"), "--db", str(db), "-q"])  # a glob
     assert res.exit_code == 0, res.output
-    assert "1 documents: 0 processed (0 ok, 0 failed), 1 skipped" in res.output
+    assert "1 document: 0 processed (0 ok, 0 failed), 1 skipped" in res.output
 
     for fmt in ("jsonl", "csv", "parquet"):
         out = tmp_path / f"records.{fmt}"

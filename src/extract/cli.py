@@ -15,8 +15,43 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+
+def _plain_help() -> None:
+    """Help that reads like a person wrote it: ``INPUT...`` not ``{inputs}...``, no
+    ``<list[Path]>`` type tags (the metavars and help texts say what a value is).
+
+    Typer 0.2x writes those tags itself; this adapts its argument display where the
+    methods exist, and leaves any other Typer version as it is."""
+    from typer import core
+
+    arg = getattr(core, "TyperArgument", None)
+    if arg is None:
+        return
+    if hasattr(arg, "_usage_display_name"):
+        def usage(self) -> str:  # type: ignore[no-untyped-def]
+            name = self.metavar or self.name.upper()
+            return name if name.endswith("...") or self.nargs == 1 else name + "..."
+
+        arg._usage_display_name = usage
+    if hasattr(arg, "display_type"):
+        arg.display_type = lambda self, ctx: ""
+    opt = getattr(core, "TyperOption", None)
+    if opt is not None and hasattr(opt, "display_type"):
+        plain = {"<path>": "PATH", "<str>": "TEXT", "<int>": "N", "<float>": "NUMBER"}
+        typed = opt.display_type
+
+        def option_type(self, ctx):  # type: ignore[no-untyped-def]
+            t = typed(self, ctx)
+            return plain.get(t, t.strip("<>").upper()) if t else t
+
+        opt.display_type = option_type
+
+
+_plain_help()
+
 app = typer.Typer(
     add_completion=False,
+    rich_markup_mode=None,
     no_args_is_help=True,
     help="Extract trials, outcomes and effects from clinical review articles (Chinese / English).",
 )
@@ -25,7 +60,9 @@ out = Console()
 
 
 def _usage_error(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    from rich.markup import escape
+
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -40,9 +77,12 @@ def _load_config(pipeline: Path | None):
 
 
 # reader options shared by run, read and ingest
-PipelineOpt = Annotated[Path | None, typer.Option("--pipeline", help="pipeline TOML")]
-BackendOpt = Annotated[str | None, typer.Option("--pdf-backend", help="auto | pdfplumber | pdfium")]
-PasswordOpt = Annotated[str | None, typer.Option("--password", help="password of encrypted PDFs")]
+PipelineOpt = Annotated[Path | None, typer.Option(
+    "--pipeline", metavar="FILE", help="pipeline TOML  [default: the built-in pipelines/default.toml]")]
+BackendOpt = Annotated[str | None, typer.Option(
+    "--pdf-backend", metavar="NAME",
+    help="PDF reader: auto, pdfplumber or pdfium  [default: the pipeline's setting, auto]")]
+PasswordOpt = Annotated[str | None, typer.Option("--password", metavar="PW", help="password of encrypted PDFs")]
 OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR scanned pages with Tesseract")]
 
 
@@ -53,55 +93,131 @@ def _check_backend(pdf_backend: str | None) -> None:
 
 @app.command()
 def run(
-    inputs: Annotated[list[Path], typer.Argument(help="PDF, .txt/.md files or directories of them")],
-    outdir: Annotated[Path, typer.Option("-o", "--out", help="output directory")] = Path("outputs"),
+    inputs: Annotated[list[Path], typer.Argument(
+        metavar="INPUT...", help="PDF, .txt/.md files or directories of them", show_default=False)],
+    outdir: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="output directory")] = Path("outputs"),
     pipeline: PipelineOpt = None,
     pdf_backend: BackendOpt = None,
     password: PasswordOpt = None,
     ocr: OcrOpt = False,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no summary table")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress and no summary table")] = False,
 ) -> None:
-    """Run the pipeline over INPUTS and write records.jsonl, records.csv, documents.jsonl, text/."""
+    """Run the pipeline over INPUT files and directories; write records.jsonl, records.csv,
+    documents.jsonl and text/ into the output directory."""
     from .pipeline import DocResult, expand_inputs
     from .pipeline import run as run_pipeline
+    from .wording import plural, short_names
 
     config = _load_config(pipeline)
     _check_backend(pdf_backend)
-    try:
-        paths = expand_inputs(inputs)
-    except FileNotFoundError as e:
-        raise _usage_error(f"{e}: no such file or directory") from e
+    skipped: list[tuple[Path, str]] = []
+    paths = expand_inputs(inputs, skipped=skipped)
     if not paths:
         raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(map(str, inputs)))
+    names = short_names(paths)
+    progress = None if quiet else _RunProgress(len(paths), names)
 
     def report(res: DocResult) -> None:
+        if progress is not None:
+            progress.done(res)
         if res.status != "ok":
-            err.print(f"error: {res.path}: {res.error}", highlight=False, soft_wrap=True)
+            err.print(f"error: {res.path}: {res.error}", highlight=False, soft_wrap=True, markup=False)
 
     options = {"pdf_backend": pdf_backend, "password": password, "ocr": ocr}
-    results = run_pipeline(paths, outdir, config, on_result=report, **options)
+    try:
+        results = run_pipeline(inputs, outdir, config, on_result=report,
+                               on_start=progress.start if progress else None, **options)
+    finally:
+        if progress is not None:
+            progress.stop()
     if not quiet:
-        table = Table(title=f"{len(results)} documents → {outdir}")
-        for col in ("document", "lang", "pages", "trials", "outcomes", "effects", "status"):
-            table.add_column(col, justify="right" if col in ("pages", "trials", "outcomes", "effects") else "left")
-        for res in results:
-            c = res.summary()["counts"]
-            table.add_row(
-                str(res.path), res.lang or "-", str(res.pages), str(c["trial"]), str(c["outcome"]),
-                str(c["effect"]), "ok" if res.status == "ok" else f"[red]failed[/red]: {res.error_code}",
-            )
-        out.print(table)
+        out.print(_results_table(results, names, outdir))
+    for path, reason in skipped:
+        err.print(f"skipped: {path}: {reason}", highlight=False, soft_wrap=True, markup=False)
     failed = [r for r in results if r.status != "ok"]
     if failed:
-        err.print(f"{len(failed)} of {len(results)} documents failed:", highlight=False)
+        err.print(f"{plural(len(failed), 'document')} of {len(results)} failed:", highlight=False)
         for r in failed:
-            err.print(f"  {r.path}: {r.error}", highlight=False, soft_wrap=True)
+            err.print(f"  {r.path}: {r.error}", highlight=False, soft_wrap=True, markup=False)
         raise typer.Exit(1)
+
+
+def _results_table(results, names: dict[Path, str], outdir: Path) -> Table:
+    """One row a document, narrow enough for 80 columns: the document's short name and its
+    status fold onto more lines instead of being cut."""
+    from rich import box
+
+    from .wording import plural
+
+    table = Table(title=f"{plural(len(results), 'document')} → {outdir}", box=box.SIMPLE_HEAD,
+                  title_justify="left", pad_edge=False, caption_justify="left",
+                  caption="pp pages · T trials · O outcomes · E effects")
+    table.add_column("document", overflow="fold", ratio=1, min_width=16)
+    table.add_column("lang", no_wrap=True)
+    for col in ("pp", "T", "O", "E"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("status", overflow="fold", min_width=8, max_width=14)
+    for res in results:
+        c = res.summary()["counts"]
+        status = "ok" if res.status == "ok" else f"[red]failed[/red]: {res.error_code}"
+        table.add_row(
+            names.get(res.path, str(res.path)), res.lang or "-", str(res.pages), str(c["trial"]),
+            str(c["outcome"]), str(c["effect"]), status,
+        )
+    return table
+
+
+class _RunProgress:
+    """Progress of ``extract run`` on standard error: a live bar (documents, pages, current
+    file, time left) on a terminal, one plain line a document otherwise (logs, CI)."""
+
+    def __init__(self, total: int, names: dict[Path, str]) -> None:
+        self.total, self.names, self.count, self.pages = total, names, 0, 0
+        self.live = err.is_terminal
+        self.bar = None
+        if self.live:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[pages]} pages"), TimeRemainingColumn(),
+                TextColumn("{task.fields[current]}"), console=err, transient=True,
+            )
+            self.task = self.bar.add_task("run", total=total, pages=0, current="")
+            self.bar.start()
+
+    def start(self, path: Path) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, current=self.names.get(path, path.name))
+
+    def done(self, res) -> None:
+        from .wording import plural
+
+        self.count += 1
+        self.pages += res.pages or 0
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, pages=self.pages)
+        else:
+            status = "ok" if res.status == "ok" else f"failed ({res.error_code})"
+            n = len(res.records)
+            err.print(f"[{self.count}/{self.total}] {self.names.get(res.path, res.path)}: {status}, "
+                      f"{plural(res.pages or 0, 'page')}, {plural(n, 'record')}",
+                      highlight=False, soft_wrap=True, markup=False)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command()
 def read(
-    file: Annotated[Path, typer.Argument(help="a PDF, .txt or .md file")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="a PDF, .txt or .md file")],
     pipeline: PipelineOpt = None,
     pdf_backend: BackendOpt = None,
     password: PasswordOpt = None,
@@ -161,7 +277,8 @@ def evaluate(
 
 @app.command()
 def ingest(
-    inputs: Annotated[list[str], typer.Argument(help="PDF, .txt/.md files, directories or glob patterns")],
+    inputs: Annotated[list[str], typer.Argument(
+        metavar="INPUT...", help="PDF, .txt/.md files, directories or glob patterns")],
     db: Annotated[Path, typer.Option("--db", help="SQLite store (created when missing)")] = Path(
         "outputs/extract.db"
     ),
@@ -198,6 +315,17 @@ def ingest(
         raise _usage_error(f"--executor {executor!r}: choose local or dask")
     if scheduler and executor != "dask":
         raise _usage_error("--scheduler needs --executor dask")
+    if executor == "dask":
+        import importlib.util
+
+        from .errors import missing_extra
+
+        try:
+            found = importlib.util.find_spec("dask.distributed") is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise _usage_error(missing_extra("dask", "dask.distributed"))
     progress = LogProgress() if quiet else RichProgress(err)
     try:
         report = run_ingest(
@@ -215,8 +343,12 @@ def ingest(
     if report.inputs == 0:
         raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(inputs))
     err.print(report.summary(), highlight=False, soft_wrap=True)
+    for path, reason in report.not_read:
+        err.print(f"skipped: {path}: {reason}", highlight=False, soft_wrap=True, markup=False)
     if report.failures:
-        err.print(f"{report.failed} documents failed:", highlight=False)
+        from .wording import plural
+
+        err.print(f"{plural(report.failed, 'document')} failed:", highlight=False)
         for f in report.failures:
             err.print(f"  {f.path}: {f.error_code}: {f.error}", highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)
@@ -387,7 +519,7 @@ def curate_export(
 
 @curate_app.command("import")
 def curate_import(
-    gold: Annotated[list[Path], typer.Argument(help="gold files or directories of them")],
+    gold: Annotated[list[Path], typer.Argument(metavar="GOLD...", help="gold files or directories of them")],
     db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
     as_user: Annotated[str, typer.Option("--as", help="curator the changes are recorded under")] = "import",
     reason: Annotated[str | None, typer.Option("--reason", help="reason kept with every change")] = None,

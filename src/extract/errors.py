@@ -33,3 +33,20 @@ class PipelineConfigError(ExtractError):
 
 class RecordError(ExtractError):
     """A record does not satisfy the contract."""
+
+
+class MissingExtraError(ExtractError):
+    """An optional feature was asked for whose dependency is not installed."""
+
+
+def missing_extra(extra: str, module: str) -> str:
+    """One line that says what is missing and the exact command that installs it.
+
+    ``extra`` is the name of the optional dependency group in pyproject.toml. The command
+    installs into the environment that runs ``extract`` (from the checkout, as ``make`` set
+    it up), so it is the one to paste.
+    """
+    import sys
+
+    return (f"{module} is not installed (the optional '{extra}' extra); install it with: "
+            f'{sys.executable} -m pip install -e ".[{extra}]"  (run in the extract checkout)')

@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import ExtractError
+from .errors import ExtractError, missing_extra
 from .store import DEFAULT_DB, Store, file_doc_id
+from .wording import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -190,6 +191,7 @@ def _set_parent_death_signal() -> None:
 def _worker_main(conn: Any, config: PipelineConfig, options: dict[str, Any], plugins: tuple[str, ...]) -> None:
     _set_parent_death_signal()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
+    _warm_up(plugins)
     while True:
         try:
             msg = conn.recv()
@@ -198,6 +200,10 @@ def _worker_main(conn: Any, config: PipelineConfig, options: dict[str, Any], plu
         if msg is None:
             return
         index, path = msg
+        try:
+            conn.send(("started", index))  # the document's own time starts now
+        except (BrokenPipeError, EOFError, OSError):
+            return
         try:
             out = run_task(path, config, options, plugins)
         except BaseException as e:  # run_task itself failed: report it, keep serving
@@ -215,6 +221,19 @@ def _worker_main(conn: Any, config: PipelineConfig, options: dict[str, Any], plu
             bad = DocResult(Path(path), None, "failed", error_code="internal",
                             error=f"result cannot be sent to the driver: {type(e).__name__}: {e}")
             conn.send((index, (bad, out[1])))
+
+
+def _warm_up(plugins: tuple[str, ...]) -> None:
+    """Load what every document needs (jieba's dictionary, the spaCy pipelines, the rules)
+    before the first task, so the time limit measures documents, not a worker's start-up."""
+    try:
+        from .nlp import get_nlp
+
+        _import_plugins(plugins)
+        for lang in ("zh", "en"):
+            get_nlp(lang)("预热 warm-up")
+    except Exception:  # noqa: BLE001 - a failure here shows again, per document, where it is reported
+        pass
 
 
 @contextmanager
@@ -248,11 +267,18 @@ class _Worker:
         self.conn = parent
         self.task: Task | None = None
         self.started = 0.0
+        self.running = False  # the worker has begun the task (it is past its warm-up)
 
     def give(self, task: Task) -> None:
         self.task = task
         self.started = time.monotonic()
+        self.running = False
         self.conn.send((task.index, str(task.path)))
+
+    def deadline(self, timeout: float) -> float:
+        """When the task runs out of time: ``timeout`` after the worker began it; a worker
+        still warming up gets :data:`WARM_UP_ALLOWANCE` more before it is judged hung."""
+        return self.started + timeout + (0.0 if self.running else WARM_UP_ALLOWANCE)
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -278,6 +304,11 @@ def _describe_exit(code: int | None) -> str:
         except ValueError:
             return f"worker process killed by signal {-code}"
     return f"worker process exited with status {code}"
+
+
+WARM_UP_ALLOWANCE = 120.0
+"""Seconds a new worker may take to load jieba, spaCy and the rules before its first
+document's clock starts; past it (plus the time limit) the worker is taken for hung."""
 
 
 class LocalExecutor:
@@ -319,7 +350,7 @@ class LocalExecutor:
                 now = time.monotonic()
                 wait_for = None
                 if self.timeout is not None:
-                    wait_for = max(0.0, min(w.started + self.timeout for w in busy) - now)
+                    wait_for = max(0.0, min(w.deadline(self.timeout) for w in busy) - now)
                 ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], wait_for)
                 for w in busy:
                     task = w.task
@@ -332,6 +363,9 @@ class LocalExecutor:
                                 got = w.conn.recv()
                         except (EOFError, OSError):
                             got = None
+                        if got is not None and got[0] == "started":
+                            w.started, w.running = time.monotonic(), True
+                            continue
                         if got is not None:
                             w.task = None
                             result, info = got[1]
@@ -341,7 +375,7 @@ class LocalExecutor:
                         message = f"{_describe_exit(w.proc.exitcode)} while reading this document"
                         self._drop(pool, w)
                         on_done(task, _failed(task, "crashed", message, elapsed), None)
-                    elif self.timeout is not None and elapsed >= self.timeout:
+                    elif self.timeout is not None and time.monotonic() >= w.deadline(self.timeout):
                         self._drop(pool, w)
                         message = f"exceeded the time limit of {self.timeout:g} s per document; worker killed"
                         on_done(task, _failed(task, "timeout", message, elapsed), None)
@@ -381,7 +415,7 @@ class DaskExecutor:
             import dask
             from dask.distributed import Client, LocalCluster
         except ImportError as e:
-            raise IngestError('--executor dask needs dask.distributed: pip install "extract[dask]"') from e
+            raise IngestError(missing_extra("dask", "dask.distributed")) from e
         if self.scheduler:
             try:
                 return Client(self.scheduler, timeout="20s"), None
@@ -398,9 +432,9 @@ class DaskExecutor:
     def run(self, tasks: list[Task], config: PipelineConfig, options: dict[str, Any], on_done: OnDone) -> None:
         if not tasks:
             return
+        client, cluster = self._client()
         from dask.distributed import wait
 
-        client, cluster = self._client()
         plugins = _plugins_of(config)
         try:
             window = max(1, sum(client.nthreads().values()))
@@ -588,6 +622,8 @@ class IngestReport:
     pages: int = 0
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
+    not_read: list[tuple[str, str]] = field(default_factory=list)
+    """Inputs passed over with the reason: file types no reader takes, patterns matching nothing."""
     # per worker (host:pid): the last info it reported, and every snapshot of its loads
     workers: dict[str, WorkerInfo] = field(default_factory=dict)
     load_history: dict[str, list[dict[str, int]]] = field(default_factory=dict)
@@ -608,18 +644,26 @@ class IngestReport:
             + (f"; {self.skipped_failed} of them failed: --retry-failed)" if self.skipped_failed else ")"),
         ]
         if self.duplicates:
-            parts.append(f"{self.duplicates} duplicate files")
+            parts.append(plural(self.duplicates, "duplicate file"))
         unreadable = self.failed - (self.processed - self.ok)
         if unreadable:
             parts.append(f"{unreadable} unreadable")
         return (
-            f"{self.inputs} documents: " + ", ".join(parts)
+            f"{plural(self.inputs, 'document')}: " + ", ".join(parts)
             + f"; {self.pages} pages in {self.seconds:.1f} s{rate} → {self.db}"
         )
 
 
-def collect_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files to ingest from files, directories and glob patterns (``corpus/**/*.pdf``)."""
+def collect_inputs(
+    inputs: Iterable[str | Path], skipped: list[tuple[Path, str]] | None = None
+) -> list[Path]:
+    """Files to ingest from files, directories and glob patterns (``corpus/**/*.pdf``).
+
+    Without ``skipped``, a pattern that matches nothing or a path that does not exist raises
+    FileNotFoundError. With it, such inputs fail alone: a path that does not exist is
+    returned (reading it fails, and the batch goes on), and patterns matching nothing and
+    files of a type no reader takes are listed in ``skipped`` with the reason.
+    """
     from .pipeline import expand_inputs
 
     items: list[str | Path] = []
@@ -628,11 +672,13 @@ def collect_inputs(inputs: Iterable[str | Path]) -> list[Path]:
         if not Path(s).exists() and glob.has_magic(s):
             matches = sorted(glob.glob(s, recursive=True))
             if not matches:
-                raise FileNotFoundError(f"{s} (no file matches the pattern)")
+                if skipped is None:
+                    raise FileNotFoundError(f"{s} (no file matches the pattern)")
+                skipped.append((Path(s), "no file matches the pattern"))
             items.extend(matches)
         else:
             items.append(item)
-    return expand_inputs(items)
+    return expand_inputs(items, skipped=skipped)
 
 
 def ingest(
@@ -672,9 +718,10 @@ def ingest(
         raise IngestError(f"executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
     config = config or load_pipeline()
     version = config.version
-    paths = [p.resolve() for p in collect_inputs(inputs)]
+    skipped: list[tuple[Path, str]] = []
+    paths = [p.resolve() for p in collect_inputs(inputs, skipped)]
     n_workers = workers or os.cpu_count() or 1
-    report = IngestReport(Path(db), version, inputs=len(paths))
+    report = IngestReport(Path(db), version, inputs=len(paths), not_read=[(str(p), r) for p, r in skipped])
     t0 = time.monotonic()
     with Store(db) as store:
         done = store.processed(version, retry_failed=retry_failed)
@@ -684,6 +731,9 @@ def ingest(
         for p in paths:
             try:
                 doc_id = file_doc_id(p)
+            except FileNotFoundError:
+                report.failures.append(Failure(str(p), None, "missing", "no such file or directory"))
+                continue
             except OSError as e:
                 report.failures.append(Failure(str(p), None, "unreadable", f"cannot read the file ({e.strerror})"))
                 continue

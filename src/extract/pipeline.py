@@ -309,13 +309,18 @@ def _ignored(rel: str, name: str, patterns: list[str]) -> bool:
     return False
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+def expand_inputs(
+    inputs: Iterable[str | Path], skipped: list[tuple[Path, str]] | None = None
+) -> list[Path]:
     """Files to process: given files as they are; directories recursively, by supported suffix.
 
     Inside a directory, documentation files (README.md, MANIFEST.md, NOTES*.md …),
-    ``*.expected.txt`` and whatever the directory's ``.extractignore`` lists
-    (gitignore-like: ``gold/``, ``*.draft.md``) are skipped. Raises
-    FileNotFoundError for an input that does not exist.
+    ``*.expected.txt``, hidden files and whatever the directory's ``.extractignore`` lists
+    (gitignore-like: ``gold/``, ``*.draft.md``) are skipped on purpose. Files of a type no
+    reader takes (``.docx``, ``.html``) are skipped too, and — when ``skipped`` is given —
+    listed there with the reason, so a caller can say so. An input that does not exist
+    raises FileNotFoundError, unless ``skipped`` is given: then it is returned like a file,
+    so that it fails alone when it is read.
     """
     out: list[Path] = []
     for item in inputs:
@@ -323,15 +328,20 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
         if p.is_dir():
             pats = _ignore_patterns(p)
             for f in sorted(p.rglob("*")):
-                if not f.is_file() or f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                if not f.is_file():
                     continue
                 rel = f.relative_to(p).as_posix()
                 if any(part.startswith(".") for part in f.relative_to(p).parts):
                     continue
                 if _ignored(rel, f.name, pats):
                     continue
+                if f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    if skipped is not None:
+                        skipped.append((f, f"not a document type extract reads ({f.suffix or 'no suffix'}); "
+                                           f"it reads {', '.join(sorted(SUPPORTED_SUFFIXES))}"))
+                    continue
                 out.append(f)
-        elif p.is_file():
+        elif p.is_file() or skipped is not None:
             out.append(p)
         else:
             raise FileNotFoundError(str(p))
@@ -353,8 +363,15 @@ def text_names(paths: list[Path]) -> dict[Path, str]:
     return {p: (f"{p.stem}.txt" if stems[p.stem] == 1 else f"{p.name}.txt") for p in paths}
 
 
-def write_outputs(results: list[DocResult], outdir: str | Path) -> None:
-    """Write records.jsonl, records.csv, documents.jsonl and text/ into ``outdir``."""
+def write_outputs(
+    results: list[DocResult], outdir: str | Path, skipped: Iterable[tuple[Path, str]] = ()
+) -> None:
+    """Write records.jsonl, records.csv, documents.jsonl and text/ into ``outdir``.
+
+    ``skipped`` files (found in a directory but of a type no reader takes) get a line in
+    documents.jsonl too, with ``status`` ``skipped`` and the reason, so every input is
+    accounted for.
+    """
     import pandas as pd
 
     from .records import CSV_COLUMNS, record_to_row
@@ -374,6 +391,11 @@ def write_outputs(results: list[DocResult], outdir: str | Path) -> None:
             row = res.summary()
             row["text_path"] = f"text/{names[res.path]}" if res.status == "ok" else None
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for path, reason in skipped:
+            row = {"path": str(path), "stem": path.stem, "doc_id": None, "status": "skipped",
+                   "pages": 0, "lang": None, "error": reason, "error_code": "unsupported",
+                   "text_path": None}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
     for res in results:
         if res.status == "ok":
             (outdir / "text" / names[res.path]).write_text(res.text, encoding="utf-8")
@@ -384,16 +406,25 @@ def run(
     outdir: str | Path,
     config: PipelineConfig | None = None,
     on_result: Callable[[DocResult], None] | None = None,
+    on_start: Callable[[Path], None] | None = None,
     **options: Any,
 ) -> list[DocResult]:
-    """Process every input and write the outputs; returns one result per document."""
+    """Process every input and write the outputs; returns one result per document.
+
+    A missing input is a failed document (``error_code`` ``missing``) like any other: the
+    rest are processed and written. ``on_start`` is called with each path before it is read
+    and ``on_result`` with its result (progress reporting).
+    """
     config = config or load_pipeline()
-    paths = expand_inputs(inputs)
+    skipped: list[tuple[Path, str]] = []
+    paths = expand_inputs(inputs, skipped=skipped)
     results = []
     for p in paths:
+        if on_start is not None:
+            on_start(p)
         res = process_document(p, config, **options)
         results.append(res)
         if on_result is not None:
             on_result(res)
-    write_outputs(results, outdir)
+    write_outputs(results, outdir, skipped)
     return results

@@ -144,7 +144,8 @@ class DocumentInfo(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    doc_id: str
+    doc_id: str | None = None
+    """None for an input that could not be read at all (missing, skipped)."""
     path: str
     stem: str | None = None
     pages: int | None = None
@@ -191,10 +192,14 @@ def load_predictions(path: str | Path) -> Predictions:
             return _predictions_from_gold(path)
     if not path.is_file():
         raise EvaluationInputError(f"{path}: prediction file not found")
-    docs_path = path.with_name("documents.jsonl")
+    # `extract run` writes documents.jsonl beside records.jsonl; `extract export` writes
+    # <name>.documents.jsonl beside <name>.jsonl
+    candidates = [path.with_name("documents.jsonl"), path.with_name(f"{path.stem}.documents.jsonl")]
+    docs_path = next((c for c in candidates if c.is_file()), candidates[0])
     if not docs_path.is_file():
         raise EvaluationInputError(
-            f"{path}: needs documents.jsonl beside it (doc_id → stem); {docs_path} not found"
+            f"{path}: needs its documents beside it (doc_id → stem): "
+            f"{candidates[0].name} or {candidates[1].name} not found"
         )
     documents = []
     for n, obj in _read_jsonl(docs_path):
@@ -884,29 +889,34 @@ def render_comparison(changes: list[MetricChange]) -> str:
 
 def summary_table(scores: Scores) -> Table:
     """A compact rich table: loose and strict P/R/F1 per kind and per language."""
+    from rich import box
     from rich.table import Table
 
-    t = Table(title=f"Evaluation over {scores.summary.documents} documents", title_justify="left")
-    t.add_column("slice")
-    for mode in MODES:
-        for stat in ("P", "R", "F1"):
-            t.add_column(f"{mode} {stat}", justify="right")
+    from .wording import plural
+
+    t = Table(title=f"Evaluation over {plural(scores.summary.documents, 'document')}",
+              title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, caption_justify="left",
+              show_edge=False, collapse_padding=True,
+              caption="loose: key fields agree; strict: also trial, arm role, CIs; counts: loose")
+    t.add_column("slice", no_wrap=True)
+    shown = (("loose", "f1"), ("strict", "precision"), ("strict", "recall"), ("strict", "f1"))
+    for mode, stat in shown:
+        t.add_column(f"{mode} {'F1' if stat == 'f1' else stat[0].upper()}", justify="right", no_wrap=True)
     for c in ("TP", "FP", "FN"):
-        t.add_column(c, justify="right")
+        t.add_column(c, justify="right", no_wrap=True, min_width=4)
 
     def row(label: str, ks: KindScore, end: bool = False) -> None:
-        cells = [
-            f"{getattr(getattr(ks, mode), stat):.3f}"
-            for mode in MODES
-            for stat in ("precision", "recall", "f1")
-        ]
+        cells = [f"{getattr(getattr(ks, mode), stat):.3f}" for mode, stat in shown]
         cells += [str(getattr(ks.loose, c)) for c in ("tp", "fp", "fn")]
         t.add_row(label, *cells, end_section=end)
 
     for kind in (ALL, *KINDS):
         row(kind, scores.overall[kind], end=kind == KINDS[-1])
     for lang, table in scores.by_lang.items():
-        row(f"{lang} ({ALL})", table[ALL])
+        row(f"{lang} ({ALL})", table[ALL], end=lang == list(scores.by_lang)[-1])
+    genres = {g: v for g, v in scores.by_genre_lang.items() if not g.startswith("unspecified")}
+    for name, table in genres.items():
+        row(name, table[ALL])
     return t
 
 
@@ -947,6 +957,13 @@ def evaluate_command(
     worst = sorted((-n, f) for f, n in scores.field_failures[ALL].items() if n)
     if worst:
         console.print(Text("Fields failing most: " + ", ".join(f"{f} {-n}" for n, f in worst[:5])))
+    if scores.not_processed:
+        console.print(Text(
+            f"{len(scores.not_processed)} scored documents have no prediction (their gold records "
+            "count as misses):", style="yellow"))
+        for d in scores.not_processed:
+            why = f" — {d['error']}" if d.get("error") else ""
+            console.print(Text(f"  {d['doc']}: {d['status']}{why}", style="yellow"), soft_wrap=True)
     if scores.unscored:
         console.print(Text(f"Not scored (no gold): {', '.join(scores.unscored)}", style="yellow"))
     if report_dir is not None:

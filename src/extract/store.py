@@ -85,7 +85,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from .errors import ExtractError, RecordError
+from .errors import ExtractError, RecordError, missing_extra
 from .records import parse_gold, parse_record, record_key, stable_id
 
 if TYPE_CHECKING:
@@ -797,6 +797,12 @@ def records_frame(db: str | Path | Store, *, include_dropped: bool = False) -> p
     return pd.DataFrame(rows, columns=[*CSV_COLUMNS, *EXTRA_COLUMNS])
 
 
+def documents_path_for(records_path: str | Path) -> Path:
+    """Where the documents of an exported records file go: ``export.jsonl`` → ``export.documents.jsonl``."""
+    p = Path(records_path)
+    return p.with_name(f"{p.stem}.documents.jsonl")
+
+
 def export_records(
     db: str | Path, fmt: str, out: str | Path, *, include_dropped: bool = False
 ) -> int:
@@ -812,11 +818,19 @@ def export_records(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
-        with Store(db) as store, open(out, "w", encoding="utf-8") as f:
+        # the documents go beside the records (export.jsonl → export.documents.jsonl), so
+        # that `extract evaluate --pred export.jsonl` knows each record's document
+        with Store(db) as store, open(out, "w", encoding="utf-8") as f, \
+                open(documents_path_for(out), "w", encoding="utf-8") as fd:
             n = 0
             for r, _ in _effective_records(store, include_dropped):
                 f.write(json.dumps(r.effective, ensure_ascii=False) + "\n")
                 n += 1
+            for d in store.documents(superseded=include_dropped):
+                fd.write(json.dumps({
+                    "doc_id": d.doc_id, "path": d.path, "stem": d.stem, "pages": d.pages,
+                    "lang": d.lang, "status": d.status, "error": d.error,
+                }, ensure_ascii=False) + "\n")
         return n
     frame = records_frame(db, include_dropped=include_dropped)
     if fmt == "csv":
@@ -825,6 +839,6 @@ def export_records(
         try:
             import pyarrow  # noqa: F401
         except ImportError as e:
-            raise StoreError('parquet export needs pyarrow: pip install "extract[parquet]"') from e
+            raise StoreError(missing_extra("parquet", "pyarrow")) from e
         frame.to_parquet(out, index=False)
     return len(frame)
