@@ -663,6 +663,22 @@ def render_html(scores: Scores) -> str:
         f"<h3>{_e(lang)}</h3>{_kind_table(table, 'by_lang', lang)}"
         for lang, table in m["by_lang"].items()
     )
+    slice_tables = "".join(
+        f"<h3>{_e(title)}: {_e(name)}</h3>{_kind_table(table, key, name)}"
+        for key, title in (("by_genre", "Genre"), ("by_genre_lang", "Genre / language"),
+                           ("by_source", "Source"))
+        for name, table in m.get(key, {}).items()
+    )
+    genre_charts = "".join(
+        _f1_chart(table, f"Genre: {name}", "by_genre", name) for name, table in m.get("by_genre", {}).items()
+    )
+    not_processed = (
+        '<p class="note">Scored as empty (no prediction for the document): '
+        + ", ".join(f"<code>{_e(d['doc'])}</code> ({_e(d['status'])})" for d in m["not_processed"])
+        + "</p>"
+        if m.get("not_processed")
+        else ""
+    )
     field_rows = "".join(
         f"<tr><th>{_e(f)}</th>"
         + "".join(
@@ -706,6 +722,15 @@ was nothing to find.</p>
 <div class="charts">{"".join(charts)}</div>
 {lang_tables}
 </section>
+<section id="genres">
+<h2>By genre, language and source</h2>
+<p class="note">Genre is what kind of document a gold file scores (<code>genres.json</code> of the
+gold directory): composed reviews, real excerpts (a real article's abstract and Results text),
+real full texts. Source is where a record was read: running text or a table.</p>
+{legend}
+<div class="charts">{genre_charts}</div>
+{slice_tables}
+</section>
 <section id="fields">
 <h2>Fields that fail most</h2>
 <p class="note">Strict mismatches by the field that failed (a pair failing two fields counts
@@ -718,6 +743,7 @@ for both).</p>
 {legend}
 {_doc_chart(m["by_doc"])}
 {_doc_table(m)}
+{not_processed}
 {unscored}
 </section>
 <section id="errors">
@@ -789,6 +815,9 @@ def _leaves(m: Mapping[str, Any]) -> dict[str, float]:
     tables("overall", m.get("overall", {}))
     for lang, t in m.get("by_lang", {}).items():
         tables("by_lang", t, lang)
+    for scope in ("by_genre", "by_genre_lang", "by_source"):
+        for name, t in m.get(scope, {}).items():
+            tables(scope, t, name)
     for doc, t in m.get("by_doc", {}).items():
         tables("by_doc", t, doc)
     for kind, counts in m.get("field_failures", {}).items():
@@ -837,7 +866,8 @@ def compare_metrics(
                 status="improved" if better else "regressed",
             )
         )
-    scope = {"overall": 0, "by_lang": 1, "field_failures": 2, "summary": 3, "by_doc": 4}
+    scope = {"overall": 0, "by_lang": 1, "by_genre": 1, "by_genre_lang": 1, "by_source": 1,
+             "field_failures": 2, "summary": 3, "by_doc": 4}
     changes.sort(key=lambda c: scope.get(c.path.split("/")[1], 9))
     return changes
 
