@@ -1,16 +1,29 @@
 """Fixtures of the curation tests: a store with the seed PDF and a hostile text document.
 
 The store is built once per session (the pipeline runs once per document) and
-copied for each test, so tests can change it freely.
+copied for each test, so tests can change it freely. ``server`` serves the app
+over that copy on a free local port and ``chromium`` is a real browser, for the
+browser tests.
 """
 
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from curate_support import HOSTILE_TEXT, PASSWORD, SEED_PDF, doc_id_of, login
+from curate_support import (
+    CHROMIUM_ARGS,
+    HOSTILE_TEXT,
+    PASSWORD,
+    SEED_PDF,
+    chromium_path,
+    doc_id_of,
+    login,
+)
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +92,42 @@ def client_factory(app):
         return c
 
     return make
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(db):
+    """The app over ``db``, served by uvicorn in a thread; yields its base URL."""
+    import uvicorn
+
+    from extract.curate import create_app
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the curation server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def chromium():
+    """Debian's Chromium through Playwright (headless)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+

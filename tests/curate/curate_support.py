@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_PDF = ROOT / "corpus" / "seed" / "000_05e11c3b259efc19.pdf"
 PASSWORD = "correct horse battery"
+
+# Debian's Chromium, driven by Playwright (the Makefile's system-deps target installs it)
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+BROWSER_TEST = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"),
+                       reason="needs Chromium: apt-get install chromium"),
+]
+"""``pytestmark`` of the tests that drive a real browser."""
+
+
+def chromium_path() -> str:
+    return str(CHROMIUM) if CHROMIUM.exists() else str(shutil.which("chromium"))
 
 # a document whose text (and file name) carries markup: it must show as text
 HOSTILE_TEXT = (
@@ -38,3 +56,31 @@ def login(client, name: str, password: str = PASSWORD) -> str:
     r = client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"})
     assert r.status_code == 200, r.text[:500]
     return re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)
+
+
+def edit_form(client, doc_id: str, rec, **fields) -> dict:
+    """The edit form as the browser would send it: every field of the record, some changed."""
+    from extract.curate.fields import display, field_specs
+
+    data = {"csrf_token": client.csrf, "version": str(rec.version), "reason": fields.pop("reason", "")}
+    for spec in field_specs(rec.kind):
+        value = fields.get(spec.name, rec.effective.get(spec.name))
+        data[spec.name] = value if isinstance(value, list) and spec.type == "enum_list" else display(value)
+    return data
+
+
+def browser_login(page, server: str, name: str = "alice") -> None:
+    """Log in through the login form of the app at ``server``."""
+    page.goto(server + "/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+
+
+def watch_errors(page) -> list[str]:
+    """Collect the page's script errors and console errors (a CSP violation is one)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors

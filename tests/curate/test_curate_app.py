@@ -7,19 +7,7 @@ import json
 import re
 
 import pytest
-from curate_support import PASSWORD, find_record
-
-
-def edit_form(client, doc_id: str, rec, **fields) -> dict:
-    """The edit form as the browser would send it: every field of the record, some changed."""
-    from extract.curate.fields import display, field_specs
-
-    data = {"csrf_token": client.csrf, "version": str(rec.version), "reason": fields.pop("reason", "")}
-    for spec in field_specs(rec.kind):
-        value = fields.get(spec.name, rec.effective.get(spec.name))
-        data[spec.name] = value if isinstance(value, list) and spec.type == "enum_list" else display(value)
-    return data
-
+from curate_support import PASSWORD, edit_form, find_record
 
 # -- auth ---------------------------------------------------------------------------
 
@@ -403,3 +391,30 @@ def test_double_curation_compare_and_adjudicate(client_factory, store, seed_id):
     adj = store.conn.execute("SELECT field, choice, adjudicator FROM curate_adjudications WHERE record_id = ?",
                              (rec.id,)).fetchall()
     assert ("value", "b", "judy") in [tuple(a) for a in adj]
+
+
+# -- page images --------------------------------------------------------------------
+
+
+def test_page_image_comes_sharper_for_zooming_and_only_at_the_offered_scales(client_factory, seed_id):
+    import io
+
+    from PIL import Image
+
+    c = client_factory("alice")
+    normal = c.get(f"/doc/{seed_id}/page/2.png")
+    sharp = c.get(f"/doc/{seed_id}/page/2.png?scale=3")
+    assert normal.status_code == sharp.status_code == 200 and sharp.headers["content-type"] == "image/png"
+    w1, h1 = Image.open(io.BytesIO(normal.content)).size
+    w2, h2 = Image.open(io.BytesIO(sharp.content)).size
+    assert (w2, h2) == (2 * w1, 2 * h1)  # 3 × 72 dpi against 1.5 × 72 dpi
+    refused = c.get(f"/doc/{seed_id}/page/2.png?scale=40")
+    assert refused.status_code == 422 and "scale 40 is not allowed; allowed: 1.5, 3" in html.unescape(refused.text)
+    page = c.get(f"/doc/{seed_id}").text
+    assert 'data-scales="1.5 3.0"' in page and 'id="zoom-in"' in page and 'id="zoom-fit"' in page
+
+
+def test_a_text_document_has_no_page_panel(client_factory, hostile_id):
+    page = client_factory("alice").get(f"/doc/{hostile_id}").text
+    assert '<main class="doc no-page"' in page
+    assert "page-pane" not in page and "not a PDF" not in page and 'id="zoom-in"' not in page

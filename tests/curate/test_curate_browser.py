@@ -10,23 +10,13 @@ The document page is saved to ``outputs/curation-document.png`` on the way.
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 
 import pytest
-from curate_support import PASSWORD, ROOT, doc_id_of, find_record
+from curate_support import BROWSER_TEST, PASSWORD, ROOT, doc_id_of, find_record, watch_errors
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "outputs" / "curation-document.png"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"),
-                       reason="needs Chromium: apt-get install chromium"),
-]
+pytestmark = BROWSER_TEST
 
 # select [start, end) of the normalized text: every piece of #doctext carries its offset in data-o
 SELECT_JS = """([start, end]) => {
@@ -50,51 +40,14 @@ SELECT_JS = """([start, end]) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def server(db):
-    import uvicorn
-
-    from extract.curate import create_app
-
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the curation server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.js_errors = errors
-        yield page
-        browser.close()
+def browser_page(chromium):
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.js_errors = watch_errors(page)
+    yield page
+    context.close()
 
 
 def test_curator_flow_in_the_browser(server, browser_page, db, tmp_path):

@@ -16,6 +16,9 @@ EN = (
     "chemotherapy alone (HR 0.80; 95% CI 0.68-0.94). The 2-year OS rate was 28%."
 )
 
+ZH_CI = "在该研究中，单药组中位PFS为4.4个月（95%CI: 3.1~6.9），ORR为32%。"
+EN_CI = "The median progression-free survival was 4.4 months (95% CI 3.1-6.9) in the single arm."
+
 
 @pytest.mark.parametrize(
     ("text", "selection", "expected"),
@@ -33,7 +36,13 @@ EN = (
         (EN, "28%", {"kind": "outcome", "endpoint": "OS", "stat": "rate", "timepoint_months": 24.0,
                      "unit": "percent", "value": 28.0}),
         (EN, "CheckMate 649", {"kind": "trial", "name": "CHECKMATE-649", "aliases": ["CheckMate 649"],
-                               "refs": ["10"]}),
+                               "refs": ["10"], "registry": []}),
+        # v2: the CI written right after a value is the outcome's own; one after a measure is the measure's
+        (ZH_CI, "4.4个月（95%CI: 3.1~6.9）", {"kind": "outcome", "endpoint": "PFS", "value": 4.4, "ci_low": 3.1,
+                                           "ci_high": 6.9, "ci_level": 0.95, "events": None, "source": "text"}),
+        (EN_CI, "4.4 months (95% CI 3.1-6.9)", {"kind": "outcome", "endpoint": "PFS", "value": 4.4, "ci_low": 3.1,
+                                                "ci_high": 6.9, "ci_level": 0.95}),
+        (ZH, "9.8个月； P < 0.0001 ； HR = 0.73 ；95%CI: 0.62~0.86", {"kind": "effect", "ci_low": 0.62}),
     ],
 )
 def test_first_proposal(text, selection, expected):
@@ -42,6 +51,13 @@ def test_first_proposal(text, selection, expected):
     assert {k: got.get(k) for k in expected} == expected
     ev = got["evidence"][0]
     assert text[ev["start"] : ev["end"]] == ev["text"] and selection in ev["text"]
+
+
+def test_a_ci_after_a_measure_is_not_the_outcomes():
+    sel = "9.8个月； P < 0.0001 ； HR = 0.73 ；95%CI: 0.62~0.86"
+    start = ZH.index(sel)
+    outcomes = [p for p in propose_records(ZH, start, start + len(sel)) if p["kind"] == "outcome"]
+    assert [(p["value"], p["ci_low"], p["ci_high"], p["ci_level"]) for p in outcomes] == [(9.8, None, None, None)]
 
 
 def test_evidence_is_the_sentence_around_the_selection():

@@ -92,9 +92,18 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     from ..store import UnknownRecord
     from . import compare as cmp
     from .db import open_store
-    from .fields import EXTRA_FIELDS, display, field_specs, parse_form, parse_value, spec_of
+    from .fields import (
+        EXTRA_FIELDS,
+        KINDS,
+        display,
+        field_specs,
+        flags_of,
+        parse_form,
+        parse_value,
+        spec_of,
+    )
     from .propose import evidence_span, propose_records
-    from .render import page_png
+    from .render import SCALES, page_png
     from .service import Curation, RecordView
 
     store = open_store(db)
@@ -118,6 +127,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         lstrip_blocks=True,
     )
     env.filters["show"] = display
+    env.globals["KINDS"] = KINDS
     templates = Jinja2Templates(env=env)
 
     # -- plumbing --------------------------------------------------------------------
@@ -377,6 +387,8 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
             "groups": groups(views), "selected": selected, "prev_id": prev_id, "next_id": next_id,
             "is_pdf": is_pdf, "page_no": page_no, "size": size, "boxes": boxes, "history": history,
             "rows": form_rows(selected.kind, values, selected.machine) if selected else [],
+            "flags": flags_of(selected.fields) if selected else [],
+            "scales": SCALES,
             "extras": {k: values.get(k) for k in EXTRA_FIELDS}, "n_records": len(views),
             "n_reviewed": sum(v.reviewed for v in views), "error": error, "attempted": attempted,
             "curators": cmp.curators(cur, doc_id), "doc_url": doc_url,
@@ -390,12 +402,14 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         return render_doc(request, auth, doc_id, r=r, pg=page, view=view)
 
     @app.get("/doc/{doc_id}/page/{n}.png")
-    async def page_image(request: Request, doc_id: str, n: int) -> Any:
+    async def page_image(request: Request, doc_id: str, n: int, scale: float = SCALES[0]) -> Any:
         authenticate_request(request)
         doc = doc_or_404(doc_id)
         if not doc.path.lower().endswith(".pdf"):
             raise CurationError(f"no page images for {doc.path}: it is not a PDF")
-        data = page_png(doc.path, n)
+        if scale not in SCALES:
+            raise CurationError(f"scale {scale:g} is not allowed; allowed: {', '.join(f'{x:g}' for x in SCALES)}")
+        data = page_png(doc.path, n, scale)
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     def form_values(form: Any, kind: str) -> dict[str, Any]:

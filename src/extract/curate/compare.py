@@ -20,7 +20,7 @@ from ..evaluate import evaluate, gold_to_records, match
 from ..records import parse_gold, parse_record
 from .auth import User, now
 from .errors import CurationError
-from .fields import contract_fields, field_specs, parse_value, same, spec_of
+from .fields import KINDS, contract_fields, field_specs, parse_value, same, spec_of
 from .gold import gold_record
 from .service import Curation, RecordView, _j
 
@@ -108,7 +108,7 @@ def compare(cur: Curation, doc_id: str, a: str, b: str) -> Comparison:
             x, y = va.pop(rid, None), vb.pop(rid, None)
             rows.append(Row(rid, fv.kind, x, y, fv, _diffs(x, y)))
     # what each added on their own: pair them by the evaluator's matching
-    for kind in ("trial", "outcome", "effect"):
+    for kind in KINDS:
         xs = [v for v in va.values() if v.kind == kind]
         ys = [v for v in vb.values() if v.kind == kind]
         gold = [parse_gold(gold_record(v)) for v in ys]

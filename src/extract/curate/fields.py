@@ -1,10 +1,17 @@
 """The editable fields of each record kind, read off the contract's pydantic models.
 
-The edit form is generated from these specs (enumerations become selects,
-numbers number inputs, lists comma-separated text), and :func:`parse_form`
-turns the submitted strings back into typed values. Whatever the form sends,
-:func:`validate` checks the resulting record against the contract models, so
-the browser's checks are a convenience, never the guard.
+The edit form is generated from these specs (enumerations become selects with
+the models' ``Literal`` vocabularies, numbers number inputs with the models'
+bounds, lists comma-separated text), and :func:`parse_form` turns the submitted
+strings back into typed values. Whatever the form sends, :func:`validate` checks
+the resulting record against the contract models, so the browser's checks are a
+convenience, never the guard.
+
+Which fields are required is read off the machine models (``Trial``, ``Outcome``,
+``Effect``): a curated record must be a record, so an effect needs its endpoint
+even though a v1 gold file may leave it out of an optional one. ``flags`` (the
+consistency checks that failed) belong to the record and travel with it to gold,
+but are shown read-only: a curator corrects the values, not the checks' verdict.
 """
 
 from __future__ import annotations
@@ -15,14 +22,19 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import annotated_types
+
 from ..errors import RecordError
-from ..records import GoldEffect, GoldOutcome, GoldTrial, parse_gold
+from ..records import Effect, Kind, Outcome, Trial, parse_gold
 from .errors import CurationError
 
-KINDS = ("trial", "outcome", "effect")
-_GOLD_MODELS = {"trial": GoldTrial, "outcome": GoldOutcome, "effect": GoldEffect}
+KINDS: tuple[str, ...] = typing.get_args(Kind)
+_MODELS = {"trial": Trial, "outcome": Outcome, "effect": Effect}
 # not edited as fields: machine provenance, and the gold-only extras kept by the curation tables
 _NOT_FIELDS = {"kind", "id", "doc_id", "evidence", "rule_id", "optional", "text", "page", "note"}
+READ_ONLY_FIELDS = ("flags",)
+"""Contract fields shown but not edited: kept with the record and exported, never in the form."""
+_LAST = ("source", "lang")  # after the fields of the kind, in this order
 EXTRA_FIELDS = ("optional", "note")
 """Curator-only fields kept beside the record (gold's ``optional`` flag and a free note)."""
 
@@ -33,10 +45,40 @@ class FieldSpec:
     type: Literal["enum", "number", "int", "text", "list", "enum_list", "bool"]
     required: bool
     choices: tuple[str, ...] = ()
+    ge: float | None = None  # the model's bounds (pydantic ge / gt / le / lt)
+    gt: float | None = None
+    le: float | None = None
+    lt: float | None = None
 
     @property
     def nullable(self) -> bool:
         return not self.required
+
+    @property
+    def min_int(self) -> int | None:
+        """The smallest whole number the model allows (``min`` of an int input)."""
+        if self.ge is not None:
+            return math.ceil(self.ge)
+        if self.gt is not None:
+            return math.floor(self.gt) + 1
+        return None
+
+    @property
+    def bounds(self) -> str:
+        """The allowed range in words (``> 0 and < 1``), empty when unbounded."""
+        parts = [f"{op} {display(float(x))}" for op, x in ((">=", self.ge), (">", self.gt), ("<=", self.le), ("<", self.lt))
+                 if x is not None]
+        return " and ".join(parts)
+
+
+def _bounds(metadata: list[Any]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for m in metadata:
+        for name, cls in (("ge", annotated_types.Ge), ("gt", annotated_types.Gt), ("le", annotated_types.Le),
+                          ("lt", annotated_types.Lt)):
+            if isinstance(m, cls):
+                out[name] = float(getattr(m, name))
+    return out
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -48,9 +90,10 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def _spec(name: str, annotation: Any) -> FieldSpec:
+def _spec(name: str, annotation: Any, metadata: list[Any] | None = None) -> FieldSpec:
     """A field may be left empty exactly when the contract allows ``None`` for it."""
     inner, nullable = _unwrap(annotation)
+    bounds = _bounds(metadata or [])
     origin = typing.get_origin(inner)
     if origin is Literal:
         return FieldSpec(name, "enum", not nullable, tuple(str(a) for a in typing.get_args(inner)))
@@ -62,24 +105,19 @@ def _spec(name: str, annotation: Any) -> FieldSpec:
     if inner is bool:
         return FieldSpec(name, "bool", False)
     if inner is float:
-        return FieldSpec(name, "number", not nullable)
+        return FieldSpec(name, "number", not nullable, **bounds)
     if inner is int:
-        return FieldSpec(name, "int", not nullable)
+        return FieldSpec(name, "int", not nullable, **bounds)
     return FieldSpec(name, "text", not nullable)
 
 
 def field_specs(kind: str) -> list[FieldSpec]:
-    """The contract fields of ``kind`` in the model's order, ``lang`` last."""
-    if kind not in _GOLD_MODELS:
+    """The editable contract fields of ``kind`` in the model's order, then ``source`` and ``lang``."""
+    if kind not in _MODELS:
         raise CurationError(f"kind {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
-    model = _GOLD_MODELS[kind]
-    specs = []
-    for name, info in model.model_fields.items():
-        if name in _NOT_FIELDS or name == "lang":
-            continue
-        specs.append(_spec(name, info.annotation))
-    specs.append(_spec("lang", model.model_fields["lang"].annotation))
-    return specs
+    fields = _MODELS[kind].model_fields
+    names = [n for n in fields if n not in _NOT_FIELDS and n not in READ_ONLY_FIELDS and n not in _LAST]
+    return [_spec(n, fields[n].annotation, fields[n].metadata) for n in [*names, *_LAST]]
 
 
 def spec_of(kind: str, name: str) -> FieldSpec:
@@ -131,6 +169,11 @@ def parse_value(spec: FieldSpec, raw: str | list[str] | None) -> Any:
     return text
 
 
+def flags_of(record: dict[str, Any]) -> list[str]:
+    """The failed consistency checks a record carries (read-only in the app)."""
+    return [str(f) for f in record.get("flags") or []]
+
+
 def parse_form(kind: str, form: dict[str, Any], names: list[str] | None = None) -> dict[str, Any]:
     """Typed values of the fields of ``kind`` present in ``form`` (or of ``names``).
 
@@ -164,7 +207,7 @@ def validate(record: dict[str, Any], where: str = "record") -> dict[str, Any]:
     """
     data = contract_fields(record)
     kind = data.get("kind")
-    if kind not in _GOLD_MODELS:
+    if kind not in _MODELS:
         raise CurationError(f"{where}: kind {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
     try:
         model = parse_gold(data, where=where)

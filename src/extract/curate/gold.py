@@ -9,6 +9,12 @@ matches (the evaluator's one-to-one loose matching) is accepted or edited to
 the gold values, a machine record no gold record matches is rejected, and a
 gold record no machine record matches is added. Every change is an ordinary
 curation event, by the importing curator.
+
+Both directions carry the contract v2 fields (``source``, ``flags``, a trial's
+``registry``, an outcome's ``events`` and ``ci_low``/``ci_high``/``ci_level``).
+A v1 gold file imports as it is: the fields it leaves out are left as the
+machine read them. A v1 effect without an endpoint (allowed there when optional)
+is no record in v2; it is skipped with a note in the report, not added.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from ..report import load_gold_file
 from ..store import DROPPED_STATUSES, Store
 from .auth import User
 from .errors import CurationError
-from .fields import contract_fields, same
+from .fields import KINDS, contract_fields, same
 from .service import Curation, RecordView
 
 _ORDER = ("kind", "lang", "text", "page", "optional", "note")
@@ -146,13 +152,19 @@ def import_gold(store: Store, paths: list[str | Path], user: User, *, reason: st
         if not docs:
             report.skipped.append(f"{path}: no stored document with stem {stem!r}")
             continue
-        gold = _read_gold(path)
+        gold = []
+        for g in _read_gold(path):
+            if g.kind == "effect" and g.endpoint is None:
+                report.skipped.append(f"{path}: effect {g.model_dump(exclude_unset=True)} has no endpoint: "
+                                      "in contract v2 it is no record, so it was not imported")
+            else:
+                gold.append(g)
         report.files += 1
         for doc in docs:
             report.documents += 1
             text = store.text(doc.doc_id) or ""
             views = cur.records(doc.doc_id)
-            for kind in ("trial", "outcome", "effect"):
+            for kind in KINDS:
                 gs = [g for g in gold if g.kind == kind]
                 vs = [v for v in views if v.kind == kind]
                 preds = [parse_record(v.fields, where=f"record {v.id}") for v in vs]

@@ -4,8 +4,9 @@ A curator who finds a value the pipeline missed selects it in the document's
 normalized text. :func:`propose_records` runs the recognizers of
 ``extract.recognize`` on the selected span (and on its sentence, for context a
 selection rarely includes: the trial, the phase) and returns candidate records
-in the contract shape, most specific first, so that the "add record" form opens
-pre-filled. The curator corrects what the recognizers got wrong.
+in the contract shape (v2: an outcome carries the CI written right after its
+value), most specific first, so that the "add record" form opens pre-filled.
+The curator corrects what the recognizers got wrong.
 """
 
 from __future__ import annotations
@@ -83,6 +84,20 @@ def _trial_before(text: str, pos: int) -> tuple[str | None, list[str]]:
     return m.name, _refs_at(text, m.end)
 
 
+def _ci_of_value(v: Any, intervals: list[Any], values: list[Any], measures: list[Any]) -> Any | None:
+    """The interval written after value ``v`` and before the next value, unless a measure comes between
+    (``4.4个月（95%CI: 3.1~6.9）`` is the CI of 4.4; in ``9.8个月，HR 0.73（95%CI …）`` it is the HR's)."""
+    following = [x.start for x in values if x.start > v.start]
+    nxt = min(following) if following else None
+    for ci in intervals:
+        if ci.start < v.end or (nxt is not None and ci.start > nxt):
+            continue
+        if any(v.end <= m.start < ci.start for m in measures):
+            return None
+        return ci
+    return None
+
+
 def propose_records(text: str, start: int, end: int) -> list[dict[str, Any]]:
     """Candidate records for the selection ``text[start:end]``, most specific first.
 
@@ -96,7 +111,7 @@ def propose_records(text: str, start: int, end: int) -> list[dict[str, Any]]:
     lang = span.lang
     evidence = {"start": span.start, "end": span.end, "text": span.text}
     trial, trial_refs = _trial_before(text, start)
-    base = {"lang": lang, "evidence": [evidence]}
+    base = {"lang": lang, "evidence": [evidence], "source": "text"}
 
     measures = find_measures(text, start, end)
     intervals = find_intervals(text, start, end)
@@ -122,8 +137,7 @@ def propose_records(text: str, start: int, end: int) -> list[dict[str, Any]]:
             "kind": "effect", **base, "trial": trial, "refs": trial_refs, "endpoint": ep.code if ep else None,
             "subgroup": subgroup, "grade": ep.grade if ep else None, "event": ep.event if ep else None,
             "measure": m.measure if m else None, "value": m.value if m else None,
-            "ci_level": ci.level if ci else None, "ci_low": ci.low if ci else None,
-            "ci_high": ci.high if ci else None, "p_value": p.value if p else None,
+            **_ci_fields(ci), "p_value": p.value if p else None,
             "p_qualifier": p.qualifier if p else None,
         })
     arms = find_arms(text, span.start, span.end)
@@ -153,7 +167,8 @@ def propose_records(text: str, start: int, end: int) -> list[dict[str, Any]]:
             "endpoint": ep.code if ep else None, "stat": stat, "timepoint_months": ep.timepoints[0] if ep and ep.timepoints else None,
             "grade": ep.grade if ep else None, "event": ep.event if ep else None,
             "value": v.value, "value_high": v.value_high, "qualifier": v.qualifier, "unit": v.unit,
-            "arm": arm, "arm_role": role or "single", "subgroup": subgroup, "n": None,
+            "arm": arm, "arm_role": role or "single", "subgroup": subgroup, "n": None, "events": None,
+            **_ci_fields(_ci_of_value(v, intervals, values, measures)),
         })
     mentions = find_trial_mentions(text, start=start, end=end)
     sel = text[start:end].strip()
@@ -167,6 +182,7 @@ def propose_records(text: str, start: int, end: int) -> list[dict[str, Any]]:
             "kind": "trial", **base, "name": name, "aliases": [surface], "refs": refs,
             "phase": phases[0][2] if phases else None, "n": ns[0][2] if ns else None,
             "design": sorted({code for _, _, code in find_design(text, span.start, span.end)}),
+            "registry": [],
         })
     if not out:
         nums = re.findall(r"\d+(?:\.\d+)?", text[start:end])
@@ -175,6 +191,12 @@ def propose_records(text: str, start: int, end: int) -> list[dict[str, Any]]:
             "endpoint": ep_before[-1].code if ep_before else None,
             "stat": None, "timepoint_months": None, "grade": None, "event": None,
             "value": float(nums[0]) if nums else None, "value_high": None, "qualifier": "=",
-            "unit": None, "arm": None, "arm_role": None, "subgroup": subgroup, "n": None,
+            "unit": None, "arm": None, "arm_role": None, "subgroup": subgroup, "n": None, "events": None,
+            **_ci_fields(None),
         })
     return out
+
+
+def _ci_fields(ci: Any | None) -> dict[str, Any]:
+    return {"ci_level": ci.level if ci else None, "ci_low": ci.low if ci else None,
+            "ci_high": ci.high if ci else None}

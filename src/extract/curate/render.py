@@ -9,6 +9,9 @@ from pathlib import Path
 
 from .errors import CurationError
 
+SCALES: tuple[float, ...] = (1.5, 3.0)
+"""Render scales (× 72 dpi) the app serves: the first for a page that fits its panel, the next for zooming in."""
+
 _CACHE: OrderedDict[tuple[str, float, int, float], bytes] = OrderedDict()
 _CACHE_SIZE = 48
 _LOCK = threading.Lock()  # pdfium is not thread-safe

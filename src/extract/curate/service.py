@@ -24,7 +24,16 @@ from ..errors import RecordError
 from ..store import DROPPED_STATUSES, STATUSES, Store, StoredRecord, UnknownRecord, VersionConflict
 from .auth import User, now
 from .errors import CurationError, EditConflict
-from .fields import EXTRA_FIELDS, contract_fields, display, field_specs, same, validate
+from .fields import (
+    EXTRA_FIELDS,
+    KINDS,
+    READ_ONLY_FIELDS,
+    contract_fields,
+    display,
+    field_specs,
+    same,
+    validate,
+)
 from .geometry import geometry
 from .propose import evidence_span
 
@@ -109,6 +118,10 @@ class RecordView:
                 v += f"–{display(f['value_high'])}"
             q = f.get("qualifier") or "="
             s = f"{f.get('endpoint') or '?'} {f.get('stat') or ''} {'' if q == '=' else q}{v} {f.get('unit') or ''}"
+            if f.get("ci_low") is not None or f.get("ci_high") is not None:
+                s += f" ({display(f.get('ci_low')) or '?'}–{display(f.get('ci_high')) or '?'})"
+            if f.get("events") is not None:
+                s += f" {f['events']}/{f['n']}" if f.get("n") else f" {f['events']} events"
             if f.get("timepoint_months"):
                 s += f" @{display(f['timepoint_months'])}mo"
             if f.get("arm_role"):
@@ -244,7 +257,7 @@ class Curation:
         for r in conn.execute(
             "SELECT doc_id, kind, status, machine_changed, COUNT(*) FROM records GROUP BY doc_id, kind, status, machine_changed"
         ):
-            s = stats.setdefault(r[0], {"counts": dict.fromkeys(("trial", "outcome", "effect"), 0),
+            s = stats.setdefault(r[0], {"counts": dict.fromkeys(KINDS, 0),
                                         "total": 0, "reviewed": 0, "flagged": 0})
             if r[2] not in DROPPED_STATUSES:
                 s["counts"][r[1]] += r[4]
@@ -258,7 +271,7 @@ class Curation:
         out = []
         for d in self.store.documents():
             m = meta.get(d.doc_id)
-            s = stats.get(d.doc_id, {"counts": dict.fromkeys(("trial", "outcome", "effect"), 0),
+            s = stats.get(d.doc_id, {"counts": dict.fromkeys(KINDS, 0),
                                      "total": 0, "reviewed": 0, "flagged": 0})
             if d.status != "ok":
                 st = "failed"
@@ -324,7 +337,7 @@ class Curation:
         out = [self._scoped_view(r, rows.pop(r.id, None), scope) for r in stored
                if r.machine is not None or r.id in rows]
         out += [self._scoped_view(None, row, scope) for row in rows.values()]
-        out.sort(key=lambda v: (v.start, ("trial", "outcome", "effect").index(v.kind), v.id))
+        out.sort(key=lambda v: (v.start, KINDS.index(v.kind), v.id))
         return out
 
     def record(self, record_id: str, scope: str = "") -> RecordView:
@@ -438,7 +451,8 @@ class Curation:
             view = self.record(record_id, scope)
             self._check_version(view, version)
             current = view.values
-            unknown = [k for k in values if k not in current and k not in {s.name for s in field_specs(view.kind)}]
+            known = {s.name for s in field_specs(view.kind)} | set(READ_ONLY_FIELDS)
+            unknown = [k for k in values if k not in current and k not in known]
             if unknown:
                 raise CurationError(f"{view.kind} records have no field {unknown[0]!r}")
             changed = {k: v for k, v in values.items() if not same(current.get(k), v)}

@@ -1,5 +1,6 @@
 // extract curate: small plain JavaScript, no build step, no third-party code.
 // Clicking a highlight lists its records; selecting text offers "add a record";
+// the page image zooms (buttons, or + / - / 0) with its evidence boxes drawn on it;
 // keyboard: a accept, r reject, n/j next, p/k previous, e edit, Escape closes.
 (function () {
   "use strict";
@@ -113,6 +114,79 @@
     }
   });
 
+  // page image zoom. The SVG holds the page image and the evidence boxes in PDF points,
+  // so sizing the SVG scales both together. The zoom is a share of the panel's width
+  // (1 = fit width) and is remembered across records, which are separate page loads.
+  const zoomer = (function () {
+    const svg = document.getElementById("pageimg");
+    if (!svg) return null;
+    const box = document.getElementById("pagebox");
+    const pane = box.closest(".pane");
+    const image = svg.querySelector("image");
+    const level = document.getElementById("zoom-level");
+    const zoomIn = document.getElementById("zoom-in");
+    const zoomOut = document.getElementById("zoom-out");
+    const STEPS = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 2.5, 3, 4];
+    const KEY = "extract-curate.zoom";
+    const scales = svg.dataset.scales.split(" ").map(Number);
+    const pageWidth = Number(svg.dataset.width);
+    let scale = scales[0];
+    let zoom = 1;
+    try { zoom = Number(window.localStorage.getItem(KEY)) || 1; } catch (e) { zoom = 1; }
+    if (!STEPS.includes(zoom)) zoom = 1;
+
+    function render() {
+      const fit = box.clientWidth;
+      svg.style.width = zoom === 1 ? "" : Math.round(fit * zoom) + "px";
+      level.value = Math.round(zoom * 100) + "%";
+      zoomIn.disabled = zoom >= STEPS[STEPS.length - 1];
+      zoomOut.disabled = zoom <= STEPS[0];
+      // a sharper rendering once the page is shown larger than the one loaded (never a blurrier one)
+      const needed = (fit * zoom * (window.devicePixelRatio || 1)) / pageWidth;
+      const want = scales.find((x) => x >= needed) || scales[scales.length - 1];
+      if (want > scale) {
+        scale = want;
+        image.setAttribute("href", image.dataset.base + "?scale=" + scale);
+      }
+    }
+
+    function set(z) {
+      // keep the point at the centre of the view where it is
+      const fx = (pane.scrollLeft + pane.clientWidth / 2) / pane.scrollWidth;
+      const fy = (pane.scrollTop + pane.clientHeight / 2) / pane.scrollHeight;
+      zoom = z;
+      try { window.localStorage.setItem(KEY, String(z)); } catch (e) { /* private mode: not remembered */ }
+      render();
+      pane.scrollLeft = fx * pane.scrollWidth - pane.clientWidth / 2;
+      pane.scrollTop = fy * pane.scrollHeight - pane.clientHeight / 2;
+    }
+
+    function step(dir) {
+      const i = STEPS.indexOf(zoom);
+      const j = Math.max(0, Math.min(STEPS.length - 1, i + dir));
+      if (j !== i) set(STEPS[j]);
+    }
+
+    // the selected record's box in the middle of the panel
+    function showSelected() {
+      const rect = svg.querySelector("rect.box.sel");
+      if (!rect) return;
+      const r = rect.getBoundingClientRect();
+      const p = pane.getBoundingClientRect();
+      const head = pane.querySelector(".pane-head").offsetHeight;
+      pane.scrollLeft += r.left + r.width / 2 - (p.left + p.width / 2);
+      pane.scrollTop += r.top + r.height / 2 - (p.top + head + (p.height - head) / 2);
+    }
+
+    zoomIn.addEventListener("click", () => step(1));
+    zoomOut.addEventListener("click", () => step(-1));
+    document.getElementById("zoom-fit").addEventListener("click", () => set(1));
+    render();
+    showSelected();
+    if (window.ResizeObserver) new ResizeObserver(render).observe(box);
+    return { step: step, fit: () => set(1) };
+  })();
+
   // keyboard shortcuts (not while typing in a field)
   document.addEventListener("keydown", (ev) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -137,6 +211,9 @@
         if (f) { ev.preventDefault(); f.focus(); }
         break;
       }
+      case "+": case "=": if (zoomer) { ev.preventDefault(); zoomer.step(1); } break;
+      case "-": case "_": if (zoomer) { ev.preventDefault(); zoomer.step(-1); } break;
+      case "0": if (zoomer) { ev.preventDefault(); zoomer.fit(); } break;
       case "Escape": popover.hidden = true; addLink.hidden = true; clearHits(); break;
     }
   });
