@@ -186,6 +186,12 @@ def test_version_conflict_over_the_json_api(client_factory, store, seed_id):
         ("value", "twelve", "value: 'twelve' is not a number"),
         ("unit", "", "unit: a value is required"),
         ("n", "-3", "n"),
+        # contract v2 fields
+        ("events", "-1", "events: Input should be greater than or equal to 0"),
+        ("events", "eight", "events: 'eight' is not a whole number"),
+        ("ci_level", "95", "ci_level: Input should be less than 1"),
+        ("ci_low", "3,1–6,9", "ci_low: '3,1–6,9' is not a number"),
+        ("source", "figure", "source: 'figure' is not allowed; allowed: text, table"),
     ],
 )
 def test_invalid_values_are_refused_naming_the_field(client_factory, store, seed_id, field, value, message):

@@ -12,7 +12,6 @@ import json
 import re
 from typing import get_args
 
-import pytest
 from curate_support import edit_form, find_record
 
 from extract.curate.auth import User
@@ -78,25 +77,6 @@ def test_trial_form_has_registry_and_the_design_menu(client_factory, store, seed
     assert 'id="f-registry" name="registry" type="text"' in page
     assert options(page, "design") == list(DESIGNS)
     assert f'multiple size="{len(DESIGNS)}"' in page  # every design visible at once, none scrolled away
-
-
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("events", "-1", "events: Input should be greater than or equal to 0"),
-        ("events", "eight", "events: 'eight' is not a whole number"),
-        ("ci_level", "95", "ci_level: Input should be less than 1"),
-        ("ci_low", "3,1–6,9", "ci_low: '3,1–6,9' is not a number"),
-        ("source", "figure", "source: 'figure' is not allowed; allowed: text, table"),
-    ],
-)
-def test_invalid_v2_values_are_refused_naming_the_field(client_factory, store, seed_id, field, value, message):
-    c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    r = c.post(f"/doc/{seed_id}/records/{rec.id}/edit", data=edit_form(c, seed_id, rec, **{field: value}))
-    assert r.status_code == 422
-    assert message in html.unescape(r.text)
-    assert store.record(rec.id).version == rec.version
 
 
 # -- edit and export ------------------------------------------------------------------
