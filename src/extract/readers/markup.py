@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ..document import Citation
 from ..refs import parse_citation_refs
-from .mathtext import _Math, decode_markup, has_converter_math
+from .mathtext import CITATION_REFS, _Math, decode_markup, has_converter_math
 
 _PMC_HEADING = re.compile(r"^[ \t]*((?:TITLE|ABSTRACT|BODY)(?:\.[^\n:]*)?):[ \t]*(.*)$", re.M)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S.*$", re.M)
@@ -36,7 +36,10 @@ _HTML_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S | re.I)
 _PIPE_TABLE = re.compile(r"(?:^[ \t]*\|.*\|[ \t]*\n){2,}", re.M)
 _PIPE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_CARET_CITATION = re.compile(r"\^\s*\[([0-9０-９,，\-–—~～、\s]{1,40})\]")
+_CARET_CITATION = re.compile(rf"\^\s*\[({CITATION_REFS})\]")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+_TR = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S | re.I)
+_TD = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S | re.I)
 
 
 def flavour(raw: str) -> str:
@@ -179,7 +182,7 @@ def _cell_text(raw: str, a: int, e: int) -> tuple[str, list[int]]:
                 i = j + 1
                 continue
         if raw[i] == "&":
-            m = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);").match(raw, i, e)
+            m = _ENTITY.match(raw, i, e)
             if m:
                 for ch in html.unescape(m.group(0)):
                     pieces.append((ch, i))
@@ -220,9 +223,9 @@ class _Cell:
 
 def _html_rows(raw: str, a: int, e: int) -> list[list[_Cell]]:
     rows: list[list[_Cell]] = []
-    for tr in re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S | re.I).finditer(raw, a, e):
+    for tr in _TR.finditer(raw, a, e):
         cells = []
-        for td in re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S | re.I).finditer(raw, tr.start(1), tr.end(1)):
+        for td in _TD.finditer(raw, tr.start(1), tr.end(1)):
             attrs = td.group(2)
             span = {k: int(v) for k, v in re.findall(r'(rowspan|colspan)\s*=\s*"?(\d+)', attrs, re.I)}
             text, origin = _cell_text(raw, td.start(3), td.end(3))

@@ -47,8 +47,12 @@ DROP_ARG = {"phantom", "hphantom", "vphantom", "label", "tag", "hspace", "vspace
 DROP = {
     "scriptstyle", "displaystyle", "textstyle", "scriptscriptstyle", "big", "Big", "bigg", "Bigg",
     "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "limits", "nolimits", "!", "nonumber",
-    "begin", "end", "hline", "cline", "tiny", "small", "large", "Large", "normalsize", "footnotesize",
+    "hline", "cline", "tiny", "small", "large", "Large", "normalsize", "footnotesize",
 }
+CITATION_REFS = r"[0-9０-９,，\-–—~～、\s]{1,40}"
+"""What a bracketed citation marker holds: ``3``, ``3,4``, ``1-2``, ``１、３``."""
+_CITATION_SCRIPT = re.compile(rf"\[{CITATION_REFS}\]")
+_COMMAND = re.compile(r"\\([A-Za-z]+\*?|.)")
 SUPERSCRIPT = str.maketrans("0123456789+-−=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿ")
 
 Piece = tuple[str, int]  # one output character and the file offset it came from
@@ -113,7 +117,7 @@ class _Math:
 
     def _command(self, keep_spaces: bool) -> list[Piece]:
         s, at = self.s, self.i
-        m = re.compile(r"\\([A-Za-z]+\*?|.)").match(s, at, self.end)
+        m = _COMMAND.match(s, at, self.end)
         if m is None:
             self.i += 1
             return []
@@ -159,7 +163,7 @@ class _Math:
         text = "".join(ch for ch, _ in body)
         if kind == "^":
             flat = text.strip()
-            if re.fullmatch(r"\[[0-9０-９,，\-–—~～、\s]{1,40}\]", flat):
+            if _CITATION_SCRIPT.fullmatch(flat):
                 return [("^", at)] + body  # a citation: ^[3,4] for the citation puller
             if flat in ("*", "**", "***", "#", "△", "▲", "a", "b", "c", "d", "†", "‡"):
                 return body  # a footnote mark stays a plain character

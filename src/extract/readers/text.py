@@ -45,8 +45,8 @@ def text_document(raw: str, path: str | Path = "<text>", doc_id: str | None = No
     """Build a :class:`Document` from a string, by its flavour (see :mod:`.markup`).
 
     PMC plain text gets its headings and sections, converter Markdown its math decoded and
-    its tables as cells, plain text its math delimiters stripped; in all, caret citation
-    markers become :class:`Citation` annotations and every character keeps its file offset.
+    its tables as cells, plain prose stays as it is; in all, caret citation markers become
+    :class:`Citation` annotations and every character keeps its file offset.
     """
     path = Path(path)
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
