@@ -35,10 +35,6 @@ class RecordError(ExtractError):
     """A record does not satisfy the contract."""
 
 
-class MissingExtraError(ExtractError):
-    """An optional feature was asked for whose dependency is not installed."""
-
-
 def missing_extra(extra: str, module: str) -> str:
     """One line that says what is missing and the exact command that installs it.
 

@@ -192,9 +192,11 @@ def load_predictions(path: str | Path) -> Predictions:
             return _predictions_from_gold(path)
     if not path.is_file():
         raise EvaluationInputError(f"{path}: prediction file not found")
+    from .store import documents_path_for
+
     # `extract run` writes documents.jsonl beside records.jsonl; `extract export` writes
     # <name>.documents.jsonl beside <name>.jsonl
-    candidates = [path.with_name("documents.jsonl"), path.with_name(f"{path.stem}.documents.jsonl")]
+    candidates = [path.with_name("documents.jsonl"), documents_path_for(path)]
     docs_path = next((c for c in candidates if c.is_file()), candidates[0])
     if not docs_path.is_file():
         raise EvaluationInputError(
