@@ -125,8 +125,8 @@ def run(
 
     options = {"pdf_backend": pdf_backend, "password": password, "ocr": ocr}
     try:
-        results = run_pipeline(inputs, outdir, config, on_result=report,
-                               on_start=progress.start if progress else None, **options)
+        results = run_pipeline(paths, outdir, config, on_result=report,
+                               on_start=progress.start if progress else None, skipped=skipped, **options)
     finally:
         if progress is not None:
             progress.stop()

@@ -407,16 +407,18 @@ def run(
     config: PipelineConfig | None = None,
     on_result: Callable[[DocResult], None] | None = None,
     on_start: Callable[[Path], None] | None = None,
+    skipped: Iterable[tuple[Path, str]] = (),
     **options: Any,
 ) -> list[DocResult]:
     """Process every input and write the outputs; returns one result per document.
 
     A missing input is a failed document (``error_code`` ``missing``) like any other: the
     rest are processed and written. ``on_start`` is called with each path before it is read
-    and ``on_result`` with its result (progress reporting).
+    and ``on_result`` with its result (progress reporting). ``skipped`` are files a caller's
+    own :func:`expand_inputs` passed over; they are listed in documents.jsonl with those found here.
     """
     config = config or load_pipeline()
-    skipped: list[tuple[Path, str]] = []
+    skipped = list(skipped)
     paths = expand_inputs(inputs, skipped=skipped)
     results = []
     for p in paths:
