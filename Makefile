@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean-outputs ocr-deps system-deps holdout fresh-machine
+.PHONY: run test lint bench clean-outputs ocr-deps system-deps holdout fresh-machine golden
 
 # Debian packages the tests drive: OCR (Tesseract with Chinese data), poppler,
 # the CJK TrueType font the corpus renderer embeds, and Chromium for browser tests.
@@ -51,6 +51,10 @@ system-deps: ocr-deps
 
 test: $(TESTSTAMP) system-deps
 	$(BIN)/python -m pytest -q
+
+# Regenerate tests/golden/ (exact records per corpus document) after an intended change.
+golden: $(STAMP) ocr-deps
+	$(BIN)/python tests/golden/regenerate.py
 
 holdout: $(STAMP)
 	$(BIN)/extract run corpus/holdout -o outputs/holdout -q
