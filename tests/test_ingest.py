@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 from typer.testing import CliRunner
 
 from extract.cli import app
@@ -49,12 +50,22 @@ def _sabotage(state: DocState, settings: dict[str, Any]) -> None:
         time.sleep(120)
 
 
-@stage("test.slow.v1")
+class _SlowSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seconds: float = 0.2
+
+
+class _TweakSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    drop_trial: str | None = None
+
+
+@stage("test.slow.v1", settings=_SlowSettings)
 def _slow(state: DocState, settings: dict[str, Any]) -> None:
     time.sleep(float(settings.get("seconds", 0.2)))
 
 
-@stage("test.tweak.v1")
+@stage("test.tweak.v1", settings=_TweakSettings)
 def _tweak(state: DocState, settings: dict[str, Any]) -> None:
     """A 'new pipeline version': every record comes out a little different, one trial is gone."""
     drop = settings.get("drop_trial")

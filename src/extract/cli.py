@@ -123,7 +123,7 @@ def run(
         if res.status != "ok":
             err.print(f"error: {res.path}: {res.error}", highlight=False, soft_wrap=True, markup=False)
 
-    options = {"pdf_backend": pdf_backend, "password": password, "ocr": ocr}
+    options = {"pdf_backend": pdf_backend, "password": password, "ocr": ocr or None}
     try:
         results = run_pipeline(paths, outdir, config, on_result=report,
                                on_start=progress.start if progress else None, skipped=skipped, **options)
@@ -225,16 +225,11 @@ def read(
 ) -> None:
     """Print the normalized text of one document with page markers."""
     from .errors import ReaderError
-    from .pipeline import DocState
+    from .pipeline import DocState, prepare
 
-    config = _load_config(pipeline)
-    state = DocState(path=file, options={"pdf_backend": pdf_backend, "password": password, "ocr": ocr})
-    from .pipeline import STAGES
-
+    config = _load_config(pipeline).with_reading(pdf_backend, ocr or None)
     try:
-        for name, settings in config.stages:
-            if name in ("extract.read.v1", "extract.normalize.v1"):
-                STAGES[name](state, settings)
+        state = prepare(DocState(path=file, password=password), config, upto="text")
     except ReaderError as e:
         err.print(f"error: {e.path}: {e.reason}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from e
@@ -331,7 +326,7 @@ def ingest(
         report = run_ingest(
             inputs, db, config=config, workers=workers, executor=executor, scheduler=scheduler,
             timeout=timeout or None, retry_failed=retry_failed, progress=progress, ship_files=ship_files,
-            pdf_backend=pdf_backend, password=password, ocr=ocr,
+            pdf_backend=pdf_backend, password=password, ocr=ocr or None,
         )
     except FileNotFoundError as e:
         raise _usage_error(f"{e}: no such file or directory") from e

@@ -73,9 +73,9 @@ class WorkerInfo:
 def worker_loads() -> dict[str, int]:
     """How many times each model, dictionary and rule file was loaded in this process.
 
-    Counts come from ``extract.nlp.load_counts()`` when the pipeline uses spaCy
-    through that module, from the rule-file cache, and from jieba's dictionary
-    (loaded or not: jieba loads it at most once per tokenizer).
+    Counts come from ``extract.nlp.load_counts()`` when a stage uses the spaCy adapter
+    (the default pipeline does not), from the rule-file cache, and from jieba's
+    dictionary (loaded or not: jieba loads it at most once per tokenizer).
     """
     loads: dict[str, int] = {}
     nlp = sys.modules.get("extract.nlp")
@@ -224,14 +224,16 @@ def _worker_main(conn: Any, config: PipelineConfig, options: dict[str, Any], plu
 
 
 def _warm_up(plugins: tuple[str, ...]) -> None:
-    """Load what every document needs (jieba's dictionary, the spaCy pipelines, the rules)
-    before the first task, so the time limit measures documents, not a worker's start-up."""
+    """Load what every document needs (the rule files, compiled once, and the pipeline's
+    modules) before the first task, so the time limit measures documents, not a worker's
+    start-up."""
     try:
-        from .nlp import get_nlp
+        from .pipeline import process_text
 
         _import_plugins(plugins)
-        for lang in ("zh", "en"):
-            get_nlp(lang)("预热 warm-up")
+        for text in ("中位总生存期为12.4个月（HR 0.73，95%CI 0.62~0.86，P<0.001）。",
+                     "Median overall survival was 12.4 months (HR 0.73; 95% CI, 0.62-0.86; P<0.001)."):
+            process_text(text)
     except Exception:  # noqa: BLE001 - a failure here shows again, per document, where it is reported
         pass
 
@@ -710,13 +712,16 @@ def ingest(
         progress: receives each result (:class:`RichProgress`, :class:`LogProgress`).
         dask_processes: LocalCluster workers as processes (isolation) or threads.
         ship_files: send file bytes with Dask tasks (workers without the driver's file system).
-        **options: passed to :func:`extract.pipeline.process_document` (pdf_backend, password, ocr).
+        **options: ``pdf_backend`` and ``ocr`` (folded into ``config``), ``password`` (passed to
+            :func:`extract.pipeline.process_document`).
     """
     from .pipeline import load_pipeline
 
     if executor not in EXECUTORS:
         raise IngestError(f"executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
-    config = config or load_pipeline()
+    # the reading options are settings of the read stage: part of the version, so changing
+    # the backend or OCR re-extracts
+    config = (config or load_pipeline()).with_reading(options.pop("pdf_backend", None), options.pop("ocr", None))
     version = config.version
     skipped: list[tuple[Path, str]] = []
     paths = [p.resolve() for p in collect_inputs(inputs, skipped)]

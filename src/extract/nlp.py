@@ -1,24 +1,24 @@
-"""spaCy pipelines: ``spacy.blank("zh")`` with the jieba segmenter, and ``spacy.blank("en")``.
+"""spaCy adapter: the recognizers as a spaCy component, for users who work with spaCy ``Doc``\\ s.
 
-The recognizers run as registered spaCy components (``Language.factory``):
-``extract_numbers``, ``extract_endpoints`` and ``extract_arms`` take their spans
-with regex on ``doc.text`` first (jieba splits ``23.4%`` unpredictably) and
-align them to tokens with ``doc.char_span(..., alignment_mode="expand")``. The
-token-aligned spans live in ``doc.spans`` under the component's labels; the
-recognizer items (exact character offsets, parsed values) beside them in
-``doc.user_data``, read back with :func:`items`.
+The pipeline itself does not tokenize: recognition takes every number, endpoint and arm
+with regex on the text (:func:`extract.recognize.recognize`), and nothing downstream reads
+tokens — tokenizing each sentence (jieba for Chinese) cost about two thirds of the results
+stage on the Chinese monograph (``benchmarks/results_stage.py``). This module gives the same
+recognition to spaCy users: ``get_nlp("zh")`` is ``spacy.blank("zh")`` with the jieba
+segmenter and its user dictionary, ``get_nlp("en")`` is ``spacy.blank("en")``, each with the
+``extract_recognize`` component, which puts every recognized span into ``doc.spans`` under
+its kind (``values``, ``p_values``, ``measures``, ``intervals``, ``endpoints``, ``arms``,
+``subgroups``), aligned to tokens, with the recognizer's item (parsed value, unit, code) in
+``span._.extract``.
 
-Models and dictionaries load once per process (``get_nlp`` is cached);
-``load_counts()`` tells how often each was loaded, so a test can show that
-batch ingestion does no per-document loading.
+Models and dictionaries load once per process (``get_nlp`` is cached); ``load_counts()``
+tells how often each was loaded.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -34,6 +34,17 @@ def load_counts() -> dict[str, int]:
     return dict(_LOADS)
 
 
+def get_nlp(lang: str):
+    """The process-wide spaCy pipeline for ``zh`` or ``en`` (built on first use)."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"no pipeline for language {lang!r}; have zh, en")
+    with _LOCK:
+        nlp = _NLP.get(lang)
+        if nlp is None:
+            nlp = _NLP[lang] = _build(lang)
+    return nlp
+
+
 def _load_jieba_user_dict() -> None:
     import jieba
 
@@ -45,18 +56,6 @@ def _load_jieba_user_dict() -> None:
     _LOADS["jieba_user_dict"] += 1
 
 
-def get_nlp(lang: str):
-    """The process-wide spaCy pipeline for ``zh`` or ``en`` (built on first use)."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"no pipeline for language {lang!r}; have zh, en")
-    with _LOCK:
-        nlp = _NLP.get(lang)
-        if nlp is None:
-            nlp = _build(lang)
-            _NLP[lang] = nlp
-    return nlp
-
-
 def _build(lang: str):
     import spacy
 
@@ -66,79 +65,32 @@ def _build(lang: str):
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     else:
         nlp = spacy.blank("en")
-    for name in ("extract_numbers", "extract_endpoints", "extract_arms"):
-        nlp.add_pipe(name)
+    nlp.add_pipe("extract_recognize")
     _LOADS[f"spacy_{lang}"] += 1
     return nlp
 
 
-_registered = False
-
-
 def _register() -> None:
-    """Register the components and span extension (idempotent)."""
-    global _registered
-    if _registered:
-        return
+    """Register the component and the span extension (idempotent)."""
     from spacy.language import Language
+    from spacy.tokens import Span
 
-    from .recognize.arms import find_arms, find_subgroups
-    from .recognize.endpoints import find_endpoints
-    from .recognize.numbers import find_intervals, find_measures, find_p_values
-
-    def numbers(doc):
-        text, n = doc.text, len(doc.text)
-        measures = find_measures(text, 0, n)
-        intervals = find_intervals(text, 0, n)
-        pvalues = find_p_values(text, 0, n)
-        _put(doc, "measures", measures)
-        _put(doc, "intervals", intervals)
-        _put(doc, "p_values", pvalues)
-        return doc
-
-    def endpoints(doc):
-        _put(doc, "endpoints", find_endpoints(doc.text, 0, len(doc.text), doc.lang_))
-        return doc
-
-    def arms(doc):
-        _put(doc, "arms", find_arms(doc.text, 0, len(doc.text)))
-        _put(doc, "subgroups", find_subgroups(doc.text, 0, len(doc.text), doc.lang_))
-        return doc
-
-    for name, fn in (("extract_numbers", numbers), ("extract_endpoints", endpoints), ("extract_arms", arms)):
-        if name not in Language.factories:
-            Language.factory(name)(_factory(fn))
-    _registered = True
+    if not Span.has_extension("extract"):
+        Span.set_extension("extract", default=None)
+    if "extract_recognize" not in Language.factories:
+        Language.factory("extract_recognize")(lambda nlp, name: _recognize_doc)  # noqa: ARG005
 
 
-def _factory(fn: Callable) -> Callable:
-    def make(nlp, name):  # noqa: ARG001 - spaCy's factory signature
-        return fn
+def _recognize_doc(doc):
+    from .recognize import recognize
 
-    return make
-
-
-def _put(doc, key: str, found: Iterable[Any]) -> None:
-    kept, spans = [], []
-    for item in found:
-        span = doc.char_span(item.start, item.end, label=key, alignment_mode="expand")
-        if span is None:
-            continue
-        kept.append(item)
-        spans.append(span)
-    doc.spans[key] = spans
-    doc.user_data[f"extract:{key}"] = kept
-
-
-def items(doc, key: str, offset: int = 0) -> list[Any]:
-    """The recognizer items behind ``doc.spans[key]``, offsets shifted by ``offset``."""
-    return [_shift(item, offset) for item in doc.user_data.get(f"extract:{key}", [])]
-
-
-def _shift(item: Any, offset: int) -> Any:
-    if offset == 0:
-        return item
-    changes = {"start": item.start + offset, "end": item.end + offset}
-    if hasattr(item, "landmark_spans"):
-        changes["landmark_spans"] = [(a + offset, b + offset) for a, b in item.landmark_spans]
-    return replace(item, **changes)
+    found = recognize(doc.text, 0, len(doc.text), doc.lang_)
+    for key in SPAN_KEYS:
+        spans = []
+        for item in getattr(found, key):
+            span = doc.char_span(item.start, item.end, label=key, alignment_mode="expand")
+            if span is not None:
+                span._.extract = item
+                spans.append(span)
+        doc.spans[key] = spans
+    return doc

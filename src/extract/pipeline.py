@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import __version__
 from .document import Document
@@ -33,10 +35,17 @@ from .segment import Paragraph, detect_language, segment
 
 @dataclass
 class DocState:
-    """What the stages pass along for one document."""
+    """What the stages pass along for one document.
+
+    The input is the file at ``path``, or — for text given in memory (:func:`process_text`,
+    curation's proposals) — ``text``, read as a ``.txt`` document named ``path``.
+    ``password`` opens an encrypted PDF; it is an input, not a setting, so it is not part of
+    the pipeline version.
+    """
 
     path: Path
-    options: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None
+    password: str | None = None
     doc: Document | None = None
     nd: NormalizedDocument | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -48,36 +57,95 @@ class DocState:
 StageFn = Callable[[DocState, dict[str, Any]], None]
 STAGES: dict[str, StageFn] = {}
 
+# What a stage adds to the DocState, in pipeline order: ``prepare(..., upto=...)`` runs the
+# stages of a configuration until one that produces the wanted thing has run.
+PRODUCTS = ("document", "text", "paragraphs", "context", "records")
+Product = Literal["document", "text", "paragraphs", "context", "records"]
 
-def stage(name: str) -> Callable[[StageFn], StageFn]:
-    """Register a stage function under a versioned name (``extract.<what>.v<N>``)."""
+
+class NoSettings(BaseModel):
+    """A stage without settings: any key in its table is a misspelling."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    name: str
+    produces: Product
+    settings: type[BaseModel]
+
+
+def stage(name: str, produces: Product = "records",
+          settings: type[BaseModel] = NoSettings) -> Callable[[StageFn], StageFn]:
+    """Register a stage function under a versioned name (``extract.<what>.v<N>``).
+
+    ``produces`` says what the stage adds (see :data:`PRODUCTS`); ``settings`` is the
+    pydantic model (``extra="forbid"``) that checks the stage's table of a pipeline file.
+    """
+    if produces not in PRODUCTS:
+        raise PipelineConfigError(f"stage {name}: produces must be one of {', '.join(PRODUCTS)}")
 
     def deco(fn: StageFn) -> StageFn:
+        fn.stage_info = StageInfo(name, produces, settings)  # type: ignore[attr-defined]
         STAGES[name] = fn
         return fn
 
     return deco
 
 
-@stage("extract.read.v1")
+def stage_info(name: str) -> StageInfo:
+    fn = STAGES[name]
+    info = getattr(fn, "stage_info", None)
+    return info if isinstance(info, StageInfo) else StageInfo(name, "records", NoSettings)
+
+
+class ReadSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pdf_backend: Literal["auto", "pdfplumber", "pdfium"] = "auto"
+    ocr: bool = False  # run Tesseract on scanned pages
+
+
+class NormalizeSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    steps: list[str] = Field(default_factory=lambda: list(DEFAULT_STEPS))
+
+    @field_validator("steps")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        from .normalize import STEPS
+
+        unknown = [x for x in v if x not in STEPS]
+        if unknown:
+            raise ValueError(f"unknown normalization steps {unknown}; known: {', '.join(STEPS)}")
+        return v
+
+
+@stage("extract.read.v1", produces="document", settings=ReadSettings)
 def _read(state: DocState, settings: dict[str, Any]) -> None:
+    if state.text is not None:
+        from .readers.text import text_document
+
+        state.doc = text_document(state.text, state.path)
+        return
     opts: dict[str, Any] = {}
     if state.path.suffix.lower() == ".pdf":
-        backend = state.options.get("pdf_backend") or settings.get("pdf_backend", "auto")
-        opts["backend"] = backend
-        opts["ocr"] = bool(state.options.get("ocr", settings.get("ocr", False)))
-        if state.options.get("password"):
-            opts["password"] = state.options["password"]
+        opts["backend"] = settings.get("pdf_backend", "auto")
+        opts["ocr"] = bool(settings.get("ocr", False))
+        if state.password:
+            opts["password"] = state.password
     state.doc = read_document(state.path, **opts)
 
 
-@stage("extract.normalize.v1")
+@stage("extract.normalize.v1", produces="text", settings=NormalizeSettings)
 def _normalize(state: DocState, settings: dict[str, Any]) -> None:
     assert state.doc is not None
     state.nd = normalize(state.doc, tuple(settings.get("steps", DEFAULT_STEPS)))
 
 
-@stage("extract.segment.v1")
+@stage("extract.segment.v1", produces="paragraphs")
 def _segment(state: DocState, settings: dict[str, Any]) -> None:
     assert state.nd is not None
     text = state.nd.text
@@ -105,7 +173,7 @@ def _without_headings(nd: NormalizedDocument, paragraphs: list[Paragraph]) -> li
     return out
 
 
-@stage("extract.trials.v1")
+@stage("extract.trials.v1", produces="context")
 def _trials(state: DocState, settings: dict[str, Any]) -> None:
     from .link import build_context, trial_records
 
@@ -115,30 +183,77 @@ def _trials(state: DocState, settings: dict[str, Any]) -> None:
     state.records.extend(trial_records(state.context))
 
 
-@stage("extract.results.v1")
+@stage("extract.results.v1", produces="records")
 def _results(state: DocState, settings: dict[str, Any]) -> None:
-    from .results import result_records
+    from .link import result_records
 
     if state.context is None:
         raise PipelineConfigError("extract.results.v1 needs extract.trials.v1 before it")
     state.records.extend(result_records(state.context))
 
 
-@dataclass
+def prepare(state: DocState, config: PipelineConfig | None = None, upto: Product = "text") -> DocState:
+    """Run ``config``'s stages on ``state`` until one that produces ``upto`` has run.
+
+    The one way to read and normalize only (``extract read``, curation's page geometry) or to
+    build a document's linking context (curation's proposals). Raises what the stages raise
+    (ReaderError for a bad file); PipelineConfigError when no stage produces ``upto``.
+    """
+    config = config or load_pipeline()
+    want = PRODUCTS.index(upto)
+    for name, settings in config.stages:
+        STAGES[name](state, settings)
+        if PRODUCTS.index(stage_info(name).produces) >= want:
+            return state
+    raise PipelineConfigError(f"{config.source}: no stage produces {upto!r}")
+
+
+@dataclass(frozen=True)
 class PipelineConfig:
+    """Stages by name, each with its checked settings (defaults filled in)."""
+
     name: str
     stages: list[tuple[str, dict[str, Any]]]
     source: str = "default"
 
     @property
     def version(self) -> str:
-        """Package version plus a hash of the configuration: what makes outputs comparable."""
+        """Package version plus a hash of the configuration: what makes outputs comparable.
+
+        Every setting that changes output is in the stages' settings — the PDF backend and
+        OCR too (:meth:`with_reading`) — so changing one re-extracts in batch ingestion.
+        """
         payload = json.dumps([__version__, self.stages], sort_keys=True, default=str)
         return f"{__version__}+{hashlib.sha256(payload.encode()).hexdigest()[:8]}"
 
+    def with_reading(self, pdf_backend: str | None = None, ocr: bool | None = None) -> PipelineConfig:
+        """This configuration with the read stage's backend / OCR set (a command line's options)."""
+        changes = {k: v for k, v in (("pdf_backend", pdf_backend), ("ocr", ocr)) if v is not None}
+        if not changes:
+            return self
+        stages = []
+        for name, settings in self.stages:
+            if stage_info(name).produces == "document":
+                settings = _checked(name, {**settings, **changes}, self.source)
+            stages.append((name, settings))
+        return PipelineConfig(self.name, stages, self.source)
+
+
+def _checked(name: str, settings: dict[str, Any], source: str) -> dict[str, Any]:
+    try:
+        return stage_info(name).settings.model_validate(settings).model_dump()
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "settings"
+        raise PipelineConfigError(f"{source}: [stages.\"{name}\"] {where}: {first['msg']}") from e
+
 
 def load_pipeline(path: str | Path | None = None) -> PipelineConfig:
-    """Read a pipeline TOML (default: the packaged ``pipelines/default.toml``)."""
+    """Read a pipeline TOML (default: the packaged ``pipelines/default.toml``).
+
+    Every stage's table is checked by its settings model: a misspelt key or a wrong value is a
+    PipelineConfigError naming the file, the stage and the key.
+    """
     if path is None:
         raw = resources.files("extract").joinpath("resources", "default_pipeline.toml").read_text("utf-8")
         source = "default"
@@ -157,11 +272,14 @@ def load_pipeline(path: str | Path | None = None) -> PipelineConfig:
     if not isinstance(names, list) or not names:
         raise PipelineConfigError(f"{source}: [pipeline] stages must list stage names")
     settings = data.get("stages", {})
+    unused = sorted(set(settings) - set(names))
+    if unused:
+        raise PipelineConfigError(f"{source}: settings for stages not in [pipeline] stages: {', '.join(unused)}")
     stages = []
     for n in names:
         if n not in STAGES:
             raise PipelineConfigError(f"{source}: unknown stage {n!r}; known: {', '.join(STAGES)}")
-        stages.append((n, dict(settings.get(n, {}))))
+        stages.append((n, _checked(n, dict(settings.get(n, {})), source)))
     return PipelineConfig(pipe.get("name", Path(source).stem), stages, source)
 
 
@@ -206,36 +324,29 @@ def _file_doc_id(path: Path) -> str | None:
 
 def process_text(text: str, config: PipelineConfig | None = None, name: str = "<text>") -> DocResult:
     """Run a string through the pipeline as if it were a ``.txt`` document (for tests and tools)."""
-    from .readers.text import text_document
-
-    return process_document(Path(name), config, _document=text_document(text, name))
+    return _process(DocState(path=Path(name), text=text), config or load_pipeline())
 
 
-def process_document(path: str | Path, config: PipelineConfig | None = None, **options: Any) -> DocResult:
-    """Run one document through the pipeline; failures come back as ``status='failed'``."""
-    path = Path(path)
-    config = config or load_pipeline()
-    t0 = time.perf_counter()
-    preread = options.pop("_document", None)
-    state = DocState(path=path, options=options, doc=preread)
+def process_document(
+    path: str | Path, config: PipelineConfig | None = None, *, password: str | None = None,
+    pdf_backend: str | None = None, ocr: bool | None = None,
+) -> DocResult:
+    """Run one document through the pipeline; failures come back as ``status='failed'``.
+
+    ``pdf_backend`` / ``ocr`` override the read stage's settings (and so the version);
+    ``password`` opens an encrypted PDF.
+    """
+    config = (config or load_pipeline()).with_reading(pdf_backend, ocr)
+    return _process(DocState(path=Path(path), password=password), config)
+
+
+def _process(state: DocState, config: PipelineConfig) -> DocResult:
+    path, t0 = state.path, time.perf_counter()
     try:
         for name, settings in config.stages:
-            if name == "extract.read.v1" and preread is not None:
-                continue
             STAGES[name](state, settings)
         assert state.doc is not None and state.nd is not None
-        doc_id = state.doc.doc_id
-        for r in state.records:
-            r["doc_id"] = doc_id
-        records = [parse_record(r, where=f"{path}: {r['kind']}") for r in assign_ids(doc_id, state.records)]
-        lang = detect_language(state.nd.text[: state.body_end or None])
-        return DocResult(
-            path, doc_id, "ok", records, state.nd.text, len(state.doc.pages), lang,
-            seconds=time.perf_counter() - t0, page_sources=[p.source for p in state.doc.pages],
-            evidence_boxes={r.id: evidence_boxes(state.nd, r.evidence) for r in records},
-            page_sizes={p.number: (p.width, p.height) for p in state.doc.pages
-                        if p.width is not None and p.height is not None},
-        )
+        return _finished(state, time.perf_counter() - t0)
     except ReaderError as e:
         return DocResult(path, _file_doc_id(path), "failed", error=e.reason, error_code=e.code,
                          seconds=time.perf_counter() - t0)
@@ -249,6 +360,23 @@ def process_document(path: str | Path, config: PipelineConfig | None = None, **o
             error=f"internal error {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
             error_code="internal", seconds=time.perf_counter() - t0,
         )
+
+
+def _finished(state: DocState, seconds: float) -> DocResult:
+    """The result of a document every stage ran on: its records as contract models, with ids."""
+    assert state.doc is not None and state.nd is not None
+    doc_id = state.doc.doc_id
+    for r in state.records:
+        r["doc_id"] = doc_id
+    records = [parse_record(r, where=f"{state.path}: {r['kind']}") for r in assign_ids(doc_id, state.records)]
+    lang = detect_language(state.nd.text[: state.body_end or None])
+    return DocResult(
+        state.path, doc_id, "ok", records, state.nd.text, len(state.doc.pages), lang,
+        seconds=seconds, page_sources=[p.source for p in state.doc.pages],
+        evidence_boxes={r.id: evidence_boxes(state.nd, r.evidence) for r in records},
+        page_sizes={p.number: (p.width, p.height) for p in state.doc.pages
+                    if p.width is not None and p.height is not None},
+    )
 
 
 def evidence_boxes(nd: NormalizedDocument, evidence: Iterable[Any]) -> list[tuple[int, tuple[float, float, float, float]]]:

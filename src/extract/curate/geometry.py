@@ -52,15 +52,12 @@ _LOCK = threading.Lock()
 
 def _read_again(path: Path, text: str) -> Any | None:
     from ..errors import ExtractError
-    from ..pipeline import STAGES, DocState, load_pipeline
+    from ..pipeline import DocState, prepare
 
     if not path.is_file():
         return None
-    state = DocState(path=path)
     try:
-        for name, settings in load_pipeline().stages:
-            if name in ("extract.read.v1", "extract.normalize.v1"):
-                STAGES[name](state, settings)
+        state = prepare(DocState(path=path), upto="text")
     except ExtractError:
         return None
     nd = state.nd

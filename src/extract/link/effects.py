@@ -1,0 +1,169 @@
+"""Effects: HR / OR / RR / difference with CI, and P values, tied to what they compare.
+
+Measures, intervals and P values of a sentence form *clusters* in text order (one of
+each kind at most, no value group between them; a P "均 <0.001" / "for both" is shared
+by every measure). A cluster attaches to the value group right before it — a
+"hazard ratio for death" names OS whatever those values were — or, without a group, to
+the endpoint(s) listed before it, the event the measure names ("risk of progression or
+death"), or the paragraph's last endpoint. A cluster after values spread over a list
+is left alone (which comparison it belongs to is unclear), and one whose endpoint is
+outside the vocabulary is no record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..recognize import SentenceSpans
+from ..recognize.endpoints import EndpointMention
+from ..recognize.numbers import Interval, Measure, PValue
+from ..segment import Paragraph
+from . import emit
+from .anchors import Anchor, anchor_before
+from .context import DocContext
+from .groups import Group, endpoint_list, subgroup_for
+from .rules import lexicon, rx
+
+
+@dataclass(frozen=True)
+class Cluster:
+    measure: Measure | None
+    interval: Interval | None
+    p: PValue | None
+
+    @property
+    def start(self) -> int:
+        return min(x.start for x in (self.measure, self.interval, self.p) if x is not None)
+
+    @property
+    def end(self) -> int:
+        return max(x.end for x in (self.measure, self.interval, self.p) if x is not None)
+
+
+@dataclass(frozen=True)
+class Target:
+    endpoint: str | None
+    mention: EndpointMention | None
+    group: Group | None
+
+
+def effect_records(ctx: DocContext, s: SentenceSpans, groups: list[Group], para: Paragraph,
+                   anchors: list[Anchor], para_ep: EndpointMention | None) -> list[tuple[Cluster, dict]]:
+    """Each effect record of the sentence, with the cluster it was made from."""
+    out = []
+    for c in clusters(s, groups):
+        for t in targets(ctx.text, s, groups, c, para_ep):
+            if t.endpoint is None:
+                continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)
+            subgroup, anchor = _population(ctx, s, t, c, para, anchors)
+            trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
+            out.append((c, emit.effect(ctx.nd, (s.start, s.end), s.lang, trial=trial, refs=refs, endpoint=t.endpoint,
+                                       ep=t.mention, subgroup=subgroup, m=c.measure, ci=c.interval, p=c.p)))
+    return out
+
+
+def clusters(s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
+    """The sentence's effect clusters, in text order; a CI alone is a rate's, not an effect."""
+    items = sorted([(m.start, "m", m) for m in s.measures] + [(i.start, "ci", i) for i in s.intervals]
+                   + [(p.start, "p", p) for p in s.p_values], key=lambda t: t[0])
+    found: list[dict[str, object]] = []
+    last_end = -1
+    for pos, kind, obj in items:
+        cur = found[-1] if found else None
+        group_between = any(last_end <= g.start < pos for g in groups) if cur else False
+        if cur is None or kind in cur or group_between:
+            found.append({kind: obj})
+        else:
+            cur[kind] = obj
+        last_end = obj.end  # type: ignore[attr-defined]
+    shared = [c["p"] for c in found if "p" in c and getattr(c["p"], "shared", False)]
+    if shared:
+        # "HR分别为0.524（…）和0.478（…），P值均<0.001": the one P belongs to each comparison
+        for c in found:
+            if "m" in c and "p" not in c:
+                c["p"] = shared[0]
+        found = [c for c in found if not ("p" in c and "m" not in c and c["p"] in shared and len(c) == 1)]
+    return [Cluster(c.get("m"), c.get("ci"), c.get("p")) for c in found  # type: ignore[arg-type]
+            if c.get("m") is not None or c.get("p") is not None]
+
+
+def targets(text: str, s: SentenceSpans, groups: list[Group], c: Cluster,
+            para_ep: EndpointMention | None) -> list[Target]:
+    """What a cluster compares: the group before it, or endpoints when there is none."""
+    m, first = c.measure, c.start
+    prior = [g for g in groups if g.end <= first]
+    named = [ep for ep in s.endpoints if m is not None and m.start <= ep.start and ep.end <= m.end]
+    about = named[0].code if named else (about_endpoint(m.about) if m is not None else None)
+    if prior and prior[-1].distributed:
+        return []  # one P for values spread over endpoints/trials: which comparison is unclear
+    if prior:
+        g = prior[-1]
+        # "hazard ratio for death" names OS whatever the values before were; a composite
+        # ("for progression, recurrence, or death") is the endpoint of those values
+        code = g.endpoints[0].code
+        if named:
+            code = named[0].code
+        elif about == "OS" and not rx("link.composite_event.v1").search(m.about if m else ""):
+            code = "OS"
+        return [Target(code, g.endpoints[0], g)]
+    return _without_group(text, s, c, named, about, para_ep)
+
+
+def _without_group(text: str, s: SentenceSpans, c: Cluster, named: list[EndpointMention], about: str | None,
+                   para_ep: EndpointMention | None) -> list[Target]:
+    m, first = c.measure, c.start
+    before = [i for i, ep in enumerate(s.endpoints) if ep.end <= first]
+    if named:  # "the HR for PFS was 0.46", "hazard ratio for OS"
+        return [Target(named[0].code, named[0], None)]
+    if before:
+        return [Target(about or ep.code, ep, None) for ep in endpoint_list(text, s.endpoints, before[-1])]
+    if m is not None and about:
+        return [Target(about, None, None)]
+    if m is not None and para_ep is not None:
+        return [Target(para_ep.code, para_ep, None)]
+    if (m is not None and c.interval is not None) or (
+        c.p is not None and rx("link.comparison.v1").search(text, s.start, s.end)
+    ):
+        # "differed between the groups regarding Hb levels (p=0.015)": a comparison whose
+        # endpoint is outside the vocabulary — no record, but it takes the cluster
+        return [Target(None, None, None)]
+    return []
+
+
+def about_endpoint(about: str) -> str | None:
+    """The endpoint an event names: "risk of progression or death" → PFS, "死亡风险" → OS."""
+    low = about.lower()
+    for code, words in lexicon("event_endpoints"):
+        if any(w in low for w in words):
+            return code
+    return None
+
+
+def _population(ctx: DocContext, s: SentenceSpans, t: Target, c: Cluster, para: Paragraph,
+                anchors: list[Anchor]) -> tuple[str | None, Anchor | None]:
+    """Subgroup and study of an effect: its group's, unless a subgroup frame stands between."""
+    text, first = ctx.text, c.start
+    if t.group is not None:
+        subgroup, anchor = t.group.subgroup, t.group.anchor
+        between = [x for x in s.subgroups if t.group.end <= x.start and x.end <= first]
+        if between:
+            subgroup = between[-1].text
+    else:
+        subgroup = subgroup_for(text, s, first, first)
+        anchor = anchor_before(anchors, para, first, s, ctx)
+    if subgroup is None and ctx.meta_analysis and c.measure is not None:
+        subgroup = stratum(text, s, c.measure, c.interval)
+    return subgroup, anchor
+
+
+def stratum(text: str, s: SentenceSpans, m: Measure, ci: Interval | None) -> str | None:
+    """The stratum of a pooled estimate in a meta-analysis: "the WMD of Hb for children was …",
+    "the WMD of the marked anaemia group was …", "… (95% CI …) in the PPI triple therapy group"."""
+    about = m.about or text[max(s.start, m.start - 50) : m.start]
+    hit = rx("link.meta_stratum.v1").search(about)
+    if hit:
+        sg = (hit.group("a") or hit.group("b")).strip()
+        if not rx("link.stratum_not_population.v1").search(sg):
+            return sg
+    after = rx("link.meta_stratum_after.v1").match(text, (ci.end if ci is not None else m.end), s.end)
+    return after.group("c").strip() if after else None

@@ -1,0 +1,165 @@
+"""Value groups, and the endpoint that governs each.
+
+Values joined by comparison words form a *group* ("12.4个月 vs. 9.8个月", "分别为15.3和
+6.4个月", "from 11.0 months with placebo to 22.4 months"). A group is governed by the
+nearest endpoint before it whose kind fits the unit (times → survival medians,
+percentages → rates), by an endpoint right after a lone value ("34 (83%) had a major
+pathological response"), or — for a comparison in parentheses or "corresponding"
+values — by the paragraph's last endpoint; without any, the values are no record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..recognize import SentenceSpans
+from ..recognize.endpoints import EndpointMention
+from ..recognize.numbers import Value
+from ..recognize.trials import TrialMention
+from .anchors import Anchor
+from .rules import rx
+
+TIME_UNITS = frozenset({"month", "year", "week", "day"})
+TIME_ENDPOINTS = frozenset({"OS", "PFS", "DFS", "EFS", "RFS", "DOR"})
+RATE_ENDPOINTS = frozenset({"ORR", "DCR", "CR", "pCR", "MPR", "LC", "R0", "AE", "QOL"})
+
+
+@dataclass(frozen=True)
+class Group:
+    """A list or comparison of values, with what linking decided for it."""
+
+    values: tuple[Value, ...]
+    endpoints: tuple[EndpointMention, ...]
+    rule_id: str
+    distributed: str | None = None  # endpoints | timepoints | trials | None
+    trials: tuple[TrialMention, ...] = ()
+    subgroup: str | None = None
+    anchor: Anchor | None = None
+
+    @property
+    def start(self) -> int:
+        return self.values[0].start
+
+    @property
+    def end(self) -> int:
+        return self.values[-1].end
+
+
+def unit_fits(ep: EndpointMention, unit: str | None) -> bool:
+    """Can a value in ``unit`` be a result of endpoint mention ``ep``?"""
+    if unit in TIME_UNITS:
+        return ep.code in TIME_ENDPOINTS and not ep.timepoints and ep.stat != "rate"
+    if unit == "percent":
+        return ep.code in RATE_ENDPOINTS or bool(ep.timepoints) or ep.stat == "rate"
+    return False
+
+
+def stat_for(ep: EndpointMention, unit: str, before: str) -> str:
+    """The statistic of a value of ``ep`` in ``unit``; ``before`` is the text from the endpoint."""
+    if ep.code == "AE":
+        return "rate"
+    if rx("link.difference.v1").search(before):
+        return "difference"
+    if unit in TIME_UNITS:
+        return "mean" if ep.stat == "mean" else "median"
+    return "rate"
+
+
+def group_values(text: str, values: tuple[Value, ...], blockers: list[int]) -> list[tuple[Value, ...]]:
+    """Consecutive values joined by comparison words, with nothing recognized between them;
+    unit-less members borrow the unit of their list ("15.3和6.4个月"); lists without any unit go."""
+    groups: list[list[Value]] = []
+    for v in values:
+        if groups:
+            prev = groups[-1][-1]
+            blocked = any(prev.end <= b < v.start for b in blockers)
+            units_ok = prev.unit is None or v.unit is None or prev.unit == v.unit
+            if not blocked and units_ok and _connects(text[prev.end : v.start]):
+                groups[-1].append(v)
+                continue
+        groups.append([v])
+    kept = []
+    for g in groups:
+        units = [v.unit for v in g if v.unit]
+        if units:
+            kept.append(tuple(_borrow_unit(g, i, units[-1]) for i in range(len(g))))
+    return kept
+
+
+def _borrow_unit(g: list[Value], i: int, last: str) -> Value:
+    if g[i].unit is not None:
+        return g[i]
+    later = [w.unit for w in g[i + 1 :] if w.unit]
+    return replace(g[i], unit=later[0] if later else last)
+
+
+def _connects(between: str) -> bool:
+    """Do two values belong to one list or comparison, judging by the words between them?"""
+    if len(between) > 70 or rx("link.respectively.v1").search(between):
+        return False  # "…和55.7%, respectively, against 35.7%…", "…，安慰剂组分别为…": a new list
+    core = rx("link.arm_phrase.v1").sub(" ", rx("link.parenthesis_aside.v1").sub(" ", between))
+    if not rx("link.connector_word.v1").search(core) and not rx("link.control_in_parenthesis.v1").fullmatch(between.strip()):
+        return False
+    rest = rx("link.filler.v1").sub("", rx("link.connector_word.v1").sub("", core))
+    return not rest.strip(" ,，;；:：")
+
+
+def endpoint_list(text: str, eps: tuple[EndpointMention, ...], last: int) -> list[EndpointMention]:
+    """The endpoint at index ``last`` with those listed before it: "mPFS和mOS", "PFS、OS和局部控制"."""
+    out = [eps[last]]
+    i = last - 1
+    while i >= 0 and rx("link.endpoint_list_joiner.v1").fullmatch(text[eps[i].end : out[0].start]):
+        out.insert(0, eps[i])
+        i -= 1
+    return out
+
+
+def governing(text: str, s: SentenceSpans, vals: tuple[Value, ...],
+              para_ep: EndpointMention | None) -> tuple[list[EndpointMention], str] | None:
+    """The endpoint(s) a value group reports on and the rule that decided it, or None."""
+    start = vals[0].start
+    after = _endpoint_after(text, s, vals)
+    if after is not None:
+        return [after], "result.endpoint_after.v1"
+    before = [i for i, ep in enumerate(s.endpoints) if ep.end <= start]
+    if before:
+        gap_from = s.endpoints[before[-1]].end
+        if not rx("link.follow_up.v1").search(text, gap_from, start) and not rx("link.other_statistic.v1").search(
+            text, gap_from, start
+        ):
+            fitting = [ep for ep in endpoint_list(text, s.endpoints, before[-1]) if unit_fits(ep, vals[0].unit)]
+            return (fitting, "result.comparison.v1") if fitting else None
+    if (
+        para_ep is not None and len(vals) >= 2 and unit_fits(para_ep, vals[0].unit) and not before
+        and (
+            rx("link.open_parenthesis_before.v1").search(text[max(s.start, start - 3) : start])
+            or rx("link.corresponding.v1").search(text, s.start, start)
+        )
+    ):
+        # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
+        return [para_ep], "result.context_endpoint.v1"
+    return None
+
+
+def _endpoint_after(text: str, s: SentenceSpans, vals: tuple[Value, ...]) -> EndpointMention | None:
+    """"34 (83%) had a major pathological response", "83%的患者达到pCR": the endpoint follows."""
+    if len(vals) != 1:
+        return None
+    m = rx("link.endpoint_after.v1").match(text, vals[0].end, s.end)
+    if not m:
+        return None
+    for ep in s.endpoints:
+        if ep.start == m.end() and unit_fits(ep, vals[0].unit):
+            return ep
+    return None
+
+
+def subgroup_for(text: str, s: SentenceSpans, start: int, end: int) -> str | None:
+    """The population a value group or effect is reported for: the nearest frame before it in
+    its sentence, or one that directly follows the values ("18.4 versus 12.9 months in patients
+    with a CPS of 5 or more (HR …)")."""
+    follow = [x for x in s.subgroups if x.start >= end and rx("link.arm_tail.v1").fullmatch(text, end, x.start)]
+    if follow:
+        return follow[0].text
+    sgs = [x for x in s.subgroups if x.end <= start]
+    return sgs[-1].text if sgs else None

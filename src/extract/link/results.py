@@ -1,0 +1,101 @@
+"""Results linking: a sentence's recognized spans → outcome and effect records.
+
+Per sentence of each paragraph (:func:`link_sentence`): recognition
+(:func:`extract.recognize.recognize`) → value groups and their endpoint
+(:mod:`.groups`) → distribution over listed endpoints, timepoints or trials
+(:mod:`.distribute`) → subgroup and study anchor → arm roles (:mod:`.roles`) →
+outcome records, and effect records (:mod:`.effects`). The paragraph's last endpoint
+carries over to the next sentence, for comparisons that do not repeat it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..recognize import SentenceSpans, recognize
+from ..recognize.endpoints import EndpointMention
+from ..segment import Paragraph, Sentence
+from . import emit
+from .anchors import Anchor, anchor_of_group, find_anchors
+from .context import DocContext
+from .distribute import distribute
+from .effects import effect_records
+from .groups import Group, governing, group_values, stat_for, subgroup_for
+from .roles import ArmRole, both_arms, sentence_roles
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A record linking made, with the span of the value or effect it was made from."""
+
+    record: dict
+    start: int
+    end: int
+
+
+def result_records(ctx: DocContext) -> list[dict]:
+    """Outcome and effect records of one document (contract dicts, no ids), in text order."""
+    anchors = find_anchors(ctx)
+    out: list[dict] = []
+    for para in ctx.paragraphs:
+        para_ep: EndpointMention | None = None
+        for sent in para.sentences:
+            s = recognize_sentence(ctx, sent)
+            out.extend(x.record for x in link_sentence(ctx, s, para, anchors, para_ep))
+            if s.endpoints:
+                para_ep = s.endpoints[-1]
+    return out
+
+
+def recognize_sentence(ctx: DocContext, sent: Sentence) -> SentenceSpans:
+    return recognize(ctx.text, sent.start, sent.end, sent.lang, ctx.mentions_in(sent.start, sent.end))
+
+
+def link_sentence(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: list[Anchor],
+                  para_ep: EndpointMention | None) -> list[Linked]:
+    """The records of one recognized sentence: each group's outcomes, then the effects."""
+    groups = value_groups(ctx, s, para, anchors, para_ep)
+    out: list[Linked] = []
+    for g, roles in zip(groups, sentence_roles(ctx, s, groups), strict=True):
+        out.extend(_outcomes(ctx, s, g, roles))
+    out.extend(Linked(r, c.start, c.end) for c, r in effect_records(ctx, s, groups, para, anchors, para_ep))
+    return out
+
+
+def value_groups(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: list[Anchor],
+                 para_ep: EndpointMention | None) -> list[Group]:
+    """The sentence's value groups that report on an endpoint, with all linking decided."""
+    text = ctx.text
+    blockers = [ep.start for ep in s.endpoints] + [x.start for x in (*s.measures, *s.intervals, *s.p_values)]
+    out = []
+    for vals in group_values(text, s.values, blockers):
+        gov = governing(text, s, vals, para_ep)
+        if gov is None:
+            continue
+        d = distribute(text, s, vals, *gov)
+        out.append(Group(
+            vals, d.endpoints, d.rule_id, d.over, d.trials,
+            subgroup=subgroup_for(text, s, vals[0].start, vals[-1].end),
+            anchor=anchor_of_group(anchors, para, vals[0].start, s, ctx),
+        ))
+    return out
+
+
+def _outcomes(ctx: DocContext, s: SentenceSpans, g: Group, roles: list[ArmRole]) -> list[Linked]:
+    g, roles = both_arms(ctx.text, s, g, roles)
+    out = []
+    for i, v in enumerate(g.values):
+        ep = g.endpoints[i] if g.distributed == "endpoints" else g.endpoints[0]
+        timepoint = ep.timepoints[i] if g.distributed == "timepoints" else (ep.timepoints[0] if ep.timepoints else None)
+        trial, refs = (g.anchor.trial, list(g.anchor.refs)) if g.anchor else (None, [])
+        if g.distributed == "trials":
+            trial, refs = g.trials[i].name, list(g.trials[i].refs)
+        if trial is None and not refs and v.qualifier == "~":
+            continue  # "roughly 10% to 15%", "约为55%~60%" with no study behind it: background
+        rec = emit.outcome(
+            ctx.nd, (s.start, s.end), s.lang, trial=trial, refs=refs, ep=ep,
+            stat=stat_for(ep, v.unit or "", ctx.text[ep.end : g.start]), timepoint=timepoint, v=v,
+            arm=roles[i].arm, role=roles[i].role, subgroup=g.subgroup, rule_id=g.rule_id,
+        )
+        out.append(Linked(rec, v.start, v.end))
+    return out

@@ -1,0 +1,200 @@
+"""Arm roles: which arm each value of a sentence's groups belongs to, and its role.
+
+One entry point, :func:`sentence_roles`, decides for every value of every group of
+a sentence an :class:`ArmRole` (``experimental`` / ``control`` / ``single``, and the
+arm's words when the text names them), in this order:
+
+1. each group on its own (:func:`_comparison_roles`, :func:`_lone_role`,
+   :func:`_spread_role`) — from cues right after a value ("9.8 months with
+   placebo"), arms named right before it ("对照组9.8个月"), "from X to Y", arms listed
+   before the group, and otherwise the comparator reported last;
+2. then across the sentence's groups: two spread groups alike are the two arms of one
+   comparison; after two arms sharing a value the arm named alone is their comparator;
+   a lone value beside the control's value of the same endpoint is the experimental arm's.
+
+A value no rule gives a role to is a single cohort's. ``tests/test_arm_roles.py`` holds
+the cases, one real sentence each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import NamedTuple
+
+from ..recognize import SentenceSpans
+from ..recognize.arms import cue_before, value_cue
+from .context import DocContext
+from .groups import Group
+from .rules import rx
+
+
+class ArmRole(NamedTuple):
+    role: str | None  # experimental | control | single | None (not decided yet)
+    arm: str | None  # the arm's words, when the text names them
+
+
+def sentence_roles(ctx: DocContext, s: SentenceSpans, groups: list[Group]) -> list[list[ArmRole]]:
+    """An :class:`ArmRole` per value of every group of sentence ``s``."""
+    out = [
+        _spread_role(ctx.text, s, groups, i) if g.distributed else _group_roles(ctx, s, g)
+        for i, g in enumerate(groups)
+    ]
+    _pair_spread_groups(groups, out)
+    _comparator_after_shared_value(ctx.text, s, groups, out)
+    _beside_the_control(groups, out)
+    return [[ArmRole(r.role or "single", r.arm) for r in roles] for roles in out]
+
+
+def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
+    """Roles of a comparison (or a lone value) that is not spread over a list."""
+    text, k = ctx.text, len(g.values)
+    if g.anchor is not None and "single-arm" in ctx.design_of(g.anchor.trial):
+        # subgroups of a single-arm study ("PD-L1阳性与阴性患者的ORR分别为15.5%和6.4%") are not arms
+        return [ArmRole("single", None)] * k
+    if k == 1:
+        return [_lone_role(text, s, g)]
+    if k == 2 and any(v.change == "from" for v in g.values):
+        # "from 11.0 months with placebo to 22.4 months", "to 8.3 months from 6.8 months"
+        return [ArmRole("control" if v.change == "from" else "experimental", None) for v in g.values]
+    cues = []
+    for i, v in enumerate(g.values):
+        nxt = g.values[i + 1].start if i + 1 < k else min(s.end, v.end + 50)
+        cue = ArmRole(*value_cue(text, v.end, nxt))
+        cues.append(cue if cue.role is not None else _cue_before(text, s, g, i))
+    return _comparison_roles(s, g, cues)
+
+
+def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
+    """A single value: a cue after or before it, "未达到和17.1个月" (the value after "not
+    reached" is the control's), or one arm's value followed by its comparison."""
+    v = g.values[0]
+    cue = ArmRole(*value_cue(text, v.end, min(s.end, v.end + 50)))
+    if cue.role is None:
+        cue = _cue_before(text, s, g, 0)
+    if cue.role is None and rx("link.not_reached_before.v1").search(text, max(s.start, v.start - 90), v.start):
+        cue = ArmRole("control", cue.arm)
+    if cue.role is None and any(
+        0 <= m.start - v.end <= 40 and not rx("link.clause_break.v1").search(text[v.end : m.start]) for m in s.measures
+    ):
+        cue = ArmRole("experimental", cue.arm)
+    return cue
+
+
+def _comparison_roles(s: SentenceSpans, g: Group, cues: list[ArmRole]) -> list[ArmRole]:
+    """Roles of a comparison of ``k`` values, given each value's own cue (or none)."""
+    k = len(g.values)
+    if all(c.role is None for c in cues):
+        arms = [a for a in s.arms if a.end <= g.start]
+        if len(arms) >= k:
+            arms = arms[-k:]
+            roles = [a.role for a in arms]
+            if k == 2 and roles.count(None) == 1:
+                known = roles[0] or roles[1]
+                roles = [r or _other(known) for r in roles]
+            if all(roles) and len(set(roles)) > 1:
+                return [ArmRole(r, a.text) for r, a in zip(roles, arms, strict=True)]
+        default = ["experimental"] * (k - 1) + ["control"]
+        texts = [a.text for a in arms] if len(arms) == k else [c.arm for c in cues]
+        return [ArmRole(r, t) for r, t in zip(default, texts, strict=True)]
+    known = [c.role for c in cues if c.role]
+    if k == 2 and len(known) == 1:
+        return [ArmRole(c.role or _other(known[0]), c.arm) for c in cues]
+    if "control" not in known and any(c.role is None for c in cues):
+        # three arms or more and none named as control: the comparator is reported last
+        last = max(i for i, c in enumerate(cues) if c.role is None)
+        cues[last] = ArmRole("control", cues[last].arm)
+    return [ArmRole(c.role or "experimental", c.arm) for c in cues]
+
+
+def _other(role: str | None) -> str:
+    return "control" if role == "experimental" else "experimental"
+
+
+def _cue_before(text: str, s: SentenceSpans, g: Group, i: int) -> ArmRole:
+    v = g.values[i]
+    lo = g.values[i - 1].end if i > 0 else max(s.start, v.start - 24)
+    return ArmRole(*cue_before(text[lo : v.start], spread=bool(g.distributed)))
+
+
+def _spread_role(text: str, s: SentenceSpans, groups: list[Group], i: int) -> list[ArmRole]:
+    """A group spread over trials, endpoints or timepoints takes one role for the whole group
+    from the arm named before it ("对照组分别为…", "安慰剂组分别为…", "…against 35.7% and 27.1%")."""
+    g = groups[i]
+    cue = _cue_before(text, s, g, 0)
+    if cue.role is None:
+        lo = groups[i - 1].end if i else (g.trials[-1].end if g.trials else s.start)
+        arms = [a for a in s.arms if lo <= a.start and a.end <= g.start and a.role]
+        if arms:
+            cue = ArmRole(arms[-1].role, arms[-1].text)
+    if cue.role is None and i and rx("link.versus_before.v1").search(text, max(s.start, g.start - 24), g.start):
+        cue = ArmRole("control", cue.arm)
+    return [cue] * len(g.values)
+
+
+def _pair_spread_groups(groups: list[Group], out: list[list[ArmRole]]) -> None:
+    """Two spread groups alike ("1年、2年OS率分别为…，安慰剂组分别为…"): experimental, then
+    control — when one of them names its arm (two subgroups' rates, "脑外转移已控制…，未能控制
+    者…", are no comparison of arms)."""
+    spread = [i for i, g in enumerate(groups) if g.distributed]
+    for a, b in zip(spread, spread[1:], strict=False):
+        ga, gb = groups[a], groups[b]
+        if ga.distributed != gb.distributed or len(ga.values) != len(gb.values):
+            continue
+        ra, rb = out[a][0].role, out[b][0].role
+        if rb is None and out[b][0].arm:  # "而EP组分别为…": an arm named, its role not
+            rb = "control"
+            out[b] = [ArmRole("control", r.arm) for r in out[b]]
+        if ra is None and rb == "control":
+            out[a] = [ArmRole("experimental", r.arm) for r in out[a]]
+        if rb is None and ra == "experimental":
+            out[b] = [ArmRole("control", r.arm) for r in out[b]]
+
+
+def _comparator_after_shared_value(text: str, s: SentenceSpans, groups: list[Group],
+                                   out: list[list[ArmRole]]) -> None:
+    """"A组与B组的mPFS均为7.6个月，C组为5.5个月": after two arms sharing a value, the arm named
+    on its own is their comparator."""
+    for i, g in enumerate(groups):
+        if len(g.values) != 1 or g.distributed or not shared_by_both_arms(text, s, g):
+            continue
+        for j in range(i + 1, len(groups)):
+            gj = groups[j]
+            if len(gj.values) == 1 and not gj.distributed and out[j][0].role is None and out[j][0].arm:
+                out[j] = [ArmRole("control", out[j][0].arm)]
+                break
+
+
+def _beside_the_control(groups: list[Group], out: list[list[ArmRole]]) -> None:
+    """Lone values of one endpoint in one sentence, one of them the control's: the other is the
+    experimental arm's ("31.9% of patients in the pembrolizumab group … compared with 16.3% in
+    the chemotherapy group")."""
+    lone = [i for i, g in enumerate(groups) if not g.distributed and len(g.values) == 1]
+    for i in lone:
+        if out[i][0].role is not None:
+            continue
+        ep = groups[i].endpoints[0]
+        for j in lone:
+            other = groups[j].endpoints[0]
+            if j != i and out[j][0].role == "control" and other.code == ep.code and other.timepoints == ep.timepoints:
+                out[i] = [ArmRole("experimental", out[i][0].arm)]
+                break
+
+
+def shared_by_both_arms(text: str, s: SentenceSpans, g: Group) -> bool:
+    """"两组…均为62%", "A组与B组的mPFS均为7.6个月": one value that both arms share."""
+    return bool(rx("link.both_arms.v1").search(text, max(s.start, g.start - 6), g.start))
+
+
+def both_arms(text: str, s: SentenceSpans, g: Group, roles: list[ArmRole]) -> tuple[Group, list[ArmRole]]:
+    """A lone value both arms share becomes one value per arm: "两组3~4级不良事件发生率均为62%"
+    (experimental and control), "A组与B组的mPFS均为7.6个月" (the two arms named before it)."""
+    if len(g.values) != 1 or g.distributed or not shared_by_both_arms(text, s, g):
+        return g, roles
+    arms = [a for a in s.arms if a.end <= g.start]
+    if rx("link.two_groups.v1").search(text, s.start, g.start):
+        roles = [ArmRole("experimental", None), ArmRole("control", None)]
+    elif len(arms) >= 2:
+        roles = [ArmRole(a.role or "experimental", a.text) for a in arms[-2:]]
+    if len(roles) != 2:
+        return g, roles
+    return replace(g, values=(g.values[0], g.values[0])), roles
