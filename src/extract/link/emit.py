@@ -25,20 +25,21 @@ def _evidence(nd: NormalizedDocument, start: int, end: int) -> dict[str, Any]:
 def trial(nd: NormalizedDocument, s: TrialSummary) -> dict[str, Any]:
     return {
         "kind": "trial", "name": s.name, "aliases": list(s.aliases), "phase": s.phase, "n": s.n,
-        "design": list(s.design), "refs": list(s.refs), "lang": s.lang,
+        "design": list(s.design), "refs": list(s.refs), "registry": [], "lang": s.lang,
         "evidence": [_evidence(nd, a, b) for a, b in s.evidence], "rule_id": s.rule_id,
     }
 
 
 def outcome(
     nd: NormalizedDocument, sentence: tuple[int, int], lang: str, *, trial: str | None, refs: list[str],
-    ep: EndpointMention, stat: str, timepoint: float | None, v: Value, arm: str | None, role: str | None,
-    subgroup: str | None, rule_id: str,
+    ep: EndpointMention, stat: str, timepoint: float | None, v: Value, ci: Interval | None,
+    arm: str | None, role: str | None, subgroup: str | None, rule_id: str,
 ) -> dict[str, Any]:
     return {
         "kind": "outcome", "trial": trial, "refs": list(refs), "endpoint": ep.code, "stat": stat,
         "timepoint_months": timepoint, "grade": ep.grade, "event": ep.event,
         "value": v.value, "value_high": v.value_high, "qualifier": v.qualifier, "unit": v.unit,
+        "ci_level": ci.level if ci else None, "ci_low": ci.low if ci else None, "ci_high": ci.high if ci else None,
         "arm": arm, "arm_role": role, "subgroup": subgroup, "n": None,
         "lang": lang, "evidence": [_evidence(nd, *sentence)], "rule_id": rule_id,
     }

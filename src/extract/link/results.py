@@ -10,10 +10,11 @@ carries over to the next sentence, for comparisons that do not repeat it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..recognize import SentenceSpans, recognize
 from ..recognize.endpoints import EndpointMention
+from ..recognize.numbers import Interval
 from ..segment import Paragraph, Sentence
 from . import emit
 from .anchors import Anchor, anchor_of_group, find_anchors
@@ -22,6 +23,7 @@ from .distribute import distribute
 from .effects import effect_records
 from .groups import Group, governing, group_values, stat_for, subgroup_for
 from .roles import ArmRole, both_arms, sentence_roles
+from .rules import rx
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,26 @@ def link_sentence(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: l
                   para_ep: EndpointMention | None) -> list[Linked]:
     """The records of one recognized sentence: each group's outcomes, then the effects."""
     groups = value_groups(ctx, s, para, anchors, para_ep)
+    own = value_intervals(ctx.text, s)
     out: list[Linked] = []
     for g, roles in zip(groups, sentence_roles(ctx, s, groups), strict=True):
-        out.extend(_outcomes(ctx, s, g, roles))
-    out.extend(Linked(r, c.start, c.end) for c, r in effect_records(ctx, s, groups, para, anchors, para_ep))
+        out.extend(_outcomes(ctx, s, g, roles, own))
+    # an interval that is a value's own is no effect's
+    rest = replace(s, intervals=tuple(i for i in s.intervals if i not in own.values()))
+    out.extend(Linked(r, c.start, c.end) for c, r in effect_records(ctx, rest, groups, para, anchors, para_ep))
+    return out
+
+
+def value_intervals(text: str, s: SentenceSpans) -> dict[int, Interval]:
+    """Value start → the confidence interval written right after it, which is the value's own:
+    "4.4个月（95%CI: 3.1~6.9）", "7.2 months (95% CI, 5.9 to 8.8)" (RECORDS.md v2: the CI of a
+    median or a rate). A CI after an effect measure is the measure's."""
+    out = {}
+    for v in s.values:
+        for i in s.intervals:
+            if i.start >= v.end and rx("link.interval_after_value.v1").fullmatch(text, v.end, i.start):
+                out[v.start] = i
+                break
     return out
 
 
@@ -81,7 +99,8 @@ def value_groups(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: li
     return out
 
 
-def _outcomes(ctx: DocContext, s: SentenceSpans, g: Group, roles: list[ArmRole]) -> list[Linked]:
+def _outcomes(ctx: DocContext, s: SentenceSpans, g: Group, roles: list[ArmRole],
+              own: dict[int, Interval]) -> list[Linked]:
     g, roles = both_arms(ctx.text, s, g, roles)
     out = []
     for i, v in enumerate(g.values):
@@ -94,7 +113,7 @@ def _outcomes(ctx: DocContext, s: SentenceSpans, g: Group, roles: list[ArmRole])
             continue  # "roughly 10% to 15%", "约为55%~60%" with no study behind it: background
         rec = emit.outcome(
             ctx.nd, (s.start, s.end), s.lang, trial=trial, refs=refs, ep=ep,
-            stat=stat_for(ep, v.unit or "", ctx.text[ep.end : g.start]), timepoint=timepoint, v=v,
+            stat=stat_for(ep, v.unit or "", ctx.text[ep.end : g.start]), timepoint=timepoint, v=v, ci=own.get(v.start),
             arm=roles[i].arm, role=roles[i].role, subgroup=g.subgroup, rule_id=g.rule_id,
         )
         out.append(Linked(rec, v.start, v.end))
