@@ -28,7 +28,8 @@ EN_CI = "The median progression-free survival was 4.4 months (95% CI 3.1-6.9) in
         (ZH, "9.8个月", {"kind": "outcome", "value": 9.8, "arm_role": "control", "arm": "单纯化疗组"}),
         (ZH, "HR = 0.73 ；95%CI: 0.62~0.86", {"kind": "effect", "endpoint": "OS", "measure": "HR", "value": 0.73,
                                              "ci_low": 0.62, "ci_high": 0.86, "ci_level": 0.95}),
-        (ZH, "P < 0.0001", {"kind": "effect", "measure": None, "p_value": 0.0001, "p_qualifier": "<"}),
+        # the P the pipeline links to the HR after it: the proposal is that effect, whole
+        (ZH, "P < 0.0001", {"kind": "effect", "measure": "HR", "value": 0.73, "p_value": 0.0001, "p_qualifier": "<"}),
         (ZH, "KEYNOTE-590", {"kind": "trial", "name": "KEYNOTE-590", "phase": "3", "n": 749}),
         (EN, "13.1 months", {"kind": "outcome", "endpoint": "OS", "stat": "median", "value": 13.1, "lang": "en",
                              "trial": "CHECKMATE-649", "refs": ["10"]}),
