@@ -29,7 +29,7 @@ def _cases():
 def _matches(fname: str, rule_id: str, text: str) -> list[str]:
     if rule_id in RECOGNIZER_RULES:
         return [m.surface for m in find_trial_mentions(text) if m.rule_id == rule_id]
-    return [m.group(0) for m in load_rules(fname).rule(rule_id).regex.finditer(text)]
+    return [m.group(0) for m in load_rules(fname).regex(rule_id).finditer(text)]
 
 
 @pytest.mark.parametrize(("fname", "rule_id", "text", "expected", "positive"), list(_cases()))

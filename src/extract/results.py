@@ -21,7 +21,7 @@ subgroup frames. Linking then works as reviews write:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from .link import DocContext, _evidence
@@ -213,7 +213,7 @@ def _group_values(text: str, values: list[Value], blockers: list[int]) -> list[l
         for i, v in enumerate(g):
             if v.unit is None:
                 later = [w.unit for w in g[i + 1 :] if w.unit]
-                v.unit = later[0] if later else units[-1]
+                g[i] = replace(v, unit=later[0] if later else units[-1])
         kept.append(g)
     return kept
 
