@@ -124,16 +124,21 @@ class RuleFile(BaseModel):
         """Modules that have read lexicon ``name`` in this process (empty: nobody yet)."""
         return set(self._readers.get(name, ()))
 
-    def regex(self, rule_id: str) -> re.Pattern[str]:
-        """Rule ``rule_id`` compiled, with each ``\\L<lexicon>`` replaced by the lexicon's words."""
+    def regex(self, rule_id: str, **words: Iterable[str]) -> re.Pattern[str]:
+        """Rule ``rule_id`` compiled, with each ``\\L<name>`` replaced by the words of lexicon ``name``.
+
+        ``words`` supplies word lists the caller derives from a lexicon (the endpoint
+        forms of one language): ``\\L<forms>`` takes ``words["forms"]`` first.
+        """
         rule = self.rule(rule_id)
         if not _LEXICON_REF.search(rule.pattern):
             return rule.regex
-        return _compile(_LEXICON_REF.sub(lambda m: self._alternation(m, rule_id), rule.pattern), rule.ignore_case)
+        body = _LEXICON_REF.sub(lambda m: self._alternation(m, rule_id, words), rule.pattern)
+        return _compile(body, rule.ignore_case)
 
-    def _alternation(self, ref: re.Match[str], rule_id: str) -> str:
+    def _alternation(self, ref: re.Match[str], rule_id: str, given: dict[str, Iterable[str]]) -> str:
         head, *path = ref.group("name").split(".")
-        words: Any = self.lexicon(head)
+        words: Any = given[head] if head in given else self.lexicon(head)
         for key in path:
             if not isinstance(words, dict) or key not in words:
                 raise RuleFileError(f"{rule_id}: lexicon {head!r} has no {key!r}")
