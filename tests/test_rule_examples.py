@@ -16,7 +16,15 @@ from extract.rules import RULE_FILES, load_rules
 
 RECOGNIZER_RULES = {"trial.acronym_number.v1", "trial.bare_acronym.v1"}
 # rules whose words the recognizer derives from a lexicon: compiled the way it compiles them
-DERIVED_WORDS = {"endpoint.mention.v1": lambda: mention_regex("zh")}  # Chinese text takes both languages' forms
+DERIVED_WORDS = {
+    "endpoint.mention.v1": lambda: mention_regex("zh"),  # Chinese text takes both languages' forms
+    "trial.design_word.v1": lambda: design_regex(),  # every design code's words at once
+}
+
+
+def design_regex():
+    rf = load_rules("trials.json")
+    return rf.regex("trial.design_word.v1", words=[w for ws in rf.lexicons["design_words"].values() for w in ws])
 
 
 def _cases():
