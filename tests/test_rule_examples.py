@@ -69,3 +69,65 @@ def test_a_broken_rule_file_is_reported_with_its_name(tmp_path, monkeypatch):
     assert "pattern does not compile" in str(e.value)
     with pytest.raises(RuleFileError, match="resources/nope.json"):
         load_rules("nope.json")
+
+
+def unread_by_code(rf) -> list[str]:
+    """Lexicons of ``rf`` that no module of the package has read (a test's reads do not count)."""
+    return [name for name in rf.lexicons if not any(r.startswith("extract.") for r in rf.readers(name))]
+
+
+def test_every_lexicon_is_read_by_the_code():
+    """Extracting the composed reviews and the seed review reads every lexicon: none is dead."""
+    from corpus_paths import CORPUS, SEED_TXT
+
+    from extract.pipeline import process_document
+
+    reviews = [*sorted((CORPUS / "composed").glob("*.md")), SEED_TXT]
+    assert len(reviews) >= 2
+    for path in reviews:
+        assert process_document(path).status == "ok", path
+    dead = {fname: unread_by_code(load_rules(fname)) for fname in RULE_FILES}
+    assert not any(dead.values()), f"lexicons no code reads (read them or delete them): {dead}"
+
+
+def test_a_lexicon_read_only_by_a_test_counts_as_unread():
+    from extract.rules import RuleFile
+
+    rf = RuleFile.model_validate(
+        {"version": 1, "rules": [{"id": "x.words.v1", "pattern": r"\L<a>", "positive": []}],
+         "lexicons": {"a": ["alpha"], "b": ["beta"]}}
+    )
+    assert unread_by_code(rf) == ["a", "b"]
+    assert rf.regex("x.words.v1").search("an alpha") and rf.lexicon("b") == ["beta"]
+    assert rf.readers("a") == rf.readers("b") == {__name__}
+    assert unread_by_code(rf) == ["a", "b"]
+
+
+def test_a_lexicon_alternation_prefers_the_longer_form():
+    from extract.rules import alternation
+
+    assert alternation(["总生存期", "中位总生存期", "med."]) == r"中位总生存期|总生存期|med\."
+
+
+def test_a_rule_names_the_latin_or_the_other_words_of_a_lexicon():
+    from extract.rules import RuleFile
+
+    rf = RuleFile.model_validate(
+        {"version": 1, "rules": [{"id": "x.q.v1", "pattern": r"(?<![A-Za-z])\L<q:latin>|\L<q:other>", "positive": []}],
+         "lexicons": {"q": {"about": "~", "约": "~"}}}
+    )
+    rx = rf.regex("x.q.v1")
+    assert rx.search("mOS约12个月").group(0) == "约"
+    assert rx.search("roughabout 12") is None  # an English word stands on its own
+    assert rx.search("about 12 months").group(0) == "about"
+
+
+def test_a_rule_naming_a_missing_lexicon_is_reported_with_its_id():
+    from extract.errors import RuleFileError
+    from extract.rules import RuleFile
+
+    rf = RuleFile.model_validate({"version": 1, "rules": [{"id": "x.w.v1", "pattern": r"\L<nope>x", "positive": []}]})
+    with pytest.raises(RuleFileError, match="no lexicon 'nope'"):
+        rf.regex("x.w.v1")
+    with pytest.raises(RuleFileError, match="x.w.v1"):
+        _ = rf.rule("x.w.v1").regex
