@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import RuleFileError
 from ..rules import RuleFile, load_rules
+from .numbers import unit_code
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _months(t: str, unit: str) -> float:
     """A landmark in months: "2年" → 24, "two years" → 24, "6个月" → 6."""
     words = load_rules("numbers.json").lexicon("number_words")
     n = float(words.get(t.lower(), t)) if not t.replace(".", "").isdigit() else float(t)
-    return n * 12 if unit.lower().startswith(("年", "y")) else n
+    return n * 12 if unit_code(unit) == "year" else n
 
 
 def _grade_code(m: re.Match[str]) -> str:

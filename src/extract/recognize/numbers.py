@@ -113,8 +113,8 @@ def _not_a_value(text: str, m: re.Match[str], start: int, end: int) -> bool:
     if unit == "percent" and _rx("number.count_before_share.v1").search(text[max(start, a - 16) : a]):
         return True  # "20例(38%)": the share of a count, a baseline figure
     prev = text[max(start, a - 1) : a]
-    if prev in ("第", "/", "^", "-") or (prev.isalpha() and prev.isascii()):
-        return True
+    if prev in _rules().lexicon("not_value_marks_before") or (prev.isalpha() and prev.isascii()):
+        return True  # 第3, 1/2, 10^3; a number glued to a Latin word
     if unit is None and _rx("number.count_word_after.v1").match(text[b : b + 3]):
         return True
     if _rx("number.threshold_before.v1").search(text, max(start, a - 14), a):
@@ -126,7 +126,7 @@ def _not_a_value(text: str, m: re.Match[str], start: int, end: int) -> bool:
     ):
         return True  # "无化疗间期≥90天患者", "<90天者": a cut-off that defines patients
     # "1-2" without a unit is not a range of values
-    return bool(m.group("v2")) and m.group("rsep") in ("-", "–") and unit is None
+    return bool(m.group("v2")) and m.group("rsep") in _rules().lexicon("range_dashes") and unit is None
 
 
 def _values_of(text: str, m: re.Match[str], start: int, end: int) -> list[Value]:
@@ -141,7 +141,7 @@ def _values_of(text: str, m: re.Match[str], start: int, end: int) -> list[Value]
     v2 = float(m.group("v2")) if m.group("v2") else None
     qualifier, qa_end = _qualifier(text, a, b, start, end, unit)
     from_before = bool(_rx("number.from_before.v1").search(text, max(start, a - 6), a))
-    if v2 is not None and m.group("rsep") in ("to", "至", "到") and from_before:
+    if v2 is not None and m.group("rsep") in _rules().lexicon("change_separators") and from_before:
         s2 = m.start("v2")
         return [
             Value(a, m.end("v"), v, None, unit, "=", text[a : m.end("v")], "from"),
