@@ -125,24 +125,34 @@ def cue_before(window: str, spread: bool = False) -> tuple[str | None, str | Non
 
 
 def find_subgroups(text: str, start: int, end: int, lang: str) -> list[SubgroupMention]:
+    """Subgroup frames of ``lang`` in ``text[start:end]`` (first rule wins an overlap), in text order.
+
+    A frame about a study ("在本研究的…患者中") is none; a frame naming the whole
+    population or an analysis set gives a mention without text.
+    """
     out: list[SubgroupMention] = []
-    whole = _word_re("whole_population")
+    edges = "".join(_rules().lexicon("subgroup_edges"))
     for rule in _rules().rules:
         if not rule.id.startswith(f"subgroup.{lang}"):
             continue
         for m in rule.regex.finditer(text, start, end):
-            sg = m.group("sg").strip(" ，,的")
+            sg = m.group("sg").strip(edges)  # "PD-L1阳性的" → "PD-L1阳性"
             if _rx("subgroup.study.v1").search(sg):
                 continue
             if any(x.start < m.end() and m.start() < x.end for x in out):
                 continue
-            # the whole population (全组, all randomized) or the analysis set (首次期中分析纳入的264例)
-            full = (
-                whole.fullmatch(sg)
-                or (whole.match(sg) and len(sg) <= 6)
-                or _rx("subgroup.analysis_set.v1").search(sg)
-                or _word_re("whole_prefixes").match(sg)
-            )
-            out.append(SubgroupMention(m.start(), m.end(), None if full else sg))
+            out.append(SubgroupMention(m.start(), m.end(), None if _whole_population(sg) else sg))
     out.sort(key=lambda s: s.start)
     return out
+
+
+def _whole_population(sg: str) -> bool:
+    """Do a frame's words name the whole population (全组, all randomized) or an analysis set
+    (首次期中分析纳入的264例) rather than a subgroup?"""
+    whole = _word_re("whole_population")
+    return bool(
+        whole.fullmatch(sg)
+        or (whole.match(sg) and len(sg) <= 6)
+        or _rx("subgroup.analysis_set.v1").search(sg)
+        or _word_re("whole_prefixes").match(sg)
+    )
