@@ -58,6 +58,7 @@ def _rx(rule_id: str) -> re.Pattern[str]:
 
 @cache
 def _endpoints() -> dict[str, Endpoint]:
+    """The lexicon ``endpoints`` validated: an unknown kind or key names the code at fault."""
     try:
         return {code: Endpoint.model_validate(e) for code, e in _rules().lexicon("endpoints").items()}
     except ValidationError as e:
@@ -98,6 +99,7 @@ def _months(t: str, unit: str) -> float:
 
 
 def _grade_code(m: re.Match[str]) -> str:
+    """A grade match as RECORDS.md writes it: "3", "1-2", ">=3" (3~5级 and 3级及以上 are ">=3")."""
     g = m.groupdict()
     if g.get("ge"):
         return f">={g['ge']}"
@@ -117,6 +119,7 @@ def _event_names() -> dict[str, str]:
 
 
 def event_in(text: str) -> str | None:
+    """The English event named in ``text`` ("急性食管炎" → esophagitis), or None."""
     m = _rx("endpoint.event.v1").search(text)
     return _event_names()[m.group(0).lower()] if m else None
 

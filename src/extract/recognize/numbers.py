@@ -65,6 +65,7 @@ def _rx(rule_id: str) -> re.Pattern[str]:
 
 
 def unit_code(raw: str | None) -> str | None:
+    """The unit code of a unit as written ("个月", "mos.", "%" → month, month, percent), or None."""
     if not raw:
         return None
     units = _rules().lexicon("units")
@@ -91,6 +92,7 @@ def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]])
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Does ``[a, b)`` overlap one of ``spans``?"""
     return any(x < b and a < y for x, y in spans)
 
 
@@ -184,6 +186,7 @@ def _number_word_values(
 
 
 def _lookup_key(word: str, lexicon: str) -> str:
+    """The key of ``lexicon`` that ``word`` is, ignoring case ("Less than" → "less than")."""
     lex = _rules().lexicon(lexicon)
     if word in lex:
         return word
@@ -195,6 +198,7 @@ def _lookup_key(word: str, lexicon: str) -> str:
 
 
 def _num(s: str) -> float:
+    """A P value as written: "0.044", ".025", "7.7 × 10−5" (spaces are ignored)."""
     s = s.replace(" ", "")
     m = _rx("number.times_ten_power.v1").fullmatch(s)
     if m:
@@ -251,6 +255,7 @@ def _respective_p_values(text: str, pos: int, end: int) -> list[PValue]:
 
 
 def measure_code(raw: str) -> str:
+    """HR, OR or RR for their names and abbreviations (lexicon measure_codes); any other measure is a difference."""
     codes = _rules().lexicon("measure_codes")
     return codes.get(raw.lower(), "difference")  # mean difference, WMD, SMD, MD
 
@@ -325,6 +330,7 @@ def _unnamed_repeats(text: str, start: int, end: int, found: list[Measure]) -> l
 
 
 def find_intervals(text: str, start: int, end: int) -> list[Interval]:
+    """Confidence intervals with their level; a reversed interval or a level outside [50%, 100%) is none."""
     out = []
     for m in _rx("number.ci.v1").finditer(text, start, end):
         try:

@@ -67,11 +67,13 @@ def _prefix(surface: str) -> str:
 
 
 def is_never_trial(surface: str) -> bool:
+    """Is ``surface`` (or its acronym part) one of the acronyms that are never trials (NCCN, AJCC, PD-L1…)?"""
     up = surface.upper()
     return up in _never() or _prefix(surface) in _never() or up.replace("-", "") in _never()
 
 
 def is_known_family(surface: str) -> bool:
+    """Does ``surface`` belong to a known trial family (KEYNOTE-…, CheckMate …), by its acronym part?"""
     p = _prefix(surface).replace(" ", "-")
     return any(p == f or p.startswith(f) and not p[len(f) :].isalpha() for f in _families())
 
@@ -87,6 +89,7 @@ def _cue_right_after(tail: str) -> bool:
 
 
 def _direct_cue(text: str, end: int, citation_ends: set[int], limit: int) -> bool:
+    """Is the name ending at ``end`` cited, or followed right away by a study word or a phase?"""
     return end in citation_ends or _cue_right_after(text[end : min(limit, end + 40)])
 
 
@@ -166,6 +169,7 @@ def _is_trial(
 
 
 def _phase_code(raw: str) -> str | None:
+    """The phase code of a phase as written: "Ⅲ" → "3", "Ⅱ/Ⅲ" → "2/3", "1b" → "1b"; None if any part is not a phase."""
     table = _rules().lexicon("phase_roman")
     parts = [p.strip() for p in raw.split("/")]
     codes = []
