@@ -69,7 +69,7 @@ def find_arms(text: str, start: int, end: int) -> list[ArmMention]:
     for rule in _rules().rules:
         if not rule.id.startswith("arm.phrase"):
             continue
-        for m in rule.regex.finditer(text, start, end):
+        for m in _rx(rule.id).finditer(text, start, end):
             # order within a match is the reporting order: in "与B相比，A…" A comes first
             for order, g in enumerate(("a", "b")):
                 if m.groupdict().get(g):
@@ -96,7 +96,7 @@ def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     for rule in _rules().rules:
         if not rule.id.startswith("arm.value_cue"):
             continue
-        m = rule.regex.match(text[start:end])
+        m = _rx(rule.id).match(text[start:end])
         if m:
             arm = _rx("arm.article.v1").sub("", m.group("arm").strip()) if m.groupdict().get("arm") else None
             # an arm whose words say nothing ("with osimertinib") leaves the role to the comparison
@@ -116,7 +116,7 @@ def cue_before(window: str, spread: bool = False) -> tuple[str | None, str | Non
     for rule in _rules().rules:
         if not rule.id.startswith("arm.before_cue"):
             continue
-        m = rule.regex.search(window)
+        m = _rx(rule.id).search(window)
         if m:
             arm = m.group("arm")
             # a lone "单药组" / "化疗组" is the control only when contrasted with a combination
@@ -135,7 +135,7 @@ def find_subgroups(text: str, start: int, end: int, lang: str) -> list[SubgroupM
     for rule in _rules().rules:
         if not rule.id.startswith(f"subgroup.{lang}"):
             continue
-        for m in rule.regex.finditer(text, start, end):
+        for m in _rx(rule.id).finditer(text, start, end):
             sg = m.group("sg").strip(edges)  # "PD-L1阳性的" → "PD-L1阳性"
             if _rx("subgroup.study.v1").search(sg):
                 continue

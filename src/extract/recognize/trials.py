@@ -198,9 +198,8 @@ def find_phases(text: str, start: int = 0, end: int | None = None) -> list[tuple
 def find_enrolment(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
     """(start, end, n) of enrolment counts ("共有749例…入组", "749 patients were randomized")."""
     end = len(text) if end is None else end
-    rule = _rules().rule("trial.enrolment_zh.v1" if lang == "zh" else "trial.enrolment_en.v1")
     out = []
-    for m in rule.regex.finditer(text, start, end):
+    for m in _rx("trial.enrolment_zh.v1" if lang == "zh" else "trial.enrolment_en.v1").finditer(text, start, end):
         raw = m.group("n") or m.group("n2")
         n = int(raw.replace(",", ""))
         if n > 0:
@@ -245,8 +244,7 @@ def names_in_reference_title(title: str) -> list[str]:
             continue
         out.append(name)
     if not out:
-        rule = _rules().rule("trial.acronym_number.v1")
-        for m in rule.regex.finditer(title):
+        for m in _rx("trial.acronym_number.v1").finditer(title):
             name = m.group("name")
             if not is_never_trial(name) and (is_known_family(name) or _rx("trial.title_colon_after.v1").match(title[m.end() :])):
                 out.append(name)
