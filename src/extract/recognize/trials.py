@@ -13,7 +13,7 @@ known trial family, or a reference title names it. The rules are data in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from ..records import canonical_trial_name, trial_key
@@ -28,15 +28,6 @@ class TrialMention:
     name: str  # canonical
     rule_id: str
     refs: tuple[str, ...] = ()
-
-
-@dataclass
-class TrialFacts:
-    """What a sentence says about one trial: phase, n, design words (with their spans)."""
-
-    phase: str | None = None
-    n: int | None = None
-    design: list[str] = field(default_factory=list)
 
 
 @cache
