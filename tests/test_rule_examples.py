@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import pytest
 
+from extract.recognize.endpoints import mention_regex
 from extract.recognize.trials import find_trial_mentions
 from extract.rules import RULE_FILES, load_rules
 
 RECOGNIZER_RULES = {"trial.acronym_number.v1", "trial.bare_acronym.v1"}
+# rules whose words the recognizer derives from a lexicon: compiled the way it compiles them
+DERIVED_WORDS = {
+    "endpoint.mention.v1": lambda: mention_regex("zh"),  # Chinese text takes both languages' forms
+    "trial.design_word.v1": lambda: design_regex(),  # every design code's words at once
+}
+
+
+def design_regex():
+    rf = load_rules("trials.json")
+    return rf.regex("trial.design_word.v1", words=[w for ws in rf.lexicons["design_words"].values() for w in ws])
 
 
 def _cases():
@@ -29,7 +40,9 @@ def _cases():
 def _matches(fname: str, rule_id: str, text: str) -> list[str]:
     if rule_id in RECOGNIZER_RULES:
         return [m.surface for m in find_trial_mentions(text) if m.rule_id == rule_id]
-    return [m.group(0) for m in load_rules(fname).rule(rule_id).regex.finditer(text)]
+    if rule_id in DERIVED_WORDS:
+        return [m.group(0) for m in DERIVED_WORDS[rule_id]().finditer(text)]
+    return [m.group(0) for m in load_rules(fname).regex(rule_id).finditer(text)]
 
 
 @pytest.mark.parametrize(("fname", "rule_id", "text", "expected", "positive"), list(_cases()))
@@ -56,3 +69,65 @@ def test_a_broken_rule_file_is_reported_with_its_name(tmp_path, monkeypatch):
     assert "pattern does not compile" in str(e.value)
     with pytest.raises(RuleFileError, match="resources/nope.json"):
         load_rules("nope.json")
+
+
+def unread_by_code(rf) -> list[str]:
+    """Lexicons of ``rf`` that no module of the package has read (a test's reads do not count)."""
+    return [name for name in rf.lexicons if not any(r.startswith("extract.") for r in rf.readers(name))]
+
+
+def test_every_lexicon_is_read_by_the_code():
+    """Extracting the composed reviews and the seed review reads every lexicon: none is dead."""
+    from corpus_paths import CORPUS, SEED_TXT
+
+    from extract.pipeline import process_document
+
+    reviews = [*sorted((CORPUS / "composed").glob("*.md")), SEED_TXT]
+    assert len(reviews) >= 2
+    for path in reviews:
+        assert process_document(path).status == "ok", path
+    dead = {fname: unread_by_code(load_rules(fname)) for fname in RULE_FILES}
+    assert not any(dead.values()), f"lexicons no code reads (read them or delete them): {dead}"
+
+
+def test_a_lexicon_read_only_by_a_test_counts_as_unread():
+    from extract.rules import RuleFile
+
+    rf = RuleFile.model_validate(
+        {"version": 1, "rules": [{"id": "x.words.v1", "pattern": r"\L<a>", "positive": []}],
+         "lexicons": {"a": ["alpha"], "b": ["beta"]}}
+    )
+    assert unread_by_code(rf) == ["a", "b"]
+    assert rf.regex("x.words.v1").search("an alpha") and rf.lexicon("b") == ["beta"]
+    assert rf.readers("a") == rf.readers("b") == {__name__}
+    assert unread_by_code(rf) == ["a", "b"]
+
+
+def test_a_lexicon_alternation_prefers_the_longer_form():
+    from extract.rules import alternation
+
+    assert alternation(["总生存期", "中位总生存期", "med."]) == r"中位总生存期|总生存期|med\."
+
+
+def test_a_rule_names_the_latin_or_the_other_words_of_a_lexicon():
+    from extract.rules import RuleFile
+
+    rf = RuleFile.model_validate(
+        {"version": 1, "rules": [{"id": "x.q.v1", "pattern": r"(?<![A-Za-z])\L<q:latin>|\L<q:other>", "positive": []}],
+         "lexicons": {"q": {"about": "~", "约": "~"}}}
+    )
+    rx = rf.regex("x.q.v1")
+    assert rx.search("mOS约12个月").group(0) == "约"
+    assert rx.search("roughabout 12") is None  # an English word stands on its own
+    assert rx.search("about 12 months").group(0) == "about"
+
+
+def test_a_rule_naming_a_missing_lexicon_is_reported_with_its_id():
+    from extract.errors import RuleFileError
+    from extract.rules import RuleFile
+
+    rf = RuleFile.model_validate({"version": 1, "rules": [{"id": "x.w.v1", "pattern": r"\L<nope>x", "positive": []}]})
+    with pytest.raises(RuleFileError, match="no lexicon 'nope'"):
+        rf.regex("x.w.v1")
+    with pytest.raises(RuleFileError, match="x.w.v1"):
+        _ = rf.rule("x.w.v1").regex

@@ -10,13 +10,13 @@ that mean the whole population (全组, overall, intention-to-treat).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
-from ..rules import RuleFile, load_rules
+from ..rules import RuleFile, alternation, load_rules
 
 
-@dataclass
+@dataclass(frozen=True)
 class ArmMention:
     start: int
     end: int
@@ -24,7 +24,7 @@ class ArmMention:
     role: str | None  # experimental | control | None (unknown)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SubgroupMention:
     start: int
     end: int
@@ -37,9 +37,15 @@ def _rules() -> RuleFile:
 
 
 @cache
+def _rx(rule_id: str) -> re.Pattern[str]:
+    """A rule of ``resources/arms.json``, its lexicons filled in, compiled once."""
+    return _rules().regex(rule_id)
+
+
+@cache
 def _word_re(name: str) -> re.Pattern[str]:
-    words = sorted(_rules().lexicon(name), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    """Any word of lexicon ``name`` (control_words, whole_population…), anywhere."""
+    return re.compile(alternation(_rules().lexicon(name)), re.IGNORECASE)
 
 
 def arm_role(text: str, weak: bool = True) -> str | None:
@@ -52,21 +58,9 @@ def arm_role(text: str, weak: bool = True) -> str | None:
         return "control"
     if _word_re("experimental_words").search(text):
         return "experimental"
-    if weak and _standard_only().fullmatch(text.strip()):
+    if weak and _rx("arm.standard_only.v1").search(text.strip()):
         return "control"
     return None
-
-
-@cache
-def _standard_only() -> re.Pattern[str]:
-    """An arm that is nothing but a standard treatment: "chemotherapy", "four cycles of
-    chemotherapy", "化疗组", "单药组" — not "pembrolizumab-chemotherapy" or "cetuximab-chemotherapy"."""
-    words = sorted(_rules().lexicon("standard_words"), key=len, reverse=True)
-    alts = "|".join(re.escape(w) for w in words)
-    return re.compile(
-        rf"(?:(?:the|a|an)\s+)?(?:[A-Za-z]+\s+){{0,2}}?(?:{alts})(?:\s*(?:group|arm|alone|组))?",
-        re.IGNORECASE,
-    )
 
 
 def find_arms(text: str, start: int, end: int) -> list[ArmMention]:
@@ -75,7 +69,7 @@ def find_arms(text: str, start: int, end: int) -> list[ArmMention]:
     for rule in _rules().rules:
         if not rule.id.startswith("arm.phrase"):
             continue
-        for m in rule.regex.finditer(text, start, end):
+        for m in _rx(rule.id).finditer(text, start, end):
             # order within a match is the reporting order: in "与B相比，A…" A comes first
             for order, g in enumerate(("a", "b")):
                 if m.groupdict().get(g):
@@ -85,13 +79,16 @@ def find_arms(text: str, start: int, end: int) -> list[ArmMention]:
                         continue
                     found.append((m.start(), order, ArmMention(s, e, arm_text, arm_role(arm_text))))
     found.sort(key=lambda t: (t[0], t[1]))
-    out = [a for _, _, a in found]
-    # one of two contrasted arms known: the other is its opposite
-    if len(out) == 2 and (out[0].role is None) != (out[1].role is None):
-        known = out[0] if out[0].role else out[1]
-        other = out[1] if out[0].role else out[0]
-        other.role = "control" if known.role == "experimental" else "experimental"
-    return out
+    return _opposite_roles([a for _, _, a in found])
+
+
+def _opposite_roles(arms: list[ArmMention]) -> list[ArmMention]:
+    """Of two contrasted arms with one role known, the other has the opposite role."""
+    if len(arms) != 2 or (arms[0].role is None) == (arms[1].role is None):
+        return arms
+    known = arms[0] if arms[0].role else arms[1]
+    opposite = "control" if known.role == "experimental" else "experimental"
+    return [a if a.role else replace(a, role=opposite) for a in arms]
 
 
 def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
@@ -99,9 +96,9 @@ def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     for rule in _rules().rules:
         if not rule.id.startswith("arm.value_cue"):
             continue
-        m = rule.regex.match(text[start:end])
+        m = _rx(rule.id).match(text[start:end])
         if m:
-            arm = re.sub(r"^(?:the|a|an)\s+", "", m.group("arm").strip()) if m.groupdict().get("arm") else None
+            arm = _rx("arm.article.v1").sub("", m.group("arm").strip()) if m.groupdict().get("arm") else None
             # an arm whose words say nothing ("with osimertinib") leaves the role to the comparison
             role = rule.value or (arm_role(arm) if arm else None)
             return role, arm
@@ -115,11 +112,11 @@ def cue_before(window: str, spread: bool = False) -> tuple[str | None, str | Non
     "而EP组分别为…" names the arm of the whole list.
     """
     if spread:
-        window = re.sub(r"分别(?=(?:为|是)\s*$)", "", window)
+        window = _rx("arm.spread_before.v1").sub("", window)
     for rule in _rules().rules:
         if not rule.id.startswith("arm.before_cue"):
             continue
-        m = rule.regex.search(window)
+        m = _rx(rule.id).search(window)
         if m:
             arm = m.group("arm")
             # a lone "单药组" / "化疗组" is the control only when contrasted with a combination
@@ -128,24 +125,34 @@ def cue_before(window: str, spread: bool = False) -> tuple[str | None, str | Non
 
 
 def find_subgroups(text: str, start: int, end: int, lang: str) -> list[SubgroupMention]:
+    """Subgroup frames of ``lang`` in ``text[start:end]`` (first rule wins an overlap), in text order.
+
+    A frame about a study ("在本研究的…患者中") is none; a frame naming the whole
+    population or an analysis set gives a mention without text.
+    """
     out: list[SubgroupMention] = []
-    whole = _word_re("whole_population")
+    edges = "".join(_rules().lexicon("subgroup_edges"))
     for rule in _rules().rules:
         if not rule.id.startswith(f"subgroup.{lang}"):
             continue
-        for m in rule.regex.finditer(text, start, end):
-            sg = m.group("sg").strip(" ，,的")
-            if re.search(r"研究|试验|trial|study", sg, re.IGNORECASE):
+        for m in _rx(rule.id).finditer(text, start, end):
+            sg = m.group("sg").strip(edges)  # "PD-L1阳性的" → "PD-L1阳性"
+            if _rx("subgroup.study.v1").search(sg):
                 continue
             if any(x.start < m.end() and m.start() < x.end for x in out):
                 continue
-            # the whole population (全组, all randomized) or the analysis set (首次期中分析纳入的264例)
-            full = (
-                whole.fullmatch(sg)
-                or (whole.match(sg) and len(sg) <= 6)
-                or re.search(r"纳入|入组|分析|随机|enrolled|analy[sz]ed|randomi[sz]ed", sg)
-                or _word_re("whole_prefixes").match(sg)
-            )
-            out.append(SubgroupMention(m.start(), m.end(), None if full else sg))
+            out.append(SubgroupMention(m.start(), m.end(), None if _whole_population(sg) else sg))
     out.sort(key=lambda s: s.start)
     return out
+
+
+def _whole_population(sg: str) -> bool:
+    """Do a frame's words name the whole population (全组, all randomized) or an analysis set
+    (首次期中分析纳入的264例) rather than a subgroup?"""
+    whole = _word_re("whole_population")
+    return bool(
+        whole.fullmatch(sg)
+        or (whole.match(sg) and len(sg) <= 6)
+        or _rx("subgroup.analysis_set.v1").search(sg)
+        or _word_re("whole_prefixes").match(sg)
+    )

@@ -4,18 +4,24 @@ An endpoint mention carries its code (RECORDS.md vocabulary), the statistic its
 words imply (中位/median/m- → median; 率/rate → rate), landmark timepoints
 (1年、2年PFS率 → 12 and 24 months), and for adverse events the grade
 (1~2级 → "1-2", 3级及以上 / grade ≥3 → ">=3") and the event in English.
+Each code's kind (time or rate) is stated once, in the lexicon: :func:`endpoint_kind`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..errors import RuleFileError
 from ..rules import RuleFile, load_rules
+from .numbers import unit_code
 
 
-@dataclass
+@dataclass(frozen=True)
 class EndpointMention:
     start: int
     end: int
@@ -28,38 +34,72 @@ class EndpointMention:
     landmark_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
+class Endpoint(BaseModel):
+    """One code of the lexicon ``endpoints``: its kind, and its forms per language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["time", "rate"]
+    landmark: bool = False  # also reported as a rate at a timepoint named after it
+    zh: list[str]
+    en: list[str]
+
+
 @cache
 def _rules() -> RuleFile:
     return load_rules("endpoints.json")
 
 
 @cache
-def _lexicon_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
+def _rx(rule_id: str) -> re.Pattern[str]:
+    """A rule of ``resources/endpoints.json``, its lexicons filled in, compiled once."""
+    return _rules().regex(rule_id)
+
+
+@cache
+def _endpoints() -> dict[str, Endpoint]:
+    """The lexicon ``endpoints`` validated: an unknown kind or key names the code at fault."""
+    try:
+        return {code: Endpoint.model_validate(e) for code, e in _rules().lexicon("endpoints").items()}
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise RuleFileError(f"resources/endpoints.json: lexicons.endpoints: {first['loc']}: {first['msg']}") from e
+
+
+def endpoint_kind(code: str) -> Literal["time", "rate"] | None:
+    """"time" for a duration endpoint (OS, PFS, DOR…), "rate" for a proportion (ORR, pCR, AE…).
+
+    None for a code outside the vocabulary.
+    """
+    ep = _endpoints().get(code)
+    return ep.kind if ep else None
+
+
+@cache
+def _forms(lang: str) -> dict[str, str]:
+    """Lower-cased form → code; Chinese text also uses the English forms; the first code wins."""
     forms: dict[str, str] = {}
-    for code, by_lang in _rules().lexicon("endpoints").items():
-        for form in by_lang.get(lang, []) + (by_lang.get("en", []) if lang == "zh" else []):
+    for code, ep in _endpoints().items():
+        for form in (ep.zh + ep.en) if lang == "zh" else ep.en:
             forms.setdefault(form.lower(), code)
-    alts = sorted(forms, key=len, reverse=True)
-    body = "|".join(re.escape(a) for a in alts)
-    # Latin forms need word edges; "mPFS" is its own form, so "PFS" inside it is not matched twice
-    pat = re.compile(rf"(?<![A-Za-z])(?:{body})(?:(?<=[a-z])s)?(?![A-Za-z])", re.IGNORECASE)
-    return pat, forms
+    return forms
 
 
-_MEDIAN = re.compile(r"(?:中位|median|med\.)\s*$", re.IGNORECASE)
-_MEAN = re.compile(r"(?:平均|mean|average)\s*$", re.IGNORECASE)
-_RATE_AFTER = re.compile(r"^\s*(?:率|rates?\b|的比例|比例|发生率|incidence)", re.IGNORECASE)
-
-_NUM_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-              "十": 10, "半": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+@cache
+def mention_regex(lang: str) -> re.Pattern[str]:
+    """The endpoint forms of ``lang`` as one pattern (rule ``endpoint.mention.v1``)."""
+    return _rules().regex("endpoint.mention.v1", forms=_forms(lang))
 
 
 def _months(t: str, unit: str) -> float:
-    n = float(_NUM_WORDS.get(t.lower(), t)) if not t.replace(".", "").isdigit() else float(t)
-    return n * 12 if unit.lower().startswith(("年", "y")) else n
+    """A landmark in months: "2年" → 24, "two years" → 24, "6个月" → 6."""
+    words = load_rules("numbers.json").lexicon("number_words")
+    n = float(words.get(t.lower(), t)) if not t.replace(".", "").isdigit() else float(t)
+    return n * 12 if unit_code(unit) == "year" else n
 
 
 def _grade_code(m: re.Match[str]) -> str:
+    """A grade match as RECORDS.md writes it: "3", "1-2", ">=3" (3~5级 and 3级及以上 are ">=3")."""
     g = m.groupdict()
     if g.get("ge"):
         return f">={g['ge']}"
@@ -74,59 +114,55 @@ def _grade_code(m: re.Match[str]) -> str:
 
 
 @cache
-def _events() -> tuple[re.Pattern[str], dict[str, str]]:
-    ev = _rules().lexicon("ae_events")
-    alts = sorted(ev, key=len, reverse=True)
-    return re.compile("|".join(re.escape(a) for a in alts), re.IGNORECASE), {k.lower(): v for k, v in ev.items()}
+def _event_names() -> dict[str, str]:
+    return {k.lower(): v for k, v in _rules().lexicon("ae_events").items()}
 
 
 def event_in(text: str) -> str | None:
-    pat, table = _events()
-    m = pat.search(text)
-    return table[m.group(0).lower()] if m else None
-
-
-_AE_TAIL = re.compile(
-    r"[\s的]*(?P<words>[\u4e00-\u9fffA-Za-z\- ]{0,24}?)"
-    r"(?:发生率|的发生率|不良事件|不良反应|毒性|adverse events?|toxicit(?:y|ies)|AEs?\b|TRAEs?\b)",
-    re.IGNORECASE,
-)
+    """The English event named in ``text`` ("急性食管炎" → esophagitis), or None."""
+    m = _rx("endpoint.event.v1").search(text)
+    return _event_names()[m.group(0).lower()] if m else None
 
 
 def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointMention]:
     """Endpoint mentions in ``text[start:end]`` (non-overlapping, in text order)."""
-    pat, forms = _lexicon_pattern(lang)
+    forms = _forms(lang)
     out: list[EndpointMention] = []
-    for m in pat.finditer(text, start, end):
+    for m in mention_regex(lang).finditer(text, start, end):
         surface = m.group(0)
         code = forms.get(surface.lower()) or forms[surface.lower()[:-1]]  # plural "responses"
-        before = text[max(start, m.start() - 6) : m.start()]
-        stat: str | None = None
-        if (
-            _MEDIAN.search(before)
-            or "中位" in surface
-            or surface.lower().startswith("median")
-            or (surface[:1] == "m" and surface[1:2].isupper())  # mOS, mPFS
-        ):
-            stat = "median"
-        elif _MEAN.search(before):
-            stat = "mean"
-        elif surface.endswith(("率", "rate")) or _RATE_AFTER.match(text[m.end() : m.end() + 6]):
-            stat = "rate"
-        s = m.start()
-        mm = _MEDIAN.search(before)
-        if mm and stat == "median":
-            s = m.start() - (len(before) - mm.start())
+        s, stat = _stat(text, m, start)
         out.append(EndpointMention(s, m.end(), code, stat, text[s : m.end()]))
-    _attach_landmarks(text, start, end, lang, out)
-    _attach_grades(text, start, end, lang, out)
+    out = _attach_landmarks(text, start, end, lang, out)
+    out = _attach_grades(text, start, end, lang, out)
     return _merge_adjacent(text, out)
 
 
-def _attach_landmarks(text: str, start: int, end: int, lang: str, eps: list[EndpointMention]) -> None:
-    rule = _rules().rule("endpoint.landmark_zh.v1" if lang == "zh" else "endpoint.landmark_en.v1")
+def _stat(text: str, m: re.Match[str], start: int) -> tuple[int, str | None]:
+    """(start of the mention, statistic) the words of endpoint match ``m`` imply.
+
+    A median word before the form ("median PFS") or in it ("中位总生存期", "mOS")
+    makes a median, and a median word before it joins the mention; a mean word
+    before it a mean; a rate form or a rate word after it ("OS rate", "PFS率") a rate.
+    """
+    surface = m.group(0)
+    before = text[max(start, m.start() - 6) : m.start()]
+    median_before = _rx("endpoint.median_before.v1").search(before)
+    if median_before or _rx("endpoint.median_form.v1").match(surface) or _rx("endpoint.m_prefix.v1").match(surface):
+        s = m.start() - (len(before) - median_before.start()) if median_before else m.start()
+        return s, "median"
+    if _rx("endpoint.mean_before.v1").search(before):
+        return m.start(), "mean"
+    if _rx("endpoint.rate_form.v1").search(surface) or _rx("endpoint.rate_after.v1").match(text[m.end() : m.end() + 6]):
+        return m.start(), "rate"
+    return m.start(), None
+
+
+def _landmarks(text: str, start: int, end: int, lang: str) -> list[tuple[int, int, float, bool]]:
+    """(start, end, months, named after the endpoint) of each landmark timepoint."""
+    rule = "endpoint.landmark_zh.v1" if lang == "zh" else "endpoint.landmark_en.v1"
     spans = []
-    for m in rule.regex.finditer(text, start, end):
+    for m in _rx(rule).finditer(text, start, end):
         gd = m.groupdict()
         t = gd.get("t") or gd.get("t2") or gd.get("t3")
         tu = gd.get("tu") or gd.get("tu2") or gd.get("tu3")
@@ -136,63 +172,79 @@ def _attach_landmarks(text: str, start: int, end: int, lang: str, eps: list[Endp
             spans.append((m.start(), m.end(), _months(t, tu), bool(gd.get("t2") or gd.get("t3"))))
         except ValueError:
             continue
-    for s, e, months, after_form in spans:
-        if after_form:  # "OS rate at 24 months": the endpoint stands before
-            cands = [ep for ep in eps if ep.end <= s and s - ep.end <= 14 and ep.code in ("OS", "PFS", "DFS", "EFS", "RFS", "LC")]
-            if cands:
-                cands[-1].timepoints.append(months)
-                cands[-1].stat = "rate"
-                cands[-1].landmark_spans.append((s, e))
-                continue
-            # "At 5 years, overall survival was …": the endpoint follows
-        # the endpoint(s) after the timepoint: "2年OS率及DFS率", "1年、2年PFS率"
-        following = [ep for ep in eps if ep.start >= e and ep.start - e <= 14 and not ep.grade]
-        if not following:
-            continue
-        first = following[0]
-        targets = [first]
-        for ep in following[1:]:
-            gap = text[targets[-1].end : ep.start]
-            if re.fullmatch(r"\s*(?:率)?\s*(?:及|和|与|、|,|，|and|or)\s*", gap):
-                targets.append(ep)
-            else:
-                break
-        for ep in targets:
-            ep.timepoints.append(months)
-            ep.stat = "rate"
-            ep.landmark_spans.append((s, e))
+    return spans
 
 
-def _attach_grades(text: str, start: int, end: int, lang: str, eps: list[EndpointMention]) -> None:
-    rule = _rules().rule("endpoint.grade_zh.v1" if lang == "zh" else "endpoint.grade_en.v1")
-    for m in rule.regex.finditer(text, start, end):
-        grade = _grade_code(m)
-        tail = _AE_TAIL.match(text, m.end(), min(end, m.end() + 40))
+def _attach_landmarks(
+    text: str, start: int, end: int, lang: str, eps: list[EndpointMention]
+) -> list[EndpointMention]:
+    """Each landmark makes the endpoints it qualifies rates at that timepoint."""
+    eps = list(eps)
+    for s, e, months, after_form in _landmarks(text, start, end, lang):
+        for i in _landmark_targets(text, eps, s, e, after_form):
+            ep = eps[i]
+            eps[i] = replace(
+                ep, stat="rate", timepoints=[*ep.timepoints, months], landmark_spans=[*ep.landmark_spans, (s, e)]
+            )
+    return eps
+
+
+def _landmark_targets(text: str, eps: list[EndpointMention], s: int, e: int, after_form: bool) -> list[int]:
+    """Indices in ``eps`` of the endpoints the landmark at ``text[s:e]`` qualifies.
+
+    "OS rate at 24 months": the landmark endpoint just before; otherwise ("At 5 years,
+    overall survival was …", "2年OS率及DFS率", "1年、2年PFS率") the endpoint(s) just after,
+    several when only 及/和/、 stand between them.
+    """
+    if after_form:
+        before = [
+            i for i, ep in enumerate(eps)
+            if ep.end <= s and s - ep.end <= 14 and (x := _endpoints().get(ep.code)) is not None and x.landmark
+        ]
+        if before:
+            return [before[-1]]
+    following = [i for i, ep in enumerate(eps) if ep.start >= e and ep.start - e <= 14 and not ep.grade]
+    if not following:
+        return []
+    targets = [following[0]]
+    for i in following[1:]:
+        if not _rx("endpoint.landmark_list_gap.v1").search(text[eps[targets[-1]].end : eps[i].start]):
+            break
+        targets.append(i)
+    return targets
+
+
+def _attach_grades(text: str, start: int, end: int, lang: str, eps: list[EndpointMention]) -> list[EndpointMention]:
+    """Graded adverse events replace the AE words they contain; AE mentions get their event.
+
+    "3级及以上治疗相关不良事件" is one AE mention with grade ">=3" and event
+    "treatment-related"; an event word with 发生率 but no AE word ("急性食管炎发生率")
+    is an AE mention too.
+    """
+    eps = list(eps)
+    rule = "endpoint.grade_zh.v1" if lang == "zh" else "endpoint.grade_en.v1"
+    for m in _rx(rule).finditer(text, start, end):
+        tail = _rx("endpoint.ae_tail.v1").match(text, m.end(), min(end, m.end() + 40))
         if not tail:
             continue
         span_end = tail.end()
-        words = text[m.end() : span_end]
-        event = event_in(words)
-        # replace AE mentions inside this span by one mention with grade and event
-        inside = [ep for ep in eps if m.start() <= ep.start and ep.end <= span_end + 2]
-        for ep in inside:
-            eps.remove(ep)
+        eps = [ep for ep in eps if not (m.start() <= ep.start and ep.end <= span_end + 2)]
         eps.append(EndpointMention(m.start(), span_end, "AE", "rate", text[m.start() : span_end],
-                                   grade=grade, event=event))
-    # AE mentions without a grade still get their event: "治疗相关不良事件", "急性食管炎发生率"
-    for ep in eps:
-        if ep.code == "AE" and ep.event is None:
-            ep.event = event_in(text[max(start, ep.start - 12) : ep.end])
-    # an event word with 发生率 but no AE word: "急性食管炎发生率"
-    pat, table = _events()
-    for m in pat.finditer(text, start, end):
+                                   grade=_grade_code(m), event=event_in(text[m.end() : span_end])))
+    eps = [
+        replace(ep, event=event_in(text[max(start, ep.start - 12) : ep.end]))
+        if ep.code == "AE" and ep.event is None else ep
+        for ep in eps
+    ]
+    for m in _rx("endpoint.event.v1").finditer(text, start, end):
         if any(ep.start <= m.start() < ep.end for ep in eps):
             continue
-        if re.match(r"^\s*(?:的)?(?:发生率|incidence|rate)", text[m.end() : m.end() + 8], re.IGNORECASE):
-            tail_end = m.end() + re.match(r"^\s*(?:的)?(?:发生率|incidence|rate)", text[m.end() :], re.IGNORECASE).end()
-            eps.append(EndpointMention(m.start(), tail_end, "AE", "rate", text[m.start() : tail_end],
-                                       event=table[m.group(0).lower()]))
+        rate = _rx("endpoint.event_rate_after.v1").match(text, m.end(), m.end() + 8)
+        if rate:
+            eps.append(EndpointMention(m.start(), rate.end(), "AE", "rate", text[m.start() : rate.end()],
+                                       event=_event_names()[m.group(0).lower()]))
     eps.sort(key=lambda e: e.start)
+    return eps
 
 
 def _merge_adjacent(text: str, eps: list[EndpointMention]) -> list[EndpointMention]:
@@ -202,11 +254,10 @@ def _merge_adjacent(text: str, eps: list[EndpointMention]) -> list[EndpointMenti
         if out:
             prev = out[-1]
             gap = text[prev.end : ep.start]
-            if prev.code == ep.code and re.fullmatch(r"\s*[(（\[]\s*", gap) and not ep.timepoints:
-                close = re.match(r"\s*[)）\]]", text[ep.end : ep.end + 3])
-                prev.end = ep.end + (close.end() if close else 0)
-                prev.surface = text[prev.start : prev.end]
-                prev.stat = prev.stat or ep.stat
+            if prev.code == ep.code and _rx("endpoint.open_bracket_gap.v1").search(gap) and not ep.timepoints:
+                close = _rx("endpoint.close_bracket.v1").match(text[ep.end : ep.end + 3])
+                new_end = ep.end + (close.end() if close else 0)
+                out[-1] = replace(prev, end=new_end, surface=text[prev.start : new_end], stat=prev.stat or ep.stat)
                 continue
             if ep.start < prev.end:  # overlapping (a graded AE span containing a lexicon word)
                 if ep.end - ep.start > prev.end - prev.start:

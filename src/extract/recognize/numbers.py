@@ -14,7 +14,7 @@ from functools import cache
 from ..rules import RuleFile, load_rules
 
 
-@dataclass
+@dataclass(frozen=True)
 class Value:
     start: int
     end: int
@@ -26,7 +26,7 @@ class Value:
     change: str | None = None  # "from" / "to": one end of "from X to Y", "从X延长至Y"
 
 
-@dataclass
+@dataclass(frozen=True)
 class PValue:
     start: int
     end: int
@@ -35,7 +35,7 @@ class PValue:
     shared: bool = False  # "P值均<0.001": one P for several comparisons
 
 
-@dataclass
+@dataclass(frozen=True)
 class Measure:
     start: int
     end: int
@@ -44,7 +44,7 @@ class Measure:
     about: str  # words after the measure: "for death" → OS
 
 
-@dataclass
+@dataclass(frozen=True)
 class Interval:
     start: int
     end: int
@@ -59,57 +59,18 @@ def _rules() -> RuleFile:
 
 
 @cache
-def _qualifier_before() -> re.Pattern[str]:
-    words = sorted(_rules().lexicon("qualifiers_before"), key=len, reverse=True)
-    latin = "|".join(re.escape(w) for w in words if w[0].isascii() and w[0].isalpha())
-    other = "|".join(re.escape(w) for w in words if not (w[0].isascii() and w[0].isalpha()))
-    # an English qualifier must be a word of its own; 约 may follow "mOS" directly
-    return re.compile(
-        rf"(?P<q>(?<![A-Za-z])(?:{latin})|{other})\s*(?:为|是|of|was|were|达|达到|仅为|仅)?\s*$",
-        re.IGNORECASE,
-    )
-
-
-@cache
-def _qualifier_after() -> re.Pattern[str]:
-    words = sorted(_rules().lexicon("qualifiers_after"), key=len, reverse=True)
-    return re.compile(r"\s*(?P<q>" + "|".join(re.escape(w) for w in words) + ")")
-
-
-@cache
-def _not_value_after() -> re.Pattern[str]:
-    words = sorted(_rules().lexicon("not_values_after"), key=len, reverse=True)
-    return re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
-
-
-@cache
-def _threshold_before() -> re.Pattern[str]:
-    words = sorted(_rules().lexicon("threshold_words"), key=len, reverse=True)
-    alts = "|".join(re.escape(w) for w in words)
-    # "CPS ≥10", "TPS of 50% or greater", "PD-L1表达≥1%": a cut-off that defines patients
-    return re.compile(rf"(?:{alts})\s*(?:[≥≤<>=]=?|of|为|at least)?\s*$", re.IGNORECASE)
-
-
-_CUTOFF = re.compile(r"[≥≤<>]=?\s*$")
-_WHO_AFTER = re.compile(r"\s*(?:的)?(?:患者|者|病例|人群|亚组)|\s*(?:patients|subgroup)\b", re.IGNORECASE)
-_FROM_BEFORE = re.compile(r"(?:\bfrom|从|由)\s*$", re.IGNORECASE)
-_COUNT_THEN_SHARE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*%")
+def _rx(rule_id: str) -> re.Pattern[str]:
+    """A rule of ``resources/numbers.json``, its lexicons filled in, compiled once."""
+    return _rules().regex(rule_id)
 
 
 def unit_code(raw: str | None) -> str | None:
+    """The unit code of a unit as written ("个月", "mos.", "%" → month, month, percent), or None."""
     if not raw:
         return None
     units = _rules().lexicon("units")
     key = raw.lower().rstrip(".") if raw != "%" else raw
     return units.get(key) or units.get(raw)
-
-
-_YEAR_DATE = re.compile(r"^(?:19|20)\d{2}$")
-_NUMBER_WORD_VALUE = re.compile(
-    r"(?P<q>不足|不到|少于|超过|约|近|接近|less than|more than|under|over|about|approximately|nearly|almost)\s*"
-    r"(?P<w>一|两|二|三|四|五|半|one|two|three|four|five|half a)\s*(?:个)?(?P<unit>年|years?|year)(?![A-Za-z率])",
-    re.IGNORECASE,
-)
 
 
 def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> list[Value]:
@@ -118,76 +79,114 @@ def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]])
     ``blocked`` spans (P values, CIs, effect values, grades, landmarks) are skipped.
     Counts, doses, ages, dates and numbers glued to other words are not values.
     """
-    rule = _rules().rule("number.value.v1")
     out: list[Value] = []
-
-    def is_blocked(a: int, b: int) -> bool:
-        return any(x < b and a < y for x, y in blocked)
-
-    for m in rule.regex.finditer(text, start, end):
-        a, b = m.span()
-        if b == a or is_blocked(m.start("v"), m.end("v")):
+    for m in _rx("number.value.v1").finditer(text, start, end):
+        if m.end() == m.start() or _overlaps(blocked, m.start("v"), m.end("v")):
             continue
-        raw_v = m.group("v")
-        unit_raw = m.group("unit")
-        unit = unit_code(unit_raw)
-        after = text[m.end("v") if not unit_raw and not m.group("v2") else b : min(end, b + 12)]
-        if unit is None and _not_value_after().match(text[m.end("v") : min(end, m.end("v") + 12)]):
+        if _not_a_value(text, m, start, end):
             continue
-        if unit is not None and _not_value_after().match(after):
-            continue
-        if unit == "year" and _YEAR_DATE.match(raw_v):
-            continue  # 2024年 is a date
-        if unit is None and _YEAR_DATE.match(raw_v):
-            continue
-        if unit == "percent" and re.search(r"\d+\s*(?:例|名|patients?|participants?)\s*[(（]\s*$", text[max(start, a - 16) : a]):
-            continue  # "20例(38%)": the share of a count, a baseline figure
-        prev = text[max(start, a - 1) : a]
-        if prev in ("第", "/", "^", "-") or (prev.isalpha() and prev.isascii()):
-            continue
-        if re.match(r"^\s*(?:级|期|线|分|个(?!月)|例|名|倍|次|mg|Gy)", text[b : b + 3]) and unit is None:
-            continue
-        if _threshold_before().search(text, max(start, a - 14), a):
-            continue
-        if unit is None and _COUNT_THEN_SHARE.match(text, b):
-            continue  # "34 (83%)": a count; its share is the value
-        if _CUTOFF.search(text, max(start, a - 2), a) and _WHO_AFTER.match(text, max(b, a), end):
-            continue  # "无化疗间期≥90天患者", "<90天者": a cut-off that defines patients
-        v = float(raw_v)
-        v2 = float(m.group("v2")) if m.group("v2") else None
-        if v2 is not None and m.group("rsep") in ("-", "–") and unit is None:
-            continue  # "1-2" without a unit is not a range of values
-        qualifier = "="
-        qb = _qualifier_before().search(text, max(start, a - 16), a)
-        if qb:
-            qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(qb.group("q"), "qualifiers_before")]
-        qa = _qualifier_after().match(text, b, min(end, b + 4))
-        qa_end = b
-        if qa and unit is not None:
-            qualifier = _rules().lexicon("qualifiers_after")[qa.group("q")]
-            qa_end = qa.end()
-        if v2 is not None and m.group("rsep") in ("to", "至", "到") and _FROM_BEFORE.search(text, max(start, a - 6), a):
-            # "from 11.1 to 14.4 months" / "从11.1至14.4个月": two values, not a range
-            s2 = m.start("v2")
-            out.append(Value(a, m.end("v"), v, None, unit, "=", text[a : m.end("v")], "from"))
-            out.append(Value(s2, max(b, qa_end), v2, None, unit, qualifier, text[s2 : max(b, qa_end)], "to"))
-            continue
-        if v2 is not None and v2 < v:
-            v2 = None
-        change = "from" if _FROM_BEFORE.search(text, max(start, a - 6), a) else None
-        out.append(Value(a, max(b, qa_end), v, v2, unit, qualifier, text[a : max(b, qa_end)], change))
-    for m in _NUMBER_WORD_VALUE.finditer(text, start, end):
-        if is_blocked(*m.span()) or any(v.start < m.end() and m.start() < v.end for v in out):
-            continue
-        words = _rules().lexicon("number_words")
-        w = m.group("w").lower()
-        qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(m.group("q"), "qualifiers_before")]
-        out.append(Value(m.start("w"), m.end(), float(words[w]), None, "year", qualifier, m.group(0)))
+        out.extend(_values_of(text, m, start, end))
+    out.extend(_number_word_values(text, start, end, blocked, out))
     out.sort(key=lambda v: v.start)
     return out
 
 
+def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Does ``[a, b)`` overlap one of ``spans``?"""
+    return any(x < b and a < y for x, y in spans)
+
+
+def _not_a_value(text: str, m: re.Match[str], start: int, end: int) -> bool:
+    """Is the number of ``m`` something other than a result: a count, dose, date, cut-off, list index?
+
+    A unit-less number counts only as a member of a list whose unit comes later, so
+    it must not be followed by a count word, stand glued to a word, or be a year.
+    """
+    a, b = m.span()
+    unit_raw = m.group("unit")
+    unit = unit_code(unit_raw)
+    after_v = text[m.end("v") : min(end, m.end("v") + 12)]
+    after = after_v if not unit_raw and not m.group("v2") else text[b : min(end, b + 12)]
+    not_after = _rx("number.not_value_after.v1")
+    if (unit is None and not_after.match(after_v)) or (unit is not None and not_after.match(after)):
+        return True
+    if unit in ("year", None) and _rx("number.year_date.v1").match(m.group("v")):
+        return True  # 2024年 is a date
+    if unit == "percent" and _rx("number.count_before_share.v1").search(text[max(start, a - 16) : a]):
+        return True  # "20例(38%)": the share of a count, a baseline figure
+    prev = text[max(start, a - 1) : a]
+    if prev in _rules().lexicon("not_value_marks_before") or (prev.isalpha() and prev.isascii()):
+        return True  # 第3, 1/2, 10^3; a number glued to a Latin word
+    if unit is None and _rx("number.count_word_after.v1").match(text[b : b + 3]):
+        return True
+    if _rx("number.threshold_before.v1").search(text, max(start, a - 14), a):
+        return True
+    if unit is None and _rx("number.count_then_share.v1").match(text, b):
+        return True  # "34 (83%)": a count; its share is the value
+    if _rx("number.cutoff_before.v1").search(text, max(start, a - 2), a) and _rx("number.who_after.v1").match(
+        text, max(b, a), end
+    ):
+        return True  # "无化疗间期≥90天患者", "<90天者": a cut-off that defines patients
+    # "1-2" without a unit is not a range of values
+    return bool(m.group("v2")) and m.group("rsep") in _rules().lexicon("range_dashes") and unit is None
+
+
+def _values_of(text: str, m: re.Match[str], start: int, end: int) -> list[Value]:
+    """The value (or, for "from X to Y", the two values) a number match gives, with qualifier.
+
+    "from 11.1 to 14.4 months" / "从11.1至14.4个月" is a change between two values, not a
+    range; a range whose high end is below its low end keeps only the low end.
+    """
+    a, b = m.span()
+    unit = unit_code(m.group("unit"))
+    v = float(m.group("v"))
+    v2 = float(m.group("v2")) if m.group("v2") else None
+    qualifier, qa_end = _qualifier(text, a, b, start, end, unit)
+    from_before = bool(_rx("number.from_before.v1").search(text, max(start, a - 6), a))
+    if v2 is not None and m.group("rsep") in _rules().lexicon("change_separators") and from_before:
+        s2 = m.start("v2")
+        return [
+            Value(a, m.end("v"), v, None, unit, "=", text[a : m.end("v")], "from"),
+            Value(s2, max(b, qa_end), v2, None, unit, qualifier, text[s2 : max(b, qa_end)], "to"),
+        ]
+    if v2 is not None and v2 < v:
+        v2 = None
+    change = "from" if from_before else None
+    return [Value(a, max(b, qa_end), v, v2, unit, qualifier, text[a : max(b, qa_end)], change)]
+
+
+def _qualifier(text: str, a: int, b: int, start: int, end: int, unit: str | None) -> tuple[str, int]:
+    """(qualifier, end of the value with it) of the value at ``text[a:b]``.
+
+    A word before ("不足", "more than", "≥") qualifies any value; a word after
+    ("以上", "左右") only one with a unit, and it extends the value's span.
+    """
+    qualifier = "="
+    qb = _rx("number.qualifier_before.v1").search(text, max(start, a - 16), a)
+    if qb:
+        qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(qb.group("q"), "qualifiers_before")]
+    qa = _rx("number.qualifier_after.v1").match(text, b, min(end, b + 4))
+    if qa and unit is not None:
+        return _rules().lexicon("qualifiers_after")[qa.group("q")], qa.end()
+    return qualifier, b
+
+
+def _number_word_values(
+    text: str, start: int, end: int, blocked: list[tuple[int, int]], found: list[Value]
+) -> list[Value]:
+    """Spelled-out years with a qualifier: "不足一年", "超过两年", "less than one year"."""
+    out = []
+    for m in _rx("number.word_value.v1").finditer(text, start, end):
+        if _overlaps(blocked, *m.span()) or any(v.start < m.end() and m.start() < v.end for v in found):
+            continue
+        words = _rules().lexicon("number_words")
+        qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(m.group("q"), "qualifiers_before")]
+        out.append(Value(m.start("w"), m.end(), float(words[m.group("w").lower()]), None, "year", qualifier, m.group(0)))
+    return out
+
+
 def _lookup_key(word: str, lexicon: str) -> str:
+    """The key of ``lexicon`` that ``word`` is, ignoring case ("Less than" → "less than")."""
     lex = _rules().lexicon(lexicon)
     if word in lex:
         return word
@@ -199,143 +198,141 @@ def _lookup_key(word: str, lexicon: str) -> str:
 
 
 def _num(s: str) -> float:
+    """A P value as written: "0.044", ".025", "7.7 × 10−5" (spaces are ignored)."""
     s = s.replace(" ", "")
-    m = re.fullmatch(r"(\d*\.?\d+)[×x]10[-−](\d+)", s)
+    m = _rx("number.times_ten_power.v1").fullmatch(s)
     if m:
-        return float(m.group(1)) * 10 ** -int(m.group(2))
+        return float(m.group("mantissa")) * 10 ** -int(m.group("exponent"))
     return float(s)
-
-
-_P_OPS = {"<": "<", ">": ">", "=": "=", ":": "=", "：": "=", "¼": "=", "≤": "<=", "<=": "<=", "≥": ">=", ">=": ">="}
-
-
-_P_SHARED_AFTER = re.compile(r"\s*(?:for|in)\s+(?:both|all|each)\b", re.IGNORECASE)
-
-
-@cache
-def _p_not_result() -> re.Pattern[str]:
-    words = sorted(_rules().lexicon("p_not_result_before"), key=len, reverse=True)
-    return re.compile("(?:" + "|".join(re.escape(w) for w in words) + r")[^，。；,;]{0,6}$", re.IGNORECASE)
 
 
 def find_p_values(text: str, start: int, end: int) -> list[PValue]:
     """P values; a significance boundary ("界值（P=0.0185）", "boundary of P=0.0185") is not a result."""
     out = []
-    for m in _rules().rule("number.p_value.v1").regex.finditer(text, start, end):
-        try:
-            v = _num(m.group("val"))
-        except ValueError:
+    for m in _rx("number.p_value.v1").finditer(text, start, end):
+        p = _p_value(text, m, start, end)
+        if p is None:
             continue
-        if not 0 <= v <= 1:
-            continue
-        if _p_not_result().search(text, max(start, m.start() - 14), m.start()):
-            continue
-        shared = bool(m.group("all")) or bool(_P_SHARED_AFTER.match(text, m.end(), end))
-        op = _P_OPS[m.group("op")]
-        if v == 0 and op == "=":  # "P=0.000", "P = .000": rounded to zero → < 0.001 (RECORDS.md v2)
-            v, op = 0.001, "<"
-        out.append(PValue(m.start(), m.end(), v, op, shared))
-        # "(p=0.05, 0.05 and 0.037 respectively)", "（P值分别为0.01、0.03）": one P per comparison
-        pos, more = m.end(), []
-        while (nxt := _MORE_P.match(text, pos, end)) is not None:
-            more.append(nxt)
-            pos = nxt.end()
-        if more and _RESPECTIVE_AFTER.match(text, pos, end):
-            for nxt in more:
-                op = _P_OPS.get(nxt.group("op") or "=", "=")
-                out.append(PValue(nxt.start("val"), nxt.end(), float(nxt.group("val")), op))
+        out.append(p)
+        out.extend(_respective_p_values(text, m.end(), end))
     return out
 
 
-_MORE_P = re.compile(r"\s*(?:,|，|、|and|和|及)\s*(?P<op><=|>=|≤|<|>|=)?\s*(?P<val>0?\.\d+|1(?:\.0+)?)(?![\d.%])")
-_RESPECTIVE_AFTER = re.compile(r"[\s,，]*(?:respectively|分别)", re.IGNORECASE)
+def _p_value(text: str, m: re.Match[str], start: int, end: int) -> PValue | None:
+    """The P value of ``m``, or None when it is not a probability or not a result.
+
+    "P值均<0.001" and "P < 0.001 for both" are one P shared by several comparisons;
+    "P=0.000" is rounded to zero and stands for < 0.001 (RECORDS.md v2).
+    """
+    try:
+        v = _num(m.group("val"))
+    except ValueError:
+        return None
+    if not 0 <= v <= 1:
+        return None
+    if _rx("number.p_not_result_before.v1").search(text, max(start, m.start() - 14), m.start()):
+        return None
+    shared = bool(m.group("all")) or bool(_rx("number.p_shared_after.v1").match(text, m.end(), end))
+    op = _rules().lexicon("p_operators")[m.group("op")]
+    if v == 0 and op == "=":
+        v, op = 0.001, "<"
+    return PValue(m.start(), m.end(), v, op, shared)
 
 
-_MEASURE_CODES = {
-    "hrs": "HR", "ors": "OR", "rrs": "RR",
-    "hr": "HR", "ahr": "HR", "hazard ratio": "HR", "风险比": "HR", "危险比": "HR",
-    "or": "OR", "aor": "OR", "odds ratio": "OR", "比值比": "OR", "比数比": "OR",
-    "rr": "RR", "risk ratio": "RR", "relative risk": "RR", "rate ratio": "RR", "相对危险度": "RR", "相对风险": "RR",
-}
+def _respective_p_values(text: str, pos: int, end: int) -> list[PValue]:
+    """The further P values of a list closed by respectively / 分别, one per comparison.
+
+    "(p=0.05, 0.05 and 0.037 respectively)", "（P值分别为0.01、0.03）".
+    """
+    more = []
+    while (nxt := _rx("number.more_p.v1").match(text, pos, end)) is not None:
+        more.append(nxt)
+        pos = nxt.end()
+    if not more or not _rx("number.respective_after.v1").match(text, pos, end):
+        return []
+    ops = _rules().lexicon("p_operators")
+    return [PValue(n.start("val"), n.end(), float(n.group("val")), ops.get(n.group("op") or "=", "=")) for n in more]
 
 
 def measure_code(raw: str) -> str:
-    low = raw.lower()
-    if low in _MEASURE_CODES:
-        return _MEASURE_CODES[low]
-    return "difference"  # mean difference, WMD, SMD, MD
-
-
-_MORE_MEASURE_VALUES = re.compile(
-    r"\s*(?:[(（\[][^()（）\[\]]{0,60}[)）\]])?(?:\s+for\s+[^,;()\[\]]{1,40}?)?\s*(?:和|、|及|与|,|，|and)\s*"
-    r"(?P<val>-?\d*\.\d+)(?![\d%])"
-)
-# "0.42 [99.5% CI, 0.31 to 0.57] for the combination and 0.57 [...] for nivolumab"
-_FOR_ARM_AFTER = re.compile(r"\s*(?:[(（\[][^()（）\[\]]{0,60}[)）\]])?\s+for\s+(?:the\s+)?[A-Za-z][\w\- ]{1,40}?\s+and\s+-?\d")
-_ABOUT_BEFORE = re.compile(
-    r"(死亡|进展或死亡|疾病进展或死亡|复发或死亡|复发|进展)(?:的)?风险(?:的)?(?:降低(?:了)?\s*\d+(?:\.\d+)?\s*%\s*[(（]?)?\s*$"
-    r"|risk of ((?:disease )?(?:progression|recurrence)?(?: or )?death|progression|recurrence)[^()（）;；]{0,40}[(（]\s*$",
-    re.IGNORECASE,
-)
+    """HR, OR or RR for their names and abbreviations (lexicon measure_codes); any other measure is a difference."""
+    codes = _rules().lexicon("measure_codes")
+    return codes.get(raw.lower(), "difference")  # mean difference, WMD, SMD, MD
 
 
 def find_measures(text: str, start: int, end: int) -> list[Measure]:
     """Effect measures; "HR分别为0.524（95%CI…）和0.478（95%CI…）" gives one measure per value."""
     out = []
-    for m in _rules().rule("number.effect.v1").regex.finditer(text, start, end):
-        raw = m.group("measure")
+    for m in _rx("number.effect.v1").finditer(text, start, end):
         try:
             v = float(m.group("val"))
         except ValueError:
             continue
-        about = text[m.end("measure") : m.start("val")]
-        before = _ABOUT_BEFORE.search(text, max(start, m.start() - 70), m.start())
-        if before:
-            about = (before.group(1) or before.group(2)) + " " + about
-        code = measure_code(raw)
+        about = _about(text, m, start)
+        code = measure_code(m.group("measure"))
         out.append(Measure(m.start(), m.end(), code, v, about))
-        per_arm = _FOR_ARM_AFTER.match(text, m.end(), end)
-        if (
-            re.search(r"分别", about)
-            or re.search(r"respectively", text[m.end() : min(end, m.end() + 80)])
-            or per_arm
-        ):
-            pos = m.end()
-            while True:
-                more = _MORE_MEASURE_VALUES.match(text, pos, end)
-                if not more:
-                    break
-                out.append(Measure(more.start("val"), more.end("val"), code, float(more.group("val")), about))
-                pos = more.end()
-    # the same measure reported again in the sentence without its name: "The WMD of Hb … was 20.73
-    # g/l (95% CI …) versus 10.42 g/l (95% CI …) in the PPI group"; "As for WMD of SF, …: 11.55 μg/l (95% CI …)"
-    word = _MEASURE_WORD.search(text, start, end)
-    if word is not None:
-        code = measure_code(re.sub(r"s$", "", word.group(0)) if word.group(0) in ("HRs", "ORs", "RRs") else word.group(0))
-        taken = [(m.start, m.end) for m in out]
-        for v in _VALUE_WITH_CI.finditer(text, word.end(), end):
-            vs, ve = v.span("val")
-            if any(a <= vs < b for a, b in taken):
-                continue
-            out.append(Measure(vs, ve, code, float(v.group("val")), ""))
-        out.sort(key=lambda m: m.start)
+        if _one_per_value(text, m, end, about):
+            out.extend(_more_measure_values(text, m.end(), end, code, about))
+    repeats = _unnamed_repeats(text, start, end, out)
+    if repeats is not None:
+        out = sorted(out + repeats, key=lambda x: x.start)
     return out
 
 
-_MEASURE_WORD = re.compile(
-    r"(?<![A-Za-z])(?:HR|OR|RR|WMD|SMD|MD)s?(?![A-Za-z])|hazard ratio|odds ratio|risk ratio|relative risk|"
-    r"(?:weighted |standardi[sz]ed )?mean difference|风险比|比值比|相对危险度"
-)
+def _about(text: str, m: re.Match[str], start: int) -> str:
+    """What the measure of ``m`` is about: the words after its name, after the risk named before it.
+
+    "死亡风险降低27%（HR=0.73" and "risk of progression or death (HR 0.58" name the event first.
+    """
+    about = text[m.end("measure") : m.start("val")]
+    before = _rx("number.about_before.v1").search(text, max(start, m.start() - 70), m.start())
+    if before:
+        about = (before.group(1) or before.group(2)) + " " + about
+    return about
 
 
-_VALUE_WITH_CI = re.compile(
-    r"(?<![\d.])(?P<val>-?\d+\.\d+)\s*(?:[A-Za-zμ/]{1,6}\s*)?[(（\[]\s*\d{2}(?:\.\d+)?\s*%\s*(?:CI|置信区间|可信区间|confidence)"
-)
+def _one_per_value(text: str, m: re.Match[str], end: int, about: str) -> bool:
+    """Does the measure of ``m`` head a list of values: 分别, respectively, or one value per arm?"""
+    return bool(
+        _rx("number.respectively_about.v1").search(about)
+        or _rx("number.respectively_after.v1").search(text[m.end() : min(end, m.end() + 80)])
+        or _rx("number.for_arm_after.v1").match(text, m.end(), end)
+    )
+
+
+def _more_measure_values(text: str, pos: int, end: int, code: str, about: str) -> list[Measure]:
+    """The further values of a measure's list: "HR分别为0.524（95%CI…）和0.478"."""
+    out = []
+    while (more := _rx("number.more_measure_values.v1").match(text, pos, end)) is not None:
+        out.append(Measure(more.start("val"), more.end("val"), code, float(more.group("val")), about))
+        pos = more.end()
+    return out
+
+
+def _unnamed_repeats(text: str, start: int, end: int, found: list[Measure]) -> list[Measure] | None:
+    """The sentence's measure reported again without its name (None: no measure word at all).
+
+    "The WMD of Hb … was 20.73 g/l (95% CI …) versus 10.42 g/l (95% CI …) in the PPI group";
+    "As for WMD of SF, …: 11.55 μg/l (95% CI …)": each value with a CI after the word is one.
+    """
+    word = _rx("number.measure_word.v1").search(text, start, end)
+    if word is None:
+        return None
+    code = measure_code(word.group(0))
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for v in _rx("number.value_with_ci.v1").finditer(text, word.end(), end):
+        vs, ve = v.span("val")
+        if any(a <= vs < b for a, b in taken):
+            continue
+        out.append(Measure(vs, ve, code, float(v.group("val")), ""))
+    return out
 
 
 def find_intervals(text: str, start: int, end: int) -> list[Interval]:
+    """Confidence intervals with their level; a reversed interval or a level outside [50%, 100%) is none."""
     out = []
-    for m in _rules().rule("number.ci.v1").regex.finditer(text, start, end):
+    for m in _rx("number.ci.v1").finditer(text, start, end):
         try:
             lo, hi = float(m.group("lo")), float(m.group("hi"))
         except ValueError:

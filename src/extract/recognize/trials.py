@@ -13,7 +13,7 @@ known trial family, or a reference title names it. The rules are data in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from ..records import canonical_trial_name, trial_key
@@ -30,18 +30,15 @@ class TrialMention:
     refs: tuple[str, ...] = ()
 
 
-@dataclass
-class TrialFacts:
-    """What a sentence says about one trial: phase, n, design words (with their spans)."""
-
-    phase: str | None = None
-    n: int | None = None
-    design: list[str] = field(default_factory=list)
-
-
 @cache
 def _rules() -> RuleFile:
     return load_rules("trials.json")
+
+
+@cache
+def _rx(rule_id: str) -> re.Pattern[str]:
+    """A rule of ``resources/trials.json``, its lexicons filled in, compiled once."""
+    return _rules().regex(rule_id)
 
 
 @cache
@@ -56,25 +53,20 @@ def _families() -> tuple[str, ...]:
 
 def _prefix(surface: str) -> str:
     """The acronym part of a name: KEYNOTE of KEYNOTE-590, ESO-SHANGHAI of ESO-Shanghai 13."""
-    m = re.match(r"^(.*?)[- ]?\d", surface)
-    return (m.group(1) if m else surface).upper().rstrip("- ")
+    m = _rx("trial.name_prefix.v1").match(surface)
+    return (m.group("prefix") if m else surface).upper().rstrip("- ")
 
 
 def is_never_trial(surface: str) -> bool:
+    """Is ``surface`` (or its acronym part) one of the acronyms that are never trials (NCCN, AJCC, PD-L1…)?"""
     up = surface.upper()
     return up in _never() or _prefix(surface) in _never() or up.replace("-", "") in _never()
 
 
 def is_known_family(surface: str) -> bool:
+    """Does ``surface`` belong to a known trial family (KEYNOTE-…, CheckMate …), by its acronym part?"""
     p = _prefix(surface).replace(" ", "-")
     return any(p == f or p.startswith(f) and not p[len(f) :].isalpha() for f in _families())
-
-
-_CUE_AFTER = re.compile(
-    r"^\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:研究|试验|临床试验|trial|study)", re.IGNORECASE
-)
-_PHASE_PAREN = re.compile(r"^\s*[(（]\s*(?:[ⅠⅡⅢⅣIV1-4]{1,3}[ab]?\s*期|phase\s*[IV1-4]{1,3}[ab]?)", re.I)
-_ENUM_SEP = re.compile(r"^\s*(?:、|,|，|及|和|与|以及|and|or)\s*", re.IGNORECASE)
 
 
 @cache
@@ -82,9 +74,14 @@ def _common_words() -> frozenset[str]:
     return frozenset(w.upper() for w in _rules().lexicon("capitalised_words"))
 
 
+def _cue_right_after(tail: str) -> bool:
+    """Does ``tail`` open with a study word or a phase in brackets ("研究", " trial", "（Ⅲ期）")?"""
+    return bool(_rx("trial.cue_after.v1").match(tail) or _rx("trial.phase_paren_after.v1").match(tail))
+
+
 def _direct_cue(text: str, end: int, citation_ends: set[int], limit: int) -> bool:
-    tail = text[end : min(limit, end + 40)]
-    return end in citation_ends or bool(_CUE_AFTER.match(tail) or _PHASE_PAREN.match(tail))
+    """Is the name ending at ``end`` cited, or followed right away by a study word or a phase?"""
+    return end in citation_ends or _cue_right_after(text[end : min(limit, end + 40)])
 
 
 def _cued(text: str, end: int, citation_ends: set[int], limit: int) -> bool:
@@ -94,17 +91,16 @@ def _cued(text: str, end: int, citation_ends: set[int], limit: int) -> bool:
         tail = text[pos : min(limit, pos + 60)]
         if pos in citation_ends:
             return True
-        if _CUE_AFTER.match(tail) or _PHASE_PAREN.match(tail):
+        if _cue_right_after(tail):
             return True
         # skip over a parenthesis and the next enumerated name: "A（Ⅲ期）、B及C等研究"
-        m = re.match(r"^\s*(?:[(（][^()（）]{0,20}[)）])?", tail)
+        m = _rx("trial.parenthesis_after.v1").match(tail)
         pos += m.end() if m else 0
-        sep = _ENUM_SEP.match(text[pos:limit])
+        sep = _rx("trial.enumeration_separator.v1").match(text[pos:limit])
         if not sep:
-            tail = text[pos : min(limit, pos + 20)]
-            return bool(re.match(r"^\s*等\s*(?:重磅|大型|国际|多项|几项)?\s*(?:研究|试验)", tail))
+            return bool(_rx("trial.etc_cue_after.v1").match(text[pos : min(limit, pos + 20)]))
         pos += sep.end()
-        nxt = re.match(r"^[A-Za-z][A-Za-z0-9\- ]{1,24}?(?=[、,，及和与(（]|\s+and\s|\s*等|\s*研究|\s*试验|\s+trials?|\s+stud)", text[pos:limit])
+        nxt = _rx("trial.enumerated_name.v1").match(text[pos:limit])
         if not nxt:
             return False
         pos += nxt.end()
@@ -127,47 +123,54 @@ def find_trial_mentions(
     citation_ends = citation_ends or set()
     reference_names = reference_names or set()
     out: list[TrialMention] = []
-    taken: list[tuple[int, int]] = []
     for rule_id in ("trial.acronym_number.v1", "trial.bare_acronym.v1"):
-        rule = _rules().rule(rule_id)
-        for m in rule.regex.finditer(text, start, end):
+        for m in _rx(rule_id).finditer(text, start, end):
             s, e = m.span("name")
-            if any(a < e and s < b for a, b in taken):
+            if any(t.start < e and s < t.end for t in out):
                 continue
             surface = m.group("name")
-            if is_never_trial(surface):
-                continue
-            direct = _cued(text, e, citation_ends, end)
-            if rule_id == "trial.acronym_number.v1":
-                ok = direct or trial_key(surface) in reference_names or is_known_family(surface)
-            else:
-                # a bare acronym needs a cue right after it ("ESCORT（Ⅲ期）", "the CROSS trial",
-                # "PALACE研究"), not through an enumeration ("BL and PA designed the trial"),
-                # and must not be an ordinary word set in capitals ("THIS TRIAL")
-                ok = (
-                    len(surface.replace(" ", "").replace("-", "")) >= 3
-                    and surface.upper() not in _common_words()
-                    and _direct_cue(text, e, citation_ends, end)
-                )
-            if not ok:
+            if is_never_trial(surface) or not _is_trial(rule_id, surface, text, e, citation_ends, reference_names, end):
                 continue
             out.append(TrialMention(s, e, surface, canonical_trial_name(surface), rule_id))
-            taken.append((s, e))
     out.sort(key=lambda t: t.start)
     return out
 
 
+def _is_trial(
+    rule_id: str, surface: str, text: str, e: int, citation_ends: set[int], reference_names: set[str], end: int
+) -> bool:
+    """Does the text treat the candidate name ``surface`` (ending at ``e``) as a study?
+
+    A name with a number needs a cue (directly or through an enumeration), a reference
+    title naming it, or a known family. A bare acronym needs a cue right after it
+    ("ESCORT（Ⅲ期）", "the CROSS trial", "PALACE研究"), not through an enumeration ("BL and
+    PA designed the trial"), and must not be an ordinary word set in capitals ("THIS TRIAL").
+    """
+    if rule_id == "trial.acronym_number.v1":
+        return (
+            _cued(text, e, citation_ends, end)
+            or trial_key(surface) in reference_names
+            or is_known_family(surface)
+        )
+    return (
+        len(surface.replace(" ", "").replace("-", "")) >= 3
+        and surface.upper() not in _common_words()
+        and _direct_cue(text, e, citation_ends, end)
+    )
+
+
 def _phase_code(raw: str) -> str | None:
+    """The phase code of a phase as written: "Ⅲ" → "3", "Ⅱ/Ⅲ" → "2/3", "1b" → "1b"; None if any part is not a phase."""
     table = _rules().lexicon("phase_roman")
     parts = [p.strip() for p in raw.split("/")]
     codes = []
     for p in parts:
-        m = re.fullmatch(r"([ⅠⅡⅢⅣ]|I{1,3}|IV|[1-4])([ab]?)", p, re.IGNORECASE)
+        m = _rx("trial.phase_part.v1").match(p)
         if not m:
             return None
-        num = m.group(1)
+        num = m.group("num")
         code = table.get(num.upper(), table.get(num, num))
-        codes.append(code + m.group(2).lower())
+        codes.append(code + m.group("sub").lower())
     return "/".join(codes)
 
 
@@ -175,7 +178,7 @@ def find_phases(text: str, start: int = 0, end: int | None = None) -> list[tuple
     """(start, end, phase code) of each phase expression in ``text[start:end]``."""
     end = len(text) if end is None else end
     out = []
-    for m in _rules().rule("trial.phase.v1").regex.finditer(text, start, end):
+    for m in _rx("trial.phase.v1").finditer(text, start, end):
         raw = m.group("zh") or m.group("en")
         code = _phase_code(raw.replace(" ", ""))
         if code:
@@ -186,9 +189,8 @@ def find_phases(text: str, start: int = 0, end: int | None = None) -> list[tuple
 def find_enrolment(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
     """(start, end, n) of enrolment counts ("共有749例…入组", "749 patients were randomized")."""
     end = len(text) if end is None else end
-    rule = _rules().rule("trial.enrolment_zh.v1" if lang == "zh" else "trial.enrolment_en.v1")
     out = []
-    for m in rule.regex.finditer(text, start, end):
+    for m in _rx("trial.enrolment_zh.v1" if lang == "zh" else "trial.enrolment_en.v1").finditer(text, start, end):
         raw = m.group("n") or m.group("n2")
         n = int(raw.replace(",", ""))
         if n > 0:
@@ -198,11 +200,11 @@ def find_enrolment(text: str, lang: str, start: int = 0, end: int | None = None)
 
 @cache
 def _design_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for code, words in _rules().lexicon("design_words").items():
-        alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        out.append((code, re.compile(rf"(?<![A-Za-z])(?:{alts})(?![A-Za-z])", re.IGNORECASE)))
-    return out
+    """(design code, its words as rule ``trial.design_word.v1``) per code of the lexicon."""
+    return [
+        (code, _rules().regex("trial.design_word.v1", words=words))
+        for code, words in _rules().lexicon("design_words").items()
+    ]
 
 
 def find_design(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -211,11 +213,8 @@ def find_design(text: str, start: int = 0, end: int | None = None) -> list[tuple
     out = []
     for code, pat in _design_patterns():
         for m in pat.finditer(text, start, end):
-            word = m.group(0)
-            if word == "开放" and not re.match(r"开放(?:标签|性|的|、)", text[m.start() : m.start() + 4]):
-                continue
-            if word == "随机" and re.match(r"随机(?:人群|化人群|患者群)", text[m.start() : m.start() + 5]):
-                continue  # "所有随机人群" is the analysis population, not the design
+            if _rx("trial.design_word_not_design.v1").match(text, m.start(), m.start() + 5):
+                continue  # 开放科学; "所有随机人群" is the analysis population, not the design
             out.append((m.start(), m.end(), code))
     return sorted(out)
 
@@ -224,20 +223,20 @@ def names_in_reference_title(title: str) -> list[str]:
     """Trial names a reference title gives: "(JCOG0807)", "The ESCORT-1st Randomized Clinical Trial",
     "the Neotorch randomized clinical trial", "Updated efficacy … from IMbrave150: …"."""
     out = []
-    for m in _rules().rule("trial.reference_title.v1").regex.finditer(title):
+    for m in _rx("trial.reference_title.v1").finditer(title):
         name = m.group("name") or m.group("name2")
         if not name or is_never_trial(name):
             continue
         # a parenthesised name closing the title, or "the X trial", is named as a trial
-        if not (re.search(r"\d", name) or sum(c.isupper() for c in name) >= 3 or len(name) >= 4):
+        digits = any(c.isdecimal() for c in name)  # what \\d matches
+        if not (digits or sum(c.isupper() for c in name) >= 3 or len(name) >= 4):
             continue
-        if len(name) > 30 or " " in name.strip() and not re.search(r"\d", name):
+        if len(name) > 30 or " " in name.strip() and not digits:
             continue
         out.append(name)
     if not out:
-        rule = _rules().rule("trial.acronym_number.v1")
-        for m in rule.regex.finditer(title):
+        for m in _rx("trial.acronym_number.v1").finditer(title):
             name = m.group("name")
-            if not is_never_trial(name) and (is_known_family(name) or re.match(r"\s*[:：]", title[m.end() :])):
+            if not is_never_trial(name) and (is_known_family(name) or _rx("trial.title_colon_after.v1").match(title[m.end() :])):
                 out.append(name)
     return out
