@@ -1,7 +1,8 @@
-"""The recognizers keep their language in rule files: no regex literal, no long function.
+"""Recognition and linking keep their language in rule files: no regex literal, no long function.
 
-A pattern written inline in ``src/extract/recognize/`` has no id, no description and
-no examples that ``test_rule_examples`` runs; these tests make a new one fail the suite.
+A pattern written inline in ``src/extract/recognize/`` or ``src/extract/link/`` has no id,
+no description and no examples that ``test_rule_examples`` runs; these tests make a new
+one fail the suite.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-RECOGNIZE = Path(__file__).resolve().parents[1] / "src" / "extract" / "recognize"
+SRC = Path(__file__).resolve().parents[1] / "src" / "extract"
+RECOGNIZE = SRC / "recognize"
+LINK = SRC / "link"
 RE_FUNCTIONS = {"compile", "search", "match", "fullmatch", "sub", "subn", "finditer", "findall", "split"}
 MAX_LINES = 50
 
@@ -51,14 +54,14 @@ def literal_patterns(source: str) -> list[tuple[int, str]]:
     return found
 
 
-MODULES = sorted(RECOGNIZE.glob("*.py"))
+MODULES = sorted(RECOGNIZE.glob("*.py")) + sorted(LINK.glob("*.py"))
 
 
-def test_the_recognizers_are_there():
-    assert {p.stem for p in MODULES} >= {"numbers", "endpoints", "arms", "trials"}
+def test_the_recognizers_and_linkers_are_there():
+    assert {p.stem for p in MODULES} >= {"numbers", "endpoints", "arms", "trials", "roles", "groups", "effects"}
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_recognizer_writes_a_regex_inline(path):
     found = literal_patterns(path.read_text(encoding="utf-8"))
     assert not found, f"{path.name}: move these patterns into its rule file: {found}"
@@ -83,7 +86,7 @@ def test_a_pattern_from_a_rule_file_is_not_caught():
     assert literal_patterns(source) == []
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_recognizer_function_is_long(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     long = [

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Protocol
 
 from ..records import trial_key
-from ..rules import load_rules
+from ..rules import alternation, load_rules
 from ..segment import Paragraph
 from .context import DocContext
 from .rules import rx
@@ -115,8 +115,7 @@ def _single_subject(last: Anchor, earlier: list[Anchor], para: Paragraph) -> Anc
 
 @cache
 def _continuation() -> re.Pattern[str]:
-    cues = sorted(load_rules("trials.json").lexicon("continuation_cues"), key=len, reverse=True)
-    return re.compile("|".join(re.escape(c) for c in cues), re.IGNORECASE)
+    return re.compile(alternation(load_rules("trials.json").lexicon("continuation_cues")), re.IGNORECASE)
 
 
 def _continued(anchors: list[Anchor], para: Paragraph, ctx: DocContext) -> Anchor | None:

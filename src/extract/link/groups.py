@@ -13,15 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..recognize import SentenceSpans
-from ..recognize.endpoints import EndpointMention
+from ..recognize.endpoints import EndpointMention, endpoint_kind
 from ..recognize.numbers import Value
 from ..recognize.trials import TrialMention
 from .anchors import Anchor
 from .rules import rx
 
 TIME_UNITS = frozenset({"month", "year", "week", "day"})
-TIME_ENDPOINTS = frozenset({"OS", "PFS", "DFS", "EFS", "RFS", "DOR"})
-RATE_ENDPOINTS = frozenset({"ORR", "DCR", "CR", "pCR", "MPR", "LC", "R0", "AE", "QOL"})
 
 
 @dataclass(frozen=True)
@@ -48,9 +46,9 @@ class Group:
 def unit_fits(ep: EndpointMention, unit: str | None) -> bool:
     """Can a value in ``unit`` be a result of endpoint mention ``ep``?"""
     if unit in TIME_UNITS:
-        return ep.code in TIME_ENDPOINTS and not ep.timepoints and ep.stat != "rate"
+        return endpoint_kind(ep.code) == "time" and not ep.timepoints and ep.stat != "rate"
     if unit == "percent":
-        return ep.code in RATE_ENDPOINTS or bool(ep.timepoints) or ep.stat == "rate"
+        return endpoint_kind(ep.code) == "rate" or bool(ep.timepoints) or ep.stat == "rate"
     return False
 
 
