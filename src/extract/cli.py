@@ -123,10 +123,9 @@ def run(
         if res.status != "ok":
             err.print(f"error: {res.path}: {res.error}", highlight=False, soft_wrap=True, markup=False)
 
-    options = {"pdf_backend": pdf_backend, "password": password, "ocr": ocr or None}
     try:
-        results = run_pipeline(paths, outdir, config, on_result=report,
-                               on_start=progress.start if progress else None, skipped=skipped, **options)
+        results = run_pipeline(paths, outdir, config.with_reading(pdf_backend, ocr or None), on_result=report,
+                               on_start=progress.start if progress else None, skipped=skipped, password=password)
     finally:
         if progress is not None:
             progress.stop()

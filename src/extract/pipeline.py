@@ -536,7 +536,10 @@ def run(
     on_result: Callable[[DocResult], None] | None = None,
     on_start: Callable[[Path], None] | None = None,
     skipped: Iterable[tuple[Path, str]] = (),
-    **options: Any,
+    *,
+    password: str | None = None,
+    pdf_backend: str | None = None,
+    ocr: bool | None = None,
 ) -> list[DocResult]:
     """Process every input and write the outputs; returns one result per document.
 
@@ -545,14 +548,14 @@ def run(
     and ``on_result`` with its result (progress reporting). ``skipped`` are files a caller's
     own :func:`expand_inputs` passed over; they are listed in documents.jsonl with those found here.
     """
-    config = config or load_pipeline()
+    config = (config or load_pipeline()).with_reading(pdf_backend, ocr)
     skipped = list(skipped)
     paths = expand_inputs(inputs, skipped=skipped)
     results = []
     for p in paths:
         if on_start is not None:
             on_start(p)
-        res = process_document(p, config, **options)
+        res = process_document(p, config, password=password)
         results.append(res)
         if on_result is not None:
             on_result(res)
