@@ -71,7 +71,9 @@ def clusters(s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
     for pos, kind, obj in items:
         cur = found[-1] if found else None
         group_between = any(last_end <= g.start < pos for g in groups) if cur else False
-        if cur is None or kind in cur or group_between:
+        # a CI is written after its measure: one before a measure is some value's, not the measure's
+        ci_before_measure = cur is not None and kind == "m" and "ci" in cur
+        if cur is None or kind in cur or group_between or ci_before_measure:
             found.append({kind: obj})
         else:
             cur[kind] = obj

@@ -72,7 +72,8 @@ def group_values(text: str, values: tuple[Value, ...], blockers: list[int]) -> l
             prev = groups[-1][-1]
             blocked = any(prev.end <= b < v.start for b in blockers)
             units_ok = prev.unit is None or v.unit is None or prev.unit == v.unit
-            if not blocked and units_ok and _connects(text[prev.end : v.start]):
+            between = text[prev.end : v.start]
+            if not blocked and units_ok and (_connects(between) or _bare_list(between, prev, v)):
                 groups[-1].append(v)
                 continue
         groups.append([v])
@@ -89,6 +90,12 @@ def _borrow_unit(g: list[Value], i: int, last: str) -> Value:
         return g[i]
     later = [w.unit for w in g[i + 1 :] if w.unit]
     return replace(g[i], unit=later[0] if later else last)
+
+
+def _bare_list(between: str, prev: Value, v: Value) -> bool:
+    """Two values of one unit with only spaces between: a list whose commas a converter lost
+    ("1、3、5年无瘤生存率分别为98.6% 94.9% 和 89.3%")."""
+    return bool(between) and not between.strip() and prev.unit is not None and prev.unit == v.unit
 
 
 def _connects(between: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from ..recognize import SentenceSpans, recognize
 from ..recognize.endpoints import EndpointMention
-from ..recognize.numbers import Interval
+from ..recognize.numbers import Interval, Value
 from ..segment import Paragraph, Sentence
 from . import emit
 from .anchors import Anchor, anchor_of_group, find_anchors
@@ -84,9 +84,11 @@ def value_groups(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: li
                  para_ep: EndpointMention | None) -> list[Group]:
     """The sentence's value groups that report on an endpoint, with all linking decided."""
     text = ctx.text
-    blockers = [ep.start for ep in s.endpoints] + [x.start for x in (*s.measures, *s.intervals, *s.p_values)]
+    own = value_intervals(text, s).values()  # a value's own CI does not part it from the next value
+    blockers = [ep.start for ep in s.endpoints] + [
+        x.start for x in (*s.measures, *s.intervals, *s.p_values) if x not in own]
     out = []
-    for vals in group_values(text, s.values, blockers):
+    for vals in _per_arm_lists(text, s, group_values(text, s.values, blockers), para_ep):
         gov = governing(text, s, vals, para_ep)
         if gov is None:
             continue
@@ -96,6 +98,21 @@ def value_groups(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: li
             subgroup=subgroup_for(text, s, vals[0].start, vals[-1].end),
             anchor=anchor_of_group(anchors, para, vals[0].start, s, ctx),
         ))
+    return out
+
+
+def _per_arm_lists(text: str, s: SentenceSpans, groups: list[tuple[Value, ...]],
+                   para_ep: EndpointMention | None) -> list[tuple[Value, ...]]:
+    """A list twice as long as its endpoint's landmarks is two arms' lists: "1、3、5年DFS分别为
+    43%、31%和27%，高表达组为58%、47%和43%" → (43, 31, 27), (58, 47, 43)."""
+    out = []
+    for vals in groups:
+        gov = governing(text, s, vals, para_ep)
+        t = len(gov[0][0].timepoints) if gov is not None and len(gov[0]) == 1 else 0
+        if t >= 2 and len(vals) == 2 * t:
+            out += [vals[:t], vals[t:]]
+        else:
+            out.append(vals)
     return out
 
 

@@ -42,7 +42,8 @@ def sentence_roles(ctx: DocContext, s: SentenceSpans, groups: list[Group]) -> li
     _pair_spread_groups(groups, out)
     _comparator_after_shared_value(ctx.text, s, groups, out)
     _beside_the_control(groups, out)
-    return [[ArmRole(r.role or "single", r.arm) for r in roles] for roles in out]
+    # a group named by a factor ("高表达组") is the value's subgroup, not its arm
+    return [[ArmRole(r.role or "single", None if r.role == "single" else r.arm) for r in roles] for roles in out]
 
 
 def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
@@ -88,6 +89,9 @@ def _comparison_roles(s: SentenceSpans, g: Group, cues: list[ArmRole]) -> list[A
         if len(arms) >= k:
             arms = arms[-k:]
             roles = [a.role for a in arms]
+            if "single" in roles:
+                # groups by a factor ("高/低血小板水平组"): subgroups of one cohort, not arms
+                return [ArmRole("single", None)] * k
             if k == 2 and roles.count(None) == 1:
                 known = roles[0] or roles[1]
                 roles = [r or _other(known) for r in roles]
@@ -128,6 +132,12 @@ def _spread_role(text: str, s: SentenceSpans, groups: list[Group], i: int) -> li
             cue = ArmRole(arms[-1].role, arms[-1].text)
     if cue.role is None and i and rx("link.versus_before.v1").search(text, max(s.start, g.start - 24), g.start):
         cue = ArmRole("control", cue.arm)
+    if cue.role is None and cue.arm is None:
+        # the arm named after the whole list: "94% and 81% in the IL-2 group, and 74% and 62% in
+        # the control group, respectively"
+        aside = rx("link.aside_after.v1").match(text, g.end, s.end)
+        after = aside.end() if aside else g.end
+        cue = ArmRole(*value_cue(text, after, min(s.end, after + 50)))
     return [cue] * len(g.values)
 
 

@@ -21,7 +21,7 @@ class ArmMention:
     start: int
     end: int
     text: str
-    role: str | None  # experimental | control | None (unknown)
+    role: str | None  # experimental | control | single (a factor-defined group) | None (unknown)
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,16 @@ def arm_role(text: str, weak: bool = True) -> str | None:
     """Role an arm description implies (``weak``: also from standard-treatment words).
 
     Strong control words (placebo, 对照, 单纯, alone) decide; otherwise a combination
-    (plus, 联合) is experimental; a bare standard treatment (chemotherapy, 单药) is control.
+    (plus, 联合) is experimental; a group named by a patient or tumour factor (高表达组,
+    阳性组, high-risk) is no arm (``single``, RECORDS.md: such groups are subgroups); a
+    bare standard treatment (chemotherapy, 单药) is control.
     """
     if _word_re("control_words").search(text):
         return "control"
     if _word_re("experimental_words").search(text):
         return "experimental"
+    if _word_re("factor_group_words").search(text):
+        return "single"  # "高表达组", "PD-L1阳性组", "high-risk group": a group by a factor, not an arm
     if weak and _rx("arm.standard_only.v1").search(text.strip()):
         return "control"
     return None
@@ -86,6 +90,8 @@ def _opposite_roles(arms: list[ArmMention]) -> list[ArmMention]:
     """Of two contrasted arms with one role known, the other has the opposite role."""
     if len(arms) != 2 or (arms[0].role is None) == (arms[1].role is None):
         return arms
+    if "single" in (arms[0].role, arms[1].role):
+        return arms  # a factor-defined group has no opposite arm
     known = arms[0] if arms[0].role else arms[1]
     opposite = "control" if known.role == "experimental" else "experimental"
     return [a if a.role else replace(a, role=opposite) for a in arms]

@@ -134,8 +134,27 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
         s, stat = _stat(text, m, start)
         out.append(EndpointMention(s, m.end(), code, stat, text[s : m.end()]))
     out = _attach_landmarks(text, start, end, lang, out)
+    if lang == "en":
+        out = _landmark_rates(text, start, end, out)
     out = _attach_grades(text, start, end, lang, out)
     return _merge_adjacent(text, out)
+
+
+def _landmark_rates(text: str, start: int, end: int, eps: list[EndpointMention]) -> list[EndpointMention]:
+    """"…, and the 5-year rates were …": a landmark rate of the landmark endpoint named before it."""
+    out = list(eps)
+    for m in _rx("endpoint.landmark_rates_en.v1").finditer(text, start, end):
+        before = [ep for ep in out if ep.end <= m.start() and (x := _endpoints().get(ep.code)) is not None and x.landmark]
+        if not before or any(ep.start < m.end() and m.start() < ep.end for ep in out):
+            continue
+        try:
+            months = _months(m.group("t"), m.group("tu"))
+        except ValueError:
+            continue
+        ep = before[-1]
+        out.append(EndpointMention(m.start("w"), m.end("w"), ep.code, "rate", m.group("w"), [months],
+                                   landmark_spans=[(m.start(), m.end("tu"))]))
+    return sorted(out, key=lambda e: e.start)
 
 
 def _stat(text: str, m: re.Match[str], start: int) -> tuple[int, str | None]:
@@ -169,10 +188,28 @@ def _landmarks(text: str, start: int, end: int, lang: str) -> list[tuple[int, in
         if not t or not tu:
             continue
         try:
-            spans.append((m.start(), m.end(), _months(t, tu), bool(gd.get("t2") or gd.get("t3"))))
+            months = _months(t, tu)
         except ValueError:
             continue
+        after_form = bool(gd.get("t2") or gd.get("t3"))
+        if not after_form:
+            spans.extend(_listed_before(text, start, m.start(), tu))
+        spans.append((m.start(), m.end(), months, after_form))
     return spans
+
+
+def _listed_before(text: str, start: int, pos: int, unit: str) -> list[tuple[int, int, float, bool]]:
+    """Bare timepoints listed right before a landmark share its unit: "1、3、5年", "1- and 5-year"."""
+    lst = _rx("endpoint.landmark_list_before.v1").search(text, max(start, pos - 40), pos)
+    if lst is None:
+        return []
+    out = []
+    for n in _rx("endpoint.landmark_list_number.v1").finditer(text, lst.start(), lst.end()):
+        try:
+            out.append((n.start(), n.end(), _months(n.group(0), unit), False))
+        except ValueError:
+            continue
+    return out
 
 
 def _attach_landmarks(

@@ -1,0 +1,70 @@
+"""How real journals report results, table-driven: sentences quoted from the real articles of
+``corpus/real_text/`` (as the pipeline reads them: converter LaTeX decoded), with what their
+curators recorded (``corpus/gold/<source>.jsonl``).
+
+Each row: source, sentence, the outcomes expected as (endpoint, value, arm_role, timepoint_months,
+ci_low) and, where it matters, values that must yield nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.pipeline import process_text
+
+OUTCOMES = [
+    # landmark lists that share one unit ("1、3、5年"), values listed with spaces (a converter lost 、)
+    ("ChinaXiv-201712.00948V1",
+     "直径 >5cm 的患者1、3、5年无瘤生存率分别为98.6% 94.9% 和 89.3% ，差异具有统计学意义（ P=0.030 ）。",
+     [("DFS", 98.6, "single", 12.0, None), ("DFS", 94.9, "single", 36.0, None), ("DFS", 89.3, "single", 60.0, None)]),
+    # two groups' landmark lists in one sentence; groups by a biomarker are subgroups, not arms
+    ("ChinaXiv-201712.00764V1",
+     "低表达组的1、3、5年OS分别为 66%,38% 和 32% ，高表达组为 80%,57% 和 50% 。",
+     [("OS", 66.0, "single", 12.0, None), ("OS", 38.0, "single", 36.0, None), ("OS", 32.0, "single", 60.0, None),
+      ("OS", 80.0, "single", 12.0, None), ("OS", 57.0, "single", 36.0, None), ("OS", 50.0, "single", 60.0, None)]),
+    ("ChinaXiv-201712.01003V1",
+     "高血小板水平组与低血小板水平组CRC患者的术后总生存率分别为 58.8% 和 75.8% 。",
+     [("OS", 58.8, "single", None, None), ("OS", 75.8, "single", None, None)]),
+    # 观察组 / 治疗组 vs 对照组, the comparator after 低于 / 高于
+    ("ChinaXiv-201712.00535V1",
+     "观察组不良反应率 5.7% 低于对照组患者 21.1% ，差异没有统计学意义 (P>0.05) 。",
+     [("AE", 5.7, "experimental", None, None), ("AE", 21.1, "control", None, None)]),
+    # a relapse rate is no endpoint rate: only the response rates are records
+    ("ChinaXiv-201712.00424V1",
+     "治疗组总有效率为 93.33% ，显著高于对照组的76.67%(P<0.05) ，治疗组3个月及6个月后的复发率分别为0和 3.33% ，"
+     "明显低于对照组的 13.33% 、 26.67% 中 P<0.05 ,表1)",
+     [("ORR", 93.33, "experimental", None, None), ("ORR", 76.67, "control", None, None)]),
+    # time to progression, each median with its own CI after the arm it is for
+    ("PMC2527839",
+     "The median TTP was 4.7 months for capecitabine (95% CI, 3.1-6.4) and 4.2 months for S-1 (95% CI, 1.5-6.9), "
+     "with a hazard ratio (capecitabine/S-1) of 1.0 (95% CI, 0.6-1.6) (Figure 3).",
+     [("TTP", 4.7, "experimental", None, 3.1), ("TTP", 4.2, "control", None, 1.5)]),
+    # "1- and 5-year", the arm named after each list, an SE in parentheses that is no value
+    ("PMC2360567",
+     "A similar effect was found for progression-free survival: 1- and 5-year progression-free survival rates "
+     "(±s.e.m.) for patients were 94% (±4%) and 81% (±8%) in the IL-2 group, and 74% (±6%) and 62% (±7%) in the "
+     "control group, respectively.",
+     [("PFS", 94.0, "experimental", 12.0, None), ("PFS", 81.0, "experimental", 60.0, None),
+      ("PFS", 74.0, "control", 12.0, None), ("PFS", 62.0, "control", 60.0, None)]),
+    # two landmark statements, each a comparison of the two groups named once
+    ("PMC4282697",
+     "The 2-year overall survival rates in groups A and B were 93.4 and 66.0 %, and the 5-year rates were 81.4 "
+     "and 48.3 %, respectively.",
+     [("OS", 93.4, "experimental", 24.0, None), ("OS", 66.0, "control", 24.0, None),
+      ("OS", 81.4, "experimental", 60.0, None), ("OS", 48.3, "control", 60.0, None)]),
+]
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), OUTCOMES, ids=[f"{c[0]}-{i}" for i, c in enumerate(OUTCOMES)])
+def test_outcomes_of_real_sentences(source, sentence, expected):
+    res = process_text(sentence)
+    got = sorted((r.endpoint, r.value, r.arm_role, r.timepoint_months, r.ci_low) for r in res.records if r.kind == "outcome")
+    want = sorted(expected, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0))
+    assert sorted(got, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0)) == want, source
+
+
+def test_a_hazard_ratio_takes_its_own_interval_not_the_medians_before_it():
+    # PMC2527839: the two medians' CIs come first; the HR's is the one after it
+    sentence = OUTCOMES[5][1]
+    effects = [r for r in process_text(sentence).records if r.kind == "effect"]
+    assert [(e.endpoint, e.measure, e.value, e.ci_low, e.ci_high) for e in effects] == [("TTP", "HR", 1.0, 0.6, 1.6)]
