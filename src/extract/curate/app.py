@@ -26,6 +26,7 @@ try:
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
     from fastapi.staticfiles import StaticFiles
     from fastapi.templating import Jinja2Templates
+    from starlette.concurrency import run_in_threadpool
 except ImportError as e:  # pragma: no cover - declared dependencies
     raise ImportError('the curation app needs FastAPI and Jinja2: pip install -e . (see pyproject.toml)') from e
 
@@ -409,7 +410,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
             raise CurationError(f"no page images for {doc.path}: it is not a PDF")
         if scale not in SCALES:
             raise CurationError(f"scale {scale:g} is not allowed; allowed: {', '.join(f'{x:g}' for x in SCALES)}")
-        data = page_png(doc.path, n, scale)
+        data = await run_in_threadpool(page_png, doc.path, n, scale)
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     def form_values(form: Any, kind: str) -> dict[str, Any]:
