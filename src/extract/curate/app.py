@@ -39,7 +39,7 @@ from .auth import (
     session_user,
     token_user,
 )
-from .errors import AuthError, CurationError, EditConflict
+from .errors import AuthError, CurationError, EditConflict, NotAllowed
 
 SESSION_COOKIE = "curate_session"
 LOGIN_COOKIE = "curate_login"
@@ -217,7 +217,8 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
 
     @app.exception_handler(CurationError)
     async def curation_error(request: Request, exc: CurationError) -> Any:
-        status = 409 if isinstance(exc, EditConflict) else 404 if str(exc).startswith("no ") else 422
+        status = (409 if isinstance(exc, EditConflict) else 403 if isinstance(exc, NotAllowed)
+                  else 404 if str(exc).startswith("no ") else 422)
         if wants_json(request):
             return JSONResponse({"error": str(exc)}, status_code=status)
         try:
@@ -240,6 +241,19 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
                                 "of a document in double curation")
             return ""
         return auth.user.name
+
+    def may_revert(auth: Auth, first: Any) -> None:
+        """A curator reverts changes of their own copy, or of the shared records outside double curation."""
+        if first.scope and first.scope != auth.user.name:
+            raise Forbidden(f"change #{first.change_id} belongs to {first.scope}'s independent curation")
+        if not first.scope and cur.mode(first.doc_id) == "double" and not auth.user.can_adjudicate:
+            raise Forbidden(f"change #{first.change_id} changed the final records of a document in double "
+                            f"curation; {auth.user.name} is a {auth.user.role}: only an adjudicator reverts it")
+
+    def need_adjudicator(auth: Auth, doc_id: str) -> None:
+        if not auth.user.can_adjudicate:
+            raise Forbidden(f"{auth.user.name} is a {auth.user.role}: in double curation each curator sees only "
+                            "their own curation; the comparison is the adjudicator's")
 
     def doc_url(doc_id: str, **params: Any) -> str:
         q = {k: v for k, v in params.items() if v not in (None, "")}
@@ -295,7 +309,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         counts = {s: sum(d.state == s for d in all_docs) for s in ("new", "in_progress", "curated", "failed")}
         langs = sorted({d.lang for d in all_docs if d.lang})
         agreements = {}
-        for d in docs:
+        for d in docs if auth.user.can_adjudicate else ():  # curators do not see how the other curated
             if d.mode == "double" and len(d.curators) >= 2:
                 agreements[d.doc_id] = cmp.agreement(cmp.compare(cur, d.doc_id, d.curators[0], d.curators[1]))
         return page(request, "documents.html", auth, docs=docs, counts=counts, langs=langs, q=q, state=state,
@@ -477,10 +491,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         events = cur.events(change_id=cid)
         if not events or events[0].doc_id != doc_id:
             raise CurationError(f"no change #{cid} in document {doc_id}")
-        if events[0].scope and events[0].scope != auth.user.name:
-            raise Forbidden(f"change #{cid} belongs to {events[0].scope}'s independent curation")
-        if not events[0].scope:
-            scope_for(auth, doc_id, view)
+        may_revert(auth, events[0])
         try:
             after = cur.revert(auth.user, cid, reason=str(form.get("reason") or "") or None)
         except CurationError as e:
@@ -558,6 +569,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
                            all: int = 0) -> Any:
         auth = authenticate_request(request)
         doc = doc_or_404(doc_id)
+        need_adjudicator(auth, doc_id)
         comp = comparison(doc_id, a, b)
         rows = []
         if comp is not None:
@@ -675,8 +687,8 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     async def api_revert(request: Request, cid: int) -> Any:
         auth, _ = await post_auth(request)
         events = cur.events(change_id=cid)
-        if events and events[0].scope and events[0].scope != auth.user.name:
-            raise Forbidden(f"change #{cid} belongs to {events[0].scope}'s independent curation")
+        if events:
+            may_revert(auth, events[0])
         return record_json(cur.revert(auth.user, cid))
 
     @app.post("/api/docs/{doc_id}/propose")

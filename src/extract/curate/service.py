@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import RecordError
 from ..store import DROPPED_STATUSES, STATUSES, Store, StoredRecord, UnknownRecord, VersionConflict
 from .auth import User, now
-from .errors import CurationError, EditConflict
+from .errors import CurationError, EditConflict, NotAllowed
 from .fields import (
     EXTRA_FIELDS,
     KINDS,
@@ -229,7 +229,14 @@ class Curation:
             self._log(conn, self._change_id(conn), doc_id, "", "", "mode", "mode", old, mode, user, None)
 
     def set_done(self, user: User, doc_id: str, done: bool, reason: str | None = None) -> None:
-        """Mark a document curated (its records are gold) or open it again."""
+        """Mark a document curated (its records are gold) or open it again.
+
+        In double curation only an adjudicator (or admin) does either: the final
+        records are theirs until the document is done.
+        """
+        if self.mode(doc_id) == "double" and not user.can_adjudicate:
+            raise NotAllowed(f"{user.name} is a {user.role}: only an adjudicator marks a document in double curation "
+                             "curated, or opens it again")
         old = self.done(doc_id)
         if old == done:
             return
