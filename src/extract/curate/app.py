@@ -10,11 +10,24 @@ token (form field ``csrf_token`` or header ``X-CSRF-Token``) and, when the
 browser sends one, an ``Origin`` of this server. API clients may instead send
 ``Authorization: Bearer <token>`` (tokens from ``extract curate token NAME``),
 which a browser never adds by itself, so those requests need no CSRF token.
+
+One user cannot stall or swamp the server: page images are rendered in a
+worker thread within a pixel budget (:mod:`extract.curate.render`), request
+bodies are bounded (:data:`MAX_BODY`) and so are field values
+(:func:`~extract.curate.fields.check_sizes`), a malformed or deeply nested JSON
+body is a 422, failed logins slow further attempts down per account and per
+client address (:class:`~extract.curate.auth.LoginThrottle`, 429), and the Host
+header must name this server (:mod:`extract.curate.guard`, DNS rebinding).
+Double curation is blind: a curator sees and changes only their own copy; the
+comparison, the final records and marking the document done are the
+adjudicator's.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +44,7 @@ except ImportError as e:  # pragma: no cover - declared dependencies
     raise ImportError('the curation app needs FastAPI and Jinja2: pip install -e . (see pyproject.toml)') from e
 
 from .auth import (
+    LoginThrottle,
     User,
     authenticate,
     create_session,
@@ -40,10 +54,13 @@ from .auth import (
     token_user,
 )
 from .errors import AuthError, CurationError, EditConflict, NotAllowed
+from .guard import BodyLimit, BodyTooLarge, HostCheck, allowed_hostnames, is_loopback
 
 SESSION_COOKIE = "curate_session"
 LOGIN_COOKIE = "curate_login"
 HERE = Path(__file__).parent
+MAX_BODY = 1 << 20
+"""Bytes a request body may have (an edit form is a few kilobytes)."""
 
 MESSAGES = {
     "saved": "Saved.",
@@ -88,14 +105,32 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
-    """The curation app over the store at ``db`` (created and migrated when missing)."""
+def default_secure_cookies(host: str) -> bool:
+    """Cookies are sent over HTTPS only unless the server is bound to a loopback address."""
+    return not is_loopback(host)
+
+
+def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterable[str] = (),
+               secure_cookies: bool = False, login_throttle: LoginThrottle | None = None,
+               max_body: int = MAX_BODY) -> Any:
+    """The curation app over the store at ``db`` (created and migrated when missing).
+
+    Args:
+        db: the store file.
+        host: the address the server is bound to; requests must name it, ``localhost``, an IP
+            address or one of ``allowed_hosts`` in their Host header.
+        allowed_hosts: more host names to answer to (the name a reverse proxy forwards).
+        secure_cookies: set the Secure flag on the session and login cookies (HTTPS only).
+        login_throttle: how failed logins slow down the next ones (its clock is injectable).
+        max_body: bytes a request body may have (413 beyond).
+    """
     from ..store import UnknownRecord
     from . import compare as cmp
     from .db import open_store
     from .fields import (
         EXTRA_FIELDS,
         KINDS,
+        MAX_NOTE,
         display,
         field_specs,
         flags_of,
@@ -109,6 +144,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
 
     store = open_store(db)
     cur = Curation(store)
+    throttle = login_throttle if login_throttle is not None else LoginThrottle()
 
     from contextlib import asynccontextmanager
 
@@ -119,6 +155,9 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
 
     app = FastAPI(title="extract curate", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
+    # outermost last: the Host check answers first, then the body limit, before any route reads a byte
+    app.add_middleware(BodyLimit, max_body=max_body)
+    app.add_middleware(HostCheck, allowed=allowed_hostnames(host, allowed_hosts))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
@@ -129,6 +168,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     )
     env.filters["show"] = display
     env.globals["KINDS"] = KINDS
+    env.globals["MAX_NOTE"] = MAX_NOTE
     templates = Jinja2Templates(env=env)
 
     # -- plumbing --------------------------------------------------------------------
@@ -218,7 +258,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     @app.exception_handler(CurationError)
     async def curation_error(request: Request, exc: CurationError) -> Any:
         status = (409 if isinstance(exc, EditConflict) else 403 if isinstance(exc, NotAllowed)
-                  else 404 if str(exc).startswith("no ") else 422)
+                  else 413 if isinstance(exc, BodyTooLarge) else 404 if str(exc).startswith("no ") else 422)
         if wants_json(request):
             return JSONResponse({"error": str(exc)}, status_code=status)
         try:
@@ -275,13 +315,27 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         cookie = request.cookies.get(LOGIN_COOKIE)
         if not same_origin(request) or not csrf_ok(cookie, str(form.get("csrf_token") or "")):
             raise Forbidden("login form expired or sent from another site: open /login again")
-        try:
-            user = authenticate(store, str(form.get("name") or ""), str(form.get("password") or ""))
-        except AuthError as e:
+        name = str(form.get("name") or "")
+        keys = throttle.keys(name, request.client.host if request.client else None)
+
+        def refused(status: int, error: str, headers: dict[str, str] | None = None) -> Any:
             token = secrets.token_urlsafe(24)
-            resp = page(request, "login.html", None, status_code=401, next=target, login_csrf=token, error=str(e))
+            resp = page(request, "login.html", None, status_code=status, next=target, login_csrf=token, error=error)
             resp.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies)
+            resp.headers.update(headers or {})
             return resp
+
+        wait = throttle.wait(*keys)
+        if wait > 0:
+            seconds = math.ceil(wait)
+            return refused(429, f"too many failed logins for this account or from your address: try again in "
+                                f"{seconds} s", {"Retry-After": str(seconds)})
+        try:
+            user = authenticate(store, name, str(form.get("password") or ""))
+        except AuthError as e:
+            throttle.failed(*keys)
+            return refused(401, str(e))
+        throttle.succeeded(keys[0])
         token, _ = create_session(store, user)
         resp = RedirectResponse(target, status_code=303)
         resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies,
@@ -635,8 +689,9 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     async def json_body(request: Request) -> dict[str, Any]:
         try:
             body = await request.json()
-        except ValueError as e:
-            raise CurationError("the request body must be a JSON object") from e
+        except (ValueError, RecursionError) as e:  # RecursionError: nested deeper than the parser goes
+            raise CurationError("the request body must be a JSON object (it is not JSON, or nested too "
+                                "deep)") from e
         if not isinstance(body, dict):
             raise CurationError("the request body must be a JSON object")
         return body
@@ -706,10 +761,17 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     return app
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the curation app with uvicorn (blocking)."""
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, secure_cookies: bool | None = None,
+          allowed_hosts: Iterable[str] = ()) -> None:
+    """Serve the curation app with uvicorn (blocking).
+
+    ``secure_cookies`` defaults to on unless ``host`` is a loopback address
+    (:func:`default_secure_cookies`): off this machine, serve it over HTTPS.
+    """
     try:
         import uvicorn
     except ImportError as e:  # pragma: no cover - declared dependency
         raise CurationError('serving the curation app needs uvicorn: pip install "extract"') from e
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    secure = default_secure_cookies(host) if secure_cookies is None else secure_cookies
+    app = create_app(db, host=host, allowed_hosts=allowed_hosts, secure_cookies=secure)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -4,7 +4,8 @@ Passwords are stored as ``scrypt$N$r$p$salt$hash`` (hex), never in clear.
 Session cookies and API tokens are random; the database keeps only their
 SHA-256, so a copy of the database lets no one log in. Every session carries
 its own CSRF token, which each state-changing request must echo back (a form
-field or the ``X-CSRF-Token`` header).
+field or the ``X-CSRF-Token`` header). :class:`LoginThrottle` makes failed
+logins slow down further guessing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import hmac
 import re
 import secrets
 import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -173,3 +178,72 @@ def token_user(store: Store, token: str) -> User | None:
 
 def csrf_ok(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(expected, given)  # type: ignore[arg-type]
+
+
+class LoginThrottle:
+    """Failed logins make the next attempt wait, longer after each failure, per account and per client.
+
+    The first ``free`` failures of a key (an account name, or a client address)
+    cost nothing, so a mistyped password is no trouble; from then on each one
+    makes that key wait ``base`` seconds, doubling with every further failure up
+    to ``cap``. While a key waits, its login attempts are refused without the
+    password being looked at, so guessing runs at a few tries an hour per
+    account however many addresses try, and an address trying many names
+    slows down the same way. A successful login clears the account's count
+    (not the address's); a key with no failure for ``forget`` seconds is
+    forgotten. ``clock`` (seconds, monotonic) is injectable for tests. At most
+    ``max_keys`` keys are remembered; when full, expired ones go first, then the
+    oldest. One lock guards the table (requests may come from worker threads).
+    """
+
+    def __init__(self, *, free: int = 5, base: float = 1.0, cap: float = 300.0, forget: float = 3600.0,
+                 max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.free, self.base, self.cap, self.forget, self.max_keys = free, base, cap, forget, max_keys
+        self.clock = clock
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # key → (count, last failure)
+        self._lock = threading.Lock()
+
+    def delay(self, failures: int) -> float:
+        """Seconds to wait after ``failures`` failures in a row."""
+        if failures < self.free:
+            return 0.0
+        return min(self.cap, self.base * 2 ** min(failures - self.free, 64))
+
+    @staticmethod
+    def keys(name: str, client: str | None) -> tuple[str, str]:
+        return f"user:{name}", f"client:{client or '?'}"
+
+    def wait(self, *keys: str) -> float:
+        """Seconds until an attempt for all of ``keys`` is allowed (0: now)."""
+        now_ = self.clock()
+        with self._lock:
+            waits = []
+            for key in keys:
+                found = self._failures.get(key)
+                if found is not None:
+                    count, last = found
+                    waits.append(last + self.delay(count) - now_)
+            return max([0.0, *waits])
+
+    def failed(self, *keys: str) -> None:
+        now_ = self.clock()
+        with self._lock:
+            for key in keys:
+                count, last = self._failures.pop(key, (0, now_))
+                if now_ - last > max(self.forget, self.delay(count)):
+                    count = 0
+                self._failures[key] = (count + 1, now_)
+            self._prune(now_)
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def _prune(self, now_: float) -> None:
+        if len(self._failures) <= self.max_keys:
+            return
+        for key, (count, last) in list(self._failures.items()):
+            if now_ - last > max(self.forget, self.delay(count)):
+                del self._failures[key]
+        while len(self._failures) > self.max_keys:
+            self._failures.popitem(last=False)

@@ -28,6 +28,7 @@ from .fields import (
     EXTRA_FIELDS,
     KINDS,
     READ_ONLY_FIELDS,
+    check_sizes,
     contract_fields,
     display,
     field_specs,
@@ -434,6 +435,7 @@ class Curation:
                 raise CurationError("'keep' applies to the shared record only")
             if not view.machine_changed:
                 return view
+            check_sizes(view.kind, {}, reason)
             with self.store.transaction() as conn:
                 self._check_version(view, version)
                 try:
@@ -456,6 +458,7 @@ class Curation:
             raise CurationError(f"status {status!r} is not allowed; allowed: {', '.join(STATUSES)}")
         with self.store.transaction() as conn:
             view = self.record(record_id, scope)
+            check_sizes(view.kind, values, reason)
             self._check_version(view, version)
             current = view.values
             known = {s.name for s in field_specs(view.kind)} | set(READ_ONLY_FIELDS)
@@ -542,6 +545,7 @@ class Curation:
     def add(self, user: User, doc_id: str, values: dict[str, Any], start: int, end: int, *,
             reason: str | None = None, scope: str = "") -> RecordView:
         """Add a record the pipeline missed; its evidence is the sentence(s) around ``[start, end)``."""
+        check_sizes(str(values.get("kind")), values, reason)
         text = self.store.text(doc_id)
         if text is None:
             raise CurationError(f"no text for document {doc_id!r}: it failed to process or is not in the store")
