@@ -239,6 +239,28 @@ def test_malformed_or_deeply_nested_json_is_refused_with_a_4xx(client_factory, s
     assert store.record(rec.id).version == rec.version
 
 
+def test_a_selection_longer_than_a_few_sentences_is_refused_before_the_recognizers_run(client_factory, store,
+                                                                                     seed_id, monkeypatch):
+    """The recognizers over a whole long document held the event loop for minutes (87 s for 300 KB)."""
+    from extract.curate import propose
+    from extract.curate.service import MAX_SELECTION
+
+    ran = []
+    monkeypatch.setattr(propose, "find_values", lambda *a, **k: ran.append(1) or [])
+    c = client_factory("alice")
+    end = min(len(store.text(seed_id)), MAX_SELECTION + 1)
+    assert end == MAX_SELECTION + 1
+    r = c.get(f"/doc/{seed_id}/new?start=0&end={end}")
+    assert r.status_code == 422 and f"at most {MAX_SELECTION} characters" in html.unescape(r.text)
+    r = c.post(f"/api/docs/{seed_id}/propose", json={"start": 0, "end": end}, headers={"X-CSRF-Token": c.csrf})
+    assert r.status_code == 422 and f"at most {MAX_SELECTION} characters" in r.json()["error"]
+    assert ran == []
+    r = c.post(f"/doc/{seed_id}/records", data={"csrf_token": c.csrf, "kind": "trial", "name": "X-1", "lang": "en",
+                                                "start": "0", "end": str(end)})
+    assert r.status_code == 422 and store.conn.execute("SELECT COUNT(*) FROM curate_events").fetchone()[0] == 0
+    assert c.get(f"/doc/{seed_id}/new?start=0&end=40").status_code == 200 and ran
+
+
 # -- login attempts, Host header, cookies ---------------------------------------------
 
 

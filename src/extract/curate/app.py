@@ -140,7 +140,7 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
     )
     from .propose import evidence_span, propose_records
     from .render import SCALES, page_png
-    from .service import Curation, RecordView
+    from .service import Curation, RecordView, check_selection
 
     store = open_store(db)
     cur = Curation(store)
@@ -561,6 +561,7 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         doc = doc_or_404(doc_id)
         scope_for(auth, doc_id, view)
         text = store.text(doc_id) or ""
+        check_selection(start, end)
         try:
             span = evidence_span(text, start, end)
             proposals = propose_records(text, start, end)
@@ -754,8 +755,10 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         if text is None:
             raise CurationError(f"no text for document {doc_id!r}")
         try:
-            return propose_records(text, int(body.get("start", -1)), int(body.get("end", -1)))
-        except ValueError as e:
+            start, end = int(body.get("start", -1)), int(body.get("end", -1))
+            check_selection(start, end)
+            return propose_records(text, start, end)
+        except (TypeError, ValueError) as e:
             raise CurationError(str(e)) from e
 
     return app

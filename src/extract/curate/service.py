@@ -41,6 +41,16 @@ from .propose import evidence_span
 ACTIONS = {"accept": "accepted", "reject": "rejected", "delete": "deleted"}
 MODES = ("single", "double")
 DOC_STATES = ("new", "in_progress", "curated")
+MAX_SELECTION = 4000
+"""Characters a curator may select to add a record from: a record's evidence is a sentence or two
+(the corpus's longest is 1479), and the recognizers over a whole long document take minutes."""
+
+
+def check_selection(start: int, end: int) -> None:
+    """Refuse a selection longer than :data:`MAX_SELECTION` characters."""
+    if end - start > MAX_SELECTION:
+        raise CurationError(f"selection [{start}, {end}) has {end - start} characters; select at most "
+                            f"{MAX_SELECTION} characters (the sentence or two a record is read from)")
 
 
 def _j(v: Any) -> str | None:
@@ -546,6 +556,7 @@ class Curation:
             reason: str | None = None, scope: str = "") -> RecordView:
         """Add a record the pipeline missed; its evidence is the sentence(s) around ``[start, end)``."""
         check_sizes(str(values.get("kind")), values, reason)
+        check_selection(start, end)
         text = self.store.text(doc_id)
         if text is None:
             raise CurationError(f"no text for document {doc_id!r}: it failed to process or is not in the store")
