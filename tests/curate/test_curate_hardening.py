@@ -328,6 +328,69 @@ def test_login_delay_holds_per_account_and_per_client_address(db):
     assert _try_login(elsewhere, "bob", PASSWORD).status_code == 303
 
 
+def test_addresses_of_one_ipv6_network_share_their_login_delay(db):
+    """An IPv6 client holds a whole /64: changing the last bits must not reset its count."""
+    from fastapi.testclient import TestClient
+
+    from extract.curate import create_app
+    from extract.curate.auth import LoginThrottle
+
+    throttle = LoginThrottle(clock=FakeClock())
+    app = create_app(db, allowed_hosts=("testserver",), login_throttle=throttle)
+    for i in range(throttle.free):
+        c = TestClient(app, client=(f"2001:db8:0:7::{i + 1:x}", 5000))
+        assert _try_login(c, f"name{i}", "guess").status_code == 401
+    assert _try_login(TestClient(app, client=("2001:db8:0:7::ffff", 5000)), "bob", PASSWORD).status_code == 429
+    assert _try_login(TestClient(app, client=("2001:db8:0:8::1", 5000)), "bob", PASSWORD).status_code == 303
+
+
+def test_an_unknown_name_costs_the_same_password_work_as_a_known_one(store, monkeypatch):
+    """Otherwise the time a login takes tells which names have accounts."""
+    import hashlib
+
+    from extract.curate.auth import authenticate, verify_password
+    from extract.curate.errors import AuthError
+
+    verify_password("warm up", None)
+    calls = []
+    real = hashlib.scrypt
+    monkeypatch.setattr(hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
+    work = {}
+    for name in ("alice", "nobody-by-this-name"):
+        calls.clear()
+        with pytest.raises(AuthError, match="unknown user or wrong password"):
+            authenticate(store, name, "wrong password")
+        work[name] = len(calls)
+    assert work["alice"] == work["nobody-by-this-name"] == 1
+
+
+def test_other_requests_are_served_while_a_login_hashes_its_password(server, monkeypatch):
+    """scrypt takes a tenth of a second on purpose; it must not take it from everyone else."""
+    import hashlib
+
+    bob, _ = _http_login(server, "bob")
+    started, release = threading.Event(), threading.Event()
+    real = hashlib.scrypt
+
+    def slow(*args, **kwargs):
+        started.set()
+        assert release.wait(60), "the test never released the hash"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", slow)
+    result: dict[str, object] = {}
+    t = threading.Thread(target=lambda: result.update(c=_http_login(server, "alice")))
+    t.start()
+    try:
+        assert started.wait(60), "the login never hashed"
+        docs = bob.get("/api/docs", timeout=20)
+        assert docs.status_code == 200 and "c" not in result
+    finally:
+        release.set()
+        t.join(60)
+    assert "c" in result
+
+
 def test_a_request_naming_another_host_is_refused(db):
     """DNS rebinding: evil.example resolving to 127.0.0.1 must not reach the app."""
     from fastapi.testclient import TestClient

@@ -46,7 +46,7 @@ except ImportError as e:  # pragma: no cover - declared dependencies
 from .auth import (
     LoginThrottle,
     User,
-    authenticate,
+    authenticate_off_loop,
     create_session,
     csrf_ok,
     end_session,
@@ -290,7 +290,7 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
             raise Forbidden(f"change #{first.change_id} changed the final records of a document in double "
                             f"curation; {auth.user.name} is a {auth.user.role}: only an adjudicator reverts it")
 
-    def need_adjudicator(auth: Auth, doc_id: str) -> None:
+    def need_adjudicator(auth: Auth) -> None:
         if not auth.user.can_adjudicate:
             raise Forbidden(f"{auth.user.name} is a {auth.user.role}: in double curation each curator sees only "
                             "their own curation; the comparison is the adjudicator's")
@@ -331,7 +331,7 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
             return refused(429, f"too many failed logins for this account or from your address: try again in "
                                 f"{seconds} s", {"Retry-After": str(seconds)})
         try:
-            user = authenticate(store, name, str(form.get("password") or ""))
+            user = await authenticate_off_loop(store, name, str(form.get("password") or ""))
         except AuthError as e:
             throttle.failed(*keys)
             return refused(401, str(e))
@@ -624,7 +624,7 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
                            all: int = 0) -> Any:
         auth = authenticate_request(request)
         doc = doc_or_404(doc_id)
-        need_adjudicator(auth, doc_id)
+        need_adjudicator(auth)
         comp = comparison(doc_id, a, b)
         rows = []
         if comp is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 import sqlite3
@@ -114,15 +115,41 @@ def get_user(store: Store, name: str) -> User | None:
     return User(row[0], row[1]) if row else None
 
 
-def authenticate(store: Store, name: str, password: str) -> User:
-    """The user whose name and password these are; :class:`AuthError` otherwise."""
+_DECOY: list[str] = []  # a hash no password matches, made once: unknown names cost one scrypt, like known ones
+
+
+def _credentials(store: Store, name: str) -> tuple[User | None, str]:
+    """The user called ``name`` (None: no such user, or one without a password) and the hash to check."""
     row = store.conn.execute("SELECT name, role, password_hash FROM curate_users WHERE name = ?", (name,)).fetchone()
-    if row is None:
-        verify_password(password, hash_password("timing-equalizer"))  # same work for unknown names
+    if row is not None and row[2]:
+        return User(row[0], row[1]), row[2]
+    if not _DECOY:
+        _DECOY.append(hash_password(secrets.token_urlsafe(32)))
+    return None, _DECOY[0]
+
+
+def _accepted(user: User | None, matches: bool) -> User:
+    if user is None or not matches:
         raise AuthError("unknown user or wrong password")
-    if not verify_password(password, row[2]):
-        raise AuthError("unknown user or wrong password")
-    return User(row[0], row[1])
+    return user
+
+
+def authenticate(store: Store, name: str, password: str) -> User:
+    """The user whose name and password these are; :class:`AuthError` otherwise.
+
+    An unknown name costs the same password work as a known one, so the time a
+    login takes does not tell which names have accounts.
+    """
+    user, stored = _credentials(store, name)
+    return _accepted(user, verify_password(password, stored))
+
+
+async def authenticate_off_loop(store: Store, name: str, password: str) -> User:
+    """:func:`authenticate` for a server: the store is read here, the scrypt work in a worker thread."""
+    import anyio.to_thread
+
+    user, stored = _credentials(store, name)
+    return _accepted(user, await anyio.to_thread.run_sync(verify_password, password, stored))
 
 
 def create_session(store: Store, user: User) -> tuple[str, str]:
@@ -186,7 +213,7 @@ class LoginThrottle:
     The first ``free`` failures of a key (an account name, or a client address)
     cost nothing, so a mistyped password is no trouble; from then on each one
     makes that key wait ``base`` seconds, doubling with every further failure up
-    to ``cap``. While a key waits, its login attempts are refused without the
+    to ``cap`` (an IPv6 client counts as its /64 network). While a key waits, its login attempts are refused without the
     password being looked at, so guessing runs at a few tries an hour per
     account however many addresses try, and an address trying many names
     slows down the same way. A successful login clears the account's count
@@ -211,7 +238,18 @@ class LoginThrottle:
 
     @staticmethod
     def keys(name: str, client: str | None) -> tuple[str, str]:
-        return f"user:{name}", f"client:{client or '?'}"
+        """(account key, client key); an IPv6 client counts as its /64 network, which one holder has."""
+        where = client or "?"
+        try:
+            addr = ipaddress.ip_address(where)
+        except ValueError:
+            pass
+        else:
+            if addr.version == 6 and addr.ipv4_mapped is not None:
+                where = str(addr.ipv4_mapped)
+            elif addr.version == 6:
+                where = str(ipaddress.ip_network(f"{addr}/64", strict=False))
+        return f"user:{name}", f"client:{where}"
 
     def wait(self, *keys: str) -> float:
         """Seconds until an attempt for all of ``keys`` is allowed (0: now)."""
