@@ -143,6 +143,44 @@ def test_other_requests_are_served_while_a_page_renders(server, store, seed_id, 
     assert result["page"].status_code == 200 and result["page"].headers["content-type"] == "image/png"
 
 
+def test_other_requests_are_served_while_a_document_is_read_again_for_an_added_record(server, store, seed_id,
+                                                                                      monkeypatch):
+    """The first record added to a document reads its PDF again (seconds); not on the event loop."""
+    from extract.curate import geometry
+
+    started, release = threading.Event(), threading.Event()
+    real = geometry._read_again
+
+    def slow(*args, **kwargs):
+        started.set()
+        assert release.wait(60), "the test never released the read"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(geometry, "_read_again", slow)
+    monkeypatch.setattr(geometry, "_CACHE", type(geometry._CACHE)())
+    alice, csrf = _http_login(server, "alice")
+    bob, _ = _http_login(server, "bob")
+    text = store.text(seed_id)
+    sel = "mOS约为12.4~17.2个月"
+    start = text.index(sel)
+    data = {"csrf_token": csrf, "start": start, "end": start + len(sel), "kind": "outcome", "endpoint": "OS",
+            "stat": "median", "value": "12.4", "value_high": "17.2", "qualifier": "~", "unit": "month",
+            "arm_role": "single", "lang": "zh"}
+    result: dict[str, object] = {}
+    t = threading.Thread(target=lambda: result.update(r=alice.post(f"/doc/{seed_id}/records", data=data, follow_redirects=True)))
+    t.start()
+    try:
+        assert started.wait(60), "the document was never read again"
+        docs = bob.get("/api/docs", timeout=20)
+        assert docs.status_code == 200 and "r" not in result
+    finally:
+        release.set()
+        t.join(60)
+    assert result["r"].status_code == 200 and "Record added" in result["r"].text
+    added = [r for r in store.records(seed_id) if r.status == "added"]
+    assert len(added) == 1 and added[0].boxes  # the boxes came from the document read again
+
+
 # -- request and field sizes ----------------------------------------------------------
 
 

@@ -138,6 +138,7 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         parse_value,
         spec_of,
     )
+    from .geometry import warm
     from .propose import evidence_span, propose_records
     from .render import SCALES, page_png
     from .service import Curation, RecordView, check_selection
@@ -468,6 +469,8 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
     async def document(request: Request, doc_id: str, r: str | None = None, page: int | None = None,
                        view: str | None = None) -> Any:
         auth = authenticate_request(request)
+        if cur.mode(doc_id) == "double":
+            await warm(store, doc_id)  # a curator's added records get their boxes from it
         return render_doc(request, auth, doc_id, r=r, pg=page, view=view)
 
     @app.get("/doc/{doc_id}/page/{n}.png")
@@ -588,6 +591,7 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         scope = scope_for(auth, doc_id, view)
         kind = str(form.get("kind") or "")
         spec_of(kind, "lang")
+        await warm(store, doc_id)
         values = form_values(form, kind)
         values["kind"] = kind
         rec = cur.add(auth.user, doc_id, values, int_field(form, "start"), int_field(form, "end"),

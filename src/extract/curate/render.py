@@ -29,7 +29,9 @@ MAX_SIDE = 8_000
 
 _CACHE: OrderedDict[tuple[str, float, int, float], bytes] = OrderedDict()
 _CACHE_SIZE = 48
-_LOCK = threading.Lock()  # pdfium is not thread-safe
+PDFIUM_LOCK = threading.RLock()
+"""Held by whatever calls pdfium in this process (renders, documents read again): pdfium is not thread-safe."""
+_CACHE_LOCK = threading.Lock()
 
 
 def fit_scale(width: float, height: float, scale: float) -> float:
@@ -66,10 +68,11 @@ def page_png(path: str | Path, page: int, scale: float = 1.5) -> bytes:
     except OSError as e:
         raise CurationError(f"{p}: cannot read the document to render page {page} ({e.strerror})") from e
     key = (str(p.resolve()), scale, page, mtime)
-    with _LOCK:
+    with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
+    with PDFIUM_LOCK:
         try:
             pdf = pdfium.PdfDocument(str(p))
         except pdfium.PdfiumError as e:
@@ -82,10 +85,11 @@ def page_png(path: str | Path, page: int, scale: float = 1.5) -> bytes:
             raise CurationError(f"{p}: cannot render page {page} ({e})") from e
         finally:
             pdf.close()
-        buf = io.BytesIO()
-        image.save(buf, format="PNG", optimize=False)
-        data = buf.getvalue()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=False)  # PIL, not pdfium: outside the lock
+    data = buf.getvalue()
+    with _CACHE_LOCK:
         _CACHE[key] = data
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
-        return data
+    return data
