@@ -34,12 +34,12 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 try:
+    import anyio.to_thread
     import jinja2
     from fastapi import FastAPI, Request
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
     from fastapi.staticfiles import StaticFiles
     from fastapi.templating import Jinja2Templates
-    from starlette.concurrency import run_in_threadpool
 except ImportError as e:  # pragma: no cover - declared dependencies
     raise ImportError('the curation app needs FastAPI and Jinja2: pip install -e . (see pyproject.toml)') from e
 
@@ -481,7 +481,10 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
             raise CurationError(f"no page images for {doc.path}: it is not a PDF")
         if scale not in SCALES:
             raise CurationError(f"scale {scale:g} is not allowed; allowed: {', '.join(f'{x:g}' for x in SCALES)}")
-        data = await run_in_threadpool(page_png, doc.path, n, scale)
+        # a limiter of their own: a burst of page images must not take every worker thread (logins hash in one)
+        if not hasattr(app.state, "render_limiter"):
+            app.state.render_limiter = anyio.CapacityLimiter(2)
+        data = await anyio.to_thread.run_sync(page_png, doc.path, n, scale, limiter=app.state.render_limiter)
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     def form_values(form: Any, kind: str) -> dict[str, Any]:
