@@ -262,6 +262,21 @@ def test_a_long_reason_or_too_many_list_items_are_refused(client_factory, store,
     assert store.conn.execute("SELECT COUNT(*) FROM curate_events").fetchone()[0] == 0
 
 
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"fields": {"note": [1]}}, "note: a text or null"),
+    ({"fields": {"note": {"a": [[["deep"]]]}}}, "note: a text or null"),
+    ({"fields": {"optional": [True]}}, "optional: true or false"),
+    ({"fields": {"value": 12.6}, "reason": ["why"]}, "reason: a text or null"),
+])
+def test_curator_extras_of_the_wrong_type_are_refused_not_a_500(client_factory, store, seed_id, extra, message):
+    c = client_factory("alice")
+    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    r = c.post(f"/api/records/{rec.id}", json={"version": rec.version, **extra}, headers={"X-CSRF-Token": c.csrf})
+    assert r.status_code == 422 and message in r.json()["error"]
+    assert store.record(rec.id).version == rec.version
+    assert store.conn.execute("SELECT COUNT(*) FROM curate_events").fetchone()[0] == 0
+
+
 @pytest.mark.parametrize("body", [
     b"{not json",
     b"\xff\xfe{}",

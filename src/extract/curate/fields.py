@@ -193,13 +193,20 @@ def _too_long(name: str, value: Any, limit: int) -> str | None:
     return None
 
 
-def check_sizes(kind: str, values: dict[str, Any], reason: str | None = None) -> None:
+def check_sizes(kind: str, values: dict[str, Any], reason: Any = None) -> None:
     """Refuse values longer than the limits of their fields (and a reason over :data:`MAX_REASON`).
 
-    Raises :class:`CurationError` naming each field, its limit and the size sent;
-    values of the wrong type are left to :func:`validate`.
+    Raises :class:`CurationError` naming each field, its limit and the size sent.
+    Contract fields of the wrong type are left to :func:`validate`; the curator
+    extras and the reason, which no model checks, must be text (or null) and
+    ``optional`` true or false.
     """
     problems = []
+    for name, value in (("note", values.get("note")), ("reason", reason)):
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{name}: a text or null (got {type(value).__name__})")
+    if "optional" in values and not isinstance(values["optional"], bool):
+        problems.append(f"optional: true or false (got {type(values['optional']).__name__})")
     known = {s.name: s for s in field_specs(kind)}
     for name, value in values.items():
         spec = known.get(name) or (spec_of(kind, name) if name in EXTRA_FIELDS else None)
