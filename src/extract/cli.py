@@ -395,6 +395,8 @@ def curate(
     db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
     host: Annotated[str, typer.Option("--host", help="address to bind (other machines reach it only if not 127.0.0.1)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
+    secure_cookies: Annotated[bool | None, typer.Option("--secure-cookies/--no-secure-cookies", help="cookies over HTTPS only (default: on unless HOST is loopback)")] = None,
+    allowed_host: Annotated[list[str] | None, typer.Option("--allowed-host", help="another host name to answer to, e.g. behind a reverse proxy (repeatable)")] = None,
 ) -> None:
     """Serve the curation web app over the store (http://HOST:PORT/)."""
     if ctx.invoked_subcommand is not None:
@@ -406,7 +408,7 @@ def curate(
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning:[/yellow] serving on {host}: other machines can reach the curation app",
                   highlight=False)
-    serve(db, host=host, port=port)
+    serve(db, host=host, port=port, secure_cookies=secure_cookies, allowed_hosts=allowed_host or ())
 
 
 @curate_user_app.command("add")

@@ -77,7 +77,8 @@ def hostile_id(store) -> str:
 def app(db: Path):
     from extract.curate import create_app
 
-    return create_app(db)
+    # TestClient's requests carry "Host: testserver"; a real server answers to its own names only
+    return create_app(db, allowed_hosts=("testserver",))
 
 
 @pytest.fixture

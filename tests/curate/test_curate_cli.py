@@ -14,15 +14,26 @@ runner = CliRunner()
 
 def test_curate_serves_on_localhost_by_default(db, monkeypatch):
     calls = []
-    monkeypatch.setattr("extract.curate.serve", lambda path, host, port: calls.append((path, host, port)))
+    monkeypatch.setattr("extract.curate.serve", lambda path, host, port, **kw: calls.append((path, host, port, kw)))
     result = runner.invoke(app, ["curate", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert calls == [(db, "127.0.0.1", 8000)]
+    assert calls == [(db, "127.0.0.1", 8000, {"secure_cookies": None, "allowed_hosts": ()})]
+
+
+def test_curate_passes_cookie_and_host_options_to_the_server(db, monkeypatch):
+    calls = []
+    monkeypatch.setattr("extract.curate.serve", lambda path, host, port, **kw: calls.append(kw))
+    result = runner.invoke(app, ["curate", "--db", str(db), "--secure-cookies", "--allowed-host", "curate.lab.example",
+                                 "--allowed-host", "curate"])
+    assert result.exit_code == 0, result.output
+    assert calls == [{"secure_cookies": True, "allowed_hosts": ["curate.lab.example", "curate"]}]
+    runner.invoke(app, ["curate", "--db", str(db), "--host", "0.0.0.0", "--no-secure-cookies"])
+    assert calls[-1]["secure_cookies"] is False
 
 
 def test_curate_warns_when_told_to_bind_elsewhere(db, monkeypatch):
     calls = []
-    monkeypatch.setattr("extract.curate.serve", lambda path, host, port: calls.append(host))
+    monkeypatch.setattr("extract.curate.serve", lambda path, host, port, **kw: calls.append(host))
     result = runner.invoke(app, ["curate", "--db", str(db), "--host", "0.0.0.0", "--port", "8123"])
     assert result.exit_code == 0 and calls == ["0.0.0.0"]
     assert "other machines can reach" in result.output

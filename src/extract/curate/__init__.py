@@ -19,11 +19,11 @@ def create_app(db: Any, **kwargs: Any) -> Any:
     return _create(db, **kwargs)
 
 
-def serve(db: Any, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the app with uvicorn; binds 127.0.0.1 unless told otherwise."""
+def serve(db: Any, host: str = "127.0.0.1", port: int = 8000, **kwargs: Any) -> None:
+    """Serve the app with uvicorn; binds 127.0.0.1 unless told otherwise (see :func:`extract.curate.app.serve`)."""
     from .app import serve as _serve
 
-    _serve(db, host, port)
+    _serve(db, host, port, **kwargs)
 
 
 __all__ = ["create_app", "serve"]

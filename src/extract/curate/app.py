@@ -10,17 +10,31 @@ token (form field ``csrf_token`` or header ``X-CSRF-Token``) and, when the
 browser sends one, an ``Origin`` of this server. API clients may instead send
 ``Authorization: Bearer <token>`` (tokens from ``extract curate token NAME``),
 which a browser never adds by itself, so those requests need no CSRF token.
+
+One user cannot stall or swamp the server: page images are rendered in a
+worker thread within a pixel budget (:mod:`extract.curate.render`), request
+bodies are bounded (:data:`MAX_BODY`) and so are field values
+(:func:`~extract.curate.fields.check_sizes`), a malformed or deeply nested JSON
+body is a 422, failed logins slow further attempts down per account and per
+client address (:class:`~extract.curate.auth.LoginThrottle`, 429), and the Host
+header must name this server (:mod:`extract.curate.guard`, DNS rebinding).
+Double curation is blind: a curator sees and changes only their own copy; the
+comparison, the final records and marking the document done are the
+adjudicator's.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 try:
+    import anyio.to_thread
     import jinja2
     from fastapi import FastAPI, Request
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -30,19 +44,23 @@ except ImportError as e:  # pragma: no cover - declared dependencies
     raise ImportError('the curation app needs FastAPI and Jinja2: pip install -e . (see pyproject.toml)') from e
 
 from .auth import (
+    LoginThrottle,
     User,
-    authenticate,
+    authenticate_off_loop,
     create_session,
     csrf_ok,
     end_session,
     session_user,
     token_user,
 )
-from .errors import AuthError, CurationError, EditConflict
+from .errors import AuthError, CurationError, EditConflict, NotAllowed
+from .guard import BodyLimit, BodyTooLarge, HostCheck, allowed_hostnames, is_loopback
 
 SESSION_COOKIE = "curate_session"
 LOGIN_COOKIE = "curate_login"
 HERE = Path(__file__).parent
+MAX_BODY = 1 << 20
+"""Bytes a request body may have (an edit form is a few kilobytes)."""
 
 MESSAGES = {
     "saved": "Saved.",
@@ -87,14 +105,32 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
-    """The curation app over the store at ``db`` (created and migrated when missing)."""
+def default_secure_cookies(host: str) -> bool:
+    """Cookies are sent over HTTPS only unless the server is bound to a loopback address."""
+    return not is_loopback(host)
+
+
+def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterable[str] = (),
+               secure_cookies: bool = False, login_throttle: LoginThrottle | None = None,
+               max_body: int = MAX_BODY) -> Any:
+    """The curation app over the store at ``db`` (created and migrated when missing).
+
+    Args:
+        db: the store file.
+        host: the address the server is bound to; requests must name it, ``localhost``, an IP
+            address or one of ``allowed_hosts`` in their Host header.
+        allowed_hosts: more host names to answer to (the name a reverse proxy forwards).
+        secure_cookies: set the Secure flag on the session and login cookies (HTTPS only).
+        login_throttle: how failed logins slow down the next ones (its clock is injectable).
+        max_body: bytes a request body may have (413 beyond).
+    """
     from ..store import UnknownRecord
     from . import compare as cmp
     from .db import open_store
     from .fields import (
         EXTRA_FIELDS,
         KINDS,
+        MAX_NOTE,
         display,
         field_specs,
         flags_of,
@@ -102,12 +138,14 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         parse_value,
         spec_of,
     )
+    from .geometry import warm
     from .propose import evidence_span, propose_records
     from .render import SCALES, page_png
-    from .service import Curation, RecordView
+    from .service import Curation, RecordView, check_selection
 
     store = open_store(db)
     cur = Curation(store)
+    throttle = login_throttle if login_throttle is not None else LoginThrottle()
 
     from contextlib import asynccontextmanager
 
@@ -118,6 +156,9 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
 
     app = FastAPI(title="extract curate", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store
+    # outermost last: the Host check answers first, then the body limit, before any route reads a byte
+    app.add_middleware(BodyLimit, max_body=max_body)
+    app.add_middleware(HostCheck, allowed=allowed_hostnames(host, allowed_hosts))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
@@ -128,6 +169,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     )
     env.filters["show"] = display
     env.globals["KINDS"] = KINDS
+    env.globals["MAX_NOTE"] = MAX_NOTE
     templates = Jinja2Templates(env=env)
 
     # -- plumbing --------------------------------------------------------------------
@@ -216,7 +258,8 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
 
     @app.exception_handler(CurationError)
     async def curation_error(request: Request, exc: CurationError) -> Any:
-        status = 409 if isinstance(exc, EditConflict) else 404 if str(exc).startswith("no ") else 422
+        status = (409 if isinstance(exc, EditConflict) else 403 if isinstance(exc, NotAllowed)
+                  else 413 if isinstance(exc, BodyTooLarge) else 404 if str(exc).startswith("no ") else 422)
         if wants_json(request):
             return JSONResponse({"error": str(exc)}, status_code=status)
         try:
@@ -240,6 +283,19 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
             return ""
         return auth.user.name
 
+    def may_revert(auth: Auth, first: Any) -> None:
+        """A curator reverts changes of their own copy, or of the shared records outside double curation."""
+        if first.scope and first.scope != auth.user.name:
+            raise Forbidden(f"change #{first.change_id} belongs to {first.scope}'s independent curation")
+        if not first.scope and cur.mode(first.doc_id) == "double" and not auth.user.can_adjudicate:
+            raise Forbidden(f"change #{first.change_id} changed the final records of a document in double "
+                            f"curation; {auth.user.name} is a {auth.user.role}: only an adjudicator reverts it")
+
+    def need_adjudicator(auth: Auth) -> None:
+        if not auth.user.can_adjudicate:
+            raise Forbidden(f"{auth.user.name} is a {auth.user.role}: in double curation each curator sees only "
+                            "their own curation; the comparison is the adjudicator's")
+
     def doc_url(doc_id: str, **params: Any) -> str:
         q = {k: v for k, v in params.items() if v not in (None, "")}
         return f"/doc/{doc_id}" + (f"?{urlencode(q)}" if q else "")
@@ -260,13 +316,27 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         cookie = request.cookies.get(LOGIN_COOKIE)
         if not same_origin(request) or not csrf_ok(cookie, str(form.get("csrf_token") or "")):
             raise Forbidden("login form expired or sent from another site: open /login again")
-        try:
-            user = authenticate(store, str(form.get("name") or ""), str(form.get("password") or ""))
-        except AuthError as e:
+        name = str(form.get("name") or "")
+        keys = throttle.keys(name, request.client.host if request.client else None)
+
+        def refused(status: int, error: str, headers: dict[str, str] | None = None) -> Any:
             token = secrets.token_urlsafe(24)
-            resp = page(request, "login.html", None, status_code=401, next=target, login_csrf=token, error=str(e))
+            resp = page(request, "login.html", None, status_code=status, next=target, login_csrf=token, error=error)
             resp.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies)
+            resp.headers.update(headers or {})
             return resp
+
+        wait = throttle.wait(*keys)
+        if wait > 0:
+            seconds = math.ceil(wait)
+            return refused(429, f"too many failed logins for this account or from your address: try again in "
+                                f"{seconds} s", {"Retry-After": str(seconds)})
+        try:
+            user = await authenticate_off_loop(store, name, str(form.get("password") or ""))
+        except AuthError as e:
+            throttle.failed(*keys)
+            return refused(401, str(e))
+        throttle.succeeded(keys[0])
         token, _ = create_session(store, user)
         resp = RedirectResponse(target, status_code=303)
         resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies,
@@ -294,7 +364,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         counts = {s: sum(d.state == s for d in all_docs) for s in ("new", "in_progress", "curated", "failed")}
         langs = sorted({d.lang for d in all_docs if d.lang})
         agreements = {}
-        for d in docs:
+        for d in docs if auth.user.can_adjudicate else ():  # curators do not see how the other curated
             if d.mode == "double" and len(d.curators) >= 2:
                 agreements[d.doc_id] = cmp.agreement(cmp.compare(cur, d.doc_id, d.curators[0], d.curators[1]))
         return page(request, "documents.html", auth, docs=docs, counts=counts, langs=langs, q=q, state=state,
@@ -399,6 +469,8 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     async def document(request: Request, doc_id: str, r: str | None = None, page: int | None = None,
                        view: str | None = None) -> Any:
         auth = authenticate_request(request)
+        if cur.mode(doc_id) == "double":
+            await warm(store, doc_id)  # a curator's added records get their boxes from it
         return render_doc(request, auth, doc_id, r=r, pg=page, view=view)
 
     @app.get("/doc/{doc_id}/page/{n}.png")
@@ -409,7 +481,10 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
             raise CurationError(f"no page images for {doc.path}: it is not a PDF")
         if scale not in SCALES:
             raise CurationError(f"scale {scale:g} is not allowed; allowed: {', '.join(f'{x:g}' for x in SCALES)}")
-        data = page_png(doc.path, n, scale)
+        # a limiter of their own: a burst of page images must not take every worker thread (logins hash in one)
+        if not hasattr(app.state, "render_limiter"):
+            app.state.render_limiter = anyio.CapacityLimiter(2)
+        data = await anyio.to_thread.run_sync(page_png, doc.path, n, scale, limiter=app.state.render_limiter)
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     def form_values(form: Any, kind: str) -> dict[str, Any]:
@@ -476,10 +551,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         events = cur.events(change_id=cid)
         if not events or events[0].doc_id != doc_id:
             raise CurationError(f"no change #{cid} in document {doc_id}")
-        if events[0].scope and events[0].scope != auth.user.name:
-            raise Forbidden(f"change #{cid} belongs to {events[0].scope}'s independent curation")
-        if not events[0].scope:
-            scope_for(auth, doc_id, view)
+        may_revert(auth, events[0])
         try:
             after = cur.revert(auth.user, cid, reason=str(form.get("reason") or "") or None)
         except CurationError as e:
@@ -495,9 +567,11 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         doc = doc_or_404(doc_id)
         scope_for(auth, doc_id, view)
         text = store.text(doc_id) or ""
+        check_selection(start, end)
         try:
             span = evidence_span(text, start, end)
-            proposals = propose_records(text, start, end)
+            # linking the document's text takes a fraction of a second: off the event loop
+            proposals = await anyio.to_thread.run_sync(propose_records, text, start, end)
         except ValueError as e:
             raise CurationError(str(e)) from e
         if kind:
@@ -521,6 +595,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         scope = scope_for(auth, doc_id, view)
         kind = str(form.get("kind") or "")
         spec_of(kind, "lang")
+        await warm(store, doc_id)
         values = form_values(form, kind)
         values["kind"] = kind
         rec = cur.add(auth.user, doc_id, values, int_field(form, "start"), int_field(form, "end"),
@@ -557,6 +632,7 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
                            all: int = 0) -> Any:
         auth = authenticate_request(request)
         doc = doc_or_404(doc_id)
+        need_adjudicator(auth)
         comp = comparison(doc_id, a, b)
         rows = []
         if comp is not None:
@@ -622,8 +698,9 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     async def json_body(request: Request) -> dict[str, Any]:
         try:
             body = await request.json()
-        except ValueError as e:
-            raise CurationError("the request body must be a JSON object") from e
+        except (ValueError, RecursionError) as e:  # RecursionError: nested deeper than the parser goes
+            raise CurationError("the request body must be a JSON object (it is not JSON, or nested too "
+                                "deep)") from e
         if not isinstance(body, dict):
             raise CurationError("the request body must be a JSON object")
         return body
@@ -674,8 +751,8 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
     async def api_revert(request: Request, cid: int) -> Any:
         auth, _ = await post_auth(request)
         events = cur.events(change_id=cid)
-        if events and events[0].scope and events[0].scope != auth.user.name:
-            raise Forbidden(f"change #{cid} belongs to {events[0].scope}'s independent curation")
+        if events:
+            may_revert(auth, events[0])
         return record_json(cur.revert(auth.user, cid))
 
     @app.post("/api/docs/{doc_id}/propose")
@@ -686,17 +763,26 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         if text is None:
             raise CurationError(f"no text for document {doc_id!r}")
         try:
-            return propose_records(text, int(body.get("start", -1)), int(body.get("end", -1)))
-        except ValueError as e:
+            start, end = int(body.get("start", -1)), int(body.get("end", -1))
+            check_selection(start, end)
+            return await anyio.to_thread.run_sync(propose_records, text, start, end)
+        except (TypeError, ValueError) as e:
             raise CurationError(str(e)) from e
 
     return app
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the curation app with uvicorn (blocking)."""
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, secure_cookies: bool | None = None,
+          allowed_hosts: Iterable[str] = ()) -> None:
+    """Serve the curation app with uvicorn (blocking).
+
+    ``secure_cookies`` defaults to on unless ``host`` is a loopback address
+    (:func:`default_secure_cookies`): off this machine, serve it over HTTPS.
+    """
     try:
         import uvicorn
     except ImportError as e:  # pragma: no cover - declared dependency
         raise CurationError('serving the curation app needs uvicorn: pip install "extract"') from e
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    secure = default_secure_cookies(host) if secure_cookies is None else secure_cookies
+    app = create_app(db, host=host, allowed_hosts=allowed_hosts, secure_cookies=secure)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -4,16 +4,22 @@ Passwords are stored as ``scrypt$N$r$p$salt$hash`` (hex), never in clear.
 Session cookies and API tokens are random; the database keeps only their
 SHA-256, so a copy of the database lets no one log in. Every session carries
 its own CSRF token, which each state-changing request must echo back (a form
-field or the ``X-CSRF-Token`` header).
+field or the ``X-CSRF-Token`` header). :class:`LoginThrottle` makes failed
+logins slow down further guessing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -109,15 +115,41 @@ def get_user(store: Store, name: str) -> User | None:
     return User(row[0], row[1]) if row else None
 
 
-def authenticate(store: Store, name: str, password: str) -> User:
-    """The user whose name and password these are; :class:`AuthError` otherwise."""
+_DECOY: list[str] = []  # a hash no password matches, made once: unknown names cost one scrypt, like known ones
+
+
+def _credentials(store: Store, name: str) -> tuple[User | None, str]:
+    """The user called ``name`` (None: no such user, or one without a password) and the hash to check."""
     row = store.conn.execute("SELECT name, role, password_hash FROM curate_users WHERE name = ?", (name,)).fetchone()
-    if row is None:
-        verify_password(password, hash_password("timing-equalizer"))  # same work for unknown names
+    if row is not None and row[2]:
+        return User(row[0], row[1]), row[2]
+    if not _DECOY:
+        _DECOY.append(hash_password(secrets.token_urlsafe(32)))
+    return None, _DECOY[0]
+
+
+def _accepted(user: User | None, matches: bool) -> User:
+    if user is None or not matches:
         raise AuthError("unknown user or wrong password")
-    if not verify_password(password, row[2]):
-        raise AuthError("unknown user or wrong password")
-    return User(row[0], row[1])
+    return user
+
+
+def authenticate(store: Store, name: str, password: str) -> User:
+    """The user whose name and password these are; :class:`AuthError` otherwise.
+
+    An unknown name costs the same password work as a known one, so the time a
+    login takes does not tell which names have accounts.
+    """
+    user, stored = _credentials(store, name)
+    return _accepted(user, verify_password(password, stored))
+
+
+async def authenticate_off_loop(store: Store, name: str, password: str) -> User:
+    """:func:`authenticate` for a server: the store is read here, the scrypt work in a worker thread."""
+    import anyio.to_thread
+
+    user, stored = _credentials(store, name)
+    return _accepted(user, await anyio.to_thread.run_sync(verify_password, password, stored))
 
 
 def create_session(store: Store, user: User) -> tuple[str, str]:
@@ -173,3 +205,83 @@ def token_user(store: Store, token: str) -> User | None:
 
 def csrf_ok(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(expected, given)  # type: ignore[arg-type]
+
+
+class LoginThrottle:
+    """Failed logins make the next attempt wait, longer after each failure, per account and per client.
+
+    The first ``free`` failures of a key (an account name, or a client address)
+    cost nothing, so a mistyped password is no trouble; from then on each one
+    makes that key wait ``base`` seconds, doubling with every further failure up
+    to ``cap`` (an IPv6 client counts as its /64 network). While a key waits, its login attempts are refused without the
+    password being looked at, so guessing runs at a few tries an hour per
+    account however many addresses try, and an address trying many names
+    slows down the same way. A successful login clears the account's count
+    (not the address's); a key with no failure for ``forget`` seconds is
+    forgotten. ``clock`` (seconds, monotonic) is injectable for tests. At most
+    ``max_keys`` keys are remembered; when full, expired ones go first, then the
+    oldest. One lock guards the table (requests may come from worker threads).
+    """
+
+    def __init__(self, *, free: int = 5, base: float = 1.0, cap: float = 300.0, forget: float = 3600.0,
+                 max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.free, self.base, self.cap, self.forget, self.max_keys = free, base, cap, forget, max_keys
+        self.clock = clock
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # key → (count, last failure)
+        self._lock = threading.Lock()
+
+    def delay(self, failures: int) -> float:
+        """Seconds to wait after ``failures`` failures in a row."""
+        if failures < self.free:
+            return 0.0
+        return min(self.cap, self.base * 2 ** min(failures - self.free, 64))
+
+    @staticmethod
+    def keys(name: str, client: str | None) -> tuple[str, str]:
+        """(account key, client key); an IPv6 client counts as its /64 network, which one holder has."""
+        where = client or "?"
+        try:
+            addr = ipaddress.ip_address(where)
+        except ValueError:
+            pass
+        else:
+            if addr.version == 6 and addr.ipv4_mapped is not None:
+                where = str(addr.ipv4_mapped)
+            elif addr.version == 6:
+                where = str(ipaddress.ip_network(f"{addr}/64", strict=False))
+        return f"user:{name}", f"client:{where}"
+
+    def wait(self, *keys: str) -> float:
+        """Seconds until an attempt for all of ``keys`` is allowed (0: now)."""
+        now_ = self.clock()
+        with self._lock:
+            waits = []
+            for key in keys:
+                found = self._failures.get(key)
+                if found is not None:
+                    count, last = found
+                    waits.append(last + self.delay(count) - now_)
+            return max([0.0, *waits])
+
+    def failed(self, *keys: str) -> None:
+        now_ = self.clock()
+        with self._lock:
+            for key in keys:
+                count, last = self._failures.pop(key, (0, now_))
+                if now_ - last > max(self.forget, self.delay(count)):
+                    count = 0
+                self._failures[key] = (count + 1, now_)
+            self._prune(now_)
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def _prune(self, now_: float) -> None:
+        if len(self._failures) <= self.max_keys:
+            return
+        for key, (count, last) in list(self._failures.items()):
+            if now_ - last > max(self.forget, self.delay(count)):
+                del self._failures[key]
+        while len(self._failures) > self.max_keys:
+            self._failures.popitem(last=False)

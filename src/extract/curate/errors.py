@@ -13,6 +13,10 @@ class AuthError(CurationError):
     """Unknown user, wrong password, missing or stale session or token."""
 
 
+class NotAllowed(CurationError):
+    """The user's role does not allow the action (a curator settling a double-curated document, …)."""
+
+
 class EditConflict(CurationError):
     """Someone else changed the record since the curator loaded it (a lost update was prevented)."""
 

@@ -12,6 +12,13 @@ Which fields are required is read off the machine models (``Trial``, ``Outcome``
 even though a v1 gold file may leave it out of an optional one. ``flags`` (the
 consistency checks that failed) belong to the record and travel with it to gold,
 but are shown read-only: a curator corrects the values, not the checks' verdict.
+
+Sizes are bounded too, so one request cannot store megabytes in a record: the
+contract's free-text fields (plain ``str`` in the models: trial names, arms,
+subgroups, …) hold at most :data:`MAX_TEXT` characters, its lists of strings at
+most :data:`MAX_ITEMS` items of that length, a curator's note
+:data:`MAX_NOTE` and the reason of a change :data:`MAX_REASON` (see
+:func:`check_sizes`). The longest values of the corpus are a fifth of these.
 """
 
 from __future__ import annotations
@@ -37,6 +44,14 @@ READ_ONLY_FIELDS = ("flags",)
 _LAST = ("source", "lang")  # after the fields of the kind, in this order
 EXTRA_FIELDS = ("optional", "note")
 """Curator-only fields kept beside the record (gold's ``optional`` flag and a free note)."""
+MAX_TEXT = 500
+"""Characters in a free-text contract field, or in one item of a list field."""
+MAX_ITEMS = 200
+"""Items in a list field (aliases, refs, registry ids)."""
+MAX_NOTE = 5000
+"""Characters in a curator's note."""
+MAX_REASON = 2000
+"""Characters in the reason given for a change."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,7 @@ class FieldSpec:
     gt: float | None = None
     le: float | None = None
     lt: float | None = None
+    max_length: int | None = None  # characters of a text field, items of a list
 
     @property
     def nullable(self) -> bool:
@@ -101,14 +117,14 @@ def _spec(name: str, annotation: Any, metadata: list[Any] | None = None) -> Fiel
         (item,) = typing.get_args(inner)
         if typing.get_origin(item) is Literal:
             return FieldSpec(name, "enum_list", False, tuple(str(a) for a in typing.get_args(item)))
-        return FieldSpec(name, "list", False)
+        return FieldSpec(name, "list", False, max_length=MAX_ITEMS)
     if inner is bool:
         return FieldSpec(name, "bool", False)
     if inner is float:
         return FieldSpec(name, "number", not nullable, **bounds)
     if inner is int:
         return FieldSpec(name, "int", not nullable, **bounds)
-    return FieldSpec(name, "text", not nullable)
+    return FieldSpec(name, "text", not nullable, max_length=MAX_TEXT)
 
 
 def field_specs(kind: str) -> list[FieldSpec]:
@@ -125,7 +141,9 @@ def spec_of(kind: str, name: str) -> FieldSpec:
         if s.name == name:
             return s
     if name in EXTRA_FIELDS:
-        return FieldSpec(name, "bool" if name == "optional" else "text", False)
+        if name == "optional":
+            return FieldSpec(name, "bool", False)
+        return FieldSpec(name, "text", False, max_length=MAX_NOTE)
     raise CurationError(f"{kind} records have no field {name!r}; fields: {', '.join(s.name for s in field_specs(kind))}")
 
 
@@ -167,6 +185,44 @@ def parse_value(spec: FieldSpec, raw: str | list[str] | None) -> Any:
         except ValueError as e:
             raise CurationError(f"{spec.name}: {text!r} is not a whole number") from e
     return text
+
+
+def _too_long(name: str, value: Any, limit: int) -> str | None:
+    if isinstance(value, str) and len(value) > limit:
+        return f"{name}: at most {limit} characters (got {len(value)})"
+    return None
+
+
+def check_sizes(kind: str, values: dict[str, Any], reason: Any = None) -> None:
+    """Refuse values longer than the limits of their fields (and a reason over :data:`MAX_REASON`).
+
+    Raises :class:`CurationError` naming each field, its limit and the size sent.
+    Contract fields of the wrong type are left to :func:`validate`; the curator
+    extras and the reason, which no model checks, must be text (or null) and
+    ``optional`` true or false.
+    """
+    problems = []
+    for name, value in (("note", values.get("note")), ("reason", reason)):
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{name}: a text or null (got {type(value).__name__})")
+    if "optional" in values and not isinstance(values["optional"], bool):
+        problems.append(f"optional: true or false (got {type(values['optional']).__name__})")
+    known = {s.name: s for s in field_specs(kind)}
+    for name, value in values.items():
+        spec = known.get(name) or (spec_of(kind, name) if name in EXTRA_FIELDS else None)
+        if spec is None or spec.max_length is None:
+            continue
+        if spec.type == "list" and isinstance(value, list):
+            if len(value) > spec.max_length:
+                problems.append(f"{name}: at most {spec.max_length} items (got {len(value)})")
+            else:
+                problems += [p for x in value if (p := _too_long(name, x, MAX_TEXT))][:1]
+        elif spec.type == "text" and (p := _too_long(name, value, spec.max_length)):
+            problems.append(p)
+    if (p := _too_long("reason", reason, MAX_REASON)) is not None:
+        problems.append(p)
+    if problems:
+        raise CurationError("; ".join(problems))
 
 
 def flags_of(record: dict[str, Any]) -> list[str]:

@@ -13,7 +13,10 @@ way. Evidence is the sentence(s) around the selection, in the given text's offse
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,10 +75,26 @@ class _Offsets:
         return (inside[0], inside[-1] + 1) if inside else (0, 0)
 
 
+_CONTEXTS: OrderedDict[str, DocContext] = OrderedDict()
+_CONTEXTS_LOCK = threading.Lock()
+
+
 def _context(text: str) -> DocContext:
+    """The document's linking context (cached for the last few texts: a curator adds several
+    records to one document)."""
     from ..pipeline import DocState, prepare
 
-    return prepare(DocState(path=Path("<selection>.txt"), text=text), upto="context").context
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with _CONTEXTS_LOCK:
+        if key in _CONTEXTS:
+            _CONTEXTS.move_to_end(key)
+            return _CONTEXTS[key]
+    ctx = prepare(DocState(path=Path("<selection>.txt"), text=text), upto="context").context
+    with _CONTEXTS_LOCK:
+        _CONTEXTS[key] = ctx
+        while len(_CONTEXTS) > 4:
+            _CONTEXTS.popitem(last=False)
+    return ctx
 
 
 def propose_records(text: str, start: int, end: int) -> list[dict[str, Any]]:

@@ -23,11 +23,12 @@ from typing import Any
 from ..errors import RecordError
 from ..store import DROPPED_STATUSES, STATUSES, Store, StoredRecord, UnknownRecord, VersionConflict
 from .auth import User, now
-from .errors import CurationError, EditConflict
+from .errors import CurationError, EditConflict, NotAllowed
 from .fields import (
     EXTRA_FIELDS,
     KINDS,
     READ_ONLY_FIELDS,
+    check_sizes,
     contract_fields,
     display,
     field_specs,
@@ -40,6 +41,16 @@ from .propose import evidence_span
 ACTIONS = {"accept": "accepted", "reject": "rejected", "delete": "deleted"}
 MODES = ("single", "double")
 DOC_STATES = ("new", "in_progress", "curated")
+MAX_SELECTION = 4000
+"""Characters a curator may select to add a record from: a record's evidence is a sentence or two
+(the corpus's longest is 1479), and the recognizers over a whole long document take minutes."""
+
+
+def check_selection(start: int, end: int) -> None:
+    """Refuse a selection longer than :data:`MAX_SELECTION` characters."""
+    if end - start > MAX_SELECTION:
+        raise CurationError(f"selection [{start}, {end}) has {end - start} characters; select at most "
+                            f"{MAX_SELECTION} characters (the sentence or two a record is read from)")
 
 
 def _j(v: Any) -> str | None:
@@ -229,7 +240,14 @@ class Curation:
             self._log(conn, self._change_id(conn), doc_id, "", "", "mode", "mode", old, mode, user, None)
 
     def set_done(self, user: User, doc_id: str, done: bool, reason: str | None = None) -> None:
-        """Mark a document curated (its records are gold) or open it again."""
+        """Mark a document curated (its records are gold) or open it again.
+
+        In double curation only an adjudicator (or admin) does either: the final
+        records are theirs until the document is done.
+        """
+        if self.mode(doc_id) == "double" and not user.can_adjudicate:
+            raise NotAllowed(f"{user.name} is a {user.role}: only an adjudicator marks a document in double curation "
+                             "curated, or opens it again")
         old = self.done(doc_id)
         if old == done:
             return
@@ -427,6 +445,7 @@ class Curation:
                 raise CurationError("'keep' applies to the shared record only")
             if not view.machine_changed:
                 return view
+            check_sizes(view.kind, {}, reason)
             with self.store.transaction() as conn:
                 self._check_version(view, version)
                 try:
@@ -449,6 +468,7 @@ class Curation:
             raise CurationError(f"status {status!r} is not allowed; allowed: {', '.join(STATUSES)}")
         with self.store.transaction() as conn:
             view = self.record(record_id, scope)
+            check_sizes(view.kind, values, reason)
             self._check_version(view, version)
             current = view.values
             known = {s.name for s in field_specs(view.kind)} | set(READ_ONLY_FIELDS)
@@ -535,6 +555,8 @@ class Curation:
     def add(self, user: User, doc_id: str, values: dict[str, Any], start: int, end: int, *,
             reason: str | None = None, scope: str = "") -> RecordView:
         """Add a record the pipeline missed; its evidence is the sentence(s) around ``[start, end)``."""
+        check_sizes(str(values.get("kind")), values, reason)
+        check_selection(start, end)
         text = self.store.text(doc_id)
         if text is None:
             raise CurationError(f"no text for document {doc_id!r}: it failed to process or is not in the store")
