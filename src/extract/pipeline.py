@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .checks import check_records
 from .document import Document
 from .errors import ExtractError, PipelineConfigError, ReaderError
 from .normalize import DEFAULT_STEPS, NormalizedDocument, normalize
@@ -227,7 +228,10 @@ def process_document(path: str | Path, config: PipelineConfig | None = None, **o
         doc_id = state.doc.doc_id
         for r in state.records:
             r["doc_id"] = doc_id
-        records = [parse_record(r, where=f"{path}: {r['kind']}") for r in assign_ids(doc_id, state.records)]
+        records = [
+            parse_record(r, where=f"{path}: {r['kind']}")
+            for r in check_records(assign_ids(doc_id, state.records))
+        ]
         lang = detect_language(state.nd.text[: state.body_end or None])
         return DocResult(
             path, doc_id, "ok", records, state.nd.text, len(state.doc.pages), lang,
