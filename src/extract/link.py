@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .normalize import NormalizedDocument
+from .recognize.registry import attach_registry_ids
 from .recognize.trials import (
     TrialMention,
     find_design,
@@ -212,4 +213,6 @@ def trial_records(ctx: DocContext) -> list[dict]:
     for key, rec in by_key.items():
         rec["aliases"] = sorted(set(rec["aliases"]))
         ctx.designs[key] = list(rec["design"])
+    # registry ids beside a mention, in a cited reference entry, or the document's own registration
+    attach_registry_ids(ctx, list(by_key.values()))
     return list(by_key.values())

@@ -27,6 +27,7 @@ from .document import Document
 from .errors import ExtractError, PipelineConfigError, ReaderError
 from .normalize import DEFAULT_STEPS, NormalizedDocument, normalize
 from .readers import SUPPORTED_SUFFIXES, read_document
+from .recognize.registry import document_registry
 from .records import Effect, Outcome, Trial, assign_ids, parse_record
 from .refs import find_reference_section, parse_references
 from .segment import Paragraph, detect_language, segment
@@ -184,6 +185,8 @@ class DocResult:
     # record id → [(page, (x0, top, x1, bottom))] of its evidence, for drawing it on the page
     evidence_boxes: dict[str, list[tuple[int, tuple[float, float, float, float]]]] = field(default_factory=dict)
     page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # the registry ids the document registers itself under ("Trial registration: NCT00597311")
+    registry: list[str] = field(default_factory=list)
 
     @property
     def stem(self) -> str:
@@ -194,7 +197,7 @@ class DocResult:
         return {
             "path": str(self.path), "stem": self.stem, "doc_id": self.doc_id, "status": self.status,
             "pages": self.pages, "lang": self.lang, "error": self.error, "error_code": self.error_code,
-            "seconds": round(self.seconds, 3), "counts": counts,
+            "seconds": round(self.seconds, 3), "counts": counts, "registry": list(self.registry),
         }
 
 
@@ -235,6 +238,7 @@ def process_document(path: str | Path, config: PipelineConfig | None = None, **o
         lang = detect_language(state.nd.text[: state.body_end or None])
         return DocResult(
             path, doc_id, "ok", records, state.nd.text, len(state.doc.pages), lang,
+            registry=document_registry(state.context),
             seconds=time.perf_counter() - t0, page_sources=[p.source for p in state.doc.pages],
             evidence_boxes={r.id: evidence_boxes(state.nd, r.evidence) for r in records},
             page_sizes={p.number: (p.width, p.height) for p in state.doc.pages

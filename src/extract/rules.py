@@ -78,7 +78,7 @@ class RuleFile(BaseModel):
             raise RuleFileError(f"no lexicon {name!r}; have: {', '.join(self.lexicons)}") from e
 
 
-RULE_FILES = ("trials.json", "endpoints.json", "numbers.json", "arms.json", "linking.json")
+RULE_FILES = ("trials.json", "endpoints.json", "numbers.json", "arms.json", "linking.json", "registry.json")
 
 
 @cache
