@@ -244,6 +244,10 @@ def create_app(db: str | Path, *, secure_cookies: bool = False) -> Any:
         q = {k: v for k, v in params.items() if v not in (None, "")}
         return f"/doc/{doc_id}" + (f"?{urlencode(q)}" if q else "")
 
+    from .trials import install_trial_pages
+
+    install_trial_pages(app, env, store, authenticate_request, page)
+
     # -- login -----------------------------------------------------------------------
 
     @app.get("/login", response_class=HTMLResponse)
