@@ -351,20 +351,22 @@ def ingest(
 @app.command()
 def export(
     db: Annotated[Path, typer.Option("--db", help="SQLite store")] = Path("outputs/extract.db"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl | csv | parquet")] = "jsonl",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="jsonl | csv | parquet | trials (trial × endpoint × arm, each document's value) "
+        "| meta (log ratio and SE per trial and endpoint, CSV)")] = "jsonl",
     output: Annotated[Path, typer.Option("-o", "--out", help="file to write")] = Path("outputs/export.jsonl"),
     include_dropped: Annotated[
         bool, typer.Option("--all", help="also rejected/deleted records and superseded documents")
     ] = False,
 ) -> None:
-    """Write the store's effective records (curated where curated) as JSONL, CSV or Parquet."""
+    """Write the store's effective records (curated where curated) as JSONL, CSV or Parquet, or its trials."""
     from .store import StoreError, export_records
 
     try:
         n = export_records(db, fmt, output, include_dropped=include_dropped)
     except StoreError as e:
         raise _usage_error(str(e)) from e
-    err.print(f"{n} records → {output}", highlight=False)
+    err.print(f"{n} {'rows' if fmt in ('trials', 'meta') else 'records'} → {output}", highlight=False)
 
 
 curate_app = typer.Typer(

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import __version__
+from .checks import check_records
 from .document import Document
 from .errors import ExtractError, PipelineConfigError, ReaderError
 from .normalize import DEFAULT_STEPS, NormalizedDocument, normalize
@@ -301,6 +302,8 @@ class DocResult:
     # record id → [(page, (x0, top, x1, bottom))] of its evidence, for drawing it on the page
     evidence_boxes: dict[str, list[tuple[int, tuple[float, float, float, float]]]] = field(default_factory=dict)
     page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # the registry ids the document registers itself under ("Trial registration: NCT00597311")
+    registry: list[str] = field(default_factory=list)
 
     @property
     def stem(self) -> str:
@@ -311,7 +314,7 @@ class DocResult:
         return {
             "path": str(self.path), "stem": self.stem, "doc_id": self.doc_id, "status": self.status,
             "pages": self.pages, "lang": self.lang, "error": self.error, "error_code": self.error_code,
-            "seconds": round(self.seconds, 3), "counts": counts,
+            "seconds": round(self.seconds, 3), "counts": counts, "registry": list(self.registry),
         }
 
 
@@ -364,15 +367,18 @@ def _process(state: DocState, config: PipelineConfig) -> DocResult:
 
 def _finished(state: DocState, seconds: float) -> DocResult:
     """The result of a document every stage ran on: its records as contract models, with ids."""
+    from .link.registry import document_registry
+
     assert state.doc is not None and state.nd is not None
     doc_id = state.doc.doc_id
     for r in state.records:
         r["doc_id"] = doc_id
-    records = [parse_record(r, where=f"{state.path}: {r['kind']}") for r in assign_ids(doc_id, state.records)]
+    records = [parse_record(r, where=f"{state.path}: {r['kind']}")
+               for r in check_records(assign_ids(doc_id, state.records))]
     lang = detect_language(state.nd.text[: state.body_end or None])
     return DocResult(
         state.path, doc_id, "ok", records, state.nd.text, len(state.doc.pages), lang,
-        seconds=seconds, page_sources=[p.source for p in state.doc.pages],
+        registry=document_registry(state.context), seconds=seconds, page_sources=[p.source for p in state.doc.pages],
         evidence_boxes={r.id: evidence_boxes(state.nd, r.evidence) for r in records},
         page_sizes={p.number: (p.width, p.height) for p in state.doc.pages
                     if p.width is not None and p.height is not None},

@@ -627,8 +627,63 @@ def _errors_section(scores: Scores) -> str:
     )
 
 
-def render_html(scores: Scores) -> str:
-    """``report.html``: one self-contained page (inline CSS and SVG, no script, no network)."""
+def _checks_section(predictions: Predictions) -> str:
+    """The predictions' failed consistency checks and the forest plot of their ratios."""
+    from .checks import CHECKS
+    from .forest import forest_svg
+    from .trials import Found, forest_rows, show_value
+
+    stems = {d.doc_id: d.gold_stem for d in predictions.documents}
+    found = [
+        Found(r.id, doc_id, stems.get(doc_id, doc_id), r.lang, "machine", r.model_dump(mode="json"))
+        for doc_id, recs in predictions.records.items() for r in recs
+    ]
+    flagged = [f for f in found if f.flags]
+    counts = {c.id: sum(c.id in f.flags for f in flagged) for c in CHECKS}
+    table = "".join(
+        f'<tr><th><code>{_e(c.id)}</code></th><td class="count" data-check="{_e(c.id)}">{counts[c.id]}</td>'
+        f"<td>{_e(c.explanation)}</td></tr>"
+        for c in CHECKS
+    )
+    rows = "".join(
+        f'<tr class="flagged-record"><td>{_e(f.stem)}</td><td>{_e(f.record["kind"])}</td>'
+        f'<td>{_e(f.record.get("trial") or f.record.get("name") or "")}</td>'
+        f'<td>{_e(f.record.get("endpoint") or "")}</td>'
+        f'<td>{_e(show_value(f.record) if f.record["kind"] != "trial" else "")}</td>'
+        f'<td>{"<br>".join(f"<code>{_e(x)}</code>" for x in f.flags)}</td>'
+        f'<td>{_e(f.page)}</td><td class="ev">{_e(f.sentence[:300])}</td></tr>'
+        for f in flagged
+    )
+    listing = (
+        "<table class=\"errors\"><tr><th>document</th><th>kind</th><th>trial</th><th>endpoint</th><th>value</th>"
+        f"<th>flags</th><th>page</th><th>evidence</th></tr>{rows}</table>"
+        if flagged else '<p class="note">No prediction failed a check.</p>'
+    )
+    forest = forest_svg(forest_rows(found), title="Predicted ratios")
+    return f"""
+<section id="checks">
+<h2>Consistency flags</h2>
+<p class="note">Every predicted record is checked against itself and the records beside it
+(<code>extract.checks</code>); a failed check flags the record, never changes or drops it.
+{len(flagged)} of {len(found)} predictions are flagged.</p>
+<table><tr><th>check</th><th>flagged</th><th>what it means</th></tr>{table}</table>
+{listing}
+</section>
+<section id="forest">
+<h2>Forest plot</h2>
+<p class="note">Predicted hazard, odds and risk ratios with their confidence intervals, per endpoint
+(log scale); a red ⚑ row failed a consistency check.</p>
+{forest}
+</section>
+"""
+
+
+def render_html(scores: Scores, predictions: Predictions | None = None) -> str:
+    """``report.html``: one self-contained page (inline CSS and SVG, no script, no network).
+
+    With the ``predictions`` scored, it also lists their failed consistency checks and draws
+    the forest plot of their ratios.
+    """
     m = metrics_dict(scores)
     s = m["summary"]
 
@@ -752,6 +807,7 @@ for both).</p>
 <h2>Errors</h2>
 {_errors_section(scores)}
 </section>
+{_checks_section(predictions) if predictions is not None else ""}
 """
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -761,8 +817,10 @@ for both).</p>
     )
 
 
-def write_report(scores: Scores, outdir: str | Path) -> dict[str, Path]:
+def write_report(scores: Scores, outdir: str | Path, predictions: Predictions | None = None) -> dict[str, Path]:
     """Write ``metrics.json``, ``errors.jsonl``, ``errors.md`` and ``report.html`` into ``outdir``.
+
+    ``predictions`` (what was scored) adds their consistency flags and forest plot to the page.
 
     Returns:
         File name → path written.
@@ -780,7 +838,7 @@ def write_report(scores: Scores, outdir: str | Path) -> dict[str, Path]:
         encoding="utf-8",
     )
     paths["errors.md"].write_text(render_errors_md(scores), encoding="utf-8")
-    paths["report.html"].write_text(render_html(scores), encoding="utf-8")
+    paths["report.html"].write_text(render_html(scores, predictions), encoding="utf-8")
     return paths
 
 
@@ -1000,7 +1058,7 @@ def evaluate_command(
         console.print(Text(f"Not scored (no gold): {', '.join(scores.unscored)}", style="yellow"))
     if report_dir is not None:
         try:
-            paths = write_report(scores, report_dir)
+            paths = write_report(scores, report_dir, load_predictions(pred))
         except OSError as e:
             console.print(Text(f"error: cannot write the report: {e}", style="red"))
             return 2

@@ -150,7 +150,7 @@ class RuleFile(BaseModel):
         return f"(?:{alternation(words)})"
 
 
-RULE_FILES = ("trials.json", "endpoints.json", "numbers.json", "arms.json", "linking.json")
+RULE_FILES = ("trials.json", "endpoints.json", "numbers.json", "arms.json", "linking.json", "registry.json")
 
 
 @cache

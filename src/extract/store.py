@@ -4,13 +4,14 @@ Batch ingestion (``extract.ingest``) writes it, the curation app reads and edits
 it, ``extract export`` and :func:`records_frame` read it for analysis. Every
 access goes through this module.
 
-Tables (schema version 1)::
+Tables (schema version 2)::
 
     schema_version (version PK, applied_at)          one row per applied migration
     documents      (doc_id PK = content hash, path, stem, pages, lang, status ok|failed,
                     error, error_code, pipeline_version, seconds, ingested_at,
                     page_sizes JSON {"1": [w, h]}, page_sources JSON ["pdfplumber", …],
-                    superseded_by: the doc_id of newer content read from the same path)
+                    superseded_by: the doc_id of newer content read from the same path,
+                    registry JSON ["NCT00597311"]: the ids the document registers itself under)
     texts          (doc_id PK, text)                  the normalized text evidence offsets index
     records        (id PK = stable record id, doc_id, kind, machine JSON, curated JSON,
                     status, machine_changed, version, pipeline_version, updated_at)
@@ -147,8 +148,13 @@ CREATE TABLE record_boxes (
 CREATE INDEX record_boxes_by_record ON record_boxes(record_id);
 """
 
+# 2: the registry ids a document registers itself under (``DocResult.registry``), so that a
+# report whose trial has no name in it joins the trial named by other documents (extract.trials)
+_DOCUMENT_REGISTRY = "ALTER TABLE documents ADD COLUMN registry TEXT NOT NULL DEFAULT '[]';"
+
 MIGRATIONS: list[Migration] = [
     (1, _SCHEMA_V1),
+    (2, _DOCUMENT_REGISTRY),
 ]
 
 
@@ -274,6 +280,7 @@ class StoredDocument:
     page_sizes: dict[int, tuple[float, float]]
     page_sources: list[str]
     superseded_by: str | None = None
+    registry: list[str] = field(default_factory=list)
 
 
 def file_doc_id(path: str | Path) -> str:
@@ -475,6 +482,10 @@ class Store:
                 doc,
             )
             self._supersede(conn, result.doc_id, str(result.path))
+            conn.execute(
+                "UPDATE documents SET registry = ? WHERE doc_id = ?",
+                (_dumps(list(getattr(result, "registry", []))), result.doc_id),
+            )
             conn.execute(
                 "INSERT INTO texts (doc_id, text) VALUES (?, ?) "
                 "ON CONFLICT(doc_id) DO UPDATE SET text = excluded.text",
@@ -745,7 +756,7 @@ def _document(r: sqlite3.Row) -> StoredDocument:
     return StoredDocument(
         r["doc_id"], r["path"], r["stem"], r["pages"], r["lang"], r["status"], r["error"],
         r["error_code"], r["pipeline_version"], r["seconds"], r["ingested_at"], sizes,
-        json.loads(r["page_sources"]), r["superseded_by"],
+        json.loads(r["page_sources"]), r["superseded_by"], json.loads(r["registry"]),
     )
 
 
@@ -763,7 +774,7 @@ def _evidence_order(r: StoredRecord) -> tuple:
 
 # -- analysis and export -----------------------------------------------------------
 
-EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+EXPORT_FORMATS = ("jsonl", "csv", "parquet", "trials", "meta")
 EXTRA_COLUMNS = ("status", "machine_changed", "version", "path")
 
 
@@ -809,7 +820,9 @@ def export_records(
     """Write the effective records to ``out``; returns how many.
 
     ``jsonl`` is the contract shape (what ``extract evaluate --pred`` reads);
-    ``csv`` and ``parquet`` are :func:`records_frame`.
+    ``csv`` and ``parquet`` are :func:`records_frame`; ``trials`` (one row per trial × endpoint
+    × arm with each document's value) and ``meta`` (log estimate and SE per trial and endpoint)
+    are CSV from :mod:`extract.trials`, and count rows, not records.
     """
     if fmt not in EXPORT_FORMATS:
         raise StoreError(f"export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
@@ -817,6 +830,11 @@ def export_records(
         raise StoreError(f"{db}: no such store")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt in ("trials", "meta"):
+        from .trials import write_export
+
+        with Store(db) as store:
+            return write_export(store, fmt, out)
     if fmt == "jsonl":
         # the documents go beside the records (export.jsonl → export.documents.jsonl), so
         # that `extract evaluate --pred export.jsonl` knows each record's document

@@ -300,6 +300,10 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         q = {k: v for k, v in params.items() if v not in (None, "")}
         return f"/doc/{doc_id}" + (f"?{urlencode(q)}" if q else "")
 
+    from .trials import install_trial_pages
+
+    install_trial_pages(app, env, store, authenticate_request, page)
+
     # -- login -----------------------------------------------------------------------
 
     @app.get("/login", response_class=HTMLResponse)

@@ -84,5 +84,10 @@ def _read_sentence(ctx: DocContext, summary: TrialSummary, m: TrialMention, sent
 
 
 def trial_records(ctx: DocContext) -> list[dict]:
-    """One ``trial`` record per distinct trial key, with evidence for every value."""
-    return [emit.trial(ctx.nd, s) for s in ctx.trials.values()]
+    """One ``trial`` record per distinct trial key, with evidence for every value and the
+    registry ids linked to it (:func:`extract.link.registry.attach_registry_ids`)."""
+    from .registry import attach_registry_ids
+
+    records = [emit.trial(ctx.nd, s) for s in ctx.trials.values()]
+    attach_registry_ids(ctx, records)
+    return records
