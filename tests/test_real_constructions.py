@@ -52,6 +52,29 @@ OUTCOMES = [
      "and 48.3 %, respectively.",
      [("OS", 93.4, "experimental", 24.0, None), ("OS", 66.0, "control", 24.0, None),
       ("OS", 81.4, "experimental", 60.0, None), ("OS", 48.3, "control", 60.0, None)]),
+    # adverse events listed by event, each with its arms' rates
+    ("PMC2527839",
+     "Grade 3–4 nonhaematologic toxicities were: asthenia (9.1% with capecitabine vs 7.1% with S-1), anorexia "
+     "(6.8 vs 9.5%), diarrhoea (2.3 vs 0%), and hand–foot syndrome (6.8 vs 0%).",
+     [("AE", 9.1, "experimental", None, None), ("AE", 7.1, "control", None, None),
+      ("AE", 6.8, "experimental", None, None), ("AE", 9.5, "control", None, None),
+      ("AE", 2.3, "experimental", None, None), ("AE", 0.0, "control", None, None),
+      ("AE", 6.8, "experimental", None, None), ("AE", 0.0, "control", None, None)]),
+    ("PMC3427491",
+     "Grades 3-4 hematologic AEs were more frequent in the FOLFOX4 group than the TOMOX group [neutropenia: 34.1 vs. "
+     "5.4 % (p < 0.0001); leucopenia: 7.7 vs. 1.1 % (p = 0.028); thrombocytopenia: 6.6 vs 1.1 % (p = 0.064)].",
+     [("AE", 34.1, "experimental", None, None), ("AE", 5.4, "control", None, None),
+      ("AE", 7.7, "experimental", None, None), ("AE", 1.1, "control", None, None),
+      ("AE", 6.6, "experimental", None, None), ("AE", 1.1, "control", None, None)]),
+    # values in parentheses that describe patients, not the endpoint of the sentence before
+    ("PMC5131536",
+     "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "
+     "respectively).",
+     []),
+    # a confidence limit's level is no value
+    ("PMC2360030",
+     "Sequential grade 3–4 toxicity was recorded in four (5.9, 95% CL, from 1.6 to 14.4%) TEGAFIRI patients.",
+     []),
 ]
 
 
@@ -61,6 +84,16 @@ def test_outcomes_of_real_sentences(source, sentence, expected):
     got = sorted((r.endpoint, r.value, r.arm_role, r.timepoint_months, r.ci_low) for r in res.records if r.kind == "outcome")
     want = sorted(expected, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0))
     assert sorted(got, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0)) == want, source
+
+
+@pytest.mark.parametrize(("source", "sentence"), [
+    ("PMC3204557", "OS correlated with age (P = 0.002), number of liver metastases (P < 0.001) and use of chemotherapy "
+                   "(P = 0.002)."),
+    ("PMC3204557", "Based on multivariate analysis, overall survival (OS) correlated with the number of liver metastases "
+                   "and the use of combined chemotherapy (P < 0.001, respectively)."),
+])
+def test_p_values_of_prognostic_factors_are_no_effects(source, sentence):
+    assert [r for r in process_text(sentence).records if r.kind == "effect"] == [], source
 
 
 def test_a_hazard_ratio_takes_its_own_interval_not_the_medians_before_it():

@@ -51,7 +51,10 @@ def effect_records(ctx: DocContext, s: SentenceSpans, groups: list[Group], para:
                    anchors: list[Anchor], para_ep: EndpointMention | None) -> list[tuple[Cluster, dict]]:
     """Each effect record of the sentence, with the cluster it was made from."""
     out = []
+    factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end))
     for c in clusters(s, groups):
+        if factors and c.measure is None:
+            continue  # P values of prognostic factors compare no arms
         for t in targets(ctx.text, s, groups, c, para_ep):
             if t.endpoint is None:
                 continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)

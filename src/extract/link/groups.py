@@ -121,7 +121,12 @@ def endpoint_list(text: str, eps: tuple[EndpointMention, ...], last: int) -> lis
 
 def governing(text: str, s: SentenceSpans, vals: tuple[Value, ...],
               para_ep: EndpointMention | None) -> tuple[list[EndpointMention], str] | None:
-    """The endpoint(s) a value group reports on and the rule that decided it, or None."""
+    """The endpoint(s) a value group reports on and the rule that decided it, or None.
+
+    Values in parentheses or "corresponding" values with no endpoint of their own take the
+    paragraph's last endpoint only when they are compared (a P value, an effect measure or a
+    versus word: "anorexia (6.8 vs 9.5%)"): "(83.6% and 79.7% in the RT and CRT groups, respectively)" after a
+    sentence on response describes tumour grades, not response."""
     start = vals[0].start
     after = _endpoint_after(text, s, vals)
     if after is not None:
@@ -136,6 +141,8 @@ def governing(text: str, s: SentenceSpans, vals: tuple[Value, ...],
             return (fitting, "result.comparison.v1") if fitting else None
     if (
         para_ep is not None and len(vals) >= 2 and unit_fits(para_ep, vals[0].unit) and not before
+        # a comparison (with its test, or a versus word), not a description
+        and (s.measures or s.p_values or rx("link.versus.v1").search(text, vals[0].end, vals[1].start))
         and (
             rx("link.open_parenthesis_before.v1").search(text[max(s.start, start - 3) : start])
             or rx("link.corresponding.v1").search(text, s.start, start)
