@@ -101,3 +101,22 @@ def test_a_hazard_ratio_takes_its_own_interval_not_the_medians_before_it():
     sentence = OUTCOMES[5][1]
     effects = [r for r in process_text(sentence).records if r.kind == "effect"]
     assert [(e.endpoint, e.measure, e.value, e.ci_low, e.ci_high) for e in effects] == [("TTP", "HR", 1.0, 0.6, 1.6)]
+
+
+def test_a_report_naming_one_trial_at_its_top_reports_that_trial():
+    """corpus/real_text/en_pmc/PMC4506382.txt names the BELOB trial in its title and abstract and no
+    other trial: its results that name no study are BELOB's."""
+    from corpus_paths import CORPUS
+
+    from extract.pipeline import process_document
+
+    res = process_document(CORPUS / "real_text" / "en_pmc" / "PMC4506382.txt")
+    results = [r for r in res.records if r.kind != "trial"]
+    assert results and {r.trial for r in results} == {"BELOB"}
+
+
+def test_a_regimen_acronym_is_no_trial():
+    # corpus/real_text/en_pmc/PMC4914313.txt
+    sentence = ("Patients with stable disease or response after GEM-CAP were randomised to capecitabine or UFT plus "
+                "radiotherapy (RT) (A), or capecitabine or UFT plus RT followed by GEM-CAP (B).")
+    assert [r for r in process_text(sentence).records if r.kind == "trial"] == []

@@ -78,6 +78,8 @@ def build_context(
     if own is not None:
         ctx.own_trial = own
         mentions.append(own)
+    else:
+        ctx.own_trial = _only_trial(mentions)
     ctx.mentions = _refs_from_sentence(ctx, sorted(mentions, key=lambda m: m.start))
     ctx.trials = trial_summaries(ctx)
     return ctx
@@ -143,6 +145,19 @@ def _own_trial(ctx: DocContext) -> TrialMention | None:
             return TrialMention(c.offset, c.offset, ctx.ref_surface[c.refs[0]], ctx.ref_trial[c.refs[0]],
                                 "trial.own_protocol.v1", c.refs)
     return None
+
+
+OWN_TRIAL_OPENING = 1500  # characters: the title and abstract of a report
+
+
+def _only_trial(mentions: list[TrialMention]) -> TrialMention | None:
+    """A report that names one trial, in its title or abstract, and no other anywhere, reports
+    that trial: its results without a study of their own are that trial's ("CCOG-0801",
+    "AVAGAST" named once at the top of a primary report)."""
+    keys = {trial_key(m.name) for m in mentions}
+    if len(keys) != 1 or not mentions or mentions[0].start > OWN_TRIAL_OPENING:
+        return None
+    return mentions[0]
 
 
 def _refs_from_sentence(ctx: DocContext, mentions: list[TrialMention]) -> list[TrialMention]:
