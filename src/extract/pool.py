@@ -325,6 +325,10 @@ def _worker_main(conn: Any, lifeline: Any, driver_pid: int, memory_mb: float | N
     threading.Thread(target=_watch_driver, args=(lifeline, driver_pid), daemon=True,
                      name="extract-watchdog").start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
+    # one document a process: no thread pools in numerical libraries, whose per-thread
+    # buffers (some 40 MiB a core for OpenBLAS) would count against the memory limit
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     _limit_memory(memory_mb)
     _warm_up(plugins)
     while True:
