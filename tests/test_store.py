@@ -60,14 +60,30 @@ def machine_rows(store: Store) -> dict[str, dict]:
 # -- schema and migrations -------------------------------------------------------------
 
 
-def test_new_store_is_wal_with_schema_version_2(db):
+def test_new_store_is_wal_with_the_store_schema_versions(db):
     with Store(db) as s:
-        assert s.schema_versions() == [1, 2]
+        assert s.schema_versions() == [1, 2, 3]
         assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in s.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"schema_version", "documents", "texts", "records", "record_boxes"} <= tables
+    assert {"schema_version", "documents", "texts", "records", "record_boxes", "claims"} <= tables
     with Store(db) as s:  # reopening applies nothing twice
-        assert s.schema_versions() == [1, 2]
+        assert s.schema_versions() == [1, 2, 3]
+
+
+def test_a_version_2_store_gets_warnings_raw_names_and_claims_without_losing_a_row(db, seed_result):
+    with Store(db) as s:
+        s.save_result(seed_result, "v1")
+    conn = sqlite3.connect(db)  # undo migration 3: the store as version 2 left it
+    conn.executescript(
+        "DROP TABLE claims; ALTER TABLE documents DROP COLUMN warnings; "
+        "ALTER TABLE documents DROP COLUMN path_bytes; DELETE FROM schema_version WHERE version = 3;"
+    )
+    conn.close()
+    with Store(db) as s:
+        assert s.schema_versions() == [1, 2, 3]
+        [doc] = s.documents()
+        assert doc.warnings == [] and doc.path_bytes is None and len(s.records()) > 0
+        assert s.claims() == []
 
 
 def test_curation_migrations_run_once_and_in_order(db, monkeypatch):
@@ -79,7 +95,7 @@ def test_curation_migrations_run_once_and_in_order(db, monkeypatch):
     register_migration(100, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);")
     register_migration(100, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);")  # no-op
     with Store(db) as s:
-        assert s.schema_versions() == [1, 2, 100, 101]
+        assert s.schema_versions() == [1, 2, 3, 100, 101]
         cols = [r[1] for r in s.conn.execute("PRAGMA table_info(users)")]
     assert cols == ["id", "name", "email"]
     with Store(db):
@@ -107,7 +123,7 @@ def test_failed_migration_names_itself_and_leaves_no_trace(db, monkeypatch):
     with pytest.raises(StoreError, match="migration 100 failed"):
         Store(db)
     conn = sqlite3.connect(db)
-    assert [r[0] for r in conn.execute("SELECT version FROM schema_version")] == [1, 2]
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_version")] == [1, 2, 3]
     assert conn.execute("SELECT name FROM sqlite_master WHERE name='users'").fetchone() is None
 
 

@@ -84,6 +84,19 @@ BackendOpt = Annotated[str | None, typer.Option(
     help="PDF reader: auto, pdfplumber or pdfium  [default: the pipeline's setting, auto]")]
 PasswordOpt = Annotated[str | None, typer.Option("--password", metavar="PW", help="password of encrypted PDFs")]
 OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR scanned pages with Tesseract")]
+# limits shared by run and ingest: each document runs in a worker process within them
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", "-j", min=1, help="worker processes (default: CPU count)")]
+TimeoutOpt = Annotated[
+    float, typer.Option("--timeout", min=0, metavar="SECONDS", help="seconds allowed per document (0: no limit)")]
+MemoryOpt = Annotated[
+    float | None, typer.Option(
+        "--memory-limit", min=0, metavar="MIB",
+        help="memory each worker may use, in MiB (0: no limit)  "
+             "[default: 4096, less when the workers would take more than 80% of the machine's memory]")]
+MaxPagesOpt = Annotated[
+    int, typer.Option("--max-pages", min=0, metavar="N", help="a PDF with more pages fails as too_large (0: no limit)")]
+DEFAULT_MAX_PAGES = 2000  # extract.readers.limits.DEFAULT_MAX_PAGES (not imported: --help stays quick)
 
 
 def _check_backend(pdf_backend: str | None) -> None:
@@ -100,20 +113,24 @@ def run(
     pdf_backend: BackendOpt = None,
     password: PasswordOpt = None,
     ocr: OcrOpt = False,
+    workers: WorkersOpt = None,
+    timeout: TimeoutOpt = 600.0,
+    memory_limit: MemoryOpt = None,
+    max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress and no summary table")] = False,
 ) -> None:
     """Run the pipeline over INPUT files and directories; write records.jsonl, records.csv,
     documents.jsonl and text/ into the output directory."""
     from .pipeline import DocResult, expand_inputs
     from .pipeline import run as run_pipeline
-    from .wording import plural, short_names
+    from .wording import plural, readable_path, short_names
 
     config = _load_config(pipeline)
     _check_backend(pdf_backend)
     skipped: list[tuple[Path, str]] = []
     paths = expand_inputs(inputs, skipped=skipped)
     if not paths:
-        raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(map(str, inputs)))
+        raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(readable_path(p) for p in inputs))
     names = short_names(paths)
     progress = None if quiet else _RunProgress(len(paths), names)
 
@@ -121,36 +138,46 @@ def run(
         if progress is not None:
             progress.done(res)
         if res.status != "ok":
-            err.print(f"error: {res.path}: {res.error}", highlight=False, soft_wrap=True, markup=False)
+            err.print(f"error: {res.name}: {res.error}", highlight=False, soft_wrap=True, markup=False)
 
     try:
         results = run_pipeline(paths, outdir, config.with_reading(pdf_backend, ocr or None), on_result=report,
-                               on_start=progress.start if progress else None, skipped=skipped, password=password)
+                               on_start=progress.start if progress else None, skipped=skipped,
+                               password=password, max_pages=max_pages,
+                               workers=workers, timeout=timeout, memory_limit=memory_limit)
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing written", highlight=False)
+        raise typer.Exit(130) from None
     finally:
         if progress is not None:
             progress.stop()
     if not quiet:
         out.print(_results_table(results, names, outdir))
+        for res in results:
+            for w in res.warnings:
+                err.print(f"warning: {res.name}: {w['message']}", highlight=False, soft_wrap=True, markup=False)
     for path, reason in skipped:
-        err.print(f"skipped: {path}: {reason}", highlight=False, soft_wrap=True, markup=False)
+        err.print(f"skipped: {readable_path(path)}: {reason}", highlight=False, soft_wrap=True, markup=False)
     failed = [r for r in results if r.status != "ok"]
     if failed:
         err.print(f"{plural(len(failed), 'document')} of {len(results)} failed:", highlight=False)
         for r in failed:
-            err.print(f"  {r.path}: {r.error}", highlight=False, soft_wrap=True, markup=False)
+            err.print(f"  {r.name}: {r.error_code}: {r.error}", highlight=False, soft_wrap=True, markup=False)
         raise typer.Exit(1)
 
 
 def _results_table(results, names: dict[Path, str], outdir: Path) -> Table:
     """One row a document, narrow enough for 80 columns: the document's short name and its
-    status fold onto more lines instead of being cut."""
+    status fold onto more lines instead of being cut. A document read with warnings (its
+    text may be incomplete) says how many; they are listed after the table."""
     from rich import box
+    from rich.markup import escape
 
-    from .wording import plural
+    from .wording import plural, readable_path
 
-    table = Table(title=f"{plural(len(results), 'document')} → {outdir}", box=box.SIMPLE_HEAD,
-                  title_justify="left", pad_edge=False, caption_justify="left",
-                  caption="pp pages · T trials · O outcomes · E effects")
+    table = Table(title=f"{plural(len(results), 'document')} → {escape(readable_path(outdir))}",
+                  box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, caption_justify="left",
+                  caption="pp pages · T trials · O outcomes · E effects · ⚠ warnings (listed below)")
     table.add_column("document", overflow="fold", ratio=1, min_width=16)
     table.add_column("lang", no_wrap=True)
     for col in ("pp", "T", "O", "E"):
@@ -158,9 +185,14 @@ def _results_table(results, names: dict[Path, str], outdir: Path) -> Table:
     table.add_column("status", overflow="fold", min_width=8, max_width=14)
     for res in results:
         c = res.summary()["counts"]
-        status = "ok" if res.status == "ok" else f"[red]failed[/red]: {res.error_code}"
+        if res.status != "ok":
+            status = f"[red]failed[/red]: {res.error_code}"
+        elif res.warnings:
+            status = f"ok [yellow]⚠ {len(res.warnings)}[/yellow]"
+        else:
+            status = "ok"
         table.add_row(
-            names.get(res.path, str(res.path)), res.lang or "-", str(res.pages), str(c["trial"]),
+            escape(names.get(res.path, res.name)), res.lang or "-", str(res.pages), str(c["trial"]),
             str(c["outcome"]), str(c["effect"]), status,
         )
     return table
@@ -193,7 +225,11 @@ class _RunProgress:
 
     def start(self, path: Path) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, current=self.names.get(path, path.name))
+            from rich.markup import escape
+
+            from .wording import readable_text
+
+            self.bar.update(self.task, current=escape(self.names.get(path, readable_text(path.name))))
 
     def done(self, res) -> None:
         from .wording import plural
@@ -204,8 +240,10 @@ class _RunProgress:
             self.bar.update(self.task, advance=1, pages=self.pages)
         else:
             status = "ok" if res.status == "ok" else f"failed ({res.error_code})"
+            if res.status == "ok" and res.warnings:
+                status += f", {plural(len(res.warnings), 'warning')}"
             n = len(res.records)
-            err.print(f"[{self.count}/{self.total}] {self.names.get(res.path, res.path)}: {status}, "
+            err.print(f"[{self.count}/{self.total}] {self.names.get(res.path, res.name)}: {status}, "
                       f"{plural(res.pages or 0, 'page')}, {plural(n, 'record')}",
                       highlight=False, soft_wrap=True, markup=False)
 
@@ -230,7 +268,7 @@ def read(
     try:
         state = prepare(DocState(path=file, password=password), config, upto="text")
     except ReaderError as e:
-        err.print(f"error: {e.path}: {e.reason}", highlight=False, soft_wrap=True)
+        err.print(f"error: {e.path}: {e.reason}", highlight=False, soft_wrap=True, markup=False)
         raise typer.Exit(1) from e
     nd = state.nd
     assert nd is not None
@@ -276,16 +314,14 @@ def ingest(
     db: Annotated[Path, typer.Option("--db", help="SQLite store (created when missing)")] = Path(
         "outputs/extract.db"
     ),
-    workers: Annotated[
-        int | None, typer.Option("--workers", "-j", min=1, help="worker processes (default: CPU count)")
-    ] = None,
+    workers: WorkersOpt = None,
     executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
     ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0, help="seconds allowed per document (0: no limit)")
-    ] = 600.0,
+    timeout: TimeoutOpt = 600.0,
+    memory_limit: MemoryOpt = None,
+    max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES,
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="process again documents that failed with this pipeline")
     ] = False,
@@ -324,19 +360,24 @@ def ingest(
     try:
         report = run_ingest(
             inputs, db, config=config, workers=workers, executor=executor, scheduler=scheduler,
-            timeout=timeout or None, retry_failed=retry_failed, progress=progress, ship_files=ship_files,
-            pdf_backend=pdf_backend, password=password, ocr=ocr or None,
+            timeout=timeout or None, memory_limit=memory_limit, retry_failed=retry_failed, progress=progress,
+            ship_files=ship_files, pdf_backend=pdf_backend, password=password, ocr=ocr or None,
+            max_pages=max_pages,
         )
     except FileNotFoundError as e:
-        raise _usage_error(f"{e}: no such file or directory") from e
+        from .wording import readable_text
+
+        raise _usage_error(f"{readable_text(str(e))}: no such file or directory") from e
     except (IngestError, StoreError) as e:
         raise _usage_error(str(e)) from e
     except KeyboardInterrupt:
         err.print(f"interrupted: finished documents are in {db}; run the same command to resume")
         raise typer.Exit(130) from None
     if report.inputs == 0:
-        raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(inputs))
-    err.print(report.summary(), highlight=False, soft_wrap=True)
+        from .wording import readable_text
+
+        raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(readable_text(i) for i in inputs))
+    err.print(report.summary(), highlight=False, soft_wrap=True, markup=False)
     for path, reason in report.not_read:
         err.print(f"skipped: {path}: {reason}", highlight=False, soft_wrap=True, markup=False)
     if report.failures:
@@ -344,7 +385,7 @@ def ingest(
 
         err.print(f"{plural(report.failed, 'document')} failed:", highlight=False)
         for f in report.failures:
-            err.print(f"  {f.path}: {f.error_code}: {f.error}", highlight=False, soft_wrap=True)
+            err.print(f"  {f.path}: {f.error_code}: {f.error}", highlight=False, soft_wrap=True, markup=False)
     raise typer.Exit(report.exit_code)
 
 

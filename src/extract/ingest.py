@@ -4,394 +4,70 @@
 for this pipeline version, and sends the rest, one task a document, to an
 executor:
 
-- ``local`` (default): a pool of worker processes supervised by the driver. A
-  worker that crashes (segfault, ``os._exit``, out of memory) or runs past the
-  per-document time limit is killed and replaced; its document is recorded as
-  failed (``error_code`` ``crashed`` / ``timeout``) and the batch goes on.
+- ``local`` (default): a pool of worker processes supervised by the driver
+  (:mod:`extract.pool`). A worker that crashes (segfault, abort, ``os._exit``), runs
+  past the per-document time limit or out of its memory limit is killed and replaced;
+  its document is recorded as failed (``error_code`` ``crashed`` / ``timeout`` /
+  ``out_of_memory``) and the batch goes on. Workers die with their driver.
 - ``dask``: the same task function on a Dask distributed cluster (``scheduler``
   address, or a ``LocalCluster`` started for the run). The time limit is kept
   by the driver; a task past it is cancelled and, when its worker has a nanny,
   that worker is restarted.
 
-Workers load jieba, spaCy and the rule files once per process (they are cached
-module-level by their loaders), never per document; :func:`worker_loads` reports
-what a worker has loaded, so the report (and a test) can count it.
-
 Only the driver writes the store, one transaction per finished document, so a
 run killed at any moment leaves whole documents only, and the next run goes on
-with the rest.
+with the rest. Drivers running at the same time on one store share the work: each
+claims a document (a row in ``claims`` with a lease it keeps renewing) before it
+hands it to a worker, passes over documents another live driver holds, and takes
+over the claims of a driver that died (its lease ran out, or its process is gone).
 """
 
 from __future__ import annotations
 
 import glob
-import importlib
 import logging
 import os
-import signal
 import socket
+import sqlite3
 import sys
-import tempfile
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ExtractError, missing_extra
-from .store import DEFAULT_DB, Store, file_doc_id
-from .wording import plural
+from .pool import (  # noqa: F401 - re-exported: the worker side used to live here
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    WARM_UP_ALLOWANCE,
+    Gate,
+    LocalExecutor,
+    OnDone,
+    Task,
+    TaskQueue,
+    WorkerInfo,
+    default_memory_mb,
+    failed_result,
+    plugins_of,
+    run_task,
+    worker_loads,
+)
+from .store import DEFAULT_DB, Store, StoreError, file_doc_id
+from .wording import plural, readable_path
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .pipeline import DocResult, PipelineConfig
 
-DEFAULT_TIMEOUT = 600.0  # seconds per document; the 111-page monograph takes ~10 s
 EXECUTORS = ("local", "dask")
+CLAIM_LEASE = 60.0  # seconds a claim holds without renewal; the driver renews it every few seconds
 
 
 class IngestError(ExtractError):
     """Ingestion cannot start: bad executor, unreachable scheduler, missing Dask."""
-
-
-# -- what runs in a worker ---------------------------------------------------------------
-
-
-@dataclass
-class WorkerInfo:
-    """What a worker reports with each result: who it is and what it has loaded."""
-
-    worker: str  # host:pid
-    max_rss_mb: float
-    loads: dict[str, int] = field(default_factory=dict)
-    cpu_seconds: float = 0.0  # user + system time of the worker process so far
-
-
-def worker_loads() -> dict[str, int]:
-    """How many times each model, dictionary and rule file was loaded in this process.
-
-    Counts come from ``extract.nlp.load_counts()`` when a stage uses the spaCy adapter
-    (the default pipeline does not), from the rule-file cache, and from jieba's
-    dictionary (loaded or not: jieba loads it at most once per tokenizer).
-    """
-    loads: dict[str, int] = {}
-    nlp = sys.modules.get("extract.nlp")
-    counts = getattr(nlp, "load_counts", None)
-    if callable(counts):
-        got = counts()
-        if isinstance(got, Mapping):
-            loads.update({str(k): int(v) for k, v in got.items()})
-    rules = sys.modules.get("extract.rules")
-    if rules is not None:
-        loads["rule files"] = rules.load_rules.cache_info().misses
-    jieba = sys.modules.get("jieba")
-    if jieba is not None and "jieba" not in loads:
-        loads["jieba"] = int(bool(getattr(jieba.dt, "initialized", False)))
-    return loads
-
-
-def _worker_info() -> WorkerInfo:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return WorkerInfo(
-        f"{socket.gethostname()}:{os.getpid()}", usage.ru_maxrss / 1024,  # ru_maxrss: KiB on Linux
-        worker_loads(), usage.ru_utime + usage.ru_stime,
-    )
-
-
-def _import_plugins(modules: Iterable[str]) -> None:
-    for m in modules:
-        importlib.import_module(m)
-
-
-def run_task(
-    path: str,
-    config: PipelineConfig,
-    options: dict[str, Any],
-    plugins: tuple[str, ...] = (),
-    data: bytes | None = None,
-) -> tuple[DocResult, WorkerInfo]:
-    """The task: one document through the pipeline, in whatever process runs it.
-
-    ``plugins`` are modules that register the configuration's custom stages
-    (imported once per process). With ``data`` the file's bytes come with the
-    task (a cluster without the driver's file system) and are read from a
-    temporary copy of the same name.
-    """
-    from .pipeline import STAGES, DocResult, process_document
-
-    _import_plugins(plugins)
-    missing = [name for name, _ in config.stages if name not in STAGES]
-    if missing:
-        res = DocResult(
-            Path(path), None, "failed", error_code="pipeline",
-            error=f"stages {missing} are not registered in worker {socket.gethostname()}:{os.getpid()}; "
-            "register them in a module the worker can import",
-        )
-        return res, _worker_info()
-    if data is None:
-        return process_document(path, config, **options), _worker_info()
-    with tempfile.TemporaryDirectory(prefix="extract-") as tmp:
-        local = Path(tmp) / Path(path).name
-        local.write_bytes(data)
-        res = process_document(local, config, **options)
-    res.path = Path(path)
-    return res, _worker_info()
-
-
-def _plugins_of(config: PipelineConfig) -> tuple[str, ...]:
-    """Modules that register the configuration's stages, for workers to import."""
-    from .pipeline import STAGES
-
-    mods = []
-    for name, _ in config.stages:
-        fn = STAGES.get(name)
-        mod = getattr(fn, "__module__", None)
-        if mod and mod not in ("extract.pipeline", "__main__") and mod not in mods:
-            mods.append(mod)
-    return tuple(mods)
-
-
-# -- tasks and executors -------------------------------------------------------------------
-
-
-@dataclass
-class Task:
-    index: int
-    path: Path
-    doc_id: str
-
-
-OnDone = Callable[[Task, "DocResult", "WorkerInfo | None"], None]
-
-
-def _failed(task: Task, code: str, message: str, seconds: float) -> DocResult:
-    from .pipeline import DocResult
-
-    return DocResult(task.path, task.doc_id, "failed", error=message, error_code=code, seconds=seconds)
-
-
-def _set_parent_death_signal() -> None:
-    """Linux: die with the parent, so a hung worker does not outlive a killed run."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _worker_main(conn: Any, config: PipelineConfig, options: dict[str, Any], plugins: tuple[str, ...]) -> None:
-    _set_parent_death_signal()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
-    _warm_up(plugins)
-    while True:
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            return
-        if msg is None:
-            return
-        index, path = msg
-        try:
-            conn.send(("started", index))  # the document's own time starts now
-        except (BrokenPipeError, EOFError, OSError):
-            return
-        try:
-            out = run_task(path, config, options, plugins)
-        except BaseException as e:  # run_task itself failed: report it, keep serving
-            from .pipeline import DocResult
-
-            out = (DocResult(Path(path), None, "failed", error=f"worker error {type(e).__name__}: {e}",
-                             error_code="internal"), _worker_info())
-        try:
-            conn.send((index, out))
-        except (BrokenPipeError, EOFError, OSError):
-            return
-        except Exception as e:  # the result does not pickle
-            from .pipeline import DocResult
-
-            bad = DocResult(Path(path), None, "failed", error_code="internal",
-                            error=f"result cannot be sent to the driver: {type(e).__name__}: {e}")
-            conn.send((index, (bad, out[1])))
-
-
-def _warm_up(plugins: tuple[str, ...]) -> None:
-    """Load what every document needs (the rule files, compiled once, and the pipeline's
-    modules) before the first task, so the time limit measures documents, not a worker's
-    start-up."""
-    try:
-        from .pipeline import process_text
-
-        _import_plugins(plugins)
-        for text in ("中位总生存期为12.4个月（HR 0.73，95%CI 0.62~0.86，P<0.001）。",
-                     "Median overall survival was 12.4 months (HR 0.73; 95% CI, 0.62-0.86; P<0.001)."):
-            process_text(text)
-    except Exception:  # noqa: BLE001 - a failure here shows again, per document, where it is reported
-        pass
-
-
-@contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Keep multiprocessing from importing the driver's ``__main__`` in the workers.
-
-    Workers never need it (the task and the stage plugins are imported by module
-    name), and a script that calls :func:`ingest` without the ``if __name__ ==
-    "__main__"`` guard would otherwise run again in every worker.
-    """
-    main = sys.modules.get("__main__")
-    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in main.__dict__}
-    try:
-        if main is not None:
-            main.__dict__.pop("__file__", None)
-            main.__dict__["__spec__"] = None
-        yield
-    finally:
-        if main is not None:
-            main.__dict__.pop("__spec__", None)
-            main.__dict__.update(saved)
-
-
-class _Worker:
-    def __init__(self, ctx: Any, args: tuple[Any, ...]) -> None:
-        parent, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, *args), daemon=True, name="extract-worker")
-        with _main_module_hidden():
-            self.proc.start()
-        child.close()
-        self.conn = parent
-        self.task: Task | None = None
-        self.started = 0.0
-        self.running = False  # the worker has begun the task (it is past its warm-up)
-
-    def give(self, task: Task) -> None:
-        self.task = task
-        self.started = time.monotonic()
-        self.running = False
-        self.conn.send((task.index, str(task.path)))
-
-    def deadline(self, timeout: float) -> float:
-        """When the task runs out of time: ``timeout`` after the worker began it; a worker
-        still warming up gets :data:`WARM_UP_ALLOWANCE` more before it is judged hung."""
-        return self.started + timeout + (0.0 if self.running else WARM_UP_ALLOWANCE)
-
-    def kill(self) -> None:
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
-
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except OSError:
-            pass
-        self.proc.join(2)
-        self.kill()
-
-
-def _describe_exit(code: int | None) -> str:
-    if code is None:
-        return "worker process stopped responding"
-    if code < 0:
-        try:
-            return f"worker process killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"worker process killed by signal {-code}"
-    return f"worker process exited with status {code}"
-
-
-WARM_UP_ALLOWANCE = 120.0
-"""Seconds a new worker may take to load jieba, spaCy and the rules before its first
-document's clock starts; past it (plus the time limit) the worker is taken for hung."""
-
-
-class LocalExecutor:
-    """Worker processes supervised by the driver: killed and replaced on crash or time-out."""
-
-    def __init__(self, workers: int, timeout: float | None) -> None:
-        self.workers = max(1, workers)
-        self.timeout = timeout
-
-    def run(self, tasks: list[Task], config: PipelineConfig, options: dict[str, Any], on_done: OnDone) -> None:
-        import multiprocessing as mp
-        from multiprocessing.connection import wait
-
-        if not tasks:
-            return
-        # forkserver: workers fork from a clean, single-threaded process (the driver has
-        # threads: rich's refresh, SQLite), with the pipeline modules already imported
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        ctx = mp.get_context(method)
-        if method == "forkserver":
-            ctx.set_forkserver_preload(["extract.pipeline"])
-        args = (config, options, _plugins_of(config))
-        queue = deque(tasks)
-        pool: list[_Worker] = []
-        try:
-            while queue or any(w.task for w in pool):
-                while queue and (len(pool) < self.workers or any(w.task is None for w in pool)):
-                    idle = next((w for w in pool if w.task is None), None)
-                    if idle is None:
-                        idle = _Worker(ctx, args)
-                        pool.append(idle)
-                    task = queue.popleft()
-                    try:
-                        idle.give(task)
-                    except OSError:  # the idle worker died (killed from outside): replace it
-                        queue.appendleft(task)
-                        self._drop(pool, idle)
-                busy = [w for w in pool if w.task is not None]
-                now = time.monotonic()
-                wait_for = None
-                if self.timeout is not None:
-                    wait_for = max(0.0, min(w.deadline(self.timeout) for w in busy) - now)
-                ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], wait_for)
-                for w in busy:
-                    task = w.task
-                    assert task is not None
-                    elapsed = time.monotonic() - w.started
-                    if w.conn in ready or w.proc.sentinel in ready:
-                        got = None
-                        try:
-                            if w.conn.poll():
-                                got = w.conn.recv()
-                        except (EOFError, OSError):
-                            got = None
-                        if got is not None and got[0] == "started":
-                            w.started, w.running = time.monotonic(), True
-                            continue
-                        if got is not None:
-                            w.task = None
-                            result, info = got[1]
-                            on_done(task, result, info)
-                            continue
-                        w.proc.join(1)
-                        message = f"{_describe_exit(w.proc.exitcode)} while reading this document"
-                        self._drop(pool, w)
-                        on_done(task, _failed(task, "crashed", message, elapsed), None)
-                    elif self.timeout is not None and time.monotonic() >= w.deadline(self.timeout):
-                        self._drop(pool, w)
-                        message = f"exceeded the time limit of {self.timeout:g} s per document; worker killed"
-                        on_done(task, _failed(task, "timeout", message, elapsed), None)
-        finally:
-            for w in pool:
-                if w.task is None:
-                    w.stop()
-                else:
-                    w.kill()
-
-    @staticmethod
-    def _drop(pool: list[_Worker], w: _Worker) -> None:
-        w.kill()
-        pool.remove(w)  # a new worker starts when the next task needs one
 
 
 class DaskExecutor:
@@ -405,12 +81,14 @@ class DaskExecutor:
         *,
         processes: bool = True,
         ship_files: bool = False,
+        memory_mb: float | None = None,
     ) -> None:
         self.scheduler = scheduler
         self.workers = max(1, workers)
         self.timeout = timeout
         self.processes = processes
         self.ship_files = ship_files
+        self.memory_mb = memory_mb or None  # a LocalCluster's workers: their nannies keep it
 
     def _client(self) -> tuple[Any, Any]:
         try:
@@ -428,36 +106,59 @@ class DaskExecutor:
             cluster = LocalCluster(
                 n_workers=self.workers, threads_per_worker=1, processes=self.processes,
                 dashboard_address=None, silence_logs=logging.CRITICAL,
+                memory_limit=f"{self.memory_mb:g}MiB" if self.memory_mb and self.processes else None,
             )
         return Client(cluster), cluster
 
-    def run(self, tasks: list[Task], config: PipelineConfig, options: dict[str, Any], on_done: OnDone) -> None:
+    def run(
+        self,
+        tasks: list[Task],
+        config: PipelineConfig,
+        options: dict[str, Any],
+        on_done: OnDone,
+        *,
+        gate: Gate | None = None,
+        tick: Any = None,
+    ) -> None:
         if not tasks:
             return
         client, cluster = self._client()
         from dask.distributed import wait
 
-        plugins = _plugins_of(config)
+        plugins = plugins_of(config)
+        last_tick = time.monotonic()
         try:
             window = max(1, sum(client.nthreads().values()))
-            queue = deque(tasks)
+            queue = TaskQueue(tasks, gate)
             running: dict[Any, tuple[Task, float]] = {}
             while queue or running:
-                while queue and len(running) < window:
-                    t = queue.popleft()
+                while len(running) < window:
+                    t = queue.next()
+                    if t is None:
+                        break
                     try:
                         data = t.path.read_bytes() if self.ship_files else None
                     except OSError as e:
-                        on_done(t, _failed(t, "unreadable", f"cannot read the file ({e.strerror})", 0.0), None)
+                        on_done(t, failed_result(t, "io", f"cannot read the file ({e.strerror})", 0.0), None)
                         continue
                     fut = client.submit(
                         run_task, str(t.path), config, options, plugins, data,
                         key=f"extract-{t.doc_id}-{t.index}", pure=False,
                     )
                     running[fut] = (t, time.monotonic())
-                wait_for = None
+                if tick is not None and time.monotonic() - last_tick >= 5.0:
+                    tick()
+                    last_tick = time.monotonic()
+                if not running:
+                    hint = queue.wait_hint()
+                    if hint is None:
+                        break
+                    time.sleep(min(hint, 1.0))
+                    continue
+                wait_for = 5.0
                 if self.timeout is not None:
-                    wait_for = max(0.05, min(s for _, s in running.values()) + self.timeout - time.monotonic())
+                    wait_for = min(wait_for, max(0.05, min(s for _, s in running.values()) + self.timeout
+                                                 - time.monotonic()))
                 try:
                     done, _ = wait(list(running), timeout=wait_for, return_when="FIRST_COMPLETED")
                 except TimeoutError:
@@ -470,8 +171,8 @@ class DaskExecutor:
                     else:
                         err = fut.exception()
                         code = "crashed" if type(err).__name__ == "KilledWorker" else "internal"
-                        on_done(t, _failed(t, code, f"Dask task failed: {type(err).__name__}: {err}",
-                                           time.monotonic() - started), None)
+                        on_done(t, failed_result(t, code, f"Dask task failed: {type(err).__name__}: {err}",
+                                                 time.monotonic() - started), None)
                 if self.timeout is not None:
                     now = time.monotonic()
                     for fut, (t, started) in list(running.items()):
@@ -479,7 +180,7 @@ class DaskExecutor:
                             running.pop(fut)
                             self._abandon(client, fut)
                             message = f"exceeded the time limit of {self.timeout:g} s per document"
-                            on_done(t, _failed(t, "timeout", message, now - started), None)
+                            on_done(t, failed_result(t, "timeout", message, now - started), None)
         finally:
             client.close()
             if cluster is not None:
@@ -505,6 +206,7 @@ class IngestProgress(Protocol):
     def start(self, todo: int, skipped: int) -> None: ...
     def update(self, result: DocResult) -> None: ...
     def finish(self) -> None: ...
+    # optional: def elsewhere(self, task: Task) -> None  (a document another driver did)
 
 
 class RichProgress:
@@ -552,14 +254,21 @@ class RichProgress:
         self._pages += result.pages
         if result.status != "ok":
             self._failed += 1
+            from rich.markup import escape
+
             self._progress.console.print(
-                f"[red]failed[/red] {result.path}: {result.error_code}: {result.error}",
+                f"[red]failed[/red] {escape(readable_path(result.path))}: {result.error_code}: "
+                f"{escape(result.error or '')}",
                 highlight=False, soft_wrap=True,
             )
         dt = max(time.monotonic() - self._t0, 1e-9)
         failed = f"[red]{self._failed} failed[/red]" if self._failed else "0 failed"
         self._progress.update(self._task, advance=1, pages=self._pages, failed=failed,
                               rate=f"{self._pages / dt:.1f} pages/s")
+
+    def elsewhere(self, task: Task) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1)
 
     def finish(self) -> None:
         if self._progress is not None:
@@ -584,7 +293,8 @@ class LogProgress:
         self._pages += result.pages
         if result.status != "ok":
             self._failed += 1
-            print(f"failed: {result.path}: {result.error_code}: {result.error}", file=self.stream, flush=True)
+            print(f"failed: {readable_path(result.path)}: {result.error_code}: {result.error}",
+                  file=self.stream, flush=True)
         now = time.monotonic()
         if now - self._last >= self.every:
             self._last = now
@@ -593,6 +303,9 @@ class LogProgress:
                 f"{self._pages / (now - self._t0):.1f} pages/s, {self._failed} failed",
                 file=self.stream, flush=True,
             )
+
+    def elsewhere(self, task: Task) -> None:
+        self._done += 1
 
     def finish(self) -> None:
         pass
@@ -626,6 +339,9 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)
     not_read: list[tuple[str, str]] = field(default_factory=list)
     """Inputs passed over with the reason: file types no reader takes, patterns matching nothing."""
+    done_elsewhere: int = 0  # of the skipped, processed by another driver during this run
+    warned: int = 0  # processed documents that came with warnings (read, perhaps not whole)
+    memory_limit_mb: float | None = None  # each worker's memory cap
     # per worker (host:pid): the last info it reported, and every snapshot of its loads
     workers: dict[str, WorkerInfo] = field(default_factory=dict)
     load_history: dict[str, list[dict[str, int]]] = field(default_factory=dict)
@@ -645,6 +361,11 @@ class IngestReport:
             f"{self.skipped} skipped (already in the store"
             + (f"; {self.skipped_failed} of them failed: --retry-failed)" if self.skipped_failed else ")"),
         ]
+        if self.done_elsewhere:
+            parts[1] = parts[1].replace(" (already in the store", f" (already in the store; {self.done_elsewhere} "
+                                        "done meanwhile by another run", 1)
+        if self.warned:
+            parts.append(f"{plural(self.warned, 'document')} with warnings")
         if self.duplicates:
             parts.append(plural(self.duplicates, "duplicate file"))
         unreadable = self.failed - (self.processed - self.ok)
@@ -692,6 +413,7 @@ def ingest(
     executor: str = "local",
     scheduler: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    memory_limit: float | None = None,
     retry_failed: bool = False,
     progress: IngestProgress | None = None,
     dask_processes: bool = True,
@@ -708,12 +430,14 @@ def ingest(
         executor: ``local`` or ``dask``.
         scheduler: Dask scheduler address (``tcp://host:8786``); none starts a LocalCluster.
         timeout: seconds allowed per document (None: no limit).
+        memory_limit: MiB of memory each worker may use (None: :func:`~extract.pool.default_memory_mb`;
+            0: no limit).
         retry_failed: process again documents that failed under this pipeline version.
         progress: receives each result (:class:`RichProgress`, :class:`LogProgress`).
         dask_processes: LocalCluster workers as processes (isolation) or threads.
         ship_files: send file bytes with Dask tasks (workers without the driver's file system).
-        **options: ``pdf_backend`` and ``ocr`` (folded into ``config``), ``password`` (passed to
-            :func:`extract.pipeline.process_document`).
+        **options: ``pdf_backend`` and ``ocr`` (folded into ``config``), ``password`` and
+            ``max_pages`` (passed to :func:`extract.pipeline.process_document`).
     """
     from .pipeline import load_pipeline
 
@@ -726,21 +450,23 @@ def ingest(
     skipped: list[tuple[Path, str]] = []
     paths = [p.resolve() for p in collect_inputs(inputs, skipped)]
     n_workers = workers or os.cpu_count() or 1
-    report = IngestReport(Path(db), version, inputs=len(paths), not_read=[(str(p), r) for p, r in skipped])
+    report = IngestReport(Path(db), version, inputs=len(paths),
+                          not_read=[(readable_path(p), r) for p, r in skipped])
     t0 = time.monotonic()
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     with Store(db) as store:
         done = store.processed(version, retry_failed=retry_failed)
-        failed_before = {d.doc_id for d in store.documents(status="failed")}
+        failed_before = {d.doc_id: d.ingested_at for d in store.documents(status="failed")}
         tasks: list[Task] = []
         first_path: dict[str, Path] = {}
         for p in paths:
             try:
                 doc_id = file_doc_id(p)
             except FileNotFoundError:
-                report.failures.append(Failure(str(p), None, "missing", "no such file or directory"))
+                report.failures.append(Failure(readable_path(p), None, "missing", "no such file or directory"))
                 continue
             except OSError as e:
-                report.failures.append(Failure(str(p), None, "unreadable", f"cannot read the file ({e.strerror})"))
+                report.failures.append(Failure(readable_path(p), None, "io", f"cannot read the file ({e.strerror})"))
                 continue
             if doc_id in first_path:
                 report.duplicates += 1
@@ -753,16 +479,49 @@ def ingest(
             else:
                 tasks.append(Task(len(tasks), p, doc_id))
 
+        def gate(task: Task) -> str:
+            """Claim the document for this driver, unless another one holds it or has done it."""
+            assert task.doc_id is not None
+            try:
+                got = store.claim(task.doc_id, version, owner, lease=CLAIM_LEASE,
+                                  retry_failed=retry_failed, seen=failed_before.get(task.doc_id))
+            except (StoreError, sqlite3.Error):  # the store too busy to claim: do it unclaimed
+                return "go"
+            if got == "done":
+                report.done_elsewhere += 1
+                report.skipped += 1
+                store.claim_path(task.doc_id, task.path)
+                told = getattr(progress, "elsewhere", None)
+                if told is not None:
+                    told(task)
+                return "skip"
+            return "go" if got == "claimed" else "wait"
+
+        def tick() -> None:
+            try:
+                store.renew_claims(owner, lease=CLAIM_LEASE)
+            except (StoreError, sqlite3.Error):  # renewed at the next tick
+                pass
+
         def on_done(task: Task, result: DocResult, info: WorkerInfo | None) -> None:
             if result.doc_id is None:
                 result.doc_id = task.doc_id
-            store.save_result(result, version)
+            try:
+                store.save_result(result, version)
+            except (StoreError, sqlite3.Error, UnicodeError, ValueError, TypeError) as e:
+                # a result the store refuses must not end the batch: the document fails alone
+                result = failed_result(task, "internal", f"the result cannot be stored: {type(e).__name__}: {e}",
+                                       result.seconds)
+                store.save_result(result, version)
             report.processed += 1
             report.pages += result.pages
             if result.status == "ok":
                 report.ok += 1
             else:
-                report.failures.append(Failure(str(result.path), result.doc_id, result.error_code, result.error))
+                report.failures.append(
+                    Failure(readable_path(result.path), result.doc_id, result.error_code, result.error))
+            if result.warnings:
+                report.warned += 1
             if info is not None:
                 report.workers[info.worker] = info
                 report.load_history.setdefault(info.worker, []).append(dict(info.loads))
@@ -770,15 +529,20 @@ def ingest(
                 progress.update(result)
 
         runner: LocalExecutor | DaskExecutor
+        local_workers = min(n_workers, max(len(tasks), 1))
+        memory_mb = default_memory_mb(local_workers) if memory_limit is None else memory_limit
         if executor == "dask":
-            runner = DaskExecutor(scheduler, n_workers, timeout, processes=dask_processes, ship_files=ship_files)
+            runner = DaskExecutor(scheduler, n_workers, timeout, processes=dask_processes, ship_files=ship_files,
+                                  memory_mb=memory_mb)
         else:
-            runner = LocalExecutor(min(n_workers, max(len(tasks), 1)), timeout)
+            runner = LocalExecutor(local_workers, timeout, memory_mb)
+        report.memory_limit_mb = memory_mb or None
         if progress is not None:
             progress.start(len(tasks), report.skipped)
         try:
-            runner.run(tasks, config, options, on_done)
+            runner.run(tasks, config, options, on_done, gate=gate, tick=tick)
         finally:
+            store.release_claims(owner)
             if progress is not None:
                 progress.finish()
             report.seconds = time.monotonic() - t0

@@ -7,6 +7,11 @@ back to a character of :attr:`Document.text` and from there to page and bbox.
 
 Steps (names used in ``pipelines/*.toml``):
 
+- ``controls``: control characters out — C0 but tab and newline, DEL, C1 (a PDF's
+  ESC or BEL, a text file's stray bytes); form feed, vertical tab, the separators
+  U+001C–U+001E and NEL become a newline; a lone UTF-16 surrogate becomes U+FFFD.
+  It always runs, first, whether a pipeline lists it or not: nothing downstream
+  wants control characters.
 - ``ligatures``: ﬁ → fi, ﬂ → fl …
 - ``fullwidth``: full-width digits, Latin letters and operators to ASCII
   (``１２．４％`` → ``12.4%``, ``Ｐ＜０．０５`` → ``P<0.05``); Chinese punctuation stays.
@@ -66,6 +71,26 @@ def _sub(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], st
     out.append(text[pos:])
     origin.extend(range(pos, len(text)))
     return "".join(out), origin
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x0d\x0e-\x1f\x7f-\x9f]+")
+_LINE_BREAKING = frozenset("\x0b\x0c\x0d\x1c\x1d\x1e\x85")
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def controls(text: str) -> tuple[str, list[int]]:
+    """Remove control characters; those that end a line (form feed, NEL …) become a newline.
+
+    A lone UTF-16 surrogate (half of a character a PDF library split) becomes U+FFFD: no
+    file, database or terminal takes it.
+    """
+    if _SURROGATES.search(text):
+        text = _SURROGATES.sub("\ufffd", text)
+    if not _CONTROLS.search(text):
+        return text, list(range(len(text)))
+    return _sub(text, _CONTROLS, lambda m: "\n" if any(c in _LINE_BREAKING for c in m.group(0)) else "")
 
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
@@ -193,8 +218,9 @@ STEPS: dict[str, StepFn] = {
     "dashes": dashes,
     "whitespace": whitespace,
     "join_paragraphs": join_paragraphs,
+    "controls": controls,  # always runs, and first (see normalize)
 }
-DEFAULT_STEPS: tuple[str, ...] = ("ligatures", "fullwidth", "dashes", "whitespace", "join_paragraphs")
+DEFAULT_STEPS: tuple[str, ...] = ("controls", "ligatures", "fullwidth", "dashes", "whitespace", "join_paragraphs")
 
 
 def compose(first: Sequence[int], second: Sequence[int]) -> list[int]:
@@ -225,9 +251,13 @@ class NormalizedDocument:
 
 
 def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> NormalizedDocument:
-    """Apply the named steps in order; raise PipelineConfigError for an unknown step."""
+    """Apply the named steps in order; raise PipelineConfigError for an unknown step.
+
+    ``controls`` runs first whether ``steps`` lists it or not.
+    """
     text = doc.text
     origin = list(range(len(text)))
+    steps = ("controls", *(s for s in steps if s != "controls"))
     for name in steps:
         try:
             fn = STEPS[name]

@@ -2,8 +2,11 @@
 
 ``process_document`` runs one file through the configured stages and returns a
 :class:`DocResult` — never raises for a bad document: the failure is recorded
-with its reason so that a batch goes on. ``run`` processes many inputs and
-writes ``records.jsonl``, ``records.csv``, ``documents.jsonl`` and ``text/``.
+with its reason (an :data:`~extract.errors.ERROR_CODES` code) so that a batch goes
+on, and a document read only in part says so in its ``warnings``. ``run`` processes
+many inputs in worker processes, each document within a time and a memory limit
+(:mod:`extract.pool`), and writes ``records.jsonl``, ``records.csv``,
+``documents.jsonl`` and ``text/``.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import __version__
 from .checks import check_records
 from .document import Document
-from .errors import ExtractError, PipelineConfigError, ReaderError
+from .errors import ERROR_CODES, ExtractError, PipelineConfigError, ReaderError
 from .normalize import DEFAULT_STEPS, NormalizedDocument, normalize
 from .readers import SUPPORTED_SUFFIXES, read_document
 from .records import Effect, Outcome, Trial, assign_ids, parse_record
 from .refs import find_reference_section, parse_references
 from .segment import Paragraph, detect_language, segment
+from .wording import raw_path, readable_path, readable_text
 
 
 @dataclass
@@ -47,6 +51,7 @@ class DocState:
     path: Path
     text: str | None = None
     password: str | None = None
+    max_pages: int | None = None  # a limit, not a setting (None: the reader's default; 0: none)
     doc: Document | None = None
     nd: NormalizedDocument | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -137,6 +142,8 @@ def _read(state: DocState, settings: dict[str, Any]) -> None:
         opts["ocr"] = bool(settings.get("ocr", False))
         if state.password:
             opts["password"] = state.password
+        if state.max_pages is not None:  # None: the reader's default; 0: no limit
+            opts["max_pages"] = int(state.max_pages) or None
     state.doc = read_document(state.path, **opts)
 
 
@@ -304,18 +311,35 @@ class DocResult:
     page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
     # the registry ids the document registers itself under ("Trial registration: NCT00597311")
     registry: list[str] = field(default_factory=list)
+    # what the reading may have left out: {"code", "message", "page"?}, codes in WARNING_CODES
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.error_code is not None and self.error_code not in ERROR_CODES:
+            raise ValueError(f"unknown error code {self.error_code!r}: add it to extract.errors.ERROR_CODES")
 
     @property
     def stem(self) -> str:
         return self.path.stem
 
+    @property
+    def name(self) -> str:
+        """The path as text safe to print and store (see :func:`extract.wording.readable_path`)."""
+        return readable_path(self.path)
+
     def summary(self) -> dict[str, Any]:
         counts = {k: sum(1 for r in self.records if r.kind == k) for k in ("trial", "outcome", "effect")}
-        return {
-            "path": str(self.path), "stem": self.stem, "doc_id": self.doc_id, "status": self.status,
-            "pages": self.pages, "lang": self.lang, "error": self.error, "error_code": self.error_code,
+        row = {
+            "path": self.name, "stem": readable_text(self.stem), "doc_id": self.doc_id, "status": self.status,
+            "pages": self.pages, "lang": self.lang,
+            "error": None if self.error is None else readable_text(self.error), "error_code": self.error_code,
             "seconds": round(self.seconds, 3), "counts": counts, "registry": list(self.registry),
+            "warnings": list(self.warnings),
         }
+        raw = raw_path(self.path)
+        if raw is not None:  # the name is not UTF-8: "path" escaped some bytes; these are exact
+            row["path_bytes"] = raw.hex()
+        return row
 
 
 def _file_doc_id(path: Path) -> str | None:
@@ -332,15 +356,15 @@ def process_text(text: str, config: PipelineConfig | None = None, name: str = "<
 
 def process_document(
     path: str | Path, config: PipelineConfig | None = None, *, password: str | None = None,
-    pdf_backend: str | None = None, ocr: bool | None = None,
+    pdf_backend: str | None = None, ocr: bool | None = None, max_pages: int | None = None,
 ) -> DocResult:
     """Run one document through the pipeline; failures come back as ``status='failed'``.
 
     ``pdf_backend`` / ``ocr`` override the read stage's settings (and so the version);
-    ``password`` opens an encrypted PDF.
+    ``password`` opens an encrypted PDF; ``max_pages`` (0 or None: none) bounds a PDF's pages.
     """
     config = (config or load_pipeline()).with_reading(pdf_backend, ocr)
-    return _process(DocState(path=Path(path), password=password), config)
+    return _process(DocState(path=Path(path), password=password, max_pages=max_pages), config)
 
 
 def _process(state: DocState, config: PipelineConfig) -> DocResult:
@@ -353,6 +377,14 @@ def _process(state: DocState, config: PipelineConfig) -> DocResult:
     except ReaderError as e:
         return DocResult(path, _file_doc_id(path), "failed", error=e.reason, error_code=e.code,
                          seconds=time.perf_counter() - t0)
+    except MemoryError:
+        state.doc = state.nd = state.context = None  # let go of what the document had taken
+        state.records.clear()
+        return DocResult(path, _file_doc_id(path), "failed", error_code="out_of_memory",
+                         error="ran out of memory" + _memory_limit_note(), seconds=time.perf_counter() - t0)
+    except RecursionError as e:  # a structure nested past Python's stack (a PDF object tree)
+        return DocResult(path, _file_doc_id(path), "failed", error_code="corrupt",
+                         error=f"structure nested too deeply to read ({e})", seconds=time.perf_counter() - t0)
     except ExtractError as e:
         return DocResult(path, _file_doc_id(path), "failed", error=str(e), error_code="pipeline",
                          seconds=time.perf_counter() - t0)
@@ -382,7 +414,31 @@ def _finished(state: DocState, seconds: float) -> DocResult:
         evidence_boxes={r.id: evidence_boxes(state.nd, r.evidence) for r in records},
         page_sizes={p.number: (p.width, p.height) for p in state.doc.pages
                     if p.width is not None and p.height is not None},
+        warnings=document_warnings(state.doc),
     )
+
+
+def document_warnings(doc: Document) -> list[dict[str, Any]]:
+    """The reader's warnings about ``doc`` (``metadata["warnings"]``), and the text's own:
+    control characters and U+FFFD replacement characters (normalization removes the former)."""
+    from .readers.damage import text_warnings
+
+    out = [dict(w) for w in doc.metadata.get("warnings", [])]
+    have = {w.get("code") for w in out}
+    out += [w for w in text_warnings(doc.text) if w["code"] not in have]
+    return out
+
+
+def _memory_limit_note() -> str:
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+    except (ImportError, ValueError, OSError):
+        return ""
+    if soft == resource.RLIM_INFINITY:
+        return ""
+    return f": the document needs more than the worker's limit of {soft / (1 << 20):g} MiB"
 
 
 def evidence_boxes(nd: NormalizedDocument, evidence: Iterable[Any]) -> list[tuple[int, tuple[float, float, float, float]]]:
@@ -490,11 +546,16 @@ def expand_inputs(
 
 
 def text_names(paths: list[Path]) -> dict[Path, str]:
-    """File name of each document's normalized text: ``<stem>.txt``, or ``<name>.txt`` on a clash."""
+    """File name of each document's normalized text: ``<stem>.txt``, or ``<name>.txt`` on a clash.
+
+    A name that is not valid UTF-8 is written in its readable form (``caf\\xe9.txt``), so that
+    ``documents.jsonl``'s ``text_path`` names the file exactly.
+    """
     stems: dict[str, int] = {}
     for p in paths:
-        stems[p.stem] = stems.get(p.stem, 0) + 1
-    return {p: (f"{p.stem}.txt" if stems[p.stem] == 1 else f"{p.name}.txt") for p in paths}
+        stems[readable_text(p.stem)] = stems.get(readable_text(p.stem), 0) + 1
+    return {p: (f"{readable_text(p.stem)}.txt" if stems[readable_text(p.stem)] == 1
+                else f"{readable_text(p.name)}.txt") for p in paths}
 
 
 def write_outputs(
@@ -513,26 +574,29 @@ def write_outputs(
     outdir = Path(outdir)
     (outdir / "text").mkdir(parents=True, exist_ok=True)
     names = text_names([r.path for r in results])
-    with open(outdir / "records.jsonl", "w", encoding="utf-8") as f:
+    # backslashreplace: a stray surrogate in some field is written escaped rather than end the run
+    with open(outdir / "records.jsonl", "w", encoding="utf-8", errors="backslashreplace") as f:
         for res in results:
             for rec in res.records:
                 f.write(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False) + "\n")
     rows = [record_to_row(rec) for res in results for rec in res.records]
     frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))
-    frame.to_csv(outdir / "records.csv", index=False, encoding="utf-8")
-    with open(outdir / "documents.jsonl", "w", encoding="utf-8") as f:
+    frame.to_csv(outdir / "records.csv", index=False, encoding="utf-8", errors="backslashreplace")
+    with open(outdir / "documents.jsonl", "w", encoding="utf-8", errors="backslashreplace") as f:
         for res in results:
             row = res.summary()
             row["text_path"] = f"text/{names[res.path]}" if res.status == "ok" else None
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
         for path, reason in skipped:
-            row = {"path": str(path), "stem": path.stem, "doc_id": None, "status": "skipped",
-                   "pages": 0, "lang": None, "error": reason, "error_code": "unsupported",
-                   "text_path": None}
+            row = {"path": readable_path(path), "stem": readable_text(path.stem), "doc_id": None,
+                   "status": "skipped", "pages": 0, "lang": None, "error": readable_text(reason),
+                   "error_code": "unsupported", "text_path": None, "warnings": []}
+            if raw_path(path) is not None:
+                row["path_bytes"] = raw_path(path).hex()
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     for res in results:
         if res.status == "ok":
-            (outdir / "text" / names[res.path]).write_text(res.text, encoding="utf-8")
+            (outdir / "text" / names[res.path]).write_text(res.text, encoding="utf-8", errors="backslashreplace")
 
 
 def run(
@@ -546,24 +610,61 @@ def run(
     password: str | None = None,
     pdf_backend: str | None = None,
     ocr: bool | None = None,
+    max_pages: int | None = None,
+    workers: int | None = None,
+    timeout: float | None = None,
+    memory_limit: float | None = None,
 ) -> list[DocResult]:
-    """Process every input and write the outputs; returns one result per document.
+    """Process every input and write the outputs; returns one result per document, in input order.
+
+    Documents run in worker processes (:class:`extract.pool.LocalExecutor`), each within
+    ``timeout`` seconds (default :data:`~extract.pool.DEFAULT_TIMEOUT`; 0: none) and with at
+    most ``memory_limit`` MiB (default :func:`~extract.pool.default_memory_mb`; 0: none); a
+    document past a limit, or one that crashes its worker, fails alone (``timeout``,
+    ``out_of_memory``, ``crashed``). ``workers`` processes at once (default: the CPU count);
+    ``workers=0`` runs every document in this process, without those limits.
 
     A missing input is a failed document (``error_code`` ``missing``) like any other: the
-    rest are processed and written. ``on_start`` is called with each path before it is read
-    and ``on_result`` with its result (progress reporting). ``skipped`` are files a caller's
-    own :func:`expand_inputs` passed over; they are listed in documents.jsonl with those found here.
+    rest are processed and written. ``on_start`` is called with each path when its reading
+    starts and ``on_result`` with its result (progress reporting). ``skipped`` are files a
+    caller's own :func:`expand_inputs` passed over; they are listed in documents.jsonl with
+    those found here. ``options`` go to :func:`process_document` (pdf_backend, password,
+    ocr, max_pages).
     """
+    import os
+
+    from .pool import DEFAULT_TIMEOUT, LocalExecutor, Task, default_memory_mb, failed_result
+
     config = (config or load_pipeline()).with_reading(pdf_backend, ocr)
+    options = {"password": password, "max_pages": max_pages}
     skipped = list(skipped)
     paths = expand_inputs(inputs, skipped=skipped)
-    results = []
-    for p in paths:
-        if on_start is not None:
-            on_start(p)
-        res = process_document(p, config, password=password)
-        results.append(res)
-        if on_result is not None:
-            on_result(res)
-    write_outputs(results, outdir, skipped)
-    return results
+    results: list[DocResult | None] = [None] * len(paths)
+    if workers == 0:
+        for i, p in enumerate(paths):
+            if on_start is not None:
+                on_start(p)
+            res = process_document(p, config, **options)
+            results[i] = res
+            if on_result is not None:
+                on_result(res)
+    elif paths:
+        n = min(workers or os.cpu_count() or 1, len(paths))
+        limit = DEFAULT_TIMEOUT if timeout is None else (timeout or None)
+        memory_mb = default_memory_mb(n) if memory_limit is None else (memory_limit or None)
+        tasks = [Task(i, p) for i, p in enumerate(paths)]
+
+        def done(task: Task, res: DocResult, info: Any) -> None:
+            res.path = task.path  # the worker's Path of the same name
+            results[task.index] = res
+            if on_result is not None:
+                on_result(res)
+
+        LocalExecutor(n, limit, memory_mb).run(
+            tasks, config, options, done, on_start=(lambda t: on_start(t.path)) if on_start else None)
+        for t in tasks:  # never: every task comes back, finished, failed or killed
+            if results[t.index] is None:
+                results[t.index] = failed_result(t, "internal", "the document was not processed", 0.0)
+    final = [r for r in results if r is not None]
+    write_outputs(final, outdir, skipped)
+    return final

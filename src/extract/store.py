@@ -4,7 +4,7 @@ Batch ingestion (``extract.ingest``) writes it, the curation app reads and edits
 it, ``extract export`` and :func:`records_frame` read it for analysis. Every
 access goes through this module.
 
-Tables (schema version 2)::
+Tables (schema versions 1 to 3)::
 
     schema_version (version PK, applied_at)          one row per applied migration
     documents      (doc_id PK = content hash, path, stem, pages, lang, status ok|failed,
@@ -12,10 +12,21 @@ Tables (schema version 2)::
                     page_sizes JSON {"1": [w, h]}, page_sources JSON ["pdfplumber", …],
                     superseded_by: the doc_id of newer content read from the same path,
                     registry JSON ["NCT00597311"]: the ids the document registers itself under)
+                    warnings JSON [{"code", "message", "page"?}]: what the reading may have left out,
+                    path_bytes: the file name's bytes when they are not UTF-8, else NULL)
     texts          (doc_id PK, text)                  the normalized text evidence offsets index
     records        (id PK = stable record id, doc_id, kind, machine JSON, curated JSON,
                     status, machine_changed, version, pipeline_version, updated_at)
     record_boxes   (record_id, page, x0, top, x1, bottom)   evidence boxes on the page
+    claims         (doc_id PK, pipeline_version, owner host:pid:token, claimed_at, lease_until)
+                                                      documents a driver is processing right now
+
+``path`` is always valid UTF-8: a file name that is not (Linux allows any bytes) is stored
+in its readable form, the undecodable bytes written ``\\xNN`` (``caf\\xe9.pdf``), with the
+exact bytes in ``path_bytes``. ``warnings`` says when a document was read but perhaps
+not whole (codes in :data:`extract.errors.WARNING_CODES`): damaged content streams, a
+repaired cross-reference table, pages much emptier than their neighbours, the two PDF
+backends disagreeing, control or replacement characters.
 
 ``machine`` is the record in the contract shape (``shared/spec/RECORDS.md``) as the
 latest pipeline run produced it (null for a record a curator added, or one the
@@ -34,6 +45,8 @@ Python API::
         store.needs_processing(path_or_doc_id, config.version) -> bool
         store.processed(config.version) -> set[str]   # doc_ids needing no work (batch form)
         store.claim_path(doc_id, path)                # a stored content seen again at path
+        store.claim(doc_id, version, owner) -> "claimed" | "busy" | "done"   # share work between drivers
+        store.renew_claims(owner);  store.release_claims(owner)
         store.documents() -> list[StoredDocument];  store.document(doc_id) -> StoredDocument | None
         store.text(doc_id) -> str | None
         store.records(doc_id=None, kind=None) -> list[StoredRecord]
@@ -88,6 +101,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from .errors import ExtractError, RecordError, missing_extra
 from .records import parse_gold, parse_record, record_key, stable_id
+from .wording import raw_path, readable_path, readable_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,9 +166,25 @@ CREATE INDEX record_boxes_by_record ON record_boxes(record_id);
 # report whose trial has no name in it joins the trial named by other documents (extract.trials)
 _DOCUMENT_REGISTRY = "ALTER TABLE documents ADD COLUMN registry TEXT NOT NULL DEFAULT '[]';"
 
+# 3: what a document's reading left out (warnings), the exact bytes of a file name that is not
+# UTF-8 (``path`` holds its readable form), and claims: which driver is processing which document
+_SCHEMA_V3 = """
+ALTER TABLE documents ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE documents ADD COLUMN path_bytes BLOB;
+CREATE TABLE claims (
+  doc_id           TEXT PRIMARY KEY,
+  pipeline_version TEXT NOT NULL,
+  owner            TEXT NOT NULL,
+  claimed_at       TEXT NOT NULL,
+  lease_until      REAL NOT NULL
+);
+CREATE INDEX claims_by_owner ON claims(owner);
+"""
+
 MIGRATIONS: list[Migration] = [
     (1, _SCHEMA_V1),
     (2, _DOCUMENT_REGISTRY),
+    (3, _SCHEMA_V3),
 ]
 
 
@@ -281,6 +311,9 @@ class StoredDocument:
     page_sources: list[str]
     superseded_by: str | None = None
     registry: list[str] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """What the reading may have left out: ``{"code", "message", "page"?}`` (WARNING_CODES)."""
+    path_bytes: bytes | None = None  # the file name's exact bytes when ``path`` had to escape some
 
 
 def file_doc_id(path: str | Path) -> str:
@@ -448,40 +481,46 @@ class Store:
         if result.doc_id is None:
             raise StoreError(f"{result.path}: cannot store a document without a content hash")
         now = _now()
+        path = readable_path(result.path)
         doc = (
-            result.doc_id, str(result.path), result.path.stem, result.pages, result.lang,
-            result.status, result.error, result.error_code, pipeline_version, result.seconds, now,
+            result.doc_id, path, readable_text(result.path.stem), result.pages, result.lang,
+            result.status, None if result.error is None else readable_text(result.error), result.error_code,
+            pipeline_version, result.seconds, now,
             _dumps({str(k): list(v) for k, v in result.page_sizes.items()}),
-            _dumps(list(result.page_sources)),
+            _dumps(list(result.page_sources)), _dumps(list(getattr(result, "warnings", None) or [])),
+            raw_path(result.path),
         )
         with self.transaction() as conn:
+            conn.execute("DELETE FROM claims WHERE doc_id = ?", (result.doc_id,))
             if result.status != "ok":
                 # keep what an earlier successful run read; record why this one failed
                 conn.execute(
                     """INSERT INTO documents (doc_id, path, stem, pages, lang, status, error, error_code,
-                         pipeline_version, seconds, ingested_at, page_sizes, page_sources)
-                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                         pipeline_version, seconds, ingested_at, page_sizes, page_sources, warnings,
+                         path_bytes)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                        ON CONFLICT(doc_id) DO UPDATE SET path=excluded.path, stem=excluded.stem,
                          status=excluded.status, error=excluded.error, error_code=excluded.error_code,
                          pipeline_version=excluded.pipeline_version, seconds=excluded.seconds,
-                         ingested_at=excluded.ingested_at""",
+                         ingested_at=excluded.ingested_at, path_bytes=excluded.path_bytes""",
                     doc,
                 )
-                self._supersede(conn, result.doc_id, str(result.path))
+                self._supersede(conn, result.doc_id, path)
                 return
             conn.execute(
                 """INSERT INTO documents (doc_id, path, stem, pages, lang, status, error, error_code,
-                     pipeline_version, seconds, ingested_at, page_sizes, page_sources)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                     pipeline_version, seconds, ingested_at, page_sizes, page_sources, warnings, path_bytes)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(doc_id) DO UPDATE SET path=excluded.path, stem=excluded.stem,
                      pages=excluded.pages, lang=excluded.lang, status=excluded.status,
                      error=excluded.error, error_code=excluded.error_code,
                      pipeline_version=excluded.pipeline_version, seconds=excluded.seconds,
                      ingested_at=excluded.ingested_at, page_sizes=excluded.page_sizes,
-                     page_sources=excluded.page_sources""",
+                     page_sources=excluded.page_sources, warnings=excluded.warnings,
+                     path_bytes=excluded.path_bytes""",
                 doc,
             )
-            self._supersede(conn, result.doc_id, str(result.path))
+            self._supersede(conn, result.doc_id, path)
             conn.execute(
                 "UPDATE documents SET registry = ? WHERE doc_id = ?",
                 (_dumps(list(getattr(result, "registry", []))), result.doc_id),
@@ -553,7 +592,8 @@ class Store:
         Other documents last read from ``path`` become superseded by it; nothing
         is written when the store already says so.
         """
-        path = str(path)
+        raw = raw_path(path)
+        path = readable_path(path)
         row = self.conn.execute(
             "SELECT path, superseded_by FROM documents WHERE doc_id = ?", (doc_id,)
         ).fetchone()
@@ -568,9 +608,74 @@ class Store:
             return
         with self.transaction() as conn:
             conn.execute(
-                "UPDATE documents SET path = ?, stem = ? WHERE doc_id = ?", (path, Path(path).stem, doc_id)
+                "UPDATE documents SET path = ?, stem = ?, path_bytes = ? WHERE doc_id = ?",
+                (path, Path(path).stem, raw, doc_id),
             )
             self._supersede(conn, doc_id, path)
+
+    # -- claims: drivers sharing the work ----------------------------------------------
+
+    def claim(
+        self,
+        doc_id: str,
+        pipeline_version: str,
+        owner: str,
+        *,
+        lease: float = 60.0,
+        retry_failed: bool = False,
+        seen: str | None = None,
+    ) -> str:
+        """Claim a document for ``owner`` (``host:pid:token``) before processing it.
+
+        Returns ``"done"`` when the store already has it for ``pipeline_version`` (another
+        driver finished it; with ``retry_failed`` a failure counts only when it was stored
+        again since the caller saw it stored at ``seen``, its ``ingested_at``), ``"busy"``
+        when another driver holds a live claim on it, and
+        ``"claimed"`` otherwise: the claim is ours for ``lease`` seconds, renewed by
+        :meth:`renew_claims`, released when the result is saved. A claim whose lease ran out,
+        or whose owner is a process of this host that no longer runs, is taken over.
+        """
+        import time
+
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT pipeline_version, status, ingested_at FROM documents WHERE doc_id = ?", (doc_id,)
+            ).fetchone()
+            if row is not None and row["pipeline_version"] == pipeline_version and (
+                not retry_failed or row["status"] == "ok" or row["ingested_at"] != seen
+            ):
+                return "done"
+            held = conn.execute("SELECT owner, lease_until FROM claims WHERE doc_id = ?", (doc_id,)).fetchone()
+            now = time.time()
+            if held is not None and held["owner"] != owner and held["lease_until"] > now \
+                    and _owner_alive(held["owner"]):
+                return "busy"
+            conn.execute(
+                """INSERT INTO claims (doc_id, pipeline_version, owner, claimed_at, lease_until)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT(doc_id) DO UPDATE SET pipeline_version = excluded.pipeline_version,
+                     owner = excluded.owner, claimed_at = excluded.claimed_at,
+                     lease_until = excluded.lease_until""",
+                (doc_id, pipeline_version, owner, _now(), now + lease),
+            )
+        return "claimed"
+
+    def renew_claims(self, owner: str, *, lease: float = 60.0) -> None:
+        """Extend every claim ``owner`` holds by ``lease`` seconds from now."""
+        import time
+
+        with self.transaction() as conn:
+            conn.execute("UPDATE claims SET lease_until = ? WHERE owner = ?", (time.time() + lease, owner))
+
+    def release_claims(self, owner: str) -> None:
+        """Drop the claims ``owner`` still holds (documents it did not finish)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM claims WHERE owner = ?", (owner,))
+
+    @_locked
+    def claims(self) -> list[dict[str, Any]]:
+        """The current claims: ``{"doc_id", "pipeline_version", "owner", "claimed_at", "lease_until"}``."""
+        return [dict(r) for r in self.conn.execute("SELECT * FROM claims ORDER BY claimed_at, doc_id")]
 
     # -- reading -------------------------------------------------------------------
 
@@ -744,6 +849,34 @@ class Store:
             ordinal += 1
 
 
+def _owner_alive(owner: str) -> bool:
+    """Is the driver ``host:pid:token`` possibly still running? A process of this host is
+    checked; one of another host is taken to be alive (its lease decides)."""
+    import os
+    import socket
+
+    parts = owner.split(":")
+    if len(parts) < 3 or ":".join(parts[:-2]) != socket.gethostname():
+        return True
+    try:
+        pid = int(parts[-2])
+    except ValueError:
+        return True
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
 def _curated_snapshot(row: sqlite3.Row) -> str | None:
     """Curated JSON to keep when the machine value moves: the values the curator saw."""
     if row["curated"] is not None:
@@ -757,6 +890,7 @@ def _document(r: sqlite3.Row) -> StoredDocument:
         r["doc_id"], r["path"], r["stem"], r["pages"], r["lang"], r["status"], r["error"],
         r["error_code"], r["pipeline_version"], r["seconds"], r["ingested_at"], sizes,
         json.loads(r["page_sources"]), r["superseded_by"], json.loads(r["registry"]),
+        json.loads(r["warnings"] or "[]"), None if r["path_bytes"] is None else bytes(r["path_bytes"]),
     )
 
 
@@ -847,7 +981,8 @@ def export_records(
             for d in store.documents(superseded=include_dropped):
                 fd.write(json.dumps({
                     "doc_id": d.doc_id, "path": d.path, "stem": d.stem, "pages": d.pages,
-                    "lang": d.lang, "status": d.status, "error": d.error,
+                    "lang": d.lang, "status": d.status, "error": d.error, "error_code": d.error_code,
+                    "warnings": d.warnings,
                 }, ensure_ascii=False) + "\n")
         return n
     frame = records_frame(db, include_dropped=include_dropped)

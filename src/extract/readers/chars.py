@@ -180,9 +180,11 @@ class PdfplumberSource:
 
     def __init__(self, path: Path, password: str | None = None) -> None:
         import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect, PDFXRefFallback
         from pdfminer.pdfparser import PDFSyntaxError
         from pdfminer.psparser import PSException
+
+        from .limits import StreamTooLarge
 
         self.path = path
         try:
@@ -190,6 +192,8 @@ class PdfplumberSource:
             pages = self._pdf.pages
         except Exception as e:  # pdfplumber wraps pdfminer's zoo of exceptions
             inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+            if isinstance(inner, (MemoryError, StreamTooLarge)):
+                raise inner from None
             if isinstance(inner, PDFPasswordIncorrect):
                 raise _password_error(path, password) from e
             if isinstance(inner, PDFEncryptionError):
@@ -199,6 +203,8 @@ class PdfplumberSource:
                 raise _corrupt_error(path, inner) from e
             raise _corrupt_error(path, inner) from e
         self._pages = pages
+        # pdfminer re-scanned the file for its objects: the cross-reference table is broken
+        self.xref_repaired = any(isinstance(x, PDFXRefFallback) for x in self._pdf.doc.xrefs)
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -211,7 +217,12 @@ class PdfplumberSource:
         try:
             layout = page.layout
         except Exception as e:
-            raise ReaderError(self.path, f"page {number} is damaged ({type(e).__name__}: {e})",
+            inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+            from .limits import StreamTooLarge
+
+            if isinstance(inner, (MemoryError, StreamTooLarge)):
+                raise inner from None
+            raise ReaderError(self.path, f"page {number} is damaged ({type(inner).__name__}: {inner})",
                               code="corrupt") from e
         width, height = float(page.width), float(page.height)
         rot = int(page.rotation or 0) % 360
@@ -314,14 +325,24 @@ class PdfiumSource:
             flags = ctypes.c_int()
             font_cache: dict[int, str] = {}
             chars: list[Char] = []
+            low_done = -1  # the index of a low surrogate already joined to its high one
             for i in range(n):
-                if R.FPDFText_IsGenerated(tp, i) == 1:
+                if i == low_done or R.FPDFText_IsGenerated(tp, i) == 1:
                     continue
                 u = R.FPDFText_GetUnicode(tp, i)
                 if u == 0 or u in (0x0D, 0x0A, 0xFFFE):
                     continue
                 if u == 0x02:  # PDFium's code for a hyphen it takes to break a word at a line end
                     u = 0x2D
+                if 0xD800 <= u <= 0xDFFF:
+                    # a character beyond the BMP (𝑥, 𠀀) comes as two UTF-16 halves; a lone half
+                    # is a glyph that did not decode
+                    nxt = R.FPDFText_GetUnicode(tp, i + 1) if i + 1 < n else 0
+                    if u <= 0xDBFF and 0xDC00 <= nxt <= 0xDFFF:
+                        u = 0x10000 + ((u - 0xD800) << 10) + (nxt - 0xDC00)
+                        low_done = i + 1
+                    else:
+                        u = 0xFFFD
                 text = _chr(u)
                 if not R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
                     continue
@@ -369,6 +390,22 @@ class PdfiumSource:
         chars, off, width, height = upright_page(chars, width, height)
         return PageChars(number, width, height, chars, self.name, rot,
                          _coverage(images, width, height), off)
+
+    def count_chars(self, index: int) -> int:
+        """How many characters other than white space PDFium finds on the page (quick: no boxes)."""
+        import pypdfium2 as pdfium
+
+        try:
+            page = self._doc[index]
+            textpage = page.get_textpage()
+        except pdfium.PdfiumError:
+            return 0
+        try:
+            text = textpage.get_text_range()
+        finally:
+            textpage.close()
+            page.close()
+        return sum(1 for ch in text if not ch.isspace())
 
     def close(self) -> None:
         self._doc.close()

@@ -26,6 +26,9 @@ from .chars import Char, PageChars
 
 DPI = 300
 LANGS = "chi_sim+eng"
+MAX_PIXELS = 40_000_000
+"""Pixels a page image for OCR may have: an A4 page at 300 dpi has 8.7 million; a page with a
+huge media box is rendered at a lower resolution instead of as a bitmap of gigabytes."""
 
 
 def tesseract_available(langs: str = LANGS) -> bool:
@@ -53,7 +56,10 @@ def ocr_page(path: Path, index: int, password: str | None = None, langs: str = L
     try:
         page = doc[index]
         width, height = page.get_size()
-        bitmap = page.render(scale=DPI / 72.0)
+        scale = DPI / 72.0
+        if width * height * scale * scale > MAX_PIXELS:
+            scale = (MAX_PIXELS / max(width * height, 1e-9)) ** 0.5
+        bitmap = page.render(scale=scale)
         image = bitmap.to_pil()
         page.close()
     finally:
@@ -71,7 +77,7 @@ def ocr_page(path: Path, index: int, password: str | None = None, langs: str = L
     if proc.returncode != 0:
         reason = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
         raise ReaderError(path, f"OCR of page {index + 1} failed ({reason})", code="ocr_failed")
-    chars = chars_from_tsv(proc.stdout, 72.0 / DPI)
+    chars = chars_from_tsv(proc.stdout, 1.0 / scale)
     return PageChars(index + 1, float(width), float(height), chars, "ocr")
 
 

@@ -18,7 +18,17 @@
 Every failure is a :class:`~extract.errors.ReaderError` whose message names the
 file and the reason, with a ``code``: ``io``, ``empty``, ``not_pdf``,
 ``encrypted``, ``password``, ``truncated``, ``corrupt``, ``no_pages``,
-``needs_ocr``, ``junk_text``, ``no_text``, ``ocr_unavailable``, ``ocr_failed``.
+``needs_ocr``, ``junk_text``, ``no_text``, ``ocr_unavailable``, ``ocr_failed``,
+``too_large`` (more pages than ``max_pages``, or a flate stream past the
+decompression budget of :mod:`~extract.readers.limits`).
+
+A PDF that is read but perhaps not whole says so in ``metadata["warnings"]``
+(``[{"code", "message", "page"?}]``, codes in :data:`extract.errors.WARNING_CODES`):
+content streams that did not decode, a broken cross-reference table, a file cut
+short, pages much emptier than their neighbours, pdfplumber and PDFium reading very
+different amounts of text from a page (``auto`` counts every page with PDFium too,
+and keeps PDFium's reading of a page where pdfplumber's holds much less), pages left
+out as scanned or junk.
 
 ``Document.metadata`` carries ``backend`` (as asked), ``page_sources``,
 ``footnotes`` (``[{"page", "text", "bbox"}]``), ``sideways_text`` (text set at
@@ -37,7 +47,18 @@ from ..errors import ReaderError
 from ..records import doc_id_for_bytes
 from .assemble import assemble
 from .chars import CharSource, PageChars, open_source
+from .damage import page_warnings
 from .layout import build_segments, find_furniture, layout_page, page_em, remove_furniture
+from .limits import (
+    DEFAULT_MAX_PAGES,
+    DamageLog,
+    StreamTooLarge,
+    check_pages,
+    check_pdf,
+    reading,
+    structure_warnings,
+    too_large,
+)
 from .quality import Verdict, judge
 
 BACKEND_CHOICES = ("auto", "pdfplumber", "pdfium")
@@ -46,7 +67,7 @@ _BAD_PAGE_SHARE = 0.25
 
 
 def read_pdf(path: str | Path, password: str | None = None, backend: str = "auto",
-             ocr: bool = False) -> Document:
+             ocr: bool = False, max_pages: int | None = DEFAULT_MAX_PAGES) -> Document:
     """Read a PDF into a :class:`Document`.
 
     Args:
@@ -55,6 +76,7 @@ def read_pdf(path: str | Path, password: str | None = None, backend: str = "auto
         backend: ``"auto"`` (pdfplumber, pdfium for pages pdfplumber cannot
             decode), ``"pdfplumber"`` or ``"pdfium"``.
         ocr: run Tesseract on scanned pages and pages whose text layer is junk.
+        max_pages: a PDF with more pages fails as ``too_large`` (None: no limit).
 
     Raises:
         ReaderError: the file is not a readable PDF (see the module doc for codes).
@@ -72,29 +94,62 @@ def read_pdf(path: str | Path, password: str | None = None, backend: str = "auto
     if b"%PDF-" not in data[:1024]:
         raise ReaderError(path, "not a PDF file (no %PDF- header)", code="not_pdf")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-
-    primary = "pdfium" if backend == "pdfium" else "pdfplumber"
-    source = open_source(path, primary, password)
-    fallback: CharSource | None = None
-    try:
+    check_pdf(path, data)
+    with reading() as damage:
         try:
-            n_pages = len(source)
-        except Exception as e:  # a damaged page tree
-            raise ReaderError(path, f"PDF is corrupt (page tree: {type(e).__name__}: {e})",
-                              code="corrupt") from e
-        if n_pages == 0:
-            raise ReaderError(path, "PDF has no pages", code="no_pages")
+            return _read(path, data, password, backend, ocr, max_pages, damage)
+        except StreamTooLarge as e:
+            raise too_large(path, e) from e
+
+
+def _read(path: Path, data: bytes, password: str | None, backend: str, ocr: bool,
+          max_pages: int | None, damage: DamageLog) -> Document:
+    warnings = structure_warnings(data)
+    asked = backend
+    primary = "pdfium" if backend == "pdfium" else "pdfplumber"
+    fallback: CharSource | None = None
+    fallback_error: ReaderError | None = None
+    try:
+        source, n_pages = _open(path, primary, password)
+    except ReaderError as e:
+        if backend != "auto" or e.code not in ("corrupt", "truncated", "no_pages"):
+            raise
+        # pdfplumber cannot open the file (a broken cross-reference table, a damaged page
+        # tree): PDFium repairs more; when it finds pages, it reads the whole document
+        try:
+            source, n_pages = _open(path, "pdfium", password)
+        except ReaderError:
+            raise e from None
+        backend = "pdfium"
+        warnings.append({"code": "backends_disagree", "message": f"pdfplumber cannot open the file ({e.reason}); "
+                         f"PDFium reads it, and finds {n_pages} page(s)"})
+    try:
+        check_pages(path, n_pages, max_pages)
+        if getattr(source, "xref_repaired", False) and not any(w["code"] == "xref_repaired" for w in warnings):
+            warnings.append({"code": "xref_repaired", "message": "the cross-reference table is broken; "
+                             "the objects were found by re-scanning the file"})
+        if backend == "auto":
+            # PDFium counts every page's characters too (quickly), to catch a page one backend
+            # reads only in part; it reads the pages pdfplumber cannot decode
+            try:
+                fallback = open_source(path, "pdfium", password)
+            except ReaderError as e:
+                fallback_error = e
+            if fallback is not None and len(fallback) != n_pages:
+                warnings.append({"code": "backends_disagree", "message": f"pdfplumber finds {n_pages} "
+                                 f"page(s), PDFium {len(fallback)}; pages may be missing"})
         read: list[PageChars] = []
         scanned: list[int] = []
         junk: list[tuple[int, str]] = []
         for i in range(n_pages):
+            damage.page = i + 1
             pc, verdict = _read_page(source, i, path)
-            if verdict.kind != "ok" and backend == "auto":
+            if backend == "auto" and (verdict.kind != "ok" or fallback is not None):
                 if fallback is None:
-                    fallback = open_source(path, "pdfium", password)
-                alt, alt_verdict = _read_page(fallback, i, path)
-                if alt_verdict.kind == "ok" or pc is None:
-                    pc, verdict = alt, alt_verdict
+                    assert fallback_error is not None
+                    raise fallback_error
+                if i < len(fallback):
+                    pc, verdict = _cross_check(fallback, i, path, pc, verdict, warnings)
             if pc is None:
                 raise ReaderError(path, f"page {i + 1} is damaged: {verdict.reason}", code="corrupt")
             if verdict.kind in ("scanned", "junk") and ocr:
@@ -125,7 +180,69 @@ def read_pdf(path: str | Path, password: str | None = None, backend: str = "auto
                           code="needs_ocr")
     if not text_pages:
         raise ReaderError(path, f"no text on any of the {n_pages} page(s)", code="no_text")
-    return _build(path, data, read, backend, scanned, junk)
+    warnings += page_warnings(read, scanned, [p for p, _ in junk], damage)
+    return _build(path, data, read, asked, scanned, junk, warnings)
+
+
+def _open(path: Path, backend: str, password: str | None) -> tuple[CharSource, int]:
+    """The PDF opened with one backend, and its number of pages (never 0)."""
+    source = open_source(path, backend, password)
+    try:
+        try:
+            n_pages = len(source)
+        except Exception as e:  # a damaged page tree
+            raise ReaderError(path, f"PDF is corrupt (page tree: {type(e).__name__}: {e})",
+                              code="corrupt") from e
+        if n_pages == 0:
+            raise ReaderError(path, "PDF has no pages", code="no_pages")
+    except BaseException:
+        source.close()
+        raise
+    return source, n_pages
+
+
+def _cross_check(fallback: CharSource, i: int, path: Path, pc: PageChars | None, verdict: Verdict,
+                 warnings: list[dict]) -> tuple[PageChars | None, Verdict]:
+    """A page read by pdfplumber, checked against PDFium: PDFium's reading is taken when
+    pdfplumber's is not text (no characters, glyph codes, junk), or holds much less text
+    than PDFium finds there; a strong disagreement that remains is a warning."""
+    if verdict.kind != "ok" or pc is None:
+        alt, alt_verdict = _read_page(fallback, i, path)
+        if pc is None and alt is not None:
+            # pdfplumber could not decode the page at all: PDFium often reads such a page
+            # only up to the damage, and says nothing
+            warnings.append({"code": "stream_damaged", "page": i + 1, "message":
+                             f"page {i + 1}: pdfplumber cannot decode it ({verdict.reason}); PDFium's "
+                             "reading is kept, and may stop where the damage starts"})
+        if alt_verdict.kind == "ok" or pc is None:
+            return alt, alt_verdict
+        return pc, verdict
+    mine = _count(pc)
+    theirs = fallback.count_chars(i)  # type: ignore[attr-defined]
+    if not _disagree(mine, theirs):
+        return pc, verdict
+    if theirs > mine:
+        alt, alt_verdict = _read_page(fallback, i, path)
+        if alt is not None and alt_verdict.kind == "ok" and _count(alt) > mine:
+            warnings.append({"code": "backends_disagree", "page": i + 1, "message":
+                             f"page {i + 1}: pdfplumber reads {mine} characters, PDFium {_count(alt)}; "
+                             "PDFium's reading is kept"})
+            return alt, alt_verdict
+    warnings.append({"code": "backends_disagree", "page": i + 1, "message":
+                     f"page {i + 1}: pdfplumber reads {mine} characters, PDFium {theirs}; "
+                     "pdfplumber's reading is kept"})
+    return pc, verdict
+
+
+def _count(pc: PageChars) -> int:
+    return sum(1 for c in pc.chars if not c.text.isspace()) + sum(1 for c in pc.off_direction
+                                                                    if not c.text.isspace())
+
+
+def _disagree(a: int, b: int) -> bool:
+    """Two character counts of one page that cannot both be the page's text."""
+    hi, lo = max(a, b), min(a, b)
+    return hi >= 200 and lo < 0.5 * hi
 
 
 def _read_page(source: CharSource, index: int, path: Path) -> tuple[PageChars | None, Verdict]:
@@ -133,13 +250,15 @@ def _read_page(source: CharSource, index: int, path: Path) -> tuple[PageChars | 
         pc = source.page(index)
     except ReaderError as e:
         return None, Verdict("junk", e.reason)
+    except (MemoryError, StreamTooLarge):
+        raise
     except Exception as e:  # damaged content streams raise anything
         return None, Verdict("junk", f"{type(e).__name__}: {e}")
     return pc, judge(pc)
 
 
 def _build(path: Path, data: bytes, read: list[PageChars], backend: str, scanned: list[int],
-           junk: list[tuple[int, str]]) -> Document:
+           junk: list[tuple[int, str]], warnings: list[dict]) -> Document:
     segments = [(pc, build_segments(pc)) for pc in read]
     keys = find_furniture(segments)
     em = page_em([s for _, segs in segments for s in segs])
@@ -164,6 +283,7 @@ def _build(path: Path, data: bytes, read: list[PageChars], backend: str, scanned
         "sideways_text": sideways,
         "pages_needing_ocr": scanned,
         "junk_pages": [p for p, _ in junk],
+        "warnings": warnings,
     }
     return Document(path=path, doc_id=doc_id_for_bytes(data), text=text, pages=pages,
                     char_boxes=[tuple(round(v, 2) for v in b) for b in out.boxes],
