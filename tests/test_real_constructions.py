@@ -120,3 +120,17 @@ def test_a_regimen_acronym_is_no_trial():
     sentence = ("Patients with stable disease or response after GEM-CAP were randomised to capecitabine or UFT plus "
                 "radiotherapy (RT) (A), or capecitabine or UFT plus RT followed by GEM-CAP (B).")
     assert [r for r in process_text(sentence).records if r.kind == "trial"] == []
+
+
+def test_lancet_middle_dot_decimals_are_numbers():
+    # corpus/real_text/en_pmc/PMC4737890.txt (The Lancet Oncology style)
+    sentence = ("194 deaths were attributed to melanoma in the 1 cm group compared with 165 in the 3 cm group "
+                "(unadjusted hazard ratio [HR] 1·24 [95% CI 1·01–1·53]; p=0·041).")
+    from extract.recognize import recognize
+
+    text = process_text(sentence).text
+    assert "1.24 [95% CI 1.01-1.53]; p=0.041" in text
+    s = recognize(text, 0, len(text), "en")
+    assert [(m.measure, m.value) for m in s.measures] == [("HR", 1.24)]
+    assert [(i.low, i.high) for i in s.intervals] == [(1.01, 1.53)]
+    assert [p.value for p in s.p_values] == [0.041]

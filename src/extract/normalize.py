@@ -104,7 +104,7 @@ _FULLWIDTH: dict[str, str] = {chr(0xFF10 + i): str(i) for i in range(10)}
 _FULLWIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
 _FULLWIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 _FULLWIDTH.update({"％": "%", "＜": "<", "＞": ">", "＝": "=", "＋": "+", "．": ".", "／": "/",
-                   "≦": "≤", "≧": "≥", "﹤": "<", "﹥": ">", "＇": "'", "＂": '"'})
+                   "≦": "≤", "≧": "≥", "⩽": "≤", "⩾": "≥", "﹤": "<", "﹥": ">", "＇": "'", "＂": '"'})
 
 
 def fullwidth(text: str) -> tuple[str, list[int]]:
@@ -117,6 +117,17 @@ _DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212":
 
 def dashes(text: str) -> tuple[str, list[int]]:
     return _translate(text, _DASHES)
+
+
+# a raised or middle dot between digits is a decimal point (The Lancet: "HR 0·77 [95% CI 0·61–0·97];
+# p=0·03"); elsewhere (a list separator, "Smith · Jones") it stays
+_DECIMAL_DOT = re.compile(r"(?<=\d)[\u00b7\u2219\u22c5](?=\d)")
+
+
+def decimal_points(text: str) -> tuple[str, list[int]]:
+    if "\u00b7" not in text and "\u2219" not in text and "\u22c5" not in text:
+        return text, list(range(len(text)))
+    return _sub(text, _DECIMAL_DOT, lambda m: ".")
 
 
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -216,11 +227,14 @@ STEPS: dict[str, StepFn] = {
     "ligatures": ligatures,
     "fullwidth": fullwidth,
     "dashes": dashes,
+    "decimal_points": decimal_points,
     "whitespace": whitespace,
     "join_paragraphs": join_paragraphs,
     "controls": controls,  # always runs, and first (see normalize)
 }
-DEFAULT_STEPS: tuple[str, ...] = ("controls", "ligatures", "fullwidth", "dashes", "whitespace", "join_paragraphs")
+DEFAULT_STEPS: tuple[str, ...] = (
+    "controls", "ligatures", "fullwidth", "dashes", "decimal_points", "whitespace", "join_paragraphs",
+)
 
 
 def compose(first: Sequence[int], second: Sequence[int]) -> list[int]:
