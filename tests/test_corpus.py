@@ -12,13 +12,14 @@ from corpus_paths import GOLD
 
 from extract.report import compare_metrics, load_metrics, metrics_dict, score_files
 
-_NUM = re.compile(r"\d*\.\d+|\d+")
+_NUM = re.compile(r"-?\d*\.\d+|-?\d+")  # a CI bound may be negative ("95% CI -0.54 to 12.44")
 _WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "半": 0.5, "one": 1, "two": 2,
           "three": 3, "four": 4, "five": 5}
 
 
 def _numbers(text: str) -> list[float]:
     nums = [float(x) for x in _NUM.findall(text)]
+    nums += [abs(n) for n in nums]  # "1-2": the dash is a range, not a sign
     nums += [float(v) for w, v in _WORDS.items() if w in text.lower()]
     return nums
 
