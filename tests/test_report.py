@@ -295,6 +295,18 @@ def test_documents_are_paired_with_gold_by_stem(corpus):
     assert "no_gold.pdf" in paired.pred  # predicted, but no gold: not scored
 
 
+def test_a_skipped_gold_file_beside_the_documents_is_no_prediction(corpus):
+    """`extract run` over a folder that holds its own gold/ lists each gold .jsonl as skipped, with
+    the stem of the document it scores: that must not pair as a second, empty prediction (it
+    halved the held-out recall)."""
+    docs = (corpus["out"] / "documents.jsonl").read_text().splitlines()
+    docs.append(json.dumps({"doc_id": None, "path": "corpus/gold/en_review.jsonl", "stem": "en_review",
+                            "status": "skipped", "error": "not a document type extract reads (.jsonl)"}))
+    (corpus["out"] / "documents.jsonl").write_text("\n".join(docs) + "\n")
+    paired = pair_documents(load_gold_dir(corpus["gold"]), load_predictions(corpus["records"]))
+    assert [k for k in paired.gold if paired.info[k]["stem"] == "en_review"] == ["en_review.pdf"]
+
+
 def test_documents_sharing_a_file_name_keep_their_paths_as_keys(corpus):
     docs = [json.loads(x) for x in (corpus["out"] / "documents.jsonl").read_text().splitlines()]
     docs.append({**docs[0], "doc_id": "ffff", "path": "corpus/composed/000_seed.txt"})

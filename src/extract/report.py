@@ -253,13 +253,16 @@ def pair_documents(
     against ``gold[stem]``. A gold stem with no predicted document is keyed by
     the stem and scored against an empty prediction. Predicted documents whose
     stem has no gold are keyed too but get no gold, so :func:`evaluate` lists
-    them as unscored.
+    them as unscored. Files listed as ``skipped`` (not a document type) are left out.
     """
     out = Paired(gold={}, pred={}, info={})
-    paths = Counter(d.path for d in predictions.documents)
-    names = Counter(Path(d.path).name for d in predictions.documents)
+    # a file `extract run` passed over (not a document type it reads: a gold .jsonl beside the
+    # documents) is no prediction of any document
+    documents = [d for d in predictions.documents if d.status != "skipped"]
+    paths = Counter(d.path for d in documents)
+    names = Counter(Path(d.path).name for d in documents)
     predicted_stems = set()
-    for d in predictions.documents:
+    for d in documents:
         if names[Path(d.path).name] == 1:
             key = Path(d.path).name
         else:
