@@ -134,3 +134,23 @@ def test_lancet_middle_dot_decimals_are_numbers():
     assert [(m.measure, m.value) for m in s.measures] == [("HR", 1.24)]
     assert [(i.low, i.high) for i in s.intervals] == [(1.01, 1.53)]
     assert [p.value for p in s.p_values] == [0.041]
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), [
+    # a count and denominator after the share, in Chinese converter text
+    ("ChinaXiv-201712.00555V1",
+     "3个月存活率为 92%(12/13)，1例65d后死于胰腺癌全身转移严重消耗死亡，余无黄疸复发；6个月存活率为 77%(10/13)。",
+     [("OS", 92.0, 12, 13, []), ("OS", 77.0, 10, 13, [])]),
+    # counts before their shares, spread over two endpoints; the article prints 8/17 as 23.53%:
+    # the record keeps what is written and the consistency check flags it
+    ("PMC4101294",
+     "The ORR and DCR in the combination group were 8 of 17 (23.53%) and 10 of 17 (58.82%), respectively.",
+     [("ORR", 23.53, 8, 17, ["events_mismatch"]), ("DCR", 58.82, 10, 17, [])]),
+    ("ChinaXiv-202208.00164V1",
+     "结果术后24 h,疼痛有效缓解率治疗组为83.33%(25/30)，高于对照组的53.33%（16/30），差异有统计学意义（P<0.05）。",
+     [("ORR", 53.33, 16, 30, []), ("ORR", 83.33, 25, 30, [])]),
+])
+def test_counts_with_their_shares_fill_events_and_n(source, sentence, expected):
+    got = sorted((r.endpoint, r.value, r.events, r.n, list(r.flags)) for r in process_text(sentence).records
+                 if r.kind == "outcome")
+    assert got == sorted(expected), source

@@ -34,13 +34,14 @@ def outcome(
     nd: NormalizedDocument, sentence: tuple[int, int], lang: str, *, trial: str | None, refs: list[str],
     ep: EndpointMention, stat: str, timepoint: float | None, v: Value, ci: Interval | None,
     arm: str | None, role: str | None, subgroup: str | None, rule_id: str,
+    events: int | None = None, n: int | None = None,
 ) -> dict[str, Any]:
     return {
         "kind": "outcome", "trial": trial, "refs": list(refs), "endpoint": ep.code, "stat": stat,
         "timepoint_months": timepoint, "grade": ep.grade, "event": ep.event,
         "value": v.value, "value_high": v.value_high, "qualifier": v.qualifier, "unit": v.unit,
         "ci_level": ci.level if ci else None, "ci_low": ci.low if ci else None, "ci_high": ci.high if ci else None,
-        "arm": arm, "arm_role": role, "subgroup": subgroup, "n": None,
+        "arm": arm, "arm_role": role, "subgroup": subgroup, "n": n, "events": events,
         "lang": lang, "evidence": [_evidence(nd, *sentence)], "rule_id": rule_id,
     }
 

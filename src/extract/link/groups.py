@@ -102,7 +102,8 @@ def _connects(between: str) -> bool:
     """Do two values belong to one list or comparison, judging by the words between them?"""
     if len(between) > 70 or rx("link.respectively.v1").search(between):
         return False  # "…和55.7%, respectively, against 35.7%…", "…，安慰剂组分别为…": a new list
-    core = rx("link.arm_phrase.v1").sub(" ", rx("link.parenthesis_aside.v1").sub(" ", between))
+    core = rx("link.parenthesis_aside.v1").sub(" ", rx("link.count_aside.v1").sub(" ", between))
+    core = rx("link.arm_phrase.v1").sub(" ", core)
     if not rx("link.connector_word.v1").search(core) and not rx("link.control_in_parenthesis.v1").fullmatch(between.strip()):
         return False
     rest = rx("link.filler.v1").sub("", rx("link.connector_word.v1").sub("", core))

@@ -101,6 +101,21 @@ def value_groups(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: li
     return out
 
 
+def value_counts(text: str, s: SentenceSpans, v: Value) -> tuple[int | None, int | None]:
+    """(events, n) of a percentage written with its count: "11 of 40 patients (27.5%)",
+    "83.33%(25/30)", "2 patients (11.76%)" (RECORDS.md v2). Taken as written: a count that does
+    not give the percentage ("8 of 17 (23.53%)") is flagged ``events_mismatch`` by the checks,
+    for the curator, not corrected here."""
+    if v.unit != "percent":
+        return None, None
+    m = rx("link.count_after_share.v1").match(text, v.end, s.end) or \
+        rx("link.count_before_share.v1").search(text, max(s.start, v.start - 40), v.start)
+    if m is None:
+        return None, None
+    events, n = int(m.group("events")), int(m.group("n")) if m.group("n") else None
+    return events, n
+
+
 def _per_arm_lists(text: str, s: SentenceSpans, groups: list[tuple[Value, ...]],
                    para_ep: EndpointMention | None) -> list[tuple[Value, ...]]:
     """A list twice as long as its endpoint's landmarks is two arms' lists: "1、3、5年DFS分别为
@@ -132,6 +147,7 @@ def _outcomes(ctx: DocContext, s: SentenceSpans, g: Group, roles: list[ArmRole],
             ctx.nd, (s.start, s.end), s.lang, trial=trial, refs=refs, ep=ep,
             stat=stat_for(ep, v.unit or "", ctx.text[ep.end : g.start]), timepoint=timepoint, v=v, ci=own.get(v.start),
             arm=roles[i].arm, role=roles[i].role, subgroup=g.subgroup, rule_id=g.rule_id,
+            **dict(zip(("events", "n"), value_counts(ctx.text, s, v), strict=True)),
         )
         out.append(Linked(rec, v.start, v.end))
     return out

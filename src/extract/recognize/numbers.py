@@ -112,8 +112,9 @@ def _not_a_value(text: str, m: re.Match[str], start: int, end: int) -> bool:
         return True
     if unit in ("year", None) and _rx("number.year_date.v1").match(m.group("v")):
         return True  # 2024年 is a date
-    if unit == "percent" and _rx("number.count_before_share.v1").search(text[max(start, a - 16) : a]):
-        return True  # "20例(38%)": the share of a count, a baseline figure
+    if unit == "percent" and _rx("number.count_before_share.v1").search(text[max(start, a - 16) : a]) \
+            and not _rx("number.result_after_share.v1").match(text, b, end):
+        return True  # "20例(38%)": the share of a count, a baseline figure (unless "… achieved PR")
     prev = text[max(start, a - 1) : a]
     if prev in _rules().lexicon("not_value_marks_before") or (prev.isalpha() and prev.isascii()):
         return True  # 第3, 1/2, 10^3; a number glued to a Latin word
