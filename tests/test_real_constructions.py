@@ -66,6 +66,15 @@ OUTCOMES = [
      [("AE", 34.1, "experimental", None, None), ("AE", 5.4, "control", None, None),
       ("AE", 7.7, "experimental", None, None), ("AE", 1.1, "control", None, None),
       ("AE", 6.6, "experimental", None, None), ("AE", 1.1, "control", None, None)]),
+    # complications and morbidity are adverse events; a CI after a semicolon is the value's own
+    ("PMC3204557",
+     "The morbidity rates were significantly lower in the RFA group (RFA group vs. resection group, 6.2% vs. 21.2%; "
+     "P < 0.001).",
+     [("AE", 6.2, "experimental", None, None), ("AE", 21.2, "control", None, None)]),
+    ("PMC4768887",
+     "However, the estimated mean DFS for the PET/CT group (27.1 months; 95% CI: 21.9–32.3 months) was markedly "
+     "higher than that for the CT group (18.9 months; 95% CI: 14.7–23.1 months).",
+     [("DFS", 27.1, "single", None, 21.9), ("DFS", 18.9, "single", None, 14.7)]),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     ("PMC5131536",
      "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "
