@@ -74,7 +74,7 @@ OUTCOMES = [
     ("PMC4768887",
      "However, the estimated mean DFS for the PET/CT group (27.1 months; 95% CI: 21.9–32.3 months) was markedly "
      "higher than that for the CT group (18.9 months; 95% CI: 14.7–23.1 months).",
-     [("DFS", 27.1, "single", None, 21.9), ("DFS", 18.9, "single", None, 14.7)]),
+     [("DFS", 27.1, "experimental", None, 21.9), ("DFS", 18.9, "control", None, 14.7)]),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     ("PMC5131536",
      "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "

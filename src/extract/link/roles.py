@@ -42,6 +42,7 @@ def sentence_roles(ctx: DocContext, s: SentenceSpans, groups: list[Group]) -> li
     _pair_spread_groups(groups, out)
     _comparator_after_shared_value(ctx.text, s, groups, out)
     _beside_the_control(groups, out)
+    _two_named_arms(groups, out)
     # a group named by a factor ("高表达组") is the value's subgroup, not its arm
     return [[ArmRole(r.role or "single", None if r.role == "single" else r.arm) for r in roles] for roles in out]
 
@@ -188,6 +189,22 @@ def _beside_the_control(groups: list[Group], out: list[list[ArmRole]]) -> None:
             if j != i and out[j][0].role == "control" and other.code == ep.code and other.timepoints == ep.timepoints:
                 out[i] = [ArmRole("experimental", out[i][0].arm)]
                 break
+
+
+def _two_named_arms(groups: list[Group], out: list[list[ArmRole]]) -> None:
+    """Two lone values of one endpoint, each after its own arm's name and neither role known,
+    are a comparison: the first arm's and then its comparator's, as in a grouped comparison
+    ("the mean DFS for the PET/CT group (27.1 months …) was higher than that for the CT group
+    (18.9 months …)")."""
+    lone = [i for i, g in enumerate(groups) if not g.distributed and len(g.values) == 1
+            and out[i][0].role is None and out[i][0].arm]
+    if len(lone) != 2:
+        return
+    a, b = lone
+    ea, eb = groups[a].endpoints[0], groups[b].endpoints[0]
+    if ea.code == eb.code and ea.timepoints == eb.timepoints:
+        out[a] = [ArmRole("experimental", out[a][0].arm)]
+        out[b] = [ArmRole("control", out[b][0].arm)]
 
 
 def shared_by_both_arms(text: str, s: SentenceSpans, g: Group) -> bool:
