@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from extract.ingest import ingest
 from extract.pipeline import DocState, load_pipeline, process_document, run, stage
-from extract.pool import _process_alive
+from extract.pool import process_alive
 from extract.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,14 +177,14 @@ def test_workers_die_with_a_killed_driver(tmp_path):
             assert time.monotonic() < deadline, "the workers did not start their documents"
             time.sleep(0.1)
         workers = [int(p.read_text()) for p in markers.glob("*.started")]
-        assert all(_process_alive(w) for w in workers)
+        assert all(process_alive(w) for w in workers)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         t0 = time.monotonic()
-        while any(_process_alive(w) for w in workers) and time.monotonic() - t0 < 10:
+        while any(process_alive(w) for w in workers) and time.monotonic() - t0 < 10:
             time.sleep(0.05)
         gone_after = time.monotonic() - t0
-        assert not any(_process_alive(w) for w in workers), "workers outlived their driver"
+        assert not any(process_alive(w) for w in workers), "workers outlived their driver"
         assert gone_after < 3.0
     finally:
         try:

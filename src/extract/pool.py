@@ -273,7 +273,7 @@ def _set_parent_death_signal() -> None:
         pass
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Is ``pid`` a live process (not gone, not a zombie waiting to be reaped)?"""
     try:
         os.kill(pid, 0)
@@ -303,7 +303,7 @@ def _watch_driver(lifeline: Any, driver_pid: int) -> None:
             os._exit(70)
         except Exception:  # noqa: BLE001 - anything else on the pipe: keep watching the pid
             time.sleep(1.0)
-        if not _process_alive(driver_pid):
+        if not process_alive(driver_pid):
             os._exit(70)
 
 

@@ -862,19 +862,9 @@ def _owner_alive(owner: str) -> bool:
         pid = int(parts[-2])
     except ValueError:
         return True
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return True
+    from .pool import process_alive
+
+    return pid == os.getpid() or process_alive(pid)
 
 
 def _curated_snapshot(row: sqlite3.Row) -> str | None:
