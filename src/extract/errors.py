@@ -11,7 +11,8 @@ from pathlib import Path
 ERROR_CODES: dict[str, str] = {
     # the file itself
     "missing": "the input does not exist",
-    "unsupported": "not a file type extract reads (it reads .pdf, .txt, .md)",
+    "unsupported": "not a file type extract reads (it reads .pdf, .txt, .md, .nxml, .xml)",
+    "malformed_xml": "an .nxml / .xml file that is not well-formed XML or not a JATS article",
     "io": "the file exists but cannot be read (permissions, a device error)",
     "empty": "the file is empty (0 bytes, or only white space)",
     # text files

@@ -14,7 +14,8 @@ from ..errors import ReaderError
 
 TEXT_SUFFIXES = {".txt", ".md"}
 PDF_SUFFIXES = {".pdf"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+XML_SUFFIXES = {".nxml", ".xml"}  # JATS / PubMed Central articles
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | XML_SUFFIXES
 
 
 def read_document(path: str | Path, **options: Any) -> Document:
@@ -31,6 +32,10 @@ def read_document(path: str | Path, **options: Any) -> Document:
         from .text import read_text
 
         return read_text(path)
+    if suffix in XML_SUFFIXES:
+        from .jats import read_jats
+
+        return read_jats(path)
     raise ReaderError(
         path, f"unsupported file type {suffix or '(none)'}; expected one of "
         + ", ".join(sorted(SUPPORTED_SUFFIXES)), code="unsupported"
