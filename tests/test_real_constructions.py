@@ -75,6 +75,17 @@ OUTCOMES = [
      "However, the estimated mean DFS for the PET/CT group (27.1 months; 95% CI: 21.9–32.3 months) was markedly "
      "higher than that for the CT group (18.9 months; 95% CI: 14.7–23.1 months).",
      [("DFS", 27.1, "experimental", None, 21.9), ("DFS", 18.9, "control", None, 14.7)]),
+    # a lone value compared with the arm named after it is the experimental arm's
+    ("ChinaXiv-201712.00407V1",
+     "两组患者均接受4~8个周期卡培他滨化疗方案，湿润烧伤膏分段护理组手足综合征发生率为 38.0% ，显著低于润肤剂组，"
+     "差异具有统计学意义 (P<0.05)。",
+     [("AE", 38.0, "experimental", None, None)]),
+    # 控制率 is the disease control rate; ALK groups are subgroups of one cohort
+    ("ChinaXiv-201712.01057V1",
+     "培美曲塞联合铂类的一线化疗方案中，ALK阳性组、ALK阴性组及ALK未测组的有效率分别为 38% ，44.4% 以及 38.9% ,"
+     "控制率分别为 93.75% ， 86.1% 以及88.9% 。",
+     [("ORR", 38.0, "single", None, None), ("ORR", 44.4, "single", None, None), ("ORR", 38.9, "single", None, None),
+      ("DCR", 93.75, "single", None, None), ("DCR", 86.1, "single", None, None), ("DCR", 88.9, "single", None, None)]),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     ("PMC5131536",
      "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "

@@ -70,7 +70,7 @@ def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
     """A single value: a cue after or before it, "未达到和17.1个月" (the value after "not
     reached" is the control's), or one arm's value followed by its comparison."""
     v = g.values[0]
-    cue = ArmRole(*value_cue(text, v.end, min(s.end, v.end + 50)))
+    cue = ArmRole(*value_cue(text, v.end, min(s.end, v.end + 50), lone=True))
     if cue.role is None:
         cue = _cue_before(text, s, g, 0)
     if cue.role is None and rx("link.not_reached_before.v1").search(text, max(s.start, v.start - 90), v.start):

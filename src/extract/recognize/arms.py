@@ -97,10 +97,15 @@ def _opposite_roles(arms: list[ArmMention]) -> list[ArmMention]:
     return [a if a.role else replace(a, role=opposite) for a in arms]
 
 
-def value_cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
-    """(role, arm text) a value's immediate surroundings give: "9.8 months with placebo", "对照组9.8个月"."""
+def value_cue(text: str, start: int, end: int, lone: bool = False) -> tuple[str | None, str | None]:
+    """(role, arm text) a value's immediate surroundings give: "9.8 months with placebo", "对照组9.8个月".
+
+    ``lone``: the value stands alone, so a comparison with another arm after it ("，显著低于润
+    肤剂组") makes it the experimental arm's; inside a list of values that comparison is the
+    whole list's and says nothing of the last value.
+    """
     for rule in _rules().rules:
-        if not rule.id.startswith("arm.value_cue"):
+        if not rule.id.startswith("arm.value_cue") or (rule.id == "arm.value_cue_better_than.v1" and not lone):
             continue
         m = _rx(rule.id).match(text[start:end])
         if m:
