@@ -80,6 +80,11 @@ OUTCOMES = [
      "两组患者均接受4~8个周期卡培他滨化疗方案，湿润烧伤膏分段护理组手足综合征发生率为 38.0% ，显著低于润肤剂组，"
      "差异具有统计学意义 (P<0.05)。",
      [("AE", 38.0, "experimental", None, None)]),
+    # the group a clause opens with is the arm of the rate later in that clause
+    ("ChinaXiv-201712.00535V1",
+     "观察组发生恶心、头晕等不良反应分别各1例，发生率为 5.7%(2/35) ,对照组发生恶心、头晕、厌食、皮肤瘙痒分别3例、2例,2例，"
+     "1例，发生率为 21.1%(8/38) ，两组患者不良反应发生率差异无统计学意义（P>0.05）。",
+     [("AE", 5.7, "experimental", None, None), ("AE", 21.1, "control", None, None)]),
     # 控制率 is the disease control rate; ALK groups are subgroups of one cohort
     ("ChinaXiv-201712.01057V1",
      "培美曲塞联合铂类的一线化疗方案中，ALK阳性组、ALK阴性组及ALK未测组的有效率分别为 38% ，44.4% 以及 38.9% ,"

@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from ..recognize import SentenceSpans
-from ..recognize.arms import cue_before, value_cue
+from ..recognize.arms import clause_arm, cue_before, value_cue
 from .context import DocContext
 from .groups import Group
 from .rules import rx
@@ -73,6 +73,13 @@ def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
     cue = ArmRole(*value_cue(text, v.end, min(s.end, v.end + 50), lone=True))
     if cue.role is None:
         cue = _cue_before(text, s, g, 0)
+    if cue.role is None and s.lang == "zh":
+        # "观察组发生恶心…分别各1例，发生率为5.7%": the group the clause opened with
+        before = [w.end for w in s.values if w.end <= v.start]
+        lo = max(before[-1] if before else s.start, v.start - 60)
+        role, arm = clause_arm(text, lo, v.start)
+        if role is not None:
+            cue = ArmRole(role, arm)
     if cue.role is None and rx("link.not_reached_before.v1").search(text, max(s.start, v.start - 90), v.start):
         cue = ArmRole("control", cue.arm)
     if cue.role is None and any(

@@ -135,6 +135,17 @@ def cue_before(window: str, spread: bool = False) -> tuple[str | None, str | Non
     return None, None
 
 
+def clause_arm(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """(role, arm) of the last group a clause of ``text[start:end]`` opens with (Chinese): the arm
+    of a value that comes later in that clause. Groups of a factor or without role words give
+    their role as :func:`arm_role` does."""
+    hits = list(_rx("arm.clause_group.v1").finditer(text, start, end))
+    if not hits:
+        return None, None
+    arm = hits[-1].group("arm")
+    return arm_role(arm, weak=False), arm
+
+
 def find_subgroups(text: str, start: int, end: int, lang: str) -> list[SubgroupMention]:
     """Subgroup frames of ``lang`` in ``text[start:end]`` (first rule wins an overlap), in text order.
 
