@@ -179,3 +179,35 @@ def test_counts_with_their_shares_fill_events_and_n(source, sentence, expected):
     got = sorted((r.endpoint, r.value, r.events, r.n, list(r.flags)) for r in process_text(sentence).records
                  if r.kind == "outcome")
     assert got == sorted(expected), source
+
+
+EFFECTS = [
+    # a decimal comma in P; a landmark carried to the second endpoint of the sentence
+    ("PMC5131536",
+     "Three- years OS was 78% in RT group vs. 82.4% in CRT group (P = 0,145), while DFS was 59% in RT group vs. "
+     "75.1% in CRT group (P = 0,022) (Fig. 2).",
+     [("OS", None, None, 0.145), ("DFS", None, None, 0.022)]),
+    # P values listed as the endpoints are
+    ("PMC3204557",
+     "In the 226 patients with solitary CRLM < 3 cm, OS and DFS rates did not differ between the RFA group and the "
+     "resection group (P = 0.962 and P = 0.980).",
+     [("OS", None, None, 0.962), ("DFS", None, None, 0.98)]),
+    # SPSS's "Sig", a P labelled with its test
+    ("PMC4369228",
+     "Statistical analysis with the Chi-square test showed that response rate was identical in both groups (Sig 0.578).",
+     [("ORR", None, None, 0.578)]),
+    ("PMC4518214",
+     "The true study endpoint, 5-year OS, was 62% in the RT group and 72% in the CRT group (Plog-rank = 0.038; Fig. 1).",
+     [("OS", None, None, 0.038)]),
+    # "RR of 61.7 %" is a response rate, and a median's CI is no measure's
+    ("PMC3456942",
+     "Thirty-one patients went on to receive a second-line therapy with FOLFIRI plus bevacizumab and achieved RR of "
+     "27.6 %, DCR of 62.1 %, and median PFS of 7.3 months (95 % CI, 5.2-9.4 months).",
+     []),
+]
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), EFFECTS, ids=[f"{c[0]}-{i}" for i, c in enumerate(EFFECTS)])
+def test_effects_of_real_sentences(source, sentence, expected):
+    got = [(r.endpoint, r.measure, r.value, r.p_value) for r in process_text(sentence).records if r.kind == "effect"]
+    assert got == expected, source

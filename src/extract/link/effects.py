@@ -52,10 +52,12 @@ def effect_records(ctx: DocContext, s: SentenceSpans, groups: list[Group], para:
     """Each effect record of the sentence, with the cluster it was made from."""
     out = []
     factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end))
-    for c in clusters(s, groups):
+    found = clusters(s, groups)
+    paired = _listed_p_values(ctx.text, s, groups, found)
+    for i, c in enumerate(found):
         if factors and c.measure is None:
             continue  # P values of prognostic factors compare no arms
-        for t in targets(ctx.text, s, groups, c, para_ep):
+        for t in ([paired[i]] if i in paired else targets(ctx.text, s, groups, c, para_ep)):
             if t.endpoint is None:
                 continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)
             subgroup, anchor = _population(ctx, s, t, c, para, anchors)
@@ -90,6 +92,22 @@ def clusters(s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
         found = [c for c in found if not ("p" in c and "m" not in c and c["p"] in shared and len(c) == 1)]
     return [Cluster(c.get("m"), c.get("ci"), c.get("p")) for c in found  # type: ignore[arg-type]
             if c.get("m") is not None or c.get("p") is not None]
+
+
+def _listed_p_values(text: str, s: SentenceSpans, groups: list[Group], found: list[Cluster]) -> dict[int, Target]:
+    """"OS and DFS rates did not differ … (P = 0.962 and P = 0.980)": as many P values alone, and no
+    values before them, as endpoints listed together: the i-th P is the i-th endpoint's."""
+    alone = [i for i, c in enumerate(found) if c.measure is None and c.interval is None
+             and not any(g.end <= c.start for g in groups)]
+    if len(alone) < 2:
+        return {}
+    before = [i for i, ep in enumerate(s.endpoints) if ep.end <= found[alone[0]].start]
+    if not before:
+        return {}
+    listed = endpoint_list(text, s.endpoints, before[-1])
+    if len(listed) != len(alone):
+        return {}
+    return {i: Target(ep.code, ep, None) for i, ep in zip(alone, listed, strict=True)}
 
 
 def targets(text: str, s: SentenceSpans, groups: list[Group], c: Cluster,

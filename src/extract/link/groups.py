@@ -138,7 +138,8 @@ def governing(text: str, s: SentenceSpans, vals: tuple[Value, ...],
         if not rx("link.follow_up.v1").search(text, gap_from, start) and not rx("link.other_statistic.v1").search(
             text, gap_from, start
         ):
-            fitting = [ep for ep in endpoint_list(text, s.endpoints, before[-1]) if unit_fits(ep, vals[0].unit)]
+            listed = endpoint_list(text, s.endpoints, before[-1])
+            fitting = [ep for ep in listed if unit_fits(ep, vals[0].unit)] or _carried_landmark(s, listed, vals)
             return (fitting, "result.comparison.v1") if fitting else None
     if (
         para_ep is not None and len(vals) >= 2 and unit_fits(para_ep, vals[0].unit) and not before
@@ -152,6 +153,19 @@ def governing(text: str, s: SentenceSpans, vals: tuple[Value, ...],
         # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
         return [para_ep], "result.context_endpoint.v1"
     return None
+
+
+def _carried_landmark(s: SentenceSpans, listed: list[EndpointMention],
+                      vals: tuple[Value, ...]) -> list[EndpointMention]:
+    """"Three-year OS was 78% vs. 82.4%, while DFS was 59% vs. 75.1%": a survival endpoint with
+    rates but no landmark of its own takes the one landmark of the sentence's endpoint before it."""
+    if vals[0].unit != "percent" or len(listed) != 1 or listed[0].timepoints:
+        return []
+    ep = listed[0]
+    earlier = [e for e in s.endpoints if e.end <= ep.start and e.timepoints]
+    if endpoint_kind(ep.code) != "time" or not earlier or len(earlier[-1].timepoints) != 1:
+        return []
+    return [replace(ep, timepoints=list(earlier[-1].timepoints), stat="rate")]
 
 
 def _endpoint_after(text: str, s: SentenceSpans, vals: tuple[Value, ...]) -> EndpointMention | None:

@@ -199,8 +199,9 @@ def _lookup_key(word: str, lexicon: str) -> str:
 
 
 def _num(s: str) -> float:
-    """A P value as written: "0.044", ".025", "7.7 × 10−5" (spaces are ignored)."""
-    s = s.replace(" ", "")
+    """A P value as written: "0.044", ".025", "0,145" (a decimal comma), "7.7 × 10−5" (spaces are
+    ignored)."""
+    s = s.replace(" ", "").replace(",", ".")
     m = _rx("number.times_ten_power.v1").fullmatch(s)
     if m:
         return float(m.group("mantissa")) * 10 ** -int(m.group("exponent"))
