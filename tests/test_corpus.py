@@ -20,6 +20,7 @@ _WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "半": 0.5
 def _numbers(text: str) -> list[float]:
     nums = [float(x) for x in _NUM.findall(text)]
     nums += [abs(n) for n in nums]  # "1-2": the dash is a range, not a sign
+    nums += [float(x.replace(",", ".")) for x in re.findall(r"\b0,\d+", text)]  # "P = 0,05": a decimal comma
     nums += [float(v) for w, v in _WORDS.items() if w in text.lower()]
     return nums
 
