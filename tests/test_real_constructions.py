@@ -75,6 +75,10 @@ OUTCOMES = [
      "However, the estimated mean DFS for the PET/CT group (27.1 months; 95% CI: 21.9–32.3 months) was markedly "
      "higher than that for the CT group (18.9 months; 95% CI: 14.7–23.1 months).",
      [("DFS", 27.1, "experimental", None, 21.9), ("DFS", 18.9, "control", None, 14.7)]),
+    # pain relief is a quality-of-life endpoint, not a tumour response
+    ("ChinaXiv-202208.00164V1",
+     "术后 48 h ，疼痛有效缓解率治疗组为93.33%(28/30) ，高于对照组的 73.33%(22/30) ，差异有统计学意义（P<0.05）。",
+     [("QOL", 73.33, "control", None, None), ("QOL", 93.33, "experimental", None, None)]),
     # a lone value compared with the arm named after it is the experimental arm's
     ("ChinaXiv-201712.00407V1",
      "两组患者均接受4~8个周期卡培他滨化疗方案，湿润烧伤膏分段护理组手足综合征发生率为 38.0% ，显著低于润肤剂组，"
@@ -173,7 +177,7 @@ def test_lancet_middle_dot_decimals_are_numbers():
      [("ORR", 23.53, 8, 17, ["events_mismatch"]), ("DCR", 58.82, 10, 17, [])]),
     ("ChinaXiv-202208.00164V1",
      "结果术后24 h,疼痛有效缓解率治疗组为83.33%(25/30)，高于对照组的53.33%（16/30），差异有统计学意义（P<0.05）。",
-     [("ORR", 53.33, 16, 30, []), ("ORR", 83.33, 25, 30, [])]),
+     [("QOL", 53.33, 16, 30, []), ("QOL", 83.33, 25, 30, [])]),
 ])
 def test_counts_with_their_shares_fill_events_and_n(source, sentence, expected):
     got = sorted((r.endpoint, r.value, r.events, r.n, list(r.flags)) for r in process_text(sentence).records
@@ -199,6 +203,13 @@ EFFECTS = [
     ("PMC4518214",
      "The true study endpoint, 5-year OS, was 62% in the RT group and 72% in the CRT group (Plog-rank = 0.038; Fig. 1).",
      [("OS", None, None, 0.038)]),
+    # survival curves compared by a log-rank test are OS; a factor's P is no effect
+    ("ChinaXiv-201712.01003V1",
+     "Log-rank检验结果显示,两组患者的术后生存曲线有统计学差异 (χ²=8.813, P=0.003 ，图1)。",
+     [("OS", None, None, 0.003)]),
+    ("ChinaXiv-201712.00037V1",
+     "TSH水平为影响垂体促甲状腺素腺瘤患者治疗后5年生存率的独立影响因素 (P<0.05 ，表3)。",
+     []),
     # "RR of 61.7 %" is a response rate, and a median's CI is no measure's
     ("PMC3456942",
      "Thirty-one patients went on to receive a second-line therapy with FOLFIRI plus bevacizumab and achieved RR of "
