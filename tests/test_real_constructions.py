@@ -95,6 +95,10 @@ OUTCOMES = [
      "控制率分别为 93.75% ， 86.1% 以及88.9% 。",
      [("ORR", 38.0, "single", None, None), ("ORR", 44.4, "single", None, None), ("ORR", 38.9, "single", None, None),
       ("DCR", 93.75, "single", None, None), ("DCR", 86.1, "single", None, None), ("DCR", 88.9, "single", None, None)]),
+    # lone values of a sentence that names one arm as its setting are that arm's
+    ("PMC4101294",
+     "The ORR and DCR in the combination group were 8 of 17 (23.53%) and 10 of 17 (58.82%), respectively.",
+     [("ORR", 23.53, "experimental", None, None), ("DCR", 58.82, "experimental", None, None)]),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     ("PMC5131536",
      "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "

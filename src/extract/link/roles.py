@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from ..recognize import SentenceSpans
-from ..recognize.arms import clause_arm, cue_before, value_cue
+from ..recognize.arms import clause_arm, cue_before, sentence_arm, value_cue
 from .context import DocContext
 from .groups import Group
 from .rules import rx
@@ -78,6 +78,10 @@ def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
         before = [w.end for w in s.values if w.end <= v.start]
         lo = max(before[-1] if before else s.start, v.start - 60)
         role, arm = clause_arm(text, lo, v.start)
+        if role is not None:
+            cue = ArmRole(role, arm)
+    if cue.role is None and s.lang == "en":
+        role, arm = sentence_arm(text, s.start, s.end)  # "In the TEGAFOX arm, … a response rate of 38.9%"
         if role is not None:
             cue = ArmRole(role, arm)
     if cue.role is None and rx("link.not_reached_before.v1").search(text, max(s.start, v.start - 90), v.start):
@@ -146,6 +150,10 @@ def _spread_role(text: str, s: SentenceSpans, groups: list[Group], i: int) -> li
         aside = rx("link.aside_after.v1").match(text, g.end, s.end)
         after = aside.end() if aside else g.end
         cue = ArmRole(*value_cue(text, after, min(s.end, after + 50)))
+    if cue.role is None and s.lang == "en" and len(groups) == 1:
+        role, arm = sentence_arm(text, s.start, s.end)  # "The ORR and DCR in the combination group were …"
+        if role is not None:
+            cue = ArmRole(role, arm)
     return [cue] * len(g.values)
 
 

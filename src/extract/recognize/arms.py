@@ -135,6 +135,17 @@ def cue_before(window: str, spread: bool = False) -> tuple[str | None, str | Non
     return None, None
 
 
+def sentence_arm(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """(role, arm) of the one arm an English sentence names as its setting ("In the TEGAFOX arm",
+    "in the combination group"); (None, None) when it names none or several."""
+    arms = {m.group("arm").strip().lower(): m.group("arm").strip()
+            for m in _rx("arm.sentence_group_en.v1").finditer(text, start, end)}
+    if len(arms) != 1:
+        return None, None
+    arm = next(iter(arms.values()))
+    return arm_role(arm + " group"), arm
+
+
 def clause_arm(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """(role, arm) of the last group a clause of ``text[start:end]`` opens with (Chinese): the arm
     of a value that comes later in that clause. Groups of a factor or without role words give
