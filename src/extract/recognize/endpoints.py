@@ -273,7 +273,7 @@ def _attach_grades(text: str, start: int, end: int, lang: str, eps: list[Endpoin
         if ep.code == "AE" and ep.event is None else ep
         for ep in eps
     ]
-    about_ae = _rx("endpoint.ae_context.v1").search(text, start, end) is not None
+    about_ae: bool | None = None  # is the sentence about adverse events? (looked up when needed)
     for m in _rx("endpoint.event.v1").finditer(text, start, end):
         if any(ep.start <= m.start() < ep.end for ep in eps):
             continue
@@ -281,7 +281,10 @@ def _attach_grades(text: str, start: int, end: int, lang: str, eps: list[Endpoin
         if rate:
             eps.append(EndpointMention(m.start(), rate.end(), "AE", "rate", text[m.start() : rate.end()],
                                        event=_event_names()[m.group(0).lower()]))
-        elif about_ae and _rx("endpoint.event_value_after.v1").match(text, m.end(), end):
+        elif _rx("endpoint.event_value_after.v1").match(text, m.end(), end) and (
+            about_ae if about_ae is not None
+            else (about_ae := _rx("endpoint.ae_context.v1").search(text, start, end) is not None)
+        ):
             # "toxicities were: asthenia (9.1% …), anorexia (6.8 vs 9.5%)": each event its values
             eps.append(EndpointMention(m.start(), m.end(), "AE", "rate", m.group(0),
                                        event=_event_names()[m.group(0).lower()]))
