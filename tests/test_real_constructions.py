@@ -99,6 +99,11 @@ OUTCOMES = [
     ("PMC4101294",
      "The ORR and DCR in the combination group were 8 of 17 (23.53%) and 10 of 17 (58.82%), respectively.",
      [("ORR", 23.53, "experimental", None, None), ("DCR", 58.82, "experimental", None, None)]),
+    # a count spelled out before its share, the arm after the share's bracket
+    ("PMC3405220",
+     "The partial response as assessed by the investigators was three patients (8.8%) with gemcitabine plus "
+     "huachansu and one patient (3.1%) with gemcitabine plus placebo.",
+     [("PR", 8.8, "experimental", None, None), ("PR", 3.1, "control", None, None)]),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     ("PMC5131536",
      "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "
@@ -153,6 +158,21 @@ def test_a_regimen_acronym_is_no_trial():
     sentence = ("Patients with stable disease or response after GEM-CAP were randomised to capecitabine or UFT plus "
                 "radiotherapy (RT) (A), or capecitabine or UFT plus RT followed by GEM-CAP (B).")
     assert [r for r in process_text(sentence).records if r.kind == "trial"] == []
+
+
+def test_spelled_numbers_are_counts_and_percentages():
+    from extract.recognize import recognize
+    from extract.recognize.numbers import spelled_number
+
+    assert [spelled_number(w) for w in ("three", "Thirty-two", "one hundred", "seventy three", "many")] == [
+        3, 32, 100, 73, None]
+    # corpus/real_text/en_pmc/PMC4134501.txt
+    sentence = "Seventy-three percent and 67% of patients in Arms A and B, respectively, experienced at least one serious AE"
+    s = recognize(sentence, 0, len(sentence), "en")
+    assert [(v.value, v.unit) for v in s.values] == [(73.0, "percent"), (67.0, "percent")]
+    res = process_text("The partial response as assessed by the investigators was three patients (8.8%) with "
+                       "gemcitabine plus huachansu and one patient (3.1%) with gemcitabine plus placebo.")
+    assert sorted((r.value, r.events) for r in res.records if r.kind == "outcome") == [(3.1, 1), (8.8, 3)]
 
 
 def test_lancet_middle_dot_decimals_are_numbers():

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from ..recognize import SentenceSpans, recognize
 from ..recognize.endpoints import EndpointMention
-from ..recognize.numbers import Interval, Value
+from ..recognize.numbers import Interval, Value, spelled_number
 from ..segment import Paragraph, Sentence
 from . import emit
 from .anchors import Anchor, anchor_of_group, find_anchors
@@ -110,10 +110,10 @@ def value_counts(text: str, s: SentenceSpans, v: Value) -> tuple[int | None, int
         return None, None
     m = rx("link.count_after_share.v1").match(text, v.end, s.end) or \
         rx("link.count_before_share.v1").search(text, max(s.start, v.start - 40), v.start)
-    if m is None:
-        return None, None
-    events, n = int(m.group("events")), int(m.group("n")) if m.group("n") else None
-    return events, n
+    if m is not None:
+        return int(m.group("events")), int(m.group("n")) if m.group("n") else None
+    spelled = rx("link.count_word_before_share.v1").search(text, max(s.start, v.start - 40), v.start)
+    return (spelled_number(spelled.group("words")) if spelled else None), None  # "Thirty-two patients (44.4%)"
 
 
 def _per_arm_lists(text: str, s: SentenceSpans, groups: list[tuple[Value, ...]],

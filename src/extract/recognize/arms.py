@@ -104,6 +104,8 @@ def value_cue(text: str, start: int, end: int, lone: bool = False) -> tuple[str 
     肤剂组") makes it the experimental arm's; inside a list of values that comparison is the
     whole list's and says nothing of the last value.
     """
+    if text[start:start + 1] in (")", "）"):
+        start += 1  # "three patients (8.8%) with gemcitabine plus huachansu": past the share's bracket
     for rule in _rules().rules:
         if not rule.id.startswith("arm.value_cue") or (rule.id == "arm.value_cue_better_than.v1" and not lone):
             continue

@@ -87,6 +87,7 @@ def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]])
             continue
         out.extend(_values_of(text, m, start, end))
     out.extend(_number_word_values(text, start, end, blocked, out))
+    out.extend(_spelled_percents(text, start, end, blocked, out))
     out.sort(key=lambda v: v.start)
     return out
 
@@ -183,6 +184,31 @@ def _number_word_values(
         words = _rules().lexicon("number_words")
         qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(m.group("q"), "qualifiers_before")]
         out.append(Value(m.start("w"), m.end(), float(words[m.group("w").lower()]), None, "year", qualifier, m.group(0)))
+    return out
+
+
+def spelled_number(words: str) -> int | None:
+    """An English number spelled out, 0 to 100: "three" → 3, "Thirty-two" → 32, "one hundred" →
+    100; None for anything else."""
+    lex = _rules().lexicon("english_numbers")
+    w = words.lower().strip()
+    if w in lex:
+        return int(lex[w])
+    tens, _, unit = w.replace(" ", "-").partition("-")
+    if tens in lex and unit in lex and 20 <= lex[tens] <= 90 and lex[tens] % 10 == 0 and 0 < lex[unit] < 10:
+        return int(lex[tens] + lex[unit])
+    return None
+
+
+def _spelled_percents(text: str, start: int, end: int, blocked: list[tuple[int, int]],
+                      found: list[Value]) -> list[Value]:
+    """"Seventy-three percent and 67% …": a spelled-out percentage is a value like 73%."""
+    out = []
+    for m in _rx("number.spelled_percent.v1").finditer(text, start, end):
+        n = spelled_number(m.group("w")) if not _overlaps(blocked, *m.span()) else None
+        if n is None or any(v.start < m.end() and m.start() < v.end for v in found):
+            continue
+        out.append(Value(m.start("w"), m.end(), float(n), None, "percent", "=", m.group(0)))
     return out
 
 
