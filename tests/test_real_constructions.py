@@ -104,6 +104,11 @@ OUTCOMES = [
      "The partial response as assessed by the investigators was three patients (8.8%) with gemcitabine plus "
      "huachansu and one patient (3.1%) with gemcitabine plus placebo.",
      [("PR", 8.8, "experimental", None, None), ("PR", 3.1, "control", None, None)]),
+    # bare CR / PR right before their values are responses
+    ("PMC3268925",
+     "After 4 cycles of preoperative chemotherapy, clinical response was shown in 76.0% (CR, 4.4%; PR, 71.6%) by the "
+     "RECIST criteria.",
+     [("ORR", 76.0, "single", None, None), ("CR", 4.4, "single", None, None), ("PR", 71.6, "single", None, None)]),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     ("PMC5131536",
      "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "
@@ -151,6 +156,19 @@ def test_a_report_naming_one_trial_at_its_top_reports_that_trial():
     res = process_document(CORPUS / "real_text" / "en_pmc" / "PMC4506382.txt")
     results = [r for r in res.records if r.kind != "trial"]
     assert results and {r.trial for r in results} == {"BELOB"}
+
+
+def test_a_surveys_response_rate_is_no_tumour_response():
+    """corpus/real_text/en_pmc/PMC2047288.txt: a randomised trial of questionnaire versions."""
+    from corpus_paths import CORPUS
+
+    from extract.pipeline import process_document
+
+    res = process_document(CORPUS / "real_text" / "en_pmc" / "PMC2047288.txt")
+    assert not [r for r in res.records if r.kind != "trial" and r.endpoint == "ORR"]
+    text = ("Objective response rate was 45% with pembrolizumab versus 30% with chemotherapy in the KEYNOTE-024 "
+            "survey of outcomes.")  # a tumour response stays one, whatever the document
+    assert [r.value for r in process_text(text).records if r.kind == "outcome"] == [45.0, 30.0]
 
 
 def test_a_regimen_acronym_is_no_trial():

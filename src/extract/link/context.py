@@ -38,6 +38,7 @@ class DocContext:
     trials: dict[str, TrialSummary] = field(default_factory=dict)  # trial key → what the text says of it
     own_trial: TrialMention | None = None  # a primary report's own trial, named by its protocol
     meta_analysis: bool = False  # pooled estimates per stratum are subgroup results
+    survey: bool = False  # a survey or questionnaire study: its "response rate" is no tumour response
 
     @property
     def text(self) -> str:
@@ -67,6 +68,7 @@ def build_context(
 
     ctx = DocContext(nd, paragraphs, references, body_end)
     ctx.meta_analysis = bool(rx("link.meta_analysis.v1").search(nd.text, 0, min(len(nd.text), 4000)))
+    ctx.survey = bool(rx("link.survey_document.v1").search(nd.text, 0, min(len(nd.text), 1500)))
     for num, ref in references.items():
         names = names_in_reference_title(ref.title)
         if names:

@@ -50,7 +50,14 @@ def result_records(ctx: DocContext) -> list[dict]:
 
 
 def recognize_sentence(ctx: DocContext, sent: Sentence) -> SentenceSpans:
-    return recognize(ctx.text, sent.start, sent.end, sent.lang, ctx.mentions_in(sent.start, sent.end))
+    s = recognize(ctx.text, sent.start, sent.end, sent.lang, ctx.mentions_in(sent.start, sent.end))
+    if ctx.survey and any(ep.code == "ORR" for ep in s.endpoints):
+        # a survey's response rate is the share who answered ("The response rate before the reminder
+        # was 17.9% for the Internet group"), not a tumour response
+        kept = tuple(ep for ep in s.endpoints
+                     if ep.code != "ORR" or rx("link.tumour_response_words.v1").search(ep.surface))
+        s = replace(s, endpoints=kept)
+    return s
 
 
 def link_sentence(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: list[Anchor],

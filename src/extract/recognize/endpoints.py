@@ -133,6 +133,10 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
         code = forms.get(surface.lower()) or forms[surface.lower()[:-1]]  # plural "responses"
         s, stat = _stat(text, m, start)
         out.append(EndpointMention(s, m.end(), code, stat, text[s : m.end()]))
+    for m in _rx("endpoint.response_abbrev.v1").finditer(text, start, end):  # "(CR, 4.4%; PR, 71.6%)"
+        if not any(e.start < m.end("code") and m.start("code") < e.end for e in out):
+            out.append(EndpointMention(m.start("code"), m.end("code"), m.group("code"), "rate", m.group("code")))
+    out.sort(key=lambda e: e.start)
     out = _attach_landmarks(text, start, end, lang, out)
     if lang == "en":
         out = _landmark_rates(text, start, end, out)
