@@ -109,6 +109,15 @@ OUTCOMES = [
      "After 4 cycles of preoperative chemotherapy, clinical response was shown in 76.0% (CR, 4.4%; PR, 71.6%) by the "
      "RECIST criteria.",
      [("ORR", 76.0, "single", None, None), ("CR", 4.4, "single", None, None), ("PR", 71.6, "single", None, None)]),
+    # "median OS and median PFS … respectively": endpoints listed with their statistic; two arms' spread lists
+    ("PMC4317950",
+     "The median OS and median PFS were 9.1 and 3.3 months, respectively (Fig.1).",
+     [("OS", 9.1, "single", None, None), ("PFS", 3.3, "single", None, None)]),
+    ("PMC2527839",
+     "Median times to progression and overall survival in the capecitabine arm (4.7 and 9.5 months, respectively) "
+     "were similar to those in the S-1 arm (4.2 and 8.2 months, respectively).",
+     [("TTP", 4.7, "experimental", None, None), ("OS", 9.5, "experimental", None, None),
+      ("TTP", 4.2, "control", None, None), ("OS", 8.2, "control", None, None)]),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     ("PMC5131536",
      "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "
