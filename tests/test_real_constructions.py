@@ -34,11 +34,6 @@ OUTCOMES = [
      "治疗组总有效率为 93.33% ，显著高于对照组的76.67%(P<0.05) ，治疗组3个月及6个月后的复发率分别为0和 3.33% ，"
      "明显低于对照组的 13.33% 、 26.67% 中 P<0.05 ,表1)",
      [("ORR", 93.33, "experimental", None, None), ("ORR", 76.67, "control", None, None)]),
-    # time to progression, each median with its own CI after the arm it is for
-    ("PMC2527839",
-     "The median TTP was 4.7 months for capecitabine (95% CI, 3.1-6.4) and 4.2 months for S-1 (95% CI, 1.5-6.9), "
-     "with a hazard ratio (capecitabine/S-1) of 1.0 (95% CI, 0.6-1.6) (Figure 3).",
-     [("TTP", 4.7, "experimental", None, 3.1), ("TTP", 4.2, "control", None, 1.5)]),
     # "1- and 5-year", the arm named after each list, an SE in parentheses that is no value
     ("PMC2360567",
      "A similar effect was found for progression-free survival: 1- and 5-year progression-free survival rates "
@@ -52,20 +47,6 @@ OUTCOMES = [
      "and 48.3 %, respectively.",
      [("OS", 93.4, "experimental", 24.0, None), ("OS", 66.0, "control", 24.0, None),
       ("OS", 81.4, "experimental", 60.0, None), ("OS", 48.3, "control", 60.0, None)]),
-    # adverse events listed by event, each with its arms' rates
-    ("PMC2527839",
-     "Grade 3–4 nonhaematologic toxicities were: asthenia (9.1% with capecitabine vs 7.1% with S-1), anorexia "
-     "(6.8 vs 9.5%), diarrhoea (2.3 vs 0%), and hand–foot syndrome (6.8 vs 0%).",
-     [("AE", 9.1, "experimental", None, None), ("AE", 7.1, "control", None, None),
-      ("AE", 6.8, "experimental", None, None), ("AE", 9.5, "control", None, None),
-      ("AE", 2.3, "experimental", None, None), ("AE", 0.0, "control", None, None),
-      ("AE", 6.8, "experimental", None, None), ("AE", 0.0, "control", None, None)]),
-    ("PMC3427491",
-     "Grades 3-4 hematologic AEs were more frequent in the FOLFOX4 group than the TOMOX group [neutropenia: 34.1 vs. "
-     "5.4 % (p < 0.0001); leucopenia: 7.7 vs. 1.1 % (p = 0.028); thrombocytopenia: 6.6 vs 1.1 % (p = 0.064)].",
-     [("AE", 34.1, "experimental", None, None), ("AE", 5.4, "control", None, None),
-      ("AE", 7.7, "experimental", None, None), ("AE", 1.1, "control", None, None),
-      ("AE", 6.6, "experimental", None, None), ("AE", 1.1, "control", None, None)]),
     # complications and morbidity are adverse events; a CI after a semicolon is the value's own
     ("PMC3204557",
      "The morbidity rates were significantly lower in the RFA group (RFA group vs. resection group, 6.2% vs. 21.2%; "
@@ -113,11 +94,6 @@ OUTCOMES = [
     ("PMC4317950",
      "The median OS and median PFS were 9.1 and 3.3 months, respectively (Fig.1).",
      [("OS", 9.1, "single", None, None), ("PFS", 3.3, "single", None, None)]),
-    ("PMC2527839",
-     "Median times to progression and overall survival in the capecitabine arm (4.7 and 9.5 months, respectively) "
-     "were similar to those in the S-1 arm (4.2 and 8.2 months, respectively).",
-     [("TTP", 4.7, "experimental", None, None), ("OS", 9.5, "experimental", None, None),
-      ("TTP", 4.2, "control", None, None), ("OS", 8.2, "control", None, None)]),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     ("PMC5131536",
      "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "
@@ -128,6 +104,40 @@ OUTCOMES = [
      "Sequential grade 3–4 toxicity was recorded in four (5.9, 95% CL, from 1.6 to 14.4%) TEGAFIRI patients.",
      []),
 ]
+
+
+# PMC2527839 compares capecitabine with S-1 and calls neither standard: its curators gave both arms
+# "experimental" (corpus/gold/NOTES_adjudication.md, rule 1), which only the design says and the rules
+# do not read yet (README: constructions not handled). What the sentences give is tested here.
+PMC2527839 = [
+    # time to progression, each median with its own CI after the arm it is for
+    "The median TTP was 4.7 months for capecitabine (95% CI, 3.1-6.4) and 4.2 months for S-1 (95% CI, 1.5-6.9), "
+    "with a hazard ratio (capecitabine/S-1) of 1.0 (95% CI, 0.6-1.6) (Figure 3).",
+    # endpoints spread over by "respectively", once per arm
+    "Median times to progression and overall survival in the capecitabine arm (4.7 and 9.5 months, respectively) "
+    "were similar to those in the S-1 arm (4.2 and 8.2 months, respectively).",
+]
+
+
+# adverse events listed by event, each with its arms' rates: PMC2527839 (both arms experimental, as
+# above) and PMC3427491, where FOLFOX4 is the non-inferiority comparator only the design names
+AE_LISTS = [
+    "Grade 3–4 nonhaematologic toxicities were: asthenia (9.1% with capecitabine vs 7.1% with S-1), anorexia "
+    "(6.8 vs 9.5%), diarrhoea (2.3 vs 0%), and hand–foot syndrome (6.8 vs 0%).",
+    "Grades 3-4 hematologic AEs were more frequent in the FOLFOX4 group than the TOMOX group [neutropenia: 34.1 vs. "
+    "5.4 % (p < 0.0001); leucopenia: 7.7 vs. 1.1 % (p = 0.028); thrombocytopenia: 6.6 vs 1.1 % (p = 0.064)].",
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    (PMC2527839[0], [("TTP", 4.2, 1.5), ("TTP", 4.7, 3.1)]),
+    (PMC2527839[1], [("OS", 8.2, None), ("OS", 9.5, None), ("TTP", 4.2, None), ("TTP", 4.7, None)]),
+    (AE_LISTS[0], [("AE", v, None) for v in sorted([9.1, 7.1, 6.8, 9.5, 2.3, 0.0, 6.8, 0.0])]),
+    (AE_LISTS[1], [("AE", v, None) for v in sorted([34.1, 5.4, 7.7, 1.1, 6.6, 1.1])]),
+])
+def test_values_where_only_the_design_decides_the_roles(sentence, expected):
+    got = sorted((r.endpoint, r.value, r.ci_low) for r in process_text(sentence).records if r.kind == "outcome")
+    assert got == expected
 
 
 @pytest.mark.parametrize(("source", "sentence", "expected"), OUTCOMES, ids=[f"{c[0]}-{i}" for i, c in enumerate(OUTCOMES)])
@@ -150,7 +160,7 @@ def test_p_values_of_prognostic_factors_are_no_effects(source, sentence):
 
 def test_a_hazard_ratio_takes_its_own_interval_not_the_medians_before_it():
     # PMC2527839: the two medians' CIs come first; the HR's is the one after it
-    sentence = OUTCOMES[5][1]
+    sentence = PMC2527839[0]
     effects = [r for r in process_text(sentence).records if r.kind == "effect"]
     assert [(e.endpoint, e.measure, e.value, e.ci_low, e.ci_high) for e in effects] == [("TTP", "HR", 1.0, 0.6, 1.6)]
 
