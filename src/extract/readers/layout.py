@@ -195,7 +195,7 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     seen: dict[tuple[str, int, int], Char] = {}
     out = []
     for c in chars:
-        key = (c.text, int(round(c.x0 * 2)), int(round(c.base * 2)))
+        key = (c.text, round(c.x0 * 2), round(c.base * 2))
         if key in seen:
             continue
         seen[key] = c
@@ -217,9 +217,30 @@ def _cluster_baselines(chars: list[Char]) -> list[list[Char]]:
     return clusters
 
 
+_ROUNDED_SIZE: dict[float, float] = {}  # a font size → rounded to 0.1 pt; pages use few sizes
+
+
+def _rounded_size(size: float) -> float:
+    r = _ROUNDED_SIZE.get(size)
+    if r is None:
+        if len(_ROUNDED_SIZE) > 65536:
+            _ROUNDED_SIZE.clear()
+        r = _ROUNDED_SIZE[size] = round(size, 1)
+    return r
+
+
 def _dominant_size(chars) -> float:
-    sizes = Counter(round(c.size, 1) for c in chars if not c.text.isspace())
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+    """The most common rounded size of the glyphs other than spaces (the first seen on a tie)."""
+    counts: dict[float, int] = {}
+    get = _ROUNDED_SIZE.get
+    for c in chars:
+        if c.text.isspace():
+            continue
+        r = get(c.size)
+        if r is None:
+            r = _rounded_size(c.size)
+        counts[r] = counts.get(r, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else 10.0
 
 
 def _pieces(cluster: list[Char], size: float) -> list[list[Char]]:

@@ -286,7 +286,7 @@ def _build(path: Path, data: bytes, read: list[PageChars], backend: str, scanned
         "warnings": warnings,
     }
     return Document(path=path, doc_id=doc_id_for_bytes(data), text=text, pages=pages,
-                    char_boxes=[tuple(round(v, 2) for v in b) for b in out.boxes],
+                    char_boxes=_rounded(out.boxes),
                     citations=out.citations, tables=tables, format="pdf", metadata=metadata)
 
 
@@ -296,4 +296,18 @@ def _monotonic(pages: list[int]) -> list[int]:
     for p in pages:
         m = max(m, p)
         out.append(m)
+    return out
+
+
+def _rounded(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Boxes rounded to 0.01 pt for output; a glyph's box is shared by the characters
+    inserted after it (spaces, line breaks), so each distinct box is rounded once."""
+    done: dict[int, tuple[float, float, float, float]] = {}
+    out = []
+    for b in boxes:
+        r = done.get(id(b))
+        if r is None:
+            x0, top, x1, bottom = b
+            r = done[id(b)] = (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+        out.append(r)
     return out
