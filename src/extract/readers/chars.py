@@ -392,11 +392,7 @@ class PdfiumSource:
                     base = None
                 append(Char(text, x0, top, x1, bottom, size or abs(bottom - top), font, base, angle))
             images = []
-            for obj in page.get_objects(filter=[R.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                try:
-                    left, bottom, right, top = obj.get_bounds()
-                except pdfium.PdfiumError:
-                    continue
+            for left, bottom, right, top in _image_bounds(page.raw):
                 box = (left - mx0, my1 - top, right - mx0, my1 - bottom)
                 images.append(_rotate_box(box, w, h, rot) if rot else box)
         finally:
@@ -426,6 +422,40 @@ class PdfiumSource:
 
     def close(self) -> None:
         self._doc.close()
+
+
+def _image_bounds(page) -> list[tuple[float, float, float, float]]:
+    """The bounds (left, bottom, right, top) of the page's images, those inside a form
+    XObject drawn on the page included (one level down), read with PDFium's own calls:
+    ``PdfPage.get_objects`` builds a Python object for every path and text object."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as R
+
+    out = []
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    get_type, get_bounds = R.FPDFPageObj_GetType, R.FPDFPageObj_GetBounds
+    image, form = R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
+
+    def walk(count, get, parent, level: int) -> None:
+        n = count(parent)
+        if n < 0:
+            raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            kind = get_type(obj)
+            if kind == image:
+                if get_bounds(obj, *bounds):
+                    out.append((left.value, bottom.value, right.value, top.value))
+            elif kind == form and level < 1:
+                walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, level + 1)
+
+    walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page, 0)
+    return out
 
 
 _TEXT_OBJECT = None

@@ -229,8 +229,8 @@ def _rounded_size(size: float) -> float:
     return r
 
 
-def _dominant_size(chars) -> float:
-    """The most common rounded size of the glyphs other than spaces (the first seen on a tie)."""
+def _size_counts(chars) -> dict[float, int]:
+    """How many glyphs other than spaces have each rounded size, in first-seen order."""
     counts: dict[float, int] = {}
     get = _ROUNDED_SIZE.get
     for c in chars:
@@ -240,7 +240,21 @@ def _dominant_size(chars) -> float:
         if r is None:
             r = _rounded_size(c.size)
         counts[r] = counts.get(r, 0) + 1
+    return counts
+
+
+def _dominant_size(chars) -> float:
+    """The most common rounded size of the glyphs other than spaces (the first seen on a tie)."""
+    counts = _size_counts(chars)
     return max(counts, key=counts.__getitem__) if counts else 10.0
+
+
+def _unique_top(counts: dict[float, int]) -> bool:
+    """No tie for the most common size: the dominant size does not depend on the glyphs' order."""
+    if len(counts) < 2:
+        return True
+    first, second = sorted(counts.values(), reverse=True)[:2]
+    return first > second
 
 
 def _pieces(cluster: list[Char], size: float) -> list[list[Char]]:
@@ -265,9 +279,13 @@ def build_segments(page: PageChars) -> list[Line]:
     # pieces: (cluster, chars, size, base, x0, x1)
     pieces = []
     for k, cl in enumerate(clusters):
-        size = _dominant_size(cl)
-        for pc in _pieces(cl, size):
-            psize = _dominant_size(pc)
+        counts = _size_counts(cl)
+        size = max(counts, key=counts.__getitem__) if counts else 10.0
+        parts = _pieces(cl, size)
+        # a cluster in one piece holds the same glyphs, only reordered by x
+        same = len(parts) == 1 and _unique_top(counts)
+        for pc in parts:
+            psize = size if same else _dominant_size(pc)
             pbase = statistics.median(c.base for c in pc)
             pieces.append((k, pc, psize, pbase, pc[0].x0, max(c.x1 for c in pc)))
     # attach small pieces (superscripts, subscripts) to the piece of text they belong to;
