@@ -24,7 +24,8 @@ sides alike; the 1-minute load average is printed with them. CPU seconds
     worker's against the single one's) — goal ≥ 1.8× — and a re-run over the
     unchanged corpus against hashing its files.
 
-A profile of the pdfium pipeline over the corpus (top functions by own time) ends the
+Then each backend's fidelity on the PDFs that have an expected text (the figures the
+default backend is chosen by). A profile of the pdfium pipeline over the corpus (top functions by own time) ends the
 output. ``--quick`` uses fewer PDFs (for a check while editing; ratios are noisier).
 """
 
@@ -229,6 +230,41 @@ def ingest_figures(tmp: Path, target_pages: int, backend: str) -> dict:
     return out
 
 
+# --------------------------------------------------------------------------- fidelity
+
+SYMBOLS = "≥≤±×→·°µ"  # dashes left out: normalization makes them all "-"
+
+
+def fidelity(backends: list[str]) -> list[tuple[str, str, str, str]]:
+    """Per backend, over every PDF that has an expected text (generated and composed):
+    the mean normalized edit distance, the PDFs whose paragraphs come out of order, and
+    the symbol glyphs (≥ ≤ ± × …) of the expected texts that come out as themselves."""
+    from extract.normalize import normalize
+    from extract.readers.fidelity import edit_distance, paragraph_order
+    from extract.readers.pdf import read_pdf
+
+    pdfs = [p for folder in ("pdftests", "composed") for p in sorted((ROOT / "corpus" / folder).glob("*.pdf"))
+            if p.with_suffix(".expected.txt").is_file()]
+    rows = []
+    for be in backends:
+        dist, order_bad, sym_want, sym_got = [], 0, 0, 0
+        for pdf in pdfs:
+            expected = pdf.with_suffix(".expected.txt").read_text(encoding="utf-8")
+            doc = read_pdf(pdf, backend=be)
+            got = normalize(doc).text
+            dist.append(edit_distance(expected, got))
+            order_bad += not paragraph_order(expected, got).ok
+            for ch in SYMBOLS:
+                want = expected.count(ch)
+                sym_want += want
+                sym_got += min(want, doc.text.count(ch))
+        rows.append((f"fidelity, {be} backend ({len(pdfs)} PDFs with expected text)",
+                     f"mean edit distance {statistics.mean(dist):.4f} (max {max(dist):.4f}); "
+                     f"{order_bad} out of paragraph order",
+                     f"symbols {sym_got}/{sym_want}", ""))
+    return rows
+
+
 # --------------------------------------------------------------------------- profile
 
 
@@ -353,6 +389,11 @@ def main() -> None:
                      f"{e['rerun'] / e['wall2']:.1%} of the first run",
                      "only hashes: " + ("holds" if only_hash else "not yet")))
         print(rows[-2], rows[-1], f"[{load()}]", flush=True)
+
+    if not args.quick:
+        for r in fidelity(["auto", "pdfium", "pdfplumber"]):
+            rows.append(r)
+            print(r, flush=True)
 
     print()
     print(f"end: {load()}; corpus: {len(paths)} PDFs, {sum(n_pages.values())} pages; "
