@@ -300,14 +300,23 @@ def _monotonic(pages: list[int]) -> list[int]:
 
 
 def _rounded(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
-    """Boxes rounded to 0.01 pt for output; a glyph's box is shared by the characters
-    inserted after it (spaces, line breaks), so each distinct box is rounded once."""
+    """Boxes rounded to 0.01 pt for output. A glyph's box is shared by the characters
+    inserted after it (spaces, line breaks), and the glyphs of a line share their top and
+    bottom: each distinct box and each distinct coordinate is rounded once."""
     done: dict[int, tuple[float, float, float, float]] = {}
+    memo: dict[float, float] = {}
     out = []
     for b in boxes:
         r = done.get(id(b))
         if r is None:
-            x0, top, x1, bottom = b
-            r = done[id(b)] = (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+            rounded = []
+            for v in b:
+                w = memo.get(v)
+                if w is None:
+                    w = round(v, 2)
+                    if v:  # 0.0 and -0.0 are one key but round to two values
+                        memo[v] = w
+                rounded.append(w)
+            r = done[id(b)] = tuple(rounded)
         out.append(r)
     return out
