@@ -280,7 +280,8 @@ def profile(paths: list[Path], backend: str, top: int) -> str:
     stats.sort_stats("tottime").print_stats(top)
     lines = buf.getvalue().splitlines()
     start = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls")), 0)
-    return "\n".join(lines[start:]).rstrip()
+    total = next((ln.strip() for ln in lines if "function calls" in ln), "")
+    return "\n".join([total, *lines[start:]]).rstrip()
 
 
 def revision() -> str:
