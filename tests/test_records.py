@@ -111,3 +111,19 @@ def test_schema_command_prints_the_json_schema_of_all_three_kinds():
     for name in ("Trial", "Outcome", "Effect", "Evidence"):
         assert name in schema.get("$defs", {})
     assert '"pCR"' in text and '"percent"' in text
+
+
+@pytest.mark.parametrize("rows", [
+    [],
+    [{"id": "t1", "n": 120, "value": 12.4, "p_value": None, "flags": "", "evidence_text": "中位 OS, \"12.4\"\n个月"}],
+    # a column of whole numbers with a gap is a float column in pandas: 3 is written 3.0
+    [{"n": 1, "events": None, "value": 2}, {"n": 2, "events": 3, "value": 2.5}],
+    [{"refs": True, "page": 10**17}, {"refs": None, "page": 3}],
+])
+def test_records_csv_has_the_bytes_pandas_writes(tmp_path, rows):
+    pd = pytest.importorskip("pandas")
+    from extract.records import CSV_COLUMNS, write_csv
+
+    pd.DataFrame(rows, columns=list(CSV_COLUMNS)).to_csv(tmp_path / "pandas.csv", index=False, encoding="utf-8")
+    write_csv(tmp_path / "ours.csv", rows, CSV_COLUMNS)
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

@@ -121,6 +121,10 @@ def run(
 ) -> None:
     """Run the pipeline over INPUT files and directories; write records.jsonl, records.csv,
     documents.jsonl and text/ into the output directory."""
+    if workers != 0:
+        from .pool import start_early
+
+        start_early()
     from .pipeline import DocResult, expand_inputs
     from .pipeline import run as run_pipeline
     from .wording import plural, readable_path, short_names

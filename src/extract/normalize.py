@@ -38,17 +38,37 @@ from .errors import PipelineConfigError
 StepFn = Callable[[str], tuple[str, list[int]]]
 
 
+_TABLE_PATTERNS: dict[int, tuple[dict[str, str], re.Pattern[str]]] = {}
+
+
+def _table_pattern(table: dict[str, str]) -> re.Pattern[str]:
+    """A character class of the table's keys (compiled once per table)."""
+    hit = _TABLE_PATTERNS.get(id(table))
+    if hit is None or hit[0] is not table:
+        chars = "".join(re.escape(k) for k in table if len(k) == 1)
+        hit = _TABLE_PATTERNS[id(table)] = (table, re.compile(f"[{chars}]" if chars else r"(?!)"))
+    return hit[1]
+
+
 def _translate(text: str, table: dict[str, str]) -> tuple[str, list[int]]:
+    """Replace single characters by the table; the regex finds the few that change, so the
+    characters in between are copied in slices rather than one by one."""
     out: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
-        rep = table.get(ch)
-        if rep is None:
-            out.append(ch)
-            origin.append(i)
-        else:
-            out.append(rep)
-            origin.extend([i] * len(rep))
+    pos = 0
+    for m in _table_pattern(table).finditer(text):
+        i = m.start()
+        if i > pos:
+            out.append(text[pos:i])
+            origin.extend(range(pos, i))
+        rep = table[m.group()]
+        out.append(rep)
+        origin.extend([i] * len(rep))
+        pos = i + 1
+    if not pos:
+        return text, list(range(len(text)))
+    out.append(text[pos:])
+    origin.extend(range(pos, len(text)))
     return "".join(out), origin
 
 
@@ -237,6 +257,10 @@ DEFAULT_STEPS: tuple[str, ...] = (
 )
 
 
+def _identity(n: int) -> list[int]:
+    return list(range(n))
+
+
 def compose(first: Sequence[int], second: Sequence[int]) -> list[int]:
     """Origin map of two steps in a row: ``second`` indexes ``first``'s output."""
     return [first[j] for j in second]
@@ -281,7 +305,10 @@ def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> Normalized
             raise PipelineConfigError(
                 f"unknown normalization step {name!r}; known: {', '.join(STEPS)}"
             ) from e
-        text, step_origin = fn(text)
+        new_text, step_origin = fn(text)
+        if new_text == text and len(step_origin) == len(text) and step_origin == _identity(len(text)):
+            continue  # the step changed nothing (the common case): no map to compose
+        text = new_text
         origin = compose(origin, step_origin)
     # citation offsets: first normalized position whose origin is at or after the marker
     cites: list[Citation] = []

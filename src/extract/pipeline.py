@@ -567,9 +567,7 @@ def write_outputs(
     documents.jsonl too, with ``status`` ``skipped`` and the reason, so every input is
     accounted for.
     """
-    import pandas as pd
-
-    from .records import CSV_COLUMNS, record_to_row
+    from .records import CSV_COLUMNS, record_to_row, write_csv
 
     outdir = Path(outdir)
     (outdir / "text").mkdir(parents=True, exist_ok=True)
@@ -580,8 +578,7 @@ def write_outputs(
             for rec in res.records:
                 f.write(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False) + "\n")
     rows = [record_to_row(rec) for res in results for rec in res.records]
-    frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))
-    frame.to_csv(outdir / "records.csv", index=False, encoding="utf-8", errors="backslashreplace")
+    write_csv(outdir / "records.csv", rows, CSV_COLUMNS)
     with open(outdir / "documents.jsonl", "w", encoding="utf-8", errors="backslashreplace") as f:
         for res in results:
             row = res.summary()

@@ -18,7 +18,7 @@ documents: a pool of worker processes supervised by the driver, one document a t
 
 Workers load jieba, spaCy and the rule files once per process (they are cached
 module-level by their loaders), never per document, and before the first document's
-clock starts (:func:`_warm_up`); :func:`worker_loads` reports what a worker has loaded.
+clock starts (:func:`warm_up`), in the forkserver they fork from (:mod:`extract.warm`); :func:`worker_loads` reports what a worker has loaded.
 """
 
 from __future__ import annotations
@@ -330,7 +330,7 @@ def _worker_main(conn: Any, lifeline: Any, driver_pid: int, memory_mb: float | N
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     _limit_memory(memory_mb)
-    _warm_up(plugins)
+    warm_up(plugins)
     while True:
         try:
             msg = conn.recv()
@@ -375,7 +375,7 @@ def _memory_message(memory_mb: float | None) -> str:
     return "ran out of memory"
 
 
-def _warm_up(plugins: tuple[str, ...]) -> None:
+def warm_up(plugins: tuple[str, ...]) -> None:
     """Load what every document needs (the rule files, compiled once, and the pipeline's
     modules) before the first task, so the time limit measures documents, not a worker's
     start-up."""
@@ -388,6 +388,33 @@ def _warm_up(plugins: tuple[str, ...]) -> None:
             process_text(text)
     except Exception:  # noqa: BLE001 - a failure here shows again, per document, where it is reported
         pass
+
+
+def _context() -> Any:
+    """The multiprocessing context of the workers.
+
+    forkserver: workers fork from a clean, single-threaded process (the driver has
+    threads: rich's refresh, SQLite) that has imported the pipeline and loaded its rule
+    files once (:mod:`extract.warm`); spawn where there is no forkserver.
+    """
+    import multiprocessing as mp
+
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["extract.pipeline", "extract.warm"])
+    return ctx
+
+
+def start_early() -> None:
+    """Start the workers' forkserver now: it loads the pipeline while the caller is still
+    importing and expanding its inputs (on another core), instead of after."""
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        with _main_module_hidden():
+            forkserver.ensure_running()
 
 
 @contextmanager
@@ -503,17 +530,11 @@ class LocalExecutor:
         ``on_start`` is told when a worker begins a task, ``tick`` is called at least every
         few seconds while the pool runs (to renew those claims).
         """
-        import multiprocessing as mp
         from multiprocessing.connection import wait
 
         if not tasks:
             return
-        # forkserver: workers fork from a clean, single-threaded process (the driver has
-        # threads: rich's refresh, SQLite), with the pipeline modules already imported
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        ctx = mp.get_context(method)
-        if method == "forkserver":
-            ctx.set_forkserver_preload(["extract.pipeline"])
+        ctx = _context()
         args = (config, options, plugins_of(config))
         queue = TaskQueue(tasks, gate)
         pool: list[_Worker] = []

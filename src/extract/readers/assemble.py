@@ -372,6 +372,12 @@ class TextOut:
         self.boxes.append(box)
         self.pages.append(page)
 
+    def extend(self, other: TextOut) -> None:
+        """Append another text's characters, boxes and pages (not its citations)."""
+        self.chars.extend(other.chars)
+        self.boxes.extend(other.boxes)
+        self.pages.extend(other.pages)
+
     def put_inserted(self, ch: str) -> None:
         box = self.boxes[-1] if self.boxes else (0.0, 0.0, 0.0, 0.0)
         page = self.pages[-1] if self.pages else 1
@@ -432,8 +438,7 @@ class Writer:
         while local.chars and local.chars[-1] == " ":
             for lst in (local.chars, local.boxes, local.pages):
                 lst.pop()
-        for ch, box, page in zip(local.chars, local.boxes, local.pages, strict=True):
-            self.out.put(ch, box, page)
+        self.out.extend(local)
         for c in local_cites:
             self.out.citations.append(Citation(start + min(c.offset, len(local)), c.refs, c.raw))
         if not local.chars and len(self.out) >= 2 and start == len(self.out):
@@ -554,8 +559,7 @@ class Writer:
                     if k:
                         self._join(local, lines[k - 1], line)
                     self._glyphs(local, line.glyphs, None, line.size, line.page)
-                for ch, box, page in zip(local.chars, local.boxes, local.pages, strict=True):
-                    self.out.put(ch, box, page)
+                self.out.extend(local)
                 bx = [ln.bbox for ln in lines]
                 cells.append({"row": r, "col": c, "text": "".join(local.chars), "start": cs,
                               "end": len(self.out),
@@ -609,10 +613,9 @@ def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextO
     prefix = [0] * (len(text) + 1)
     for k in range(len(text)):
         prefix[k + 1] = prefix[k] + (1 if keep[k] else 0)
-    out = TextOut()
-    for k in range(len(text)):
-        if keep[k]:
-            out.put(local.chars[k], local.boxes[k], local.pages[k])
+    out = TextOut([ch for ch, k in zip(local.chars, keep, strict=True) if k],
+                  [b for b, k in zip(local.boxes, keep, strict=True) if k],
+                  [p for p, k in zip(local.pages, keep, strict=True) if k])
     moved = [Citation(prefix[min(c.offset, len(text))], c.refs, c.raw) for c in cites]
     moved += [Citation(prefix[s], c.refs, c.raw) for s, c in new]
     moved.sort(key=lambda c: c.offset)

@@ -321,65 +321,78 @@ class PdfiumSource:
             rect = R.FS_RECTF()
             matrix = R.FS_MATRIX()
             ox, oy = ctypes.c_double(), ctypes.c_double()
+            rect_p, matrix_p = ctypes.byref(rect), ctypes.byref(matrix)
+            ox_p, oy_p = ctypes.byref(ox), ctypes.byref(oy)
             fontbuf = ctypes.create_string_buffer(128)
             flags = ctypes.c_int()
-            font_cache: dict[int, str] = {}
+            font_cache: dict[int | None, str] = {}
             chars: list[Char] = []
+            # the per-glyph calls, looked up once: this loop runs for every glyph of the document
+            get_unicode, is_generated = R.FPDFText_GetUnicode, R.FPDFText_IsGenerated
+            loose_box, font_size = R.FPDFText_GetLooseCharBox, R.FPDFText_GetFontSize
+            get_matrix, get_origin = R.FPDFText_GetMatrix, R.FPDFText_GetCharOrigin
+            text_object = _text_object_address()
+            hypot, atan2 = math.hypot, math.atan2
+            append = chars.append
             low_done = -1  # the index of a low surrogate already joined to its high one
             for i in range(n):
-                if i == low_done or R.FPDFText_IsGenerated(tp, i) == 1:
+                if i == low_done:
                     continue
-                u = R.FPDFText_GetUnicode(tp, i)
-                if u == 0 or u in (0x0D, 0x0A, 0xFFFE):
+                u = get_unicode(tp, i)
+                if u == 0 or u == 0x0D or u == 0x0A or u == 0xFFFE:
+                    continue
+                # PDFium generates spaces and line breaks only: a glyph of any other code is real
+                if u == 0x20 and is_generated(tp, i) == 1:
                     continue
                 if u == 0x02:  # PDFium's code for a hyphen it takes to break a word at a line end
                     u = 0x2D
-                if 0xD800 <= u <= 0xDFFF:
+                elif 0xD800 <= u <= 0xDFFF:
                     # a character beyond the BMP (𝑥, 𠀀) comes as two UTF-16 halves; a lone half
                     # is a glyph that did not decode
-                    nxt = R.FPDFText_GetUnicode(tp, i + 1) if i + 1 < n else 0
+                    nxt = get_unicode(tp, i + 1) if i + 1 < n else 0
                     if u <= 0xDBFF and 0xDC00 <= nxt <= 0xDFFF:
                         u = 0x10000 + ((u - 0xD800) << 10) + (nxt - 0xDC00)
                         low_done = i + 1
                     else:
                         u = 0xFFFD
-                text = _chr(u)
-                if not R.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
+                text = chr(u) if u <= 0x10FFFF else "\ufffd"
+                if not loose_box(tp, i, rect_p):
                     continue
-                size = float(R.FPDFText_GetFontSize(tp, i))
+                size = font_size(tp, i)
                 # the font size is in text space: a "1 Tf" scaled by the text matrix is common
-                if R.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
-                    scale = math.hypot(matrix.c, matrix.d)
+                if get_matrix(tp, i, matrix_p):
+                    scale = hypot(matrix.c, matrix.d)
                     if scale > 0:
                         size *= scale
-                R.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
-                obj = R.FPDFText_GetTextObject(tp, i)
-                key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+                    # PDFium's char angle is atan2(-b, a) of this matrix: clockwise in page space
+                    b = matrix.b
+                    angle = 0 if b == 0 and matrix.a > 0 else _snap_angle(atan2(-b, matrix.a))
+                else:
+                    angle = _snap_angle(R.FPDFText_GetCharAngle(tp, i))
+                get_origin(tp, i, ox_p, oy_p)
+                key = text_object(tp, i)
                 font = font_cache.get(key)
                 if font is None:
                     k = R.FPDFText_GetFontInfo(tp, i, fontbuf, len(fontbuf), ctypes.byref(flags))
                     font = fontbuf.raw[: max(k - 1, 0)].decode("utf-8", "replace") if k else ""
                     font_cache[key] = font
-                angle = _snap_angle(R.FPDFText_GetCharAngle(tp, i)) if n else 0
                 # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
                 angle = (-angle) % 360
-                box = (rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom)
-                base: float | None = my1 - oy.value
                 if rot:
-                    box = _rotate_box(box, w, h, rot)
+                    box = _rotate_box((rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom),
+                                      w, h, rot)
                     base = _rotate_point(ox.value - mx0, my1 - oy.value, w, h, rot)[1]
                     # turning the page clockwise turns its text the same way
                     angle = (angle - rot) % 360
+                    x0, top, x1, bottom = box
+                else:
+                    x0, top, x1, bottom = rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom
+                    base = my1 - oy.value
                 if angle:
                     base = None
-                size = size or abs(box[3] - box[1])
-                chars.append(Char(text, box[0], box[1], box[2], box[3], size, font, base, angle))
+                append(Char(text, x0, top, x1, bottom, size or abs(bottom - top), font, base, angle))
             images = []
-            for obj in page.get_objects(filter=[R.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                try:
-                    left, bottom, right, top = obj.get_bounds()
-                except pdfium.PdfiumError:
-                    continue
+            for left, bottom, right, top in _image_bounds(page.raw):
                 box = (left - mx0, my1 - top, right - mx0, my1 - bottom)
                 images.append(_rotate_box(box, w, h, rot) if rot else box)
         finally:
@@ -411,11 +424,55 @@ class PdfiumSource:
         self._doc.close()
 
 
-def _chr(u: int) -> str:
-    try:
-        return chr(u)
-    except (ValueError, OverflowError):
-        return "\ufffd"
+def _image_bounds(page) -> list[tuple[float, float, float, float]]:
+    """The bounds (left, bottom, right, top) of the page's images, those inside a form
+    XObject drawn on the page included (one level down), read with PDFium's own calls:
+    ``PdfPage.get_objects`` builds a Python object for every path and text object."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as R
+
+    out = []
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    get_type, get_bounds = R.FPDFPageObj_GetType, R.FPDFPageObj_GetBounds
+    image, form = R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
+
+    def walk(count, get, parent, level: int) -> None:
+        n = count(parent)
+        if n < 0:
+            raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            kind = get_type(obj)
+            if kind == image:
+                if get_bounds(obj, *bounds):
+                    out.append((left.value, bottom.value, right.value, top.value))
+            elif kind == form and level < 1:
+                walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, level + 1)
+
+    walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page, 0)
+    return out
+
+
+_TEXT_OBJECT = None
+
+
+def _text_object_address():
+    """``FPDFText_GetTextObject`` returning the object's address as an int (a dict key)
+    rather than a pointer object that ``ctypes.cast`` would have to turn into one."""
+    global _TEXT_OBJECT
+    if _TEXT_OBJECT is None:
+        import ctypes
+
+        import pypdfium2.raw as R
+
+        proto = ctypes.CFUNCTYPE(ctypes.c_void_p, R.FPDF_TEXTPAGE, ctypes.c_int)
+        _TEXT_OBJECT = ctypes.cast(R.FPDFText_GetTextObject, proto)
+    return _TEXT_OBJECT
 
 
 def _coverage(boxes, width: float, height: float) -> float:

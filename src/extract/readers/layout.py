@@ -195,7 +195,7 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     seen: dict[tuple[str, int, int], Char] = {}
     out = []
     for c in chars:
-        key = (c.text, int(round(c.x0 * 2)), int(round(c.base * 2)))
+        key = (c.text, round(c.x0 * 2), round(c.base * 2))
         if key in seen:
             continue
         seen[key] = c
@@ -217,9 +217,44 @@ def _cluster_baselines(chars: list[Char]) -> list[list[Char]]:
     return clusters
 
 
+_ROUNDED_SIZE: dict[float, float] = {}  # a font size → rounded to 0.1 pt; pages use few sizes
+
+
+def _rounded_size(size: float) -> float:
+    r = _ROUNDED_SIZE.get(size)
+    if r is None:
+        if len(_ROUNDED_SIZE) > 65536:
+            _ROUNDED_SIZE.clear()
+        r = _ROUNDED_SIZE[size] = round(size, 1)
+    return r
+
+
+def _size_counts(chars) -> dict[float, int]:
+    """How many glyphs other than spaces have each rounded size, in first-seen order."""
+    counts: dict[float, int] = {}
+    get = _ROUNDED_SIZE.get
+    for c in chars:
+        if c.text.isspace():
+            continue
+        r = get(c.size)
+        if r is None:
+            r = _rounded_size(c.size)
+        counts[r] = counts.get(r, 0) + 1
+    return counts
+
+
 def _dominant_size(chars) -> float:
-    sizes = Counter(round(c.size, 1) for c in chars if not c.text.isspace())
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+    """The most common rounded size of the glyphs other than spaces (the first seen on a tie)."""
+    counts = _size_counts(chars)
+    return max(counts, key=counts.__getitem__) if counts else 10.0
+
+
+def _unique_top(counts: dict[float, int]) -> bool:
+    """No tie for the most common size: the dominant size does not depend on the glyphs' order."""
+    if len(counts) < 2:
+        return True
+    first, second = sorted(counts.values(), reverse=True)[:2]
+    return first > second
 
 
 def _pieces(cluster: list[Char], size: float) -> list[list[Char]]:
@@ -244,9 +279,13 @@ def build_segments(page: PageChars) -> list[Line]:
     # pieces: (cluster, chars, size, base, x0, x1)
     pieces = []
     for k, cl in enumerate(clusters):
-        size = _dominant_size(cl)
-        for pc in _pieces(cl, size):
-            psize = _dominant_size(pc)
+        counts = _size_counts(cl)
+        size = max(counts, key=counts.__getitem__) if counts else 10.0
+        parts = _pieces(cl, size)
+        # a cluster in one piece holds the same glyphs, only reordered by x
+        same = len(parts) == 1 and _unique_top(counts)
+        for pc in parts:
+            psize = size if same else _dominant_size(pc)
             pbase = statistics.median(c.base for c in pc)
             pieces.append((k, pc, psize, pbase, pc[0].x0, max(c.x1 for c in pc)))
     # attach small pieces (superscripts, subscripts) to the piece of text they belong to;

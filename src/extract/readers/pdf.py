@@ -286,7 +286,7 @@ def _build(path: Path, data: bytes, read: list[PageChars], backend: str, scanned
         "warnings": warnings,
     }
     return Document(path=path, doc_id=doc_id_for_bytes(data), text=text, pages=pages,
-                    char_boxes=[tuple(round(v, 2) for v in b) for b in out.boxes],
+                    char_boxes=_rounded(out.boxes),
                     citations=out.citations, tables=tables, format="pdf", metadata=metadata)
 
 
@@ -296,4 +296,27 @@ def _monotonic(pages: list[int]) -> list[int]:
     for p in pages:
         m = max(m, p)
         out.append(m)
+    return out
+
+
+def _rounded(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Boxes rounded to 0.01 pt for output. A glyph's box is shared by the characters
+    inserted after it (spaces, line breaks), and the glyphs of a line share their top and
+    bottom: each distinct box and each distinct coordinate is rounded once."""
+    done: dict[int, tuple[float, float, float, float]] = {}
+    memo: dict[float, float] = {}
+    out = []
+    for b in boxes:
+        r = done.get(id(b))
+        if r is None:
+            rounded = []
+            for v in b:
+                w = memo.get(v)
+                if w is None:
+                    w = round(v, 2)
+                    if v:  # 0.0 and -0.0 are one key but round to two values
+                        memo[v] = w
+                rounded.append(w)
+            r = done[id(b)] = tuple(rounded)
+        out.append(r)
     return out
