@@ -65,7 +65,11 @@ def login(base: str, name: str):
 
     c = httpx.Client(base_url=base, timeout=120)
     token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-    r = c.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token}, follow_redirects=True)
+    r = c.post(
+        "/login",
+        data={"name": name, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=True,
+    )
     return c, re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)
 
 
@@ -104,7 +108,9 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -118,9 +124,18 @@ def main() -> None:
             before, t = max_rss_mb(), time.perf_counter()
             r = alice.get(f"/doc/{ids[str(p)]}/page/1.png?scale={scale}")
             secs = time.perf_counter() - t
-            size = "×".join(map(str, Image.open(io.BytesIO(r.content)).size)) if r.status_code == 200 else "-"
-            rows.append((f"page {label} at scale {scale}", f"{r.status_code}, {secs:.2f} s, {size} px, "
-                                                           f"peak RSS +{max_rss_mb() - before:.0f} MB"))
+            size = (
+                "×".join(map(str, Image.open(io.BytesIO(r.content)).size))
+                if r.status_code == 200
+                else "-"
+            )
+            rows.append(
+                (
+                    f"page {label} at scale {scale}",
+                    f"{r.status_code}, {secs:.2f} s, {size} px, "
+                    f"peak RSS +{max_rss_mb() - before:.0f} MB",
+                )
+            )
 
     # another user's requests while an uncached huge page renders (a fresh app: empty cache)
     big = huge["200 in (14400 pt)"]
@@ -128,28 +143,41 @@ def main() -> None:
 
     render._CACHE.clear()
     done = threading.Event()
-    threading.Thread(target=lambda: (alice.get(f"/doc/{ids[str(big)]}/page/1.png?scale=3"), done.set())).start()
+    threading.Thread(
+        target=lambda: (alice.get(f"/doc/{ids[str(big)]}/page/1.png?scale=3"), done.set())
+    ).start()
     latencies = []
     while not done.is_set() or not latencies:
         t = time.perf_counter()
         bob.get("/api/docs")
         latencies.append(time.perf_counter() - t)
-    rows.append(("document list while a huge page renders",
-                 f"{len(latencies)} requests, slowest {max(latencies) * 1000:.0f} ms"))
+    rows.append(
+        (
+            "document list while a huge page renders",
+            f"{len(latencies)} requests, slowest {max(latencies) * 1000:.0f} ms",
+        )
+    )
 
     rec = next(iter(open_store(db).records(ids[str(paths[0])])))
-    head = (f"POST /api/records/{rec.id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Cookie: curate_session={alice.cookies['curate_session']}\r\nX-CSRF-Token: {csrf}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {200 * 2**20}\r\n\r\n")
+    head = (
+        f"POST /api/records/{rec.id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Cookie: curate_session={alice.cookies['curate_session']}\r\nX-CSRF-Token: {csrf}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {200 * 2**20}\r\n\r\n"
+    )
     t = time.perf_counter()
     with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
         s.sendall(head.encode() + b'{"version": 1, "fields": {"subgroup": "' + b"x" * 65536)
         reply = s.recv(4096).split(b"\r\n", 1)[0].decode()
     rows.append(("JSON body declaring 200 MiB", f"{reply}, {time.perf_counter() - t:.3f} s"))
     t = time.perf_counter()
-    r = alice.post(f"/api/records/{rec.id}", content=b"[" * 100_000 + b"]" * 100_000,
-                   headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"})
-    rows.append(("JSON body nested 100 000 deep", f"{r.status_code}, {time.perf_counter() - t:.3f} s"))
+    r = alice.post(
+        f"/api/records/{rec.id}",
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
+    )
+    rows.append(
+        ("JSON body nested 100 000 deep", f"{r.status_code}, {time.perf_counter() - t:.3f} s")
+    )
 
     import httpx
 
@@ -158,10 +186,16 @@ def main() -> None:
     end = time.monotonic() + args.seconds
     while time.monotonic() < end:
         token = re.search(r'name="csrf_token" value="([^"]+)"', guesser.get("/login").text).group(1)
-        r = guesser.post("/login", data={"name": "alice", "password": "wrong guess", "csrf_token": token})
+        r = guesser.post(
+            "/login", data={"name": "alice", "password": "wrong guess", "csrf_token": token}
+        )
         counts[r.status_code] = counts.get(r.status_code, 0) + 1
-    rows.append((f"wrong passwords for one account, {args.seconds:g} s",
-                 f"{counts.get(401, 0)} checked (401), {counts.get(429, 0)} refused unchecked (429)"))
+    rows.append(
+        (
+            f"wrong passwords for one account, {args.seconds:g} s",
+            f"{counts.get(401, 0)} checked (401), {counts.get(429, 0)} refused unchecked (429)",
+        )
+    )
     server.should_exit = True
 
     print("| probe | result |\n|---|---|")

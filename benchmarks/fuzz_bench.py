@@ -102,10 +102,16 @@ class Watcher(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             for p, parent in [(self.pid, 0), *descendants(self.pid)]:
-                if p not in self.role:  # the forkserver is the driver's child; workers are its children
-                    self.role[p] = ("driver" if p == self.pid else
-                                    "forkserver" if parent == self.pid and "forkserver" in cmdline(p)
-                                    else "worker")
+                if (
+                    p not in self.role
+                ):  # the forkserver is the driver's child; workers are its children
+                    self.role[p] = (
+                        "driver"
+                        if p == self.pid
+                        else "forkserver"
+                        if parent == self.pid and "forkserver" in cmdline(p)
+                        else "worker"
+                    )
                 got = status_kb(p)
                 mine = self.peak.setdefault(p, {"VmPeak": 0, "VmHWM": 0})
                 for k, v in got.items():
@@ -114,8 +120,22 @@ class Watcher(threading.Thread):
 
 
 def run_batch(folder: Path, out: Path, args: argparse.Namespace, n_files: int) -> dict:
-    cmd = [*EXTRACT, "run", str(folder), "-o", str(out), "-q", "--timeout", str(args.timeout),
-           "--memory-limit", str(args.memory_limit), "-j", str(args.workers), "--max-pages", str(args.max_pages)]
+    cmd = [
+        *EXTRACT,
+        "run",
+        str(folder),
+        "-o",
+        str(out),
+        "-q",
+        "--timeout",
+        str(args.timeout),
+        "--memory-limit",
+        str(args.memory_limit),
+        "-j",
+        str(args.workers),
+        "--max-pages",
+        str(args.max_pages),
+    ]
     budget = n_files * (args.timeout + 5) / args.workers + 180
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
@@ -131,34 +151,55 @@ def run_batch(folder: Path, out: Path, args: argparse.Namespace, n_files: int) -
     watch.stop.set()
     watch.join()
     workers = {p: v for p, v in watch.peak.items() if watch.role.get(p) == "worker"}
-    return {"rc": proc.returncode, "hung": hung, "seconds": time.monotonic() - t0,
-            "stderr": stderr.decode("utf-8", "replace"), "workers": workers}
+    return {
+        "rc": proc.returncode,
+        "hung": hung,
+        "seconds": time.monotonic() - t0,
+        "stderr": stderr.decode("utf-8", "replace"),
+        "workers": workers,
+    }
 
 
 def texts(out: Path) -> dict[str, str]:
-    docs = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
-    return {Path(d["path"]).stem: (out / d["text_path"]).read_text(encoding="utf-8")
-            for d in docs if d["status"] == "ok"}
+    docs = [
+        json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    return {
+        Path(d["path"]).stem: (out / d["text_path"]).read_text(encoding="utf-8")
+        for d in docs
+        if d["status"] == "ok"
+    }
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--count", type=int, default=200, help="mutants besides the odd names and heavy files")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--count", type=int, default=200, help="mutants besides the odd names and heavy files"
+    )
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per document (--timeout)")
-    ap.add_argument("--memory-limit", type=float, default=2048.0, help="MiB per worker (--memory-limit)")
+    ap.add_argument(
+        "--memory-limit", type=float, default=2048.0, help="MiB per worker (--memory-limit)"
+    )
     ap.add_argument("--max-pages", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch", type=int, default=60, help="files per extract run")
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--keep", type=Path, help="keep the mutants and outputs here")
-    ap.add_argument("--no-heavy", action="store_true", help="leave out the GiB bombs and 5000-page files")
+    ap.add_argument(
+        "--no-heavy", action="store_true", help="leave out the GiB bombs and 5000-page files"
+    )
     args = ap.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="extract-fuzz-"))
     work.mkdir(parents=True, exist_ok=True)
     base_out = work / "baseline"
-    r = subprocess.run([*EXTRACT, "run", str(fuzzpdf.PDFTESTS), "-o", str(base_out), "-q"], cwd=ROOT,
-                       capture_output=True)
+    r = subprocess.run(
+        [*EXTRACT, "run", str(fuzzpdf.PDFTESTS), "-o", str(base_out), "-q"],
+        cwd=ROOT,
+        capture_output=True,
+    )
     if r.returncode != 0:
         print(r.stderr.decode(), file=sys.stderr)
         return 2
@@ -195,13 +236,18 @@ def main() -> int:
         docs_file = out / "documents.jsonl"
         if got["rc"] not in (0, 1) or got["hung"] or not docs_file.is_file():
             crashes += 1
-            print(f"batch {b}: whole run failed (exit {got['rc']}, hung={got['hung']}):\n{got['stderr'][-2000:]}",
-                  file=sys.stderr)
+            print(
+                f"batch {b}: whole run failed (exit {got['rc']}, hung={got['hung']}):\n{got['stderr'][-2000:]}",
+                file=sys.stderr,
+            )
             continue
         docs = [json.loads(x) for x in docs_file.read_text(encoding="utf-8").splitlines()]
         if len(docs) != len(files):
             crashes += 1
-            print(f"batch {b}: documents.jsonl lists {len(docs)} of {len(files)} files", file=sys.stderr)
+            print(
+                f"batch {b}: documents.jsonl lists {len(docs)} of {len(files)} files",
+                file=sys.stderr,
+            )
         by_path = {d["path"]: d for d in docs}
         from extract.wording import readable_path
 
@@ -225,10 +271,16 @@ def main() -> int:
     for path, kept in silent:
         print(f"silent loss: {path}: {kept:.0%} of the text kept, no warning", file=sys.stderr)
     tried = sum(len(f) for f in batches)
-    print(f"fuzz benchmark: {tried} files, {len(batches)} runs of `extract run` "
-          f"(-j {args.workers} --timeout {args.timeout:g} --memory-limit {args.memory_limit:g} "
-          f"--max-pages {args.max_pages}), {total_seconds:.0f} s")
-    print("outcomes: " + ", ".join(f"{k} {v}" for k, v in codes.most_common()) + f"; {warned} with warnings")
+    print(
+        f"fuzz benchmark: {tried} files, {len(batches)} runs of `extract run` "
+        f"(-j {args.workers} --timeout {args.timeout:g} --memory-limit {args.memory_limit:g} "
+        f"--max-pages {args.max_pages}), {total_seconds:.0f} s"
+    )
+    print(
+        "outcomes: "
+        + ", ".join(f"{k} {v}" for k, v in codes.most_common())
+        + f"; {warned} with warnings"
+    )
     print("| measure | value |")
     print("|---|---:|")
     print(f"| files tried | {tried} |")
@@ -238,7 +290,9 @@ def main() -> int:
     print(f"| peak memory of a worker: address space (VmPeak) | {peak_vm / 1024:.0f} MiB |")
     print(f"| peak memory of a worker: resident (VmHWM) | {peak_rss / 1024:.0f} MiB |")
     print(f"| failures with a code not in the catalog | {len(unknown_codes)} |")
-    print(f"| `ok` documents that lost more than half their text without a warning | {len(silent)} |")
+    print(
+        f"| `ok` documents that lost more than half their text without a warning | {len(silent)} |"
+    )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     bad = crashes or past_time or past_memory or silent or unknown_codes

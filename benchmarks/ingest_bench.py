@@ -110,21 +110,39 @@ def revision() -> str:
     import subprocess
 
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" + uncommitted changes" if dirty else "")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pages", type=int, default=300, help="pages in the replicated corpus (default 300)")
-    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to compare")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--pages", type=int, default=300, help="pages in the replicated corpus (default 300)"
+    )
+    ap.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="worker counts to compare"
+    )
     ap.add_argument("--backends", nargs="+", default=["pdfplumber", "pdfium"])
-    ap.add_argument("--workdir", type=Path, help="where to build the corpus and stores (default: a temp dir)")
+    ap.add_argument(
+        "--workdir", type=Path, help="where to build the corpus and stores (default: a temp dir)"
+    )
     args = ap.parse_args()
     load_start = os.getloadavg()[0]
 
@@ -157,12 +175,19 @@ def main() -> None:
             # on a machine shared with other jobs the wall-clock speed-up says little; the
             # busiest worker's CPU time against one worker's is what w workers would take alone
             base_cpu = base_cpu or sum(cpu_times)
-            rows.append((
-                f"pipeline, {backend} backend", w, secs, rate,
-                f"{rate / (pages / alone[backend]):.2f}× {backend} alone",
-                f"{rate / base:.2f}× ({base_cpu / max(cpu_times):.2f}× by CPU time)",
-                f"{rss:.0f} MiB", f"{cpu:.0%}", f"{rep.ok} ok / {rep.processed - rep.ok} failed",
-            ))
+            rows.append(
+                (
+                    f"pipeline, {backend} backend",
+                    w,
+                    secs,
+                    rate,
+                    f"{rate / (pages / alone[backend]):.2f}× {backend} alone",
+                    f"{rate / base:.2f}× ({base_cpu / max(cpu_times):.2f}× by CPU time)",
+                    f"{rss:.0f} MiB",
+                    f"{cpu:.0%}",
+                    f"{rep.ok} ok / {rep.processed - rep.ok} failed",
+                )
+            )
             print(rows[-1], flush=True)
             if w == max(args.workers):
                 first_2w = (secs, db)
@@ -170,24 +195,41 @@ def main() -> None:
         secs0, db = first_2w
         w = max(args.workers)
         secs, rep = run_ingest(corpus, db, w, backend)
-        rows.append((
-            f"re-run, unchanged corpus ({backend})", w, secs, pages / secs,
-            f"{secs / secs0:.2%} of the first run", "", "", "", f"{rep.skipped} skipped",
-        ))
+        rows.append(
+            (
+                f"re-run, unchanged corpus ({backend})",
+                w,
+                secs,
+                pages / secs,
+                f"{secs / secs0:.2%} of the first run",
+                "",
+                "",
+                "",
+                f"{rep.skipped} skipped",
+            )
+        )
         print(rows[-1], flush=True)
 
     print()
-    print(f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}, "
-          f"1-min load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
-          f"code: {revision()}; "
-          f"corpus: {len(files)} PDFs ({len(gold_pdfs())} gold-corpus PDFs replicated), {pages} pages.")
+    print(
+        f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}, "
+        f"1-min load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+        f"code: {revision()}; "
+        f"corpus: {len(files)} PDFs ({len(gold_pdfs())} gold-corpus PDFs replicated), {pages} pages."
+    )
     print()
-    print("| run | workers | seconds | pages/s | ratio | speed-up | peak RSS / worker | worker CPU | documents |")
+    print(
+        "| run | workers | seconds | pages/s | ratio | speed-up | peak RSS / worker | worker CPU | documents |"
+    )
     print("|---|---:|---:|---:|---|---:|---:|---:|---|")
     for name, secs in alone.items():
-        print(f"| {name} alone: open + read chars | 1 (in-process) | {secs:.1f} | {pages / secs:.1f} | 1 | | | | |")
+        print(
+            f"| {name} alone: open + read chars | 1 (in-process) | {secs:.1f} | {pages / secs:.1f} | 1 | | | | |"
+        )
     for name, w, secs, rate, ratio, speed, rss, cpu, docs in rows:
-        print(f"| {name} | {w} | {secs:.2f} | {rate:.1f} | {ratio} | {speed} | {rss} | {cpu} | {docs} |")
+        print(
+            f"| {name} | {w} | {secs:.2f} | {rate:.1f} | {ratio} | {speed} | {rss} | {cpu} | {docs} |"
+        )
 
 
 if __name__ == "__main__":

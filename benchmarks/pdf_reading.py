@@ -49,7 +49,9 @@ def pdfium_raw(path: Path) -> tuple[str, int]:
 
     doc = pypdfium2.PdfDocument(str(path))
     try:
-        return "\n\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))), len(doc)
+        return "\n\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))), len(
+            doc
+        )
     finally:
         doc.close()
 
@@ -58,6 +60,7 @@ def ours(backend: str):
     def run(path: Path) -> tuple[str, int]:
         doc = read_pdf(path, backend=backend)
         return normalize(doc).text, len(doc.pages)
+
     return run
 
 
@@ -83,8 +86,9 @@ def fidelity_rows() -> list[str]:
 
 
 def speed_rows(repeat: int) -> list[str]:
-    files = sorted(PDFTESTS.glob("*.pdf")) + sorted(p for p in REAL.glob("*.pdf")
-                                                    if "broken_encoding" not in p.name)
+    files = sorted(PDFTESTS.glob("*.pdf")) + sorted(
+        p for p in REAL.glob("*.pdf") if "broken_encoding" not in p.name
+    )
     methods = dict(METHODS)
     methods["pdfium get_text_range() (raw, no layout)"] = pdfium_raw
     rows = ["| method | pages | seconds | pages/s |", "|---|---|---|---|"]
@@ -105,7 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     lines = ["Normalized edit distance to the source text (0 = identical) and paragraph order:", ""]
     lines += fidelity_rows()
-    lines += ["", f"Reading speed over {len(list(PDFTESTS.glob('*.pdf')))} generated and the real PDFs:", ""]
+    lines += [
+        "",
+        f"Reading speed over {len(list(PDFTESTS.glob('*.pdf')))} generated and the real PDFs:",
+        "",
+    ]
     lines += speed_rows(args.repeat)
     text = "\n".join(lines) + "\n"
     print(text)

@@ -27,7 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpus" / "real"
-DEFAULT_FILES = [REAL / "zh_monograph_trophoblastic_tumours_111p.pdf", REAL / "bmj_rct_exercise_smoking_pregnancy.pdf"]
+DEFAULT_FILES = [
+    REAL / "zh_monograph_trophoblastic_tumours_111p.pdf",
+    REAL / "bmj_rct_exercise_smoking_pregnancy.pdf",
+]
 
 # Runs inside the interpreter of one source tree: only the public pipeline API both trees have.
 _PROBE = r"""
@@ -56,7 +59,11 @@ print(json.dumps({"cpu": best, "records": count, "chars": len(state.nd.text)}))
 
 
 def _export(rev: str, into: Path) -> Path:
-    blob = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src", "pipelines"], check=True, capture_output=True).stdout
+    blob = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "src", "pipelines"],
+        check=True,
+        capture_output=True,
+    ).stdout
     with tarfile.open(fileobj=BytesIO(blob)) as tar:
         tar.extractall(into, filter="data")
     return into / "src"
@@ -64,8 +71,12 @@ def _export(rev: str, into: Path) -> Path:
 
 def _measure(src: Path, path: Path, repeat: int) -> dict:
     env = dict(os.environ, PYTHONPATH=str(src), OMP_THREAD_LIMIT="1")
-    out = subprocess.run([sys.executable, "-c", _PROBE, str(path), str(repeat)], env=env,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(path), str(repeat)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode != 0:
         raise SystemExit(f"{src}: measuring {path.name} failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -74,19 +85,26 @@ def _measure(src: Path, path: Path, repeat: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
-    ap.add_argument("--baseline", default="71ccc66", help="git revision to compare with (default: before #12)")
+    ap.add_argument(
+        "--baseline", default="71ccc66", help="git revision to compare with (default: before #12)"
+    )
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; best of {args.repeat}")
-    print(f"| file | baseline {args.baseline} CPU s | this tree CPU s | ratio | records (base / now) |")
+    print(
+        f"| file | baseline {args.baseline} CPU s | this tree CPU s | ratio | records (base / now) |"
+    )
     print("|---|---:|---:|---:|---|")
     with tempfile.TemporaryDirectory() as tmp:
         base_src = _export(args.baseline, Path(tmp))
         for f in args.files:
             base = _measure(base_src, f, args.repeat)
             now = _measure(ROOT / "src", f, args.repeat)
-            print(f"| {f.name} | {base['cpu']:.2f} | {now['cpu']:.2f} | {now['cpu'] / base['cpu']:.2f} "
-                  f"| {base['records']} / {now['records']} |", flush=True)
+            print(
+                f"| {f.name} | {base['cpu']:.2f} | {now['cpu']:.2f} | {now['cpu'] / base['cpu']:.2f} "
+                f"| {base['records']} / {now['records']} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -145,8 +145,12 @@ def startup(pdf: Path, repeat: int) -> tuple[float, float]:
             subprocess.run([PY, "-c", "import pypdfium2, pdfplumber"], check=True)
             bare.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            subprocess.run([extract, "run", str(pdf), "-o", f"{tmp}/o{k}"], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [extract, "run", str(pdf), "-o", f"{tmp}/o{k}"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             runs.append(time.perf_counter() - t0)
     return statistics.median(runs), statistics.median(bare)
 
@@ -189,8 +193,12 @@ def scaling(src: Path, sizes: list[int], backend: str, tmp: Path) -> list[dict]:
     for n in sizes:
         pdf = tmp / f"scale_{n}.pdf"
         make_pages(src, n, pdf)
-        out = subprocess.run([PY, "-c", _SCALE_CHILD, str(pdf), str(warm), str(ROOT / "src"), backend],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [PY, "-c", _SCALE_CHILD, str(pdf), str(warm), str(ROOT / "src"), backend],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         row = json.loads(out.strip().splitlines()[-1])
         row["pages"] = n
         rows.append(row)
@@ -243,8 +251,12 @@ def fidelity(backends: list[str]) -> list[tuple[str, str, str, str]]:
     from extract.readers.fidelity import edit_distance, paragraph_order
     from extract.readers.pdf import read_pdf
 
-    pdfs = [p for folder in ("pdftests", "composed") for p in sorted((ROOT / "corpus" / folder).glob("*.pdf"))
-            if p.with_suffix(".expected.txt").is_file()]
+    pdfs = [
+        p
+        for folder in ("pdftests", "composed")
+        for p in sorted((ROOT / "corpus" / folder).glob("*.pdf"))
+        if p.with_suffix(".expected.txt").is_file()
+    ]
     rows = []
     for be in backends:
         dist, order_bad, sym_want, sym_got = [], 0, 0, 0
@@ -258,10 +270,15 @@ def fidelity(backends: list[str]) -> list[tuple[str, str, str, str]]:
                 want = expected.count(ch)
                 sym_want += want
                 sym_got += min(want, doc.text.count(ch))
-        rows.append((f"fidelity, {be} backend ({len(pdfs)} PDFs with expected text)",
-                     f"mean edit distance {statistics.mean(dist):.4f} (max {max(dist):.4f}); "
-                     f"{order_bad} out of paragraph order",
-                     f"symbols {sym_got}/{sym_want}", ""))
+        rows.append(
+            (
+                f"fidelity, {be} backend ({len(pdfs)} PDFs with expected text)",
+                f"mean edit distance {statistics.mean(dist):.4f} (max {max(dist):.4f}); "
+                f"{order_bad} out of paragraph order",
+                f"symbols {sym_got}/{sym_want}",
+                "",
+            )
+        )
     return rows
 
 
@@ -286,28 +303,49 @@ def profile(paths: list[Path], backend: str, top: int) -> str:
 
 def revision() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" + uncommitted changes" if dirty else "")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="a third of the PDFs, no monograph, fewer repeats")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="a third of the PDFs, no monograph, fewer repeats"
+    )
     ap.add_argument("--skip-ingest", action="store_true", help="leave out (e), the slowest part")
-    ap.add_argument("--profile", type=int, default=20, metavar="N", help="functions in the profile (0: none)")
-    ap.add_argument("--ingest-pages", type=int, default=120, help="pages of the replicated corpus for (e)")
+    ap.add_argument(
+        "--profile", type=int, default=20, metavar="N", help="functions in the profile (0: none)"
+    )
+    ap.add_argument(
+        "--ingest-pages", type=int, default=120, help="pages of the replicated corpus for (e)"
+    )
     args = ap.parse_args()
     rounds = 1 if args.quick else 2
     from extract.pipeline import load_pipeline
 
     default_backend = dict(load_pipeline().stages)["extract.read.v1"].get("pdf_backend", "auto")
-    print(f"# extract speed benchmark — code {revision()}, Python {platform.python_version()}, "
-          f"{platform.system()}", flush=True)
+    print(
+        f"# extract speed benchmark — code {revision()}, Python {platform.python_version()}, "
+        f"{platform.system()}",
+        flush=True,
+    )
     print(f"start: {load()}", flush=True)
     paths = corpus_pdfs(args.quick)
     n_pages = {}
@@ -325,9 +363,14 @@ def main() -> None:
     ours_a, base_a = compare(pdfium_ok, pipeline("pdfium"), pdfium_chars_and_boxes, rounds)
     pages_a = sum(n_pages[p] for p in pdfium_ok)
     ratio_a = base_a / ours_a
-    rows.append(("(a) pipeline, pdfium backend ÷ pypdfium2 reading every char's text and box",
-                 f"{pages_a / ours_a:.1f} vs {pages_a / base_a:.1f} pages/s",
-                 f"{ratio_a:.2f} of its speed", "≥ 0.33: " + ("holds" if ratio_a >= 1 / 3 else "not yet")))
+    rows.append(
+        (
+            "(a) pipeline, pdfium backend ÷ pypdfium2 reading every char's text and box",
+            f"{pages_a / ours_a:.1f} vs {pages_a / base_a:.1f} pages/s",
+            f"{ratio_a:.2f} of its speed",
+            "≥ 0.33: " + ("holds" if ratio_a >= 1 / 3 else "not yet"),
+        )
+    )
     print(rows[-1], f"[{load()}]", flush=True)
 
     # (b)
@@ -335,24 +378,39 @@ def main() -> None:
     ours_b, base_b = compare(ok_b, pipeline(default_backend), plumber_extract_text, rounds)
     pages_b = sum(n_pages[p] for p in ok_b)
     ratio_b = base_b / ours_b
-    rows.append((f"(b) pipeline, default backend ({default_backend}) ÷ pdfplumber extract_text()",
-                 f"{pages_b / ours_b:.1f} vs {pages_b / base_b:.1f} pages/s",
-                 f"{ratio_b:.2f}× its speed", "> 1: " + ("holds" if ratio_b > 1 else "not yet")))
+    rows.append(
+        (
+            f"(b) pipeline, default backend ({default_backend}) ÷ pdfplumber extract_text()",
+            f"{pages_b / ours_b:.1f} vs {pages_b / base_b:.1f} pages/s",
+            f"{ratio_b:.2f}× its speed",
+            "> 1: " + ("holds" if ratio_b > 1 else "not yet"),
+        )
+    )
     print(rows[-1], f"[{load()}]", flush=True)
     if default_backend != "pdfium":
         ours_p, _ = compare(ok_b, pipeline("pdfium"), lambda p: None, 1)
-        rows.append(("(b′) pipeline, pdfium backend ÷ pdfplumber extract_text()",
-                     f"{pages_b / ours_p:.1f} vs {pages_b / base_b:.1f} pages/s",
-                     f"{base_b / ours_p:.2f}× its speed", "(if pdfium were the default)"))
+        rows.append(
+            (
+                "(b′) pipeline, pdfium backend ÷ pdfplumber extract_text()",
+                f"{pages_b / ours_p:.1f} vs {pages_b / base_b:.1f} pages/s",
+                f"{base_b / ours_p:.2f}× its speed",
+                "(if pdfium were the default)",
+            )
+        )
         print(rows[-1], flush=True)
 
     # (c)
     one_page = ROOT / "corpus" / "pdftests" / "en_sidebar.pdf"
     run_s, bare_s = startup(one_page, 3 if args.quick else 7)
     ratio_c = run_s / bare_s
-    rows.append(("(c) `extract run` on a one-page PDF ÷ `python -c \"import pypdfium2, pdfplumber\"`",
-                 f"{run_s:.2f} s vs {bare_s:.2f} s (wall, median)", f"{ratio_c:.1f}×",
-                 "≤ 4×: " + ("holds" if ratio_c <= 4 else "not yet")))
+    rows.append(
+        (
+            '(c) `extract run` on a one-page PDF ÷ `python -c "import pypdfium2, pdfplumber"`',
+            f"{run_s:.2f} s vs {bare_s:.2f} s (wall, median)",
+            f"{ratio_c:.1f}×",
+            "≤ 4×: " + ("holds" if ratio_c <= 4 else "not yet"),
+        )
+    )
     print(rows[-1], f"[{load()}]", flush=True)
 
     # (d)
@@ -364,13 +422,25 @@ def main() -> None:
     lin = per_char[-1] / per_char[0]
     growth = [r["rss"] - r["base"] for r in sc]
     mem = sc[-1]["rss"] / sc[0]["rss"]
-    rows.append((f"(d) cost per character, {sizes[-1]} pages ÷ {sizes[0]} pages (pdfium)",
-                 ", ".join(f"{r['pages']}p: {c:.1f} µs/char" for r, c in zip(sc, per_char, strict=True)),
-                 f"{lin:.2f}", "≈ 1 (linear): " + ("holds" if lin <= 1.25 else "not yet")))
-    rows.append((f"(d) peak RSS of a worker, {sizes[-1]} pages ÷ {sizes[0]} pages",
-                 ", ".join(f"{r['pages']}p: {r['rss']:.0f} MiB (+{g:.0f} over warm)"
-                           for r, g in zip(sc, growth, strict=True)),
-                 f"{mem:.2f}", "≈ 1 (flat): " + ("holds" if mem <= 1.1 else "not yet")))
+    rows.append(
+        (
+            f"(d) cost per character, {sizes[-1]} pages ÷ {sizes[0]} pages (pdfium)",
+            ", ".join(f"{r['pages']}p: {c:.1f} µs/char" for r, c in zip(sc, per_char, strict=True)),
+            f"{lin:.2f}",
+            "≈ 1 (linear): " + ("holds" if lin <= 1.25 else "not yet"),
+        )
+    )
+    rows.append(
+        (
+            f"(d) peak RSS of a worker, {sizes[-1]} pages ÷ {sizes[0]} pages",
+            ", ".join(
+                f"{r['pages']}p: {r['rss']:.0f} MiB (+{g:.0f} over warm)"
+                for r, g in zip(sc, growth, strict=True)
+            ),
+            f"{mem:.2f}",
+            "≈ 1 (flat): " + ("holds" if mem <= 1.1 else "not yet"),
+        )
+    )
     print(rows[-2], rows[-1], f"[{load()}]", flush=True)
 
     # (e)
@@ -378,17 +448,25 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             e = ingest_figures(Path(tmp), 40 if args.quick else args.ingest_pages, "pdfium")
         by_cpu = sum(e["cpu1"]) / max(e["cpu2"])
-        rows.append((f"(e) ingest, 2 workers ÷ 1 worker ({e['files']} PDFs, {e['pages']} pages, pdfium)",
-                     f"{e['wall1']:.1f} s vs {e['wall2']:.1f} s wall; CPU {sum(e['cpu1']):.1f} s vs "
-                     f"{' + '.join(f'{c:.1f}' for c in e['cpu2'])} s",
-                     f"{by_cpu:.2f}× by CPU time ({e['wall1'] / e['wall2']:.2f}× wall)",
-                     "≥ 1.8×: " + ("holds" if by_cpu >= 1.8 else "not yet")))
+        rows.append(
+            (
+                f"(e) ingest, 2 workers ÷ 1 worker ({e['files']} PDFs, {e['pages']} pages, pdfium)",
+                f"{e['wall1']:.1f} s vs {e['wall2']:.1f} s wall; CPU {sum(e['cpu1']):.1f} s vs "
+                f"{' + '.join(f'{c:.1f}' for c in e['cpu2'])} s",
+                f"{by_cpu:.2f}× by CPU time ({e['wall1'] / e['wall2']:.2f}× wall)",
+                "≥ 1.8×: " + ("holds" if by_cpu >= 1.8 else "not yet"),
+            )
+        )
         only_hash = e["rerun_processed"] == 0 and e["rerun_skipped"] == e["files"]
-        rows.append(("(e) re-run over the unchanged corpus",
-                     f"{e['rerun']:.2f} s; hashing the files {e['hash']:.2f} s + importing the "
-                     f"store {e['imports']:.2f} s; {e['rerun_processed']} documents processed",
-                     f"{e['rerun'] / e['wall2']:.1%} of the first run",
-                     "only hashes: " + ("holds" if only_hash else "not yet")))
+        rows.append(
+            (
+                "(e) re-run over the unchanged corpus",
+                f"{e['rerun']:.2f} s; hashing the files {e['hash']:.2f} s + importing the "
+                f"store {e['imports']:.2f} s; {e['rerun_processed']} documents processed",
+                f"{e['rerun'] / e['wall2']:.1%} of the first run",
+                "only hashes: " + ("holds" if only_hash else "not yet"),
+            )
+        )
         print(rows[-2], rows[-1], f"[{load()}]", flush=True)
 
     if not args.quick:
@@ -397,8 +475,10 @@ def main() -> None:
             print(r, flush=True)
 
     print()
-    print(f"end: {load()}; corpus: {len(paths)} PDFs, {sum(n_pages.values())} pages; "
-          f"default backend: {default_backend}")
+    print(
+        f"end: {load()}; corpus: {len(paths)} PDFs, {sum(n_pages.values())} pages; "
+        f"default backend: {default_backend}"
+    )
     print()
     print("| measure | figures | ratio | goal |")
     print("|---|---|---:|---|")
@@ -406,7 +486,9 @@ def main() -> None:
         print("| " + " | ".join(r) + " |")
     if args.profile:
         print()
-        print(f"Profile: the pdfium pipeline over {len(pdfium_ok)} PDFs, top {args.profile} by own time")
+        print(
+            f"Profile: the pdfium pipeline over {len(pdfium_ok)} PDFs, top {args.profile} by own time"
+        )
         print(profile(pdfium_ok, "pdfium", args.profile))
 
 

@@ -21,4 +21,7 @@ def corpus_run(tmp_path_factory):
 @pytest.fixture(scope="session")
 def corpus_records(corpus_run):
     out, _ = corpus_run
-    return [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [
+        json.loads(line)
+        for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    ]

@@ -58,8 +58,10 @@ def stream(data: bytes, extra: bytes = b"") -> bytes:
 
 
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-SENTENCE = (b"Overall survival was 12.4 months with the combination versus 9.8 months with "
-            b"chemotherapy alone (HR 0.73, 95% CI 0.61-0.88; P<0.001).")
+SENTENCE = (
+    b"Overall survival was 12.4 months with the combination versus 9.8 months with "
+    b"chemotherapy alone (HR 0.73, 95% CI 0.61-0.88; P<0.001)."
+)
 
 
 def page_content(lines: int = 30, page: int = 1) -> bytes:
@@ -71,16 +73,24 @@ def page_content(lines: int = 30, page: int = 1) -> bytes:
     return b"\n".join(ops)
 
 
-def simple_pdf(contents: list[bytes], media: bytes = b"[0 0 612 792]", compress: bool = True) -> bytes:
+def simple_pdf(
+    contents: list[bytes], media: bytes = b"[0 0 612 792]", compress: bool = True
+) -> bytes:
     """One page per content stream, Helvetica, a classic cross-reference table."""
     objs: dict[int, bytes] = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 3: FONT}
     kids = []
     for i, content in enumerate(contents):
         page, cont = 4 + 2 * i, 5 + 2 * i
         kids.append(b"%d 0 R" % page)
-        objs[page] = (b"<< /Type /Page /Parent 2 0 R /MediaBox " + media + b" /Contents %d 0 R "
-                      b"/Resources << /Font << /F1 3 0 R >> >> >>" % cont)
-        objs[cont] = stream(zlib.compress(content), b"/Filter /FlateDecode ") if compress else stream(content)
+        objs[page] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox " + media + b" /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % cont
+        )
+        objs[cont] = (
+            stream(zlib.compress(content), b"/Filter /FlateDecode ")
+            if compress
+            else stream(content)
+        )
     objs[2] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % len(contents)
     return build_pdf(objs)
 
@@ -120,29 +130,42 @@ def bomb_pdf(expanded: int, where: str = "content") -> bytes:
         2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
         3: FONT,
         4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
-           b"/Resources << /Font << /F1 3 0 R >> >> >>",
+        b"/Resources << /Font << /F1 3 0 R >> >> >>",
     }
     if where == "content":
         objs[5] = stream(flate_bomb(expanded, text), b"/Filter /FlateDecode ")
     elif where == "double":
-        objs[5] = stream(zlib.compress(flate_bomb(expanded, text), 9), b"/Filter [/FlateDecode /FlateDecode] ")
+        objs[5] = stream(
+            zlib.compress(flate_bomb(expanded, text), 9), b"/Filter [/FlateDecode /FlateDecode] "
+        )
     elif where == "ascii85":
         enc = b"<~" + base64.a85encode(flate_bomb(expanded, text), wrapcol=80) + b"~>"
         objs[5] = stream(enc, b"/Filter [/ASCII85Decode /FlateDecode] ")
     elif where == "font":
-        objs[3] = (b"<< /Type /Font /Subtype /TrueType /BaseFont /Bomb /FirstChar 32 /LastChar 126 "
-                   b"/FontDescriptor 6 0 R >>")
+        objs[3] = (
+            b"<< /Type /Font /Subtype /TrueType /BaseFont /Bomb /FirstChar 32 /LastChar 126 "
+            b"/FontDescriptor 6 0 R >>"
+        )
         objs[5] = stream(zlib.compress(text), b"/Filter /FlateDecode ")
-        objs[6] = (b"<< /Type /FontDescriptor /FontName /Bomb /Flags 32 /FontBBox [0 0 1000 1000] "
-                   b"/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 7 0 R >>")
+        objs[6] = (
+            b"<< /Type /FontDescriptor /FontName /Bomb /Flags 32 /FontBBox [0 0 1000 1000] "
+            b"/ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 /FontFile2 7 0 R >>"
+        )
         objs[7] = stream(flate_bomb(expanded), b"/Filter /FlateDecode ")
     elif where == "image":
-        objs[4] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
-                   b"/Resources << /Font << /F1 3 0 R >> /XObject << /Im1 6 0 R >> >> >>")
-        objs[5] = stream(zlib.compress(text + b"q 500 0 0 500 50 100 cm /Im1 Do Q\n"), b"/Filter /FlateDecode ")
+        objs[4] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> /XObject << /Im1 6 0 R >> >> >>"
+        )
+        objs[5] = stream(
+            zlib.compress(text + b"q 500 0 0 500 50 100 cm /Im1 Do Q\n"), b"/Filter /FlateDecode "
+        )
         side = int((expanded / 3) ** 0.5)
-        objs[6] = stream(flate_bomb(expanded), b"/Type /XObject /Subtype /Image /Width %d /Height %d "
-                         b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode " % (side, side))
+        objs[6] = stream(
+            flate_bomb(expanded),
+            b"/Type /XObject /Subtype /Image /Width %d /Height %d "
+            b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode " % (side, side),
+        )
     else:
         raise ValueError(where)
     return build_pdf(objs)
@@ -156,8 +179,10 @@ def stacked_bombs(pages: int, each: int) -> bytes:
     bomb = stream(flate_bomb(each, text), b"/Filter /FlateDecode ")
     kids = []
     for i in range(pages):
-        objs[4 + 2 * i] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-                           b"/Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * i))
+        objs[4 + 2 * i] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % (5 + 2 * i)
+        )
         objs[5 + 2 * i] = bomb
         kids.append(b"%d 0 R" % (4 + 2 * i))
     objs[2] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % pages
@@ -176,8 +201,10 @@ def many_pages(n: int, shared: bool = True) -> bytes:
         num = 5 + i * (1 if shared else 2)
         kids.append(b"%d 0 R" % num)
         cont = 4 if shared else num + 1
-        objs[num] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-                     b"/Resources << /Font << /F1 3 0 R >> >> >>" % cont)
+        objs[num] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % cont
+        )
         if not shared:
             objs[cont] = stream(zlib.compress(page_content(4, i + 1)), b"/Filter /FlateDecode ")
     objs[2] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % n
@@ -187,10 +214,17 @@ def many_pages(n: int, shared: bool = True) -> bytes:
 def self_referencing(kind: str) -> bytes:
     """Objects that point at themselves or loop, in the places readers follow references."""
     content = stream(zlib.compress(page_content(20)), b"/Filter /FlateDecode ")
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
-            b"/Resources << /Font << /F1 3 0 R >> >> >>")
-    objs: dict[int, bytes] = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
-                              2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", 3: FONT, 4: page, 5: content}
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+        b"/Resources << /Font << /F1 3 0 R >> >> >>"
+    )
+    objs: dict[int, bytes] = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        3: FONT,
+        4: page,
+        5: content,
+    }
     if kind == "contents":  # /Contents is a reference to itself
         objs[4] = page.replace(b"/Contents 5 0 R", b"/Contents 6 0 R")
         objs[6] = b"6 0 R"
@@ -203,34 +237,53 @@ def self_referencing(kind: str) -> bytes:
         objs[2] = b"<< /Type /Pages /Kids [6 0 R] /Count 1 >>"
         objs[6] = b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 4 0 R] /Count 1 >>"
     elif kind == "resources":  # resources inherited from a parent that is the page itself
-        objs[4] = (b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
-                   b"/Resources 6 0 R >>")
+        objs[4] = (
+            b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+            b"/Resources 6 0 R >>"
+        )
         objs[6] = b"6 0 R"
     elif kind == "font":  # the font dictionary's /Widths and /Encoding refer to themselves
-        objs[3] = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 126 "
-                   b"/Widths 6 0 R /Encoding 7 0 R >>")
+        objs[3] = (
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 126 "
+            b"/Widths 6 0 R /Encoding 7 0 R >>"
+        )
         objs[6] = b"6 0 R"
         objs[7] = b"<< /Type /Encoding /BaseEncoding 7 0 R /Differences 7 0 R >>"
     elif kind == "xobject":  # a form XObject that draws itself
-        objs[4] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
-                   b"/Resources << /Font << /F1 3 0 R >> /XObject << /X1 6 0 R >> >> >>")
+        objs[4] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> /XObject << /X1 6 0 R >> >> >>"
+        )
         objs[5] = stream(zlib.compress(page_content(10) + b"\n/X1 Do"), b"/Filter /FlateDecode ")
-        objs[6] = stream(b"BT /F1 9 Tf 50 100 Td (form) Tj ET /X1 Do",
-                         b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
-                         b"/Resources << /Font << /F1 3 0 R >> /XObject << /X1 6 0 R >> >> ")
+        objs[6] = stream(
+            b"BT /F1 9 Tf 50 100 Td (form) Tj ET /X1 Do",
+            b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> /XObject << /X1 6 0 R >> >> ",
+        )
     elif kind == "length":  # the stream's /Length is a reference to itself
         objs[5] = re.sub(rb"/Length \d+", b"/Length 6 0 R", content, count=1)
         objs[6] = b"6 0 R"
     elif kind == "deep":  # an array nested 100 000 deep
-        objs[4] = page.replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 612 792] /Junk "
-                               + b"[" * 100_000 + b"]" * 100_000)
+        objs[4] = page.replace(
+            b"/MediaBox [0 0 612 792]",
+            b"/MediaBox [0 0 612 792] /Junk " + b"[" * 100_000 + b"]" * 100_000,
+        )
     else:
         raise ValueError(kind)
     return build_pdf(objs)
 
 
-SELF_REFERENCING = ("contents", "contents_array", "kids", "kids_cycle", "resources", "font", "xobject",
-                    "length", "deep")
+SELF_REFERENCING = (
+    "contents",
+    "contents_array",
+    "kids",
+    "kids_cycle",
+    "resources",
+    "font",
+    "xobject",
+    "length",
+    "deep",
+)
 
 
 # -- mutating a PDF ----------------------------------------------------------------------------
@@ -265,9 +318,15 @@ def truncate(data: bytes, share: float) -> bytes:
 
 def broken_xref(data: bytes, how: str) -> bytes:
     if how == "startxref":
-        return re.sub(rb"startxref\s+(\d+)", lambda m: b"startxref\n%d" % (int(m.group(1)) + 17), data)
+        return re.sub(
+            rb"startxref\s+(\d+)", lambda m: b"startxref\n%d" % (int(m.group(1)) + 17), data
+        )
     if how == "shift":  # every offset off by 3 bytes
-        return re.sub(rb"(\d{10}) (\d{5}) n", lambda m: b"%010d %s n" % (int(m.group(1)) + 3, m.group(2)), data)
+        return re.sub(
+            rb"(\d{10}) (\d{5}) n",
+            lambda m: b"%010d %s n" % (int(m.group(1)) + 3, m.group(2)),
+            data,
+        )
     if how == "gone":
         i, j = data.rfind(b"xref"), data.rfind(b"trailer")
         return data[:i] + data[j:] if 0 < i < j else data
@@ -289,6 +348,7 @@ def wrong_lengths(data: bytes, rng: random.Random, how: str) -> bytes:
         if how == "huge":
             return b"/Length 9999999999"
         return b"/Length %d" % max(0, n + rng.randint(-50, 50))
+
     return re.sub(rb"/Length (\d+)", fix, data)
 
 
@@ -358,8 +418,14 @@ def huge_media(data: bytes, box: bytes) -> bytes:
     return re.sub(rb"/MediaBox\s*\[[^\]]*\]", b"/MediaBox " + box, data)
 
 
-MEDIA_BOXES = (b"[0 0 1e9 1e9]", b"[0 0 14400 14400]", b"[-1e9 -1e9 1e9 1e9]", b"[0 0 0 0]",
-               b"[0 0 3e38 3e38]", b"[612 792 0 0]")
+MEDIA_BOXES = (
+    b"[0 0 1e9 1e9]",
+    b"[0 0 14400 14400]",
+    b"[-1e9 -1e9 1e9 1e9]",
+    b"[0 0 0 0]",
+    b"[0 0 3e38 3e38]",
+    b"[612 792 0 0]",
+)
 
 
 # -- odd names -------------------------------------------------------------------------------
@@ -395,7 +461,9 @@ def _media(data: bytes, rng: random.Random, box: bytes) -> bytes:
     return huge_media(data, box)
 
 
-def mutants(count: int, seed: int = 16, *, heavy: bool = False) -> Iterator[tuple[str | bytes, bytes, str | None]]:
+def mutants(
+    count: int, seed: int = 16, *, heavy: bool = False
+) -> Iterator[tuple[str | bytes, bytes, str | None]]:
     """``count`` mutants (a round robin over the kinds and the sources), then — with ``heavy``
     — the large ones: bombs of GiBs, files of thousands of pages."""
     rng = random.Random(seed)

@@ -29,12 +29,17 @@ def _gold(stem: str) -> tuple[dict, ...]:
 def gold(stem: str, snippet: str, **fields) -> dict:
     """The one gold record of ``stem`` whose sentence holds ``snippet`` and has ``fields``."""
     found = [
-        r for r in _gold(stem)
+        r
+        for r in _gold(stem)
         if snippet in (r.get("text") or "") and all(r.get(k) == v for k, v in fields.items())
     ]
     # a value the abstract and the results both report is two identical records
-    distinct = {repr(sorted((k, v) for k, v in r.items() if k not in ("text", "page"))) for r in found}
-    assert found and len(distinct) == 1, f"{stem}: {len(found)} gold records for {snippet!r} {fields}"
+    distinct = {
+        repr(sorted((k, v) for k, v in r.items() if k not in ("text", "page"))) for r in found
+    }
+    assert found and len(distinct) == 1, (
+        f"{stem}: {len(found)} gold records for {snippet!r} {fields}"
+    )
     return dict(found[0])
 
 
@@ -44,11 +49,23 @@ def flags_of(rec: dict, others: tuple[dict, ...] = ()) -> list[str]:
 
 CONSISTENT = [
     # (gold file, snippet of its sentence, fields that single the record out)
-    ("000_05e11c3b259efc19", "mOS: 12.4个月 vs. 9.8个月", {"kind": "effect"}),  # HR 0.73 (0.62~0.86) P<0.0001
+    (
+        "000_05e11c3b259efc19",
+        "mOS: 12.4个月 vs. 9.8个月",
+        {"kind": "effect"},
+    ),  # HR 0.73 (0.62~0.86) P<0.0001
     ("zh_review_gastric_immunotherapy", "98.4%CI：0.59～0.86", {"kind": "effect"}),
     ("zh_review_gastric_immunotherapy", "单侧P＝0.006", {"kind": "effect"}),  # a one-sided P
-    ("zh_review_sclc_immunotherapy", "0.68～1.00，P=0.045", {"kind": "effect"}),  # "1.00" lost its zeros
-    ("en_review_renal_first_line", "99.1% CI 0.64–1.05; P=0.03", {"kind": "effect"}),  # P vs a 99.1% CI
+    (
+        "zh_review_sclc_immunotherapy",
+        "0.68～1.00，P=0.045",
+        {"kind": "effect"},
+    ),  # "1.00" lost its zeros
+    (
+        "en_review_renal_first_line",
+        "99.1% CI 0.64–1.05; P=0.03",
+        {"kind": "effect"},
+    ),  # P vs a 99.1% CI
     ("en_review_melanoma_checkpoint", "P = 0.00049", {"kind": "effect"}),
     ("zh_review_hcc_systemic", "0.708～0.997，P=0.0227", {"kind": "effect"}),
     ("en_review_gastric_io", "95% CI, 8.0% to 16.1%", {"endpoint": "ORR"}),  # a rate and its own CI
@@ -67,7 +84,12 @@ INCONSISTENT = [
     # (gold file, snippet, fields, the flag): each a slip in the published article
     ("PMC3405220", "156 days (95% CI, 174.1–269.3 days)", {"value": 156.0}, "estimate_outside_ci"),
     ("PMC3456942", "30.6 months (95 % CI, 13.4–22.0 months)", {}, "estimate_outside_ci"),
-    ("PMC3427491", "HR 0.975 (95 % CI 0.655, 1.451; p = 0.475)", {"value": 0.975}, "p_inconsistent_with_ci"),
+    (
+        "PMC3427491",
+        "HR 0.975 (95 % CI 0.655, 1.451; p = 0.475)",
+        {"value": 0.975},
+        "p_inconsistent_with_ci",
+    ),
     ("PMC4101294", "(95% CI, 0.44-5.35)", {}, "ci_not_log_symmetric"),
     ("PMC5013640", "HR = 2.67 [1.08, 3.70]", {"value": 2.67}, "ci_not_log_symmetric"),
     ("PMC4101294", "8 of 17 (23.53%)", {"value": 23.53}, "events_mismatch"),  # 8/17 is 47.06%
@@ -125,17 +147,31 @@ def test_landmark_rates_falling_pass_and_a_rising_one_is_flagged():
     one = gold("000_05e11c3b259efc19", "1年、2年PFS率分别为61.4%和26.7%", timepoint_months=12.0)
     two = gold("000_05e11c3b259efc19", "1年、2年PFS率分别为61.4%和26.7%", timepoint_months=24.0)
     assert failed_checks([one, two]) == [[], []]
-    assert failed_checks([{**one, "timepoint_months": 24.0}, {**two, "timepoint_months": 12.0}]) == [
-        ["landmark_increasing"], ["landmark_increasing"]]
+    assert failed_checks(
+        [{**one, "timepoint_months": 24.0}, {**two, "timepoint_months": 12.0}]
+    ) == [["landmark_increasing"], ["landmark_increasing"]]
 
 
 def _attraction2():
     # en_review_gastric_io: "Median overall survival was 5.26 months with nivolumab versus 4.14 months
     # with placebo (HR 0.63, 95% CI 0.51–0.78; P<0.0001)"; the gold medians carry the arms
     hr = gold("en_review_gastric_io", "5.26 months with nivolumab", kind="effect")
-    exp = {**hr, "kind": "outcome", "stat": "median", "value": 5.26, "unit": "month", "qualifier": "=",
-           "arm": "nivolumab", "arm_role": "experimental", "value_high": None,
-           "ci_level": None, "ci_low": None, "ci_high": None, "p_value": None, "p_qualifier": None}
+    exp = {
+        **hr,
+        "kind": "outcome",
+        "stat": "median",
+        "value": 5.26,
+        "unit": "month",
+        "qualifier": "=",
+        "arm": "nivolumab",
+        "arm_role": "experimental",
+        "value_high": None,
+        "ci_level": None,
+        "ci_low": None,
+        "ci_high": None,
+        "p_value": None,
+        "p_qualifier": None,
+    }
     ctl = {**exp, "value": 4.14, "arm": "placebo", "arm_role": "control"}
     return hr, exp, ctl
 
@@ -160,9 +196,14 @@ def _ratios_with_ci() -> list[tuple[str, dict]]:
     out = []
     for path in sorted(GOLD.glob("*.jsonl")):
         for r in _gold(path.stem):
-            if (r["kind"] == "effect" and r.get("measure") in ("HR", "OR", "RR")
-                    and r.get("value") and r.get("ci_low") and r.get("ci_high")
-                    and not flags_of(r)):
+            if (
+                r["kind"] == "effect"
+                and r.get("measure") in ("HR", "OR", "RR")
+                and r.get("value")
+                and r.get("ci_low")
+                and r.get("ci_high")
+                and not flags_of(r)
+            ):
                 out.append((path.stem, r))
     return out
 
@@ -174,7 +215,11 @@ def _digits(x: float) -> str:
 def _transpose(x: float) -> float | None:
     """Swap the first two significant digits: 0.62 → 0.26, 1.45 → 4.15; None when they are equal."""
     s = _digits(x)
-    pos = [i for i, ch in enumerate(s) if ch.isdigit() and (ch != "0" or any(c in "123456789" for c in s[:i]))]
+    pos = [
+        i
+        for i, ch in enumerate(s)
+        if ch.isdigit() and (ch != "0" or any(c in "123456789" for c in s[:i]))
+    ]
     if len(pos) < 2 or s[pos[0]] == s[pos[1]]:
         return None
     a, b = pos[0], pos[1]
@@ -198,8 +243,14 @@ def _plants(r: dict) -> list[tuple[str, dict]]:
     if r.get("p_value") is not None:
         # a P on the other side of significance than the CI
         excludes = hi < 1 or lo > 1
-        plants.append(("P contradicts the CI", {"p_value": 0.42, "p_qualifier": "="} if excludes
-                       else {"p_value": 0.001, "p_qualifier": "<"}))
+        plants.append(
+            (
+                "P contradicts the CI",
+                {"p_value": 0.42, "p_qualifier": "="}
+                if excludes
+                else {"p_value": 0.001, "p_qualifier": "<"},
+            )
+        )
     return plants
 
 
@@ -211,7 +262,9 @@ def test_the_planted_typo_corpus_is_large():
     assert {r["lang"] for _, r in RATIOS} == {"zh", "en"}
 
 
-@pytest.mark.parametrize(("stem", "rec"), RATIOS, ids=[f"{s}:{r.get('text', '')[:30]}" for s, r in RATIOS])
+@pytest.mark.parametrize(
+    ("stem", "rec"), RATIOS, ids=[f"{s}:{r.get('text', '')[:30]}" for s, r in RATIOS]
+)
 def test_every_planted_typo_in_a_real_ratio_is_flagged(stem, rec):
     missed = [what for what, change in _plants(rec) if not flags_of({**rec, **change})]
     assert not missed, f"{stem}: {rec.get('text')!r}: not flagged: {missed}"
@@ -222,7 +275,10 @@ def _rates_with_counts() -> list[tuple[str, dict]]:
         (path.stem, r)
         for path in sorted(GOLD.glob("*.jsonl"))
         for r in _gold(path.stem)
-        if r["kind"] == "outcome" and r.get("unit") == "percent" and r.get("events") and r.get("n")
+        if r["kind"] == "outcome"
+        and r.get("unit") == "percent"
+        and r.get("events")
+        and r.get("n")
         and not flags_of(r)
     ]
 
@@ -230,7 +286,9 @@ def _rates_with_counts() -> list[tuple[str, dict]]:
 RATES = _rates_with_counts()
 
 
-@pytest.mark.parametrize(("stem", "rec"), RATES, ids=[f"{s}:{r.get('text', '')[:30]}" for s, r in RATES])
+@pytest.mark.parametrize(
+    ("stem", "rec"), RATES, ids=[f"{s}:{r.get('text', '')[:30]}" for s, r in RATES]
+)
 def test_every_planted_slip_in_a_real_percentage_is_flagged(stem, rec):
     v, events = rec["value"], rec["events"]
     plants = [("percent ×10", {"value": v * 10})] if v * 10 > 100 else []
@@ -259,7 +317,9 @@ def test_checks_only_add_flags_and_never_drop_or_change_a_record():
     out = check_records(recs)
     assert len(out) == len(recs)
     for before, after in zip(recs, out, strict=True):
-        assert {k: v for k, v in after.items() if k != "flags"} == {k: v for k, v in before.items() if k != "flags"}
+        assert {k: v for k, v in after.items() if k != "flags"} == {
+            k: v for k, v in before.items() if k != "flags"
+        }
     assert sum(bool(r["flags"]) for r in out) >= 2
     assert check_records(out) == out  # running twice gives the same flags
 

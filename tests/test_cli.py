@@ -34,13 +34,21 @@ def test_bad_files_fail_alone_with_one_line_each(batch, tmp_path):
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     by_file = {line.split(": ")[1]: line for line in errors}
-    assert set(by_file) == {str(batch / n) for n in ("empty.pdf", "notes.pdf", "truncated.pdf", "garbage.pdf")}
+    assert set(by_file) == {
+        str(batch / n) for n in ("empty.pdf", "notes.pdf", "truncated.pdf", "garbage.pdf")
+    }
     assert "empty" in by_file[str(batch / "empty.pdf")]
     assert "not a PDF" in by_file[str(batch / "notes.pdf")]
     for name in ("truncated.pdf", "garbage.pdf"):
-        assert any(w in by_file[str(batch / name)].lower() for w in ("corrupt", "damaged", "no text", "truncated"))
+        assert any(
+            w in by_file[str(batch / name)].lower()
+            for w in ("corrupt", "damaged", "no text", "truncated")
+        )
     # the good document is still processed and written
-    docs = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = [
+        json.loads(line)
+        for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     ok = [d for d in docs if d["status"] == "ok"]
     assert [d["path"] for d in ok] == [str(batch / "seed.txt")]
     records = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
@@ -53,14 +61,19 @@ def test_run_writes_the_three_outputs_and_offsets_index_the_text(tmp_path):
     assert result.exit_code == 0, result.output
     assert "trials" in result.stdout and "outcomes" in result.stdout  # the summary table
     text = (out / "text" / "000_05e11c3b259efc19.txt").read_text(encoding="utf-8")
-    rows = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert rows
     for r in rows:
         for ev in r["evidence"]:
             assert text[ev["start"] : ev["end"]] == ev["text"]
     frame = pd.read_csv(out / "records.csv")
     assert len(frame) == len(rows) and set(frame["kind"]) == {"trial", "outcome", "effect"}
-    assert "帕博利珠单抗" in (out / "records.jsonl").read_text(encoding="utf-8")  # ensure_ascii=False
+    assert "帕博利珠单抗" in (out / "records.jsonl").read_text(
+        encoding="utf-8"
+    )  # ensure_ascii=False
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -68,7 +81,9 @@ def test_usage_errors_exit_2(tmp_path):
     empty_dir.mkdir()
     assert runner.invoke(app, ["run", str(empty_dir), "-o", str(tmp_path)]).exit_code == 2
     bad = tmp_path / "bad.toml"
-    bad.write_text('[pipeline]\nstages = ["extract.read.v1", "extract.magic.v9"]\n', encoding="utf-8")
+    bad.write_text(
+        '[pipeline]\nstages = ["extract.read.v1", "extract.magic.v9"]\n', encoding="utf-8"
+    )
     r = runner.invoke(app, ["run", str(SEED_TXT), "-o", str(tmp_path), "--pipeline", str(bad)])
     assert r.exit_code == 2 and "extract.magic.v9" in r.stderr
     assert runner.invoke(app, ["run", "--no-such-option"]).exit_code == 2
@@ -82,8 +97,16 @@ def test_pipeline_file_selects_stages(tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    assert runner.invoke(app, ["run", str(SEED_TXT), "-o", str(out), "--pipeline", str(toml)]).exit_code == 0
-    kinds = {json.loads(line)["kind"] for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert (
+        runner.invoke(
+            app, ["run", str(SEED_TXT), "-o", str(out), "--pipeline", str(toml)]
+        ).exit_code
+        == 0
+    )
+    kinds = {
+        json.loads(line)["kind"]
+        for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    }
     assert kinds == {"trial"}
 
 

@@ -28,7 +28,9 @@ def test_a_missing_input_fails_alone_and_the_rest_is_written(tmp_path):
     r = runner.invoke(app, ["run", str(SEED_TXT), str(tmp_path / "nope.pdf"), "-o", str(out), "-q"])
     assert r.exit_code == 1  # some document failed; the others are written
     assert f"error: {tmp_path / 'nope.pdf'}: no such file" in r.stderr
-    docs = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = [
+        json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert [d["status"] for d in docs] == ["ok", "failed"]
     assert docs[1]["error_code"] == "missing"
     assert (out / "records.jsonl").read_text(encoding="utf-8").strip()
@@ -44,8 +46,12 @@ def test_files_no_reader_takes_are_listed_with_the_reason(tmp_path):
     r = runner.invoke(app, ["run", str(src), "-o", str(out), "-q"])
     assert r.exit_code == 0
     for name in ("protocol.docx", "page.html"):
-        assert re.search(rf"skipped: .*{re.escape(name)}: not a document type extract reads", r.stderr)
-    docs = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert re.search(
+            rf"skipped: .*{re.escape(name)}: not a document type extract reads", r.stderr
+        )
+    docs = [
+        json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert sorted(d["status"] for d in docs) == ["ok", "skipped", "skipped"]
 
 
@@ -79,9 +85,11 @@ def test_run_table_fits_80_columns_and_keeps_the_md_pdf_pair_apart():
     column = "".join(x[:cut].strip() for x in lines[lines.index(header) + 2 :])
     for p in paths:
         assert names[p] in column  # the whole short name, folded over lines where it is long
-    status = "".join(x[header.index("status"):].strip() for x in lines[lines.index(header) + 2 :])
+    status = "".join(x[header.index("status") :].strip() for x in lines[lines.index(header) + 2 :])
     assert "failed:missing" in status.replace(" ", "")
-    assert "1 document" not in text.splitlines()[0] and text.splitlines()[0].startswith("3 documents")
+    assert "1 document" not in text.splitlines()[0] and text.splitlines()[0].startswith(
+        "3 documents"
+    )
 
 
 def test_evaluate_table_fits_80_columns(tmp_path):
@@ -98,13 +106,22 @@ def test_evaluate_table_fits_80_columns(tmp_path):
 
 
 def test_help_reads_like_a_person_wrote_it():
-    for cmd in (["run", "--help"], ["ingest", "--help"], ["read", "--help"], ["evaluate", "--help"]):
+    for cmd in (
+        ["run", "--help"],
+        ["ingest", "--help"],
+        ["read", "--help"],
+        ["evaluate", "--help"],
+    ):
         r = runner.invoke(app, cmd)
         assert r.exit_code == 0
-        assert "<bool>" not in r.output and "{" not in r.output and "<list" not in r.output, r.output
+        assert "<bool>" not in r.output and "{" not in r.output and "<list" not in r.output, (
+            r.output
+        )
     r = runner.invoke(app, ["run", "--help"])
     assert "run [OPTIONS] INPUT...\n" in r.output
-    assert re.search(r"--pdf-backend NAME\s+PDF reader: auto, pdfplumber or pdfium\s+\[default:", r.output)
+    assert re.search(
+        r"--pdf-backend NAME\s+PDF reader: auto, pdfplumber or pdfium\s+\[default:", r.output
+    )
     assert re.search(r"--ocr\s+OCR scanned pages", r.output)
 
 
@@ -123,18 +140,28 @@ def test_dask_executor_without_dask_is_a_one_line_hint(tmp_path, monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name.startswith("dask") else real(name, *a))
-    r = runner.invoke(app, ["ingest", str(SEED_TXT), "--db", str(tmp_path / "x.db"), "--executor", "dask", "-q"])
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name.startswith("dask") else real(name, *a),
+    )
+    r = runner.invoke(
+        app, ["ingest", str(SEED_TXT), "--db", str(tmp_path / "x.db"), "--executor", "dask", "-q"]
+    )
     assert r.exit_code == 2
     assert "Traceback" not in r.output and '-m pip install -e ".[dask]"' in r.output
 
 
 def test_parquet_export_without_pyarrow_is_a_one_line_hint(tmp_path, monkeypatch):
     db = tmp_path / "x.db"
-    assert runner.invoke(app, ["ingest", str(SEED_TXT), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["ingest", str(SEED_TXT), "--db", str(db), "-q", "-j", "1"]).exit_code
+        == 0
+    )
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    r = runner.invoke(app, ["export", "--db", str(db), "--format", "parquet", "-o", str(tmp_path / "x.parquet")])
+    r = runner.invoke(
+        app, ["export", "--db", str(db), "--format", "parquet", "-o", str(tmp_path / "x.parquet")]
+    )
     assert r.exit_code == 2 and '-m pip install -e ".[parquet]"' in r.output
 
 
@@ -142,7 +169,10 @@ def test_exported_jsonl_can_be_evaluated(tmp_path):
     from corpus_paths import GOLD
 
     db = tmp_path / "x.db"
-    assert runner.invoke(app, ["ingest", str(SEED_TXT), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["ingest", str(SEED_TXT), "--db", str(db), "-q", "-j", "1"]).exit_code
+        == 0
+    )
     out = tmp_path / "export.jsonl"
     assert runner.invoke(app, ["export", "--db", str(db), "-o", str(out)]).exit_code == 0
     assert (tmp_path / "export.documents.jsonl").is_file()

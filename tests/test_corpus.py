@@ -13,14 +13,28 @@ from corpus_paths import GOLD
 from extract.report import compare_metrics, load_metrics, metrics_dict, score_files
 
 _NUM = re.compile(r"-?\d*\.\d+|-?\d+")  # a CI bound may be negative ("95% CI -0.54 to 12.44")
-_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "半": 0.5, "one": 1, "two": 2,
-          "three": 3, "four": 4, "five": 5}
+_WORDS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "半": 0.5,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+}
 
 
 def _numbers(text: str) -> list[float]:
     nums = [float(x) for x in _NUM.findall(text)]
     nums += [abs(n) for n in nums]  # "1-2": the dash is a range, not a sign
-    nums += [float(x.replace(",", ".")) for x in re.findall(r"\b0,\d+", text)]  # "P = 0,05": a decimal comma
+    nums += [
+        float(x.replace(",", ".")) for x in re.findall(r"\b0,\d+", text)
+    ]  # "P = 0,05": a decimal comma
     nums += [float(v) for w, v in _WORDS.items() if w in text.lower()]
     return nums
 
@@ -31,7 +45,10 @@ def _present(value: float, nums: list[float]) -> bool:
 
 def test_every_document_in_the_corpus_is_processed(corpus_run):
     out, results = corpus_run
-    docs = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = [
+        json.loads(line)
+        for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert len(docs) >= 20
     for d in docs:
         assert d["status"] == "ok", f"{d['path']}: {d['error']}"
@@ -40,9 +57,13 @@ def test_every_document_in_the_corpus_is_processed(corpus_run):
 
 def test_evidence_offsets_reproduce_the_quoted_text(corpus_run, corpus_records):
     out, _ = corpus_run
-    docs = {json.loads(line)["doc_id"]: json.loads(line)
-            for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()}
-    texts = {doc_id: (out / d["text_path"]).read_text(encoding="utf-8") for doc_id, d in docs.items()}
+    docs = {
+        json.loads(line)["doc_id"]: json.loads(line)
+        for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    }
+    texts = {
+        doc_id: (out / d["text_path"]).read_text(encoding="utf-8") for doc_id, d in docs.items()
+    }
     assert corpus_records
     for r in corpus_records:
         text = texts[r["doc_id"]]
@@ -59,10 +80,17 @@ def test_every_number_a_result_holds_is_in_its_evidence(corpus_records):
         nums = _numbers(" ".join(ev["text"] for ev in r["evidence"]))
         for field in ("value", "value_high", "ci_low", "ci_high", "p_value"):
             v = r.get(field)
-            if field == "p_value" and v == 0.001 and r.get("p_qualifier") == "<" and _present(0.0, nums):
+            if (
+                field == "p_value"
+                and v == 0.001
+                and r.get("p_qualifier") == "<"
+                and _present(0.0, nums)
+            ):
                 continue  # "P = 0.000" is recorded as < 0.001 (RECORDS.md v2)
             if v is not None:
-                assert _present(v, nums), f"{r['kind']} {field}={v} not in evidence: {r['evidence'][0]['text'][:200]}"
+                assert _present(v, nums), (
+                    f"{r['kind']} {field}={v} not in evidence: {r['evidence'][0]['text'][:200]}"
+                )
                 checked += 1
         if r.get("ci_level") is not None:
             assert _present(round(r["ci_level"] * 100, 6), nums)
@@ -70,7 +98,18 @@ def test_every_number_a_result_holds_is_in_its_evidence(corpus_records):
 
 
 def test_trial_names_are_canonical_and_never_guidelines_or_biomarkers(corpus_records):
-    never = {"NCCN", "AJCC", "CSCO", "GLOBOCAN", "PDL1", "CPS", "HER2", "RECIST11", "CTCAE50", "ECOG"}
+    never = {
+        "NCCN",
+        "AJCC",
+        "CSCO",
+        "GLOBOCAN",
+        "PDL1",
+        "CPS",
+        "HER2",
+        "RECIST11",
+        "CTCAE50",
+        "ECOG",
+    }
     for r in corpus_records:
         if r["kind"] == "trial":
             assert r["name"] == r["name"].upper() and " " not in r["name"]

@@ -40,7 +40,9 @@ def test_a_clean_pdf_has_no_warnings():
 
 def test_a_content_stream_that_does_not_decode_is_a_warning(tmp_path):
     data = pages_pdf([40, 40, 40])
-    streams = [(m.start(1), m.end(1)) for m in re.finditer(rb"stream\n(.*?)\nendstream", data, re.S)]
+    streams = [
+        (m.start(1), m.end(1)) for m in re.finditer(rb"stream\n(.*?)\nendstream", data, re.S)
+    ]
     a, b = streams[1]  # page 2's content: break the deflate data in its middle
     mid = (a + b) // 2
     broken = data[:mid] + bytes(x ^ 0x5A for x in data[mid : mid + 12]) + data[mid + 12 :]
@@ -67,7 +69,9 @@ def test_a_page_much_emptier_than_its_neighbours_is_a_warning(tmp_path):
 
 def test_backends_reading_very_different_amounts_is_a_warning_and_the_fuller_reading_kept(tmp_path):
     whole = process_document(HYPHENATED)
-    path = tmp_path / "short_lengths.pdf"  # every /Length halved: pdfminer reads half of each stream
+    path = (
+        tmp_path / "short_lengths.pdf"
+    )  # every /Length halved: pdfminer reads half of each stream
     path.write_bytes(fuzzpdf.wrong_lengths(HYPHENATED.read_bytes(), None, "short"))
     res = process_document(path)
     assert res.status == "ok"
@@ -87,12 +91,17 @@ def test_control_characters_leave_the_text_and_the_offsets_still_map(tmp_path):
     raw = "Overall survival\x1b[1m was 12.4\x07 months\x7f vs 9.8 months\x9b (HR 0.73).\fNext page\x00 here."
     doc = Document(Path("c.txt"), "c", raw, [Page(1, 0, len(raw))])
     nd = normalize(doc)
-    assert nd.text == "Overall survival[1m was 12.4 months vs 9.8 months (HR 0.73).\nNext page here."
+    assert (
+        nd.text == "Overall survival[1m was 12.4 months vs 9.8 months (HR 0.73).\nNext page here."
+    )
     for i, ch in enumerate(nd.text):
         if ch != "\n":
             assert raw[nd.source_offset(i)] == ch
     # a PDF whose text holds control characters (PDFium passes ESC and BEL through)
-    content = fuzzpdf.page_content(30) + b"\nBT /F1 9 Tf 50 300 Td (Control \\033 escape \\007 bell) Tj ET"
+    content = (
+        fuzzpdf.page_content(30)
+        + b"\nBT /F1 9 Tf 50 300 Td (Control \\033 escape \\007 bell) Tj ET"
+    )
     pdf = tmp_path / "control.pdf"
     pdf.write_bytes(fuzzpdf.simple_pdf([content, fuzzpdf.page_content(30, 2)]))
     res = process_document(pdf, pdf_backend="pdfium")
@@ -106,13 +115,22 @@ def test_warnings_reach_documents_jsonl_the_table_and_the_store(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "sparse.pdf").write_bytes(pages_pdf([40, 40, 1, 40, 40]))
-    (folder / "text.txt").write_text("Overall survival was 12.4 months\x1b versus 9.8 months.\n", encoding="utf-8")
+    (folder / "text.txt").write_text(
+        "Overall survival was 12.4 months\x1b versus 9.8 months.\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
     res = CliRunner().invoke(app, ["run", str(folder), "-o", str(out), "-j", "1"])
     assert res.exit_code == 0, res.output
     assert "ok ⚠ 1" in res.stdout
-    assert "warning: " in res.stderr and "page 3 has" in res.stderr and "control character" in res.stderr
-    docs = {Path(d["path"]).name: d for d in map(json.loads, (out / "documents.jsonl").read_text("utf-8").splitlines())}
+    assert (
+        "warning: " in res.stderr
+        and "page 3 has" in res.stderr
+        and "control character" in res.stderr
+    )
+    docs = {
+        Path(d["path"]).name: d
+        for d in map(json.loads, (out / "documents.jsonl").read_text("utf-8").splitlines())
+    }
     assert codes(docs["sparse.pdf"]["warnings"]) == ["sparse_page"]
     assert codes(docs["text.txt"]["warnings"]) == ["control_chars"]
     assert "\x1b" not in (out / docs["text.txt"]["text_path"]).read_text(encoding="utf-8")
@@ -122,18 +140,24 @@ def test_warnings_reach_documents_jsonl_the_table_and_the_store(tmp_path):
     assert report.warned == 2 and "2 documents with warnings" in report.summary()
     with Store(db) as s:
         stored = {Path(d.path).name: d for d in s.documents()}
-    assert codes(stored["sparse.pdf"].warnings) == ["sparse_page"] and stored["sparse.pdf"].warnings[0]["page"] == 3
+    assert (
+        codes(stored["sparse.pdf"].warnings) == ["sparse_page"]
+        and stored["sparse.pdf"].warnings[0]["page"] == 3
+    )
     assert codes(stored["text.txt"].warnings) == ["control_chars"]
 
 
 def test_a_flate_stream_cut_short_is_read_as_far_as_it_goes_and_said(tmp_path):
     content = fuzzpdf.page_content(40)
     cut = zlib.compress(content)[: len(zlib.compress(content)) * 2 // 3]
-    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-            3: fuzzpdf.FONT,
-            4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
-               b"/Resources << /Font << /F1 3 0 R >> >> >>",
-            5: fuzzpdf.stream(cut, b"/Filter /FlateDecode ")}
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        3: fuzzpdf.FONT,
+        4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R "
+        b"/Resources << /Font << /F1 3 0 R >> >> >>",
+        5: fuzzpdf.stream(cut, b"/Filter /FlateDecode "),
+    }
     path = tmp_path / "cut_stream.pdf"
     path.write_bytes(fuzzpdf.build_pdf(objs))
     res = process_document(path, pdf_backend="pdfplumber")

@@ -20,8 +20,19 @@ def test_every_contract_code_has_a_kind(code):
 
 @pytest.mark.parametrize(
     ("code", "kind"),
-    [("OS", "time"), ("PFS", "time"), ("DOR", "time"), ("TTP", "time"), ("LRFS", "time"),
-     ("ORR", "rate"), ("pCR", "rate"), ("LC", "rate"), ("AE", "rate"), ("QOL", "rate"), ("SD", "rate")],
+    [
+        ("OS", "time"),
+        ("PFS", "time"),
+        ("DOR", "time"),
+        ("TTP", "time"),
+        ("LRFS", "time"),
+        ("ORR", "rate"),
+        ("pCR", "rate"),
+        ("LC", "rate"),
+        ("AE", "rate"),
+        ("QOL", "rate"),
+        ("SD", "rate"),
+    ],
 )
 def test_kind_of_a_code(code, kind):
     assert endpoint_kind(code) == kind
@@ -35,8 +46,16 @@ def test_a_code_outside_the_vocabulary_has_no_kind():
 @pytest.mark.parametrize(
     ("text", "lang", "codes"),
     [
-        ("斯鲁利单抗组的中位OS为15.4个月，较安慰剂组（10.9个月）延长了4.5个月", "zh", [("OS", "time")]),
-        ("ORR分别为14.3%和5.4%，3级及以上治疗相关不良事件发生率分别为22.2%和53.4%", "zh", [("ORR", "rate"), ("AE", "rate")]),
+        (
+            "斯鲁利单抗组的中位OS为15.4个月，较安慰剂组（10.9个月）延长了4.5个月",
+            "zh",
+            [("OS", "time")],
+        ),
+        (
+            "ORR分别为14.3%和5.4%，3级及以上治疗相关不良事件发生率分别为22.2%和53.4%",
+            "zh",
+            [("ORR", "rate"), ("AE", "rate")],
+        ),
         ("The median DFS was 22.4 months in the FOLFOX4 arm", "en", [("DFS", "time")]),
     ],
 )

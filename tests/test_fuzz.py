@@ -33,12 +33,31 @@ def test_damaged_and_hostile_pdfs_fail_alone_or_say_what_they_lost(tmp_path):
     for name, data, source in fuzzpdf.mutants(48, seed=1616):
         files.append((fuzzpdf.write(folder, name, data), source))
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "extract.cli", "run", str(folder), "-o", str(out), "-q", "-j", "2",
-           "--timeout", str(TIMEOUT), "--memory-limit", "1536", "--max-pages", "100"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "extract.cli",
+        "run",
+        str(folder),
+        "-o",
+        str(out),
+        "-q",
+        "-j",
+        "2",
+        "--timeout",
+        str(TIMEOUT),
+        "--memory-limit",
+        "1536",
+        "--max-pages",
+        "100",
+    ]
     proc = subprocess.run(cmd, capture_output=True, timeout=900)
     assert proc.returncode in (0, 1), proc.stderr.decode("utf-8", "replace")[-3000:]
 
-    docs = {d["path"]: d for d in map(json.loads, (out / "documents.jsonl").read_text("utf-8").splitlines())}
+    docs = {
+        d["path"]: d
+        for d in map(json.loads, (out / "documents.jsonl").read_text("utf-8").splitlines())
+    }
     assert len(docs) == len(files), "every file has its line in documents.jsonl"
     original = {}
     for src in fuzzpdf.SOURCES:
@@ -54,9 +73,13 @@ def test_damaged_and_hostile_pdfs_fail_alone_or_say_what_they_lost(tmp_path):
         assert d["status"] == "ok" or d["error_code"] in ERROR_CODES, d
         assert d["seconds"] <= TIMEOUT + 1, d
         if d["status"] == "ok" and source is not None:
-            kept = fuzzpdf.text_retained(original[source], (out / d["text_path"]).read_text("utf-8"))
+            kept = fuzzpdf.text_retained(
+                original[source], (out / d["text_path"]).read_text("utf-8")
+            )
             if kept < 0.5 and not d["warnings"]:
                 silent.append((path.name, f"{kept:.0%}"))
     assert not silent, f"lost more than half their text without a warning: {silent}"
     # the mix is a real one: readable damage, refusals, and failures of several kinds
-    assert outcomes.get("ok", 0) >= 15 and outcomes.get("too_large", 0) >= 5 and len(outcomes) >= 4, outcomes
+    assert (
+        outcomes.get("ok", 0) >= 15 and outcomes.get("too_large", 0) >= 5 and len(outcomes) >= 4
+    ), outcomes

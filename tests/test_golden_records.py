@@ -20,6 +20,10 @@ def test_every_document_gives_exactly_its_golden_records(corpus_run):
         if lines != want:
             gone = [x[:160] for x in want if x not in lines]
             new = [x[:160] for x in lines if x not in want]
-            changed.append(f"{name}: -{len(gone)} +{len(new)}\n  - " + "\n  - ".join(gone[:3])
-                           + "\n  + " + "\n  + ".join(new[:3]))
+            changed.append(
+                f"{name}: -{len(gone)} +{len(new)}\n  - "
+                + "\n  - ".join(gone[:3])
+                + "\n  + "
+                + "\n  + ".join(new[:3])
+            )
     assert not changed, "records changed:\n" + "\n".join(changed)

@@ -39,7 +39,10 @@ def test_readable_form_escapes_only_what_does_not_decode():
     name = Path(os.fsdecode(b"/data/caf\xe9 \xe4\xb8\xad.pdf"))  # Latin-1 é, then UTF-8 中
     assert readable_path(name) == "/data/caf\\xe9 中.pdf"
     assert raw_path(name) == b"/data/caf\xe9 \xe4\xb8\xad.pdf"
-    assert readable_path(Path("/data/综述.pdf")) == "/data/综述.pdf" and raw_path("/data/综述.pdf") is None
+    assert (
+        readable_path(Path("/data/综述.pdf")) == "/data/综述.pdf"
+        and raw_path("/data/综述.pdf") is None
+    )
 
 
 def test_run_reads_names_that_are_not_utf8_and_writes_them_readably(tmp_path):
@@ -48,7 +51,10 @@ def test_run_reads_names_that_are_not_utf8_and_writes_them_readably(tmp_path):
     result = CliRunner().invoke(app, ["run", str(folder), "-o", str(out), "-j", "1"])
     assert result.exit_code == 0, result.output
     assert "caf\\xe9 r\\xe9sum\\xe9.txt" in result.stdout  # the results table
-    docs = {d["path"]: d for d in map(json.loads, (out / "documents.jsonl").read_text("utf-8").splitlines())}
+    docs = {
+        d["path"]: d
+        for d in map(json.loads, (out / "documents.jsonl").read_text("utf-8").splitlines())
+    }
     assert set(docs) == {readable_path(folder / "good.txt"), *map(readable_path, bad)}
     for path in bad:
         d = docs[readable_path(path)]
@@ -65,7 +71,10 @@ def test_ingest_stores_them_and_a_resumed_run_goes_on(tmp_path):
     assert (first.processed, first.ok, first.exit_code) == (3, 3, 0), first.failures
     with Store(db) as s:
         docs = {d.path: d for d in s.documents()}
-    assert set(docs) == {readable_path(folder.resolve() / "good.txt"), *(readable_path(p.resolve()) for p in bad)}
+    assert set(docs) == {
+        readable_path(folder.resolve() / "good.txt"),
+        *(readable_path(p.resolve()) for p in bad),
+    }
     for p in bad:
         d = docs[readable_path(p.resolve())]
         assert d.status == "ok" and d.path_bytes == os.fsencode(p.resolve())
@@ -79,7 +88,9 @@ def test_ingest_stores_them_and_a_resumed_run_goes_on(tmp_path):
     assert res.exit_code == 0, res.output
     assert "4 documents: 1 processed (1 ok, 0 failed), 3 skipped" in res.output
     with Store(db) as s:
-        assert readable_path(folder.resolve() / os.fsdecode(b"new \x80.txt")) in {d.path for d in s.documents()}
+        assert readable_path(folder.resolve() / os.fsdecode(b"new \x80.txt")) in {
+            d.path for d in s.documents()
+        }
 
 
 def test_a_failing_document_with_such_a_name_is_reported_readably(tmp_path):

@@ -82,18 +82,26 @@ def make_corpus(folder: Path, n: int, extra: dict[str, str] | None = None) -> Pa
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         src = SOURCES[i % len(SOURCES)]
-        (folder / f"doc{i:02d}{src.suffix}").write_bytes(src.read_bytes() + b"\n" * (i // len(SOURCES) + 1))
+        (folder / f"doc{i:02d}{src.suffix}").write_bytes(
+            src.read_bytes() + b"\n" * (i // len(SOURCES) + 1)
+        )
     for name, text in (extra or {}).items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
 
-def pipeline_file(tmp_path: Path, after_read: list[str] = (), at_end: list[str] = (),
-                  settings: str = "", name: str = "test") -> Path:
+def pipeline_file(
+    tmp_path: Path,
+    after_read: list[str] = (),
+    at_end: list[str] = (),
+    settings: str = "",
+    name: str = "test",
+) -> Path:
     stages = [DEFAULT_STAGES[0], *after_read, *DEFAULT_STAGES[1:], *at_end]
     path = tmp_path / f"{name}.toml"
     path.write_text(
-        f'[pipeline]\nname = "{name}"\nstages = {stages!r}\n'.replace("'", '"') + settings, encoding="utf-8"
+        f'[pipeline]\nname = "{name}"\nstages = {stages!r}\n'.replace("'", '"') + settings,
+        encoding="utf-8",
     )
     return path
 
@@ -135,7 +143,9 @@ def test_changed_file_is_reextracted_and_supersedes_its_old_content(tmp_path):
     db = tmp_path / "x.db"
     ingest([corpus], db, workers=1)
     changed = corpus / "doc01.md"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8"
+    )
 
     report = ingest([corpus], db, workers=1)
     assert (report.processed, report.skipped) == (1, 2)
@@ -157,37 +167,56 @@ def test_new_pipeline_version_reextracts_and_curated_records_survive(tmp_path):
         edited = s.update_record(outcome.id, {"value": 42.0, "n": 321}, outcome.version)
         accepted = s.set_status(trials[1].id, "accepted", trials[1].version)
         dropped = s.update_record(trials[0].id, {"phase": "3"}, trials[0].version)
-        added = s.add_record(doc.doc_id, {**{k: v for k, v in outcome.machine.items() if k != "id"},
-                                          "value": 7.0})
+        added = s.add_record(
+            doc.doc_id, {**{k: v for k, v in outcome.machine.items() if k != "id"}, "value": 7.0}
+        )
         untouched = s.records(doc.doc_id, kind="effect")[0]
 
-    toml = pipeline_file(tmp_path, at_end=["test.tweak.v1"],
-                         settings=f'[stages."test.tweak.v1"]\ndrop_trial = "{trials[0].machine["name"]}"\n')
+    toml = pipeline_file(
+        tmp_path,
+        at_end=["test.tweak.v1"],
+        settings=f'[stages."test.tweak.v1"]\ndrop_trial = "{trials[0].machine["name"]}"\n',
+    )
     report = ingest([corpus], db, workers=2, config=load_pipeline(toml))
     assert (report.processed, report.skipped, report.exit_code) == (2, 0, 0)
 
     with Store(db) as s:
         after = {r.id: r for r in s.records(doc.doc_id)}
     e = after[edited.id]
-    assert (e.status, e.effective["value"], e.effective["n"], e.machine_changed) == ("edited", 42.0, 321, True)
-    assert e.machine["rule_id"] == "test.tweak.v1" and e.machine["value"] == outcome.machine["value"]
+    assert (e.status, e.effective["value"], e.effective["n"], e.machine_changed) == (
+        "edited",
+        42.0,
+        321,
+        True,
+    )
+    assert (
+        e.machine["rule_id"] == "test.tweak.v1" and e.machine["value"] == outcome.machine["value"]
+    )
     a = after[accepted.id]
     assert a.status == "accepted" and a.effective == accepted.machine and a.machine_changed
     d = after[dropped.id]  # the new pipeline no longer finds it: kept, flagged
     assert d.machine is None and d.effective["phase"] == "3" and d.machine_changed
     assert after[added.id].status == "added" and after[added.id].effective["value"] == 7.0
     u = after[untouched.id]
-    assert u.status == "machine" and not u.machine_changed and u.effective["rule_id"] == "test.tweak.v1"
+    assert (
+        u.status == "machine"
+        and not u.machine_changed
+        and u.effective["rule_id"] == "test.tweak.v1"
+    )
 
 
 # -- isolation --------------------------------------------------------------------------
 
 
 def test_crashing_and_hanging_documents_fail_while_the_rest_succeed(tmp_path):
-    corpus = make_corpus(tmp_path / "in", 4, extra={
-        "crash.md": ARTICLE_ZH + "\nSABOTAGE:CRASH\n",
-        "hang.md": ARTICLE_ZH + "\nSABOTAGE:HANG\n",
-    })
+    corpus = make_corpus(
+        tmp_path / "in",
+        4,
+        extra={
+            "crash.md": ARTICLE_ZH + "\nSABOTAGE:CRASH\n",
+            "hang.md": ARTICLE_ZH + "\nSABOTAGE:HANG\n",
+        },
+    )
     db = tmp_path / "x.db"
     config = load_pipeline(pipeline_file(tmp_path, after_read=["test.sabotage.v1"]))
     t0 = time.monotonic()
@@ -200,8 +229,12 @@ def test_crashing_and_hanging_documents_fail_while_the_rest_succeed(tmp_path):
     assert failures["hang.md"][0] == "timeout" and "time limit of 12 s" in failures["hang.md"][1]
     docs, recs = stored(db)
     assert sorted((name, status) for name, status, _ in docs.values()) == [
-        ("crash.md", "failed"), ("doc00.txt", "ok"), ("doc01.md", "ok"), ("doc02.md", "ok"),
-        ("doc03.md", "ok"), ("hang.md", "failed"),
+        ("crash.md", "failed"),
+        ("doc00.txt", "ok"),
+        ("doc01.md", "ok"),
+        ("doc02.md", "ok"),
+        ("doc03.md", "ok"),
+        ("hang.md", "failed"),
     ]
     # failures are recorded: the next run does not try them again unless asked to
     again = ingest([corpus], db, workers=2, config=config, timeout=12)
@@ -213,8 +246,9 @@ def test_killed_run_resumes_with_nothing_duplicated_or_lost(tmp_path):
     total = 12
     corpus = make_corpus(tmp_path / "in", total)
     db = tmp_path / "x.db"
-    toml = pipeline_file(tmp_path, after_read=["test.slow.v1"],
-                         settings='[stages."test.slow.v1"]\nseconds = 0.4\n')
+    toml = pipeline_file(
+        tmp_path, after_read=["test.slow.v1"], settings='[stages."test.slow.v1"]\nseconds = 0.4\n'
+    )
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(TESTS)!r})
@@ -223,8 +257,12 @@ def test_killed_run_resumes_with_nothing_duplicated_or_lost(tmp_path):
         from extract.pipeline import load_pipeline
         ingest([{str(corpus)!r}], {str(db)!r}, config=load_pipeline({str(toml)!r}), workers=2)
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 90
         done = 0
@@ -278,7 +316,9 @@ def test_dask_path_gives_the_same_records_as_the_local_one(tmp_path):
     assert (report.processed, report.ok) == (4, 4)
     assert stored(dask) == stored(local)
     with Store(local) as a, Store(dask) as b:
-        assert [a.text(d.doc_id) for d in a.documents()] == [b.text(d.doc_id) for d in b.documents()]
+        assert [a.text(d.doc_id) for d in a.documents()] == [
+            b.text(d.doc_id) for d in b.documents()
+        ]
     again = ingest([corpus], dask, workers=2, executor="dask", dask_processes=False)
     assert (again.processed, again.skipped) == (0, 4)
 
@@ -286,7 +326,9 @@ def test_dask_path_gives_the_same_records_as_the_local_one(tmp_path):
 # -- loading ----------------------------------------------------------------------------
 
 
-def test_models_and_dictionaries_are_loaded_once_per_process_not_per_document(tmp_path, monkeypatch):
+def test_models_and_dictionaries_are_loaded_once_per_process_not_per_document(
+    tmp_path, monkeypatch
+):
     """Spies on every way to load a spaCy pipeline, a jieba dictionary or a rule file."""
     import jieba
     import spacy.language
@@ -300,11 +342,20 @@ def test_models_and_dictionaries_are_loaded_once_per_process_not_per_document(tm
             if name != "jieba dictionary" or not self.initialized:
                 calls[name] += 1
             return fn(self, *a, **k)
+
         return wrapper
 
-    monkeypatch.setattr(spacy.language.Language, "__init__", spy("spacy pipeline", spacy.language.Language.__init__))
-    monkeypatch.setattr(jieba.Tokenizer, "initialize", spy("jieba dictionary", jieba.Tokenizer.initialize))
-    monkeypatch.setattr(jieba.Tokenizer, "load_userdict", spy("jieba user dictionary", jieba.Tokenizer.load_userdict))
+    monkeypatch.setattr(
+        spacy.language.Language, "__init__", spy("spacy pipeline", spacy.language.Language.__init__)
+    )
+    monkeypatch.setattr(
+        jieba.Tokenizer, "initialize", spy("jieba dictionary", jieba.Tokenizer.initialize)
+    )
+    monkeypatch.setattr(
+        jieba.Tokenizer,
+        "load_userdict",
+        spy("jieba user dictionary", jieba.Tokenizer.load_userdict),
+    )
     config = load_pipeline()
     for src in SOURCES[:3]:  # warm up: Chinese and English
         assert process_document(src, config).status == "ok"

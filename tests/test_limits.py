@@ -70,7 +70,9 @@ def _slowly(state: DocState, settings: dict[str, Any]) -> None:
 def pipeline_with(tmp_path: Path, extra: str, settings: str = "") -> Path:
     stages = [DEFAULT_STAGES[0], extra, *DEFAULT_STAGES[1:]]
     path = tmp_path / "limits.toml"
-    path.write_text(f'[pipeline]\nname = "limits"\nstages = {json.dumps(stages)}\n' + settings, encoding="utf-8")
+    path.write_text(
+        f'[pipeline]\nname = "limits"\nstages = {json.dumps(stages)}\n' + settings, encoding="utf-8"
+    )
     return path
 
 
@@ -80,7 +82,9 @@ def documents(folder: Path, **sabotage: str) -> Path:
     article = SEED.read_text(encoding="utf-8")
     (folder / "ok.txt").write_text(article, encoding="utf-8")
     for name, word in sabotage.items():
-        (folder / f"{name}.txt").write_text(article + f"\nSABOTAGE:{word} ({name})\n", encoding="utf-8")
+        (folder / f"{name}.txt").write_text(
+            article + f"\nSABOTAGE:{word} ({name})\n", encoding="utf-8"
+        )
     return folder
 
 
@@ -113,7 +117,10 @@ def test_run_gives_each_worker_a_memory_limit(tmp_path):
         assert (r.status, r.error_code) == ("failed", "out_of_memory"), (name, r.error)
         assert "1024 MiB" in r.error
     assert "SIGABRT" in by_name["abort.txt"].error
-    docs = [json.loads(x) for x in (tmp_path / "out" / "documents.jsonl").read_text("utf-8").splitlines()]
+    docs = [
+        json.loads(x)
+        for x in (tmp_path / "out" / "documents.jsonl").read_text("utf-8").splitlines()
+    ]
     assert sorted(d["error_code"] or "ok" for d in docs) == ["ok", "out_of_memory", "out_of_memory"]
 
 
@@ -145,9 +152,27 @@ def test_cli_run_has_the_limits_of_ingest(tmp_path):
     pages = tmp_path / "in" / "long.pdf"
     pages.parent.mkdir()
     pages.write_bytes(fuzzpdf.many_pages(30))
-    res = CliRunner().invoke(app, ["run", str(pages.parent), "-o", str(tmp_path / "out"), "-q",
-                                   "--max-pages", "20", "--timeout", "30", "--memory-limit", "1536"])
-    assert res.exit_code == 1 and "too_large" in res.stderr and "more than the limit of 20" in res.stderr
+    res = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(pages.parent),
+            "-o",
+            str(tmp_path / "out"),
+            "-q",
+            "--max-pages",
+            "20",
+            "--timeout",
+            "30",
+            "--memory-limit",
+            "1536",
+        ],
+    )
+    assert (
+        res.exit_code == 1
+        and "too_large" in res.stderr
+        and "more than the limit of 20" in res.stderr
+    )
 
 
 # -- workers die with their driver -------------------------------------------------------------
@@ -168,8 +193,13 @@ def test_workers_die_with_a_killed_driver(tmp_path):
         ingest([{str(folder)!r}], {str(tmp_path / "x.db")!r}, config=load_pipeline({str(toml)!r}), workers=2)
     """)
     env = dict(os.environ, EXTRACT_TEST_MARKERS=str(markers))
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while len(list(markers.glob("*.started"))) < 2:
@@ -221,8 +251,12 @@ def test_two_ingests_on_one_store_share_the_documents(tmp_path):
                    progress=Spy())
         print(json.dumps({{"processed": r.processed, "elsewhere": r.done_elsewhere, "docs": done}}))
     """)
-    procs = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
     outs = []
     for p in procs:
         stdout, stderr = p.communicate(timeout=300)
@@ -251,7 +285,10 @@ def test_claims_of_dead_or_expired_drivers_are_taken_over(tmp_path):
         time.sleep(0.6)
         assert s.claim("d2", "v1", f"{host}:{os.getpid()}:me", lease=60) == "claimed"
         s.renew_claims(f"{host}:{os.getpid()}:me", lease=120)
-        assert {c["doc_id"] for c in s.claims() if c["lease_until"] > time.time() + 100} == {"d1", "d2"}
+        assert {c["doc_id"] for c in s.claims() if c["lease_until"] > time.time() + 100} == {
+            "d1",
+            "d2",
+        }
         s.release_claims(f"{host}:{os.getpid()}:me")
         assert s.claims() == []
 
@@ -265,7 +302,10 @@ def test_ingest_takes_over_a_stale_claim_and_skips_what_another_driver_stored(tm
     from extract.store import file_doc_id
 
     with Store(db) as s:
-        assert s.claim(file_doc_id(folder / "a.txt"), config.version, "gone-host:1:cccc", lease=0.1) == "claimed"
+        assert (
+            s.claim(file_doc_id(folder / "a.txt"), config.version, "gone-host:1:cccc", lease=0.1)
+            == "claimed"
+        )
     time.sleep(0.2)
     report = ingest([folder], db, workers=1)
     assert (report.processed, report.ok) == (1, 1)
@@ -277,5 +317,7 @@ def test_ingest_takes_over_a_stale_claim_and_skips_what_another_driver_stored(tm
 @pytest.mark.parametrize("limit", [None, 0])
 def test_run_in_process_or_without_limits_still_works(tmp_path, limit):
     folder = documents(tmp_path / "in")
-    results = run([folder], tmp_path / "out", workers=0 if limit is None else 1, memory_limit=limit, timeout=0)
+    results = run(
+        [folder], tmp_path / "out", workers=0 if limit is None else 1, memory_limit=limit, timeout=0
+    )
     assert [r.status for r in results] == ["ok"]

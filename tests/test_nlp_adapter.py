@@ -25,7 +25,9 @@ def test_the_spacy_component_holds_what_recognition_found(lang, text):
         items = getattr(found, key)
         assert [s._.extract for s in doc.spans[key]] == list(items), key
         for span, item in zip(doc.spans[key], items, strict=True):
-            assert span.start_char <= item.start and item.end <= span.end_char  # aligned outward to tokens
+            assert (
+                span.start_char <= item.start and item.end <= span.end_char
+            )  # aligned outward to tokens
     assert [v.value for v in found.values] == ([12.4, 9.8] if lang == "zh" else [37.6, 19.9])
     assert [m.value for m in found.measures] == [0.73 if lang == "zh" else 0.65]
 

@@ -12,9 +12,15 @@ from extract.normalize import DEFAULT_STEPS, STEPS, normalize
 
 
 def _doc(text: str, fmt: str = "text", citations=()) -> Document:
-    return Document(path=Path("t.txt"), doc_id="t", text=text, pages=[Page(1, 0, len(text))],
-                    char_boxes=[(float(i), 0.0, float(i) + 1, 10.0) for i in range(len(text))],
-                    citations=list(citations), format=fmt)
+    return Document(
+        path=Path("t.txt"),
+        doc_id="t",
+        text=text,
+        pages=[Page(1, 0, len(text))],
+        char_boxes=[(float(i), 0.0, float(i) + 1, 10.0) for i in range(len(text))],
+        citations=list(citations),
+        format=fmt,
+    )
 
 
 @pytest.mark.parametrize(
@@ -25,17 +31,34 @@ def _doc(text: str, fmt: str = "text", citations=()) -> Document:
         ("fullwidth", "中位生存期１２．４个月", "中位生存期12.4个月"),
         ("dashes", "12.4–17.2 months, 0.62～0.86", "12.4-17.2 months, 0.62~0.86"),
         ("whitespace", "P\u00a0<\u3000 0.05  \n\n\n\nnext", "P < 0.05\n\nnext"),
-        ("whitespace", "Trial\tHR\nKEYNOTE-590\t0.73", "Trial\tHR\nKEYNOTE-590\t0.73"),  # table cells
+        (
+            "whitespace",
+            "Trial\tHR\nKEYNOTE-590\t0.73",
+            "Trial\tHR\nKEYNOTE-590\t0.73",
+        ),  # table cells
         ("join_paragraphs", "KEYNOTE-590研究中，\n\n共有749例", "KEYNOTE-590研究中，共有749例"),
-        ("join_paragraphs", "the median overall survival of patients treated with conventional\n\nchemotherapy",
-         "the median overall survival of patients treated with conventional chemotherapy"),
-        ("join_paragraphs", "已不再是手术的绝对禁忌。\n\n对于放疗", "已不再是手术的绝对禁忌。\n\n对于放疗"),
-        ("join_paragraphs", "Immunotherapy combined with chemotherapy: a review of randomised evidence\n\n"
-                            "Oesophageal cancer is usually diagnosed late.",
-         "Immunotherapy combined with chemotherapy: a review of randomised evidence\n\n"
-         "Oesophageal cancer is usually diagnosed late."),
-        ("join_paragraphs", "Table 1. Phase III trials of first-line immunochemotherapy\n\nTrial\tAgent",
-         "Table 1. Phase III trials of first-line immunochemotherapy\n\nTrial\tAgent"),
+        (
+            "join_paragraphs",
+            "the median overall survival of patients treated with conventional\n\nchemotherapy",
+            "the median overall survival of patients treated with conventional chemotherapy",
+        ),
+        (
+            "join_paragraphs",
+            "已不再是手术的绝对禁忌。\n\n对于放疗",
+            "已不再是手术的绝对禁忌。\n\n对于放疗",
+        ),
+        (
+            "join_paragraphs",
+            "Immunotherapy combined with chemotherapy: a review of randomised evidence\n\n"
+            "Oesophageal cancer is usually diagnosed late.",
+            "Immunotherapy combined with chemotherapy: a review of randomised evidence\n\n"
+            "Oesophageal cancer is usually diagnosed late.",
+        ),
+        (
+            "join_paragraphs",
+            "Table 1. Phase III trials of first-line immunochemotherapy\n\nTrial\tAgent",
+            "Table 1. Phase III trials of first-line immunochemotherapy\n\nTrial\tAgent",
+        ),
     ],
 )
 def test_step(step, text, expected):

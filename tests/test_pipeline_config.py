@@ -11,18 +11,38 @@ from extract.errors import PipelineConfigError
 from extract.ingest import ingest
 from extract.pipeline import DocState, load_pipeline, prepare, process_text
 
-STAGES = '[pipeline]\nstages = ["extract.read.v1", "extract.normalize.v1", "extract.segment.v1", ' \
-         '"extract.trials.v1", "extract.results.v1"]\n'
+STAGES = (
+    '[pipeline]\nstages = ["extract.read.v1", "extract.normalize.v1", "extract.segment.v1", '
+    '"extract.trials.v1", "extract.results.v1"]\n'
+)
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    ('[stages."extract.read.v1"]\npdf_backnd = "pdfium"\n', 'extract.read.v1"] pdf_backnd: Extra inputs'),
-    ('[stages."extract.read.v1"]\npdf_backend = "pdfmium"\n', "pdf_backend: Input should be 'auto', 'pdfplumber' or 'pdfium'"),
-    ('[stages."extract.read.v1"]\nocr = "sometimes"\n', "ocr: Input should be a valid boolean"),
-    ('[stages."extract.normalize.v1"]\nsteps = ["ligatures", "whitespcae"]\n', "unknown normalization steps ['whitespcae']"),
-    ('[stages."extract.results.v1"]\nstrict = true\n', 'extract.results.v1"] strict: Extra inputs'),
-    ('[stages."extract.reslts.v1"]\n', "settings for stages not in [pipeline] stages: extract.reslts.v1"),
-])
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            '[stages."extract.read.v1"]\npdf_backnd = "pdfium"\n',
+            'extract.read.v1"] pdf_backnd: Extra inputs',
+        ),
+        (
+            '[stages."extract.read.v1"]\npdf_backend = "pdfmium"\n',
+            "pdf_backend: Input should be 'auto', 'pdfplumber' or 'pdfium'",
+        ),
+        ('[stages."extract.read.v1"]\nocr = "sometimes"\n', "ocr: Input should be a valid boolean"),
+        (
+            '[stages."extract.normalize.v1"]\nsteps = ["ligatures", "whitespcae"]\n',
+            "unknown normalization steps ['whitespcae']",
+        ),
+        (
+            '[stages."extract.results.v1"]\nstrict = true\n',
+            'extract.results.v1"] strict: Extra inputs',
+        ),
+        (
+            '[stages."extract.reslts.v1"]\n',
+            "settings for stages not in [pipeline] stages: extract.reslts.v1",
+        ),
+    ],
+)
 def test_a_misspelt_or_wrong_setting_names_the_file_the_stage_and_the_key(tmp_path, table, message):
     f = tmp_path / "mine.toml"
     f.write_text(STAGES + table, encoding="utf-8")
@@ -34,8 +54,12 @@ def test_a_misspelt_or_wrong_setting_names_the_file_the_stage_and_the_key(tmp_pa
 def test_reading_options_are_part_of_the_version():
     base = load_pipeline()
     assert base.with_reading(None, None).version == base.version
-    versions = {base.version, base.with_reading("pdfium").version, base.with_reading(ocr=True).version,
-                base.with_reading("pdfium", True).version}
+    versions = {
+        base.version,
+        base.with_reading("pdfium").version,
+        base.with_reading(ocr=True).version,
+        base.with_reading("pdfium", True).version,
+    }
     assert len(versions) == 4
     assert base.with_reading("auto").version == base.version  # the default, said explicitly
 
@@ -53,7 +77,12 @@ def test_changing_the_pdf_backend_reextracts_in_ingest(tmp_path):
 def test_prepare_stops_where_asked_and_text_goes_through_the_read_stage():
     text = "KEYNOTE-590研究中，中位总生存期为12.4个月 vs. 9.8个月（HR 0.73）。"
     state = prepare(DocState(path=Path("a.txt"), text=text), upto="text")
-    assert state.nd is not None and state.nd.text == text and not state.paragraphs and state.context is None
+    assert (
+        state.nd is not None
+        and state.nd.text == text
+        and not state.paragraphs
+        and state.context is None
+    )
     state = prepare(DocState(path=Path("a.txt"), text=text), upto="context")
     assert state.context is not None and [r["name"] for r in state.records] == ["KEYNOTE-590"]
     res = process_text(text)

@@ -14,95 +14,161 @@ from extract.pipeline import process_text
 
 OUTCOMES = [
     # landmark lists that share one unit ("1、3、5年"), values listed with spaces (a converter lost 、)
-    ("ChinaXiv-201712.00948V1",
-     "直径 >5cm 的患者1、3、5年无瘤生存率分别为98.6% 94.9% 和 89.3% ，差异具有统计学意义（ P=0.030 ）。",
-     [("DFS", 98.6, "single", 12.0, None), ("DFS", 94.9, "single", 36.0, None), ("DFS", 89.3, "single", 60.0, None)]),
+    (
+        "ChinaXiv-201712.00948V1",
+        "直径 >5cm 的患者1、3、5年无瘤生存率分别为98.6% 94.9% 和 89.3% ，差异具有统计学意义（ P=0.030 ）。",
+        [
+            ("DFS", 98.6, "single", 12.0, None),
+            ("DFS", 94.9, "single", 36.0, None),
+            ("DFS", 89.3, "single", 60.0, None),
+        ],
+    ),
     # two groups' landmark lists in one sentence; groups by a biomarker are subgroups, not arms
-    ("ChinaXiv-201712.00764V1",
-     "低表达组的1、3、5年OS分别为 66%,38% 和 32% ，高表达组为 80%,57% 和 50% 。",
-     [("OS", 66.0, "single", 12.0, None), ("OS", 38.0, "single", 36.0, None), ("OS", 32.0, "single", 60.0, None),
-      ("OS", 80.0, "single", 12.0, None), ("OS", 57.0, "single", 36.0, None), ("OS", 50.0, "single", 60.0, None)]),
-    ("ChinaXiv-201712.01003V1",
-     "高血小板水平组与低血小板水平组CRC患者的术后总生存率分别为 58.8% 和 75.8% 。",
-     [("OS", 58.8, "single", None, None), ("OS", 75.8, "single", None, None)]),
+    (
+        "ChinaXiv-201712.00764V1",
+        "低表达组的1、3、5年OS分别为 66%,38% 和 32% ，高表达组为 80%,57% 和 50% 。",
+        [
+            ("OS", 66.0, "single", 12.0, None),
+            ("OS", 38.0, "single", 36.0, None),
+            ("OS", 32.0, "single", 60.0, None),
+            ("OS", 80.0, "single", 12.0, None),
+            ("OS", 57.0, "single", 36.0, None),
+            ("OS", 50.0, "single", 60.0, None),
+        ],
+    ),
+    (
+        "ChinaXiv-201712.01003V1",
+        "高血小板水平组与低血小板水平组CRC患者的术后总生存率分别为 58.8% 和 75.8% 。",
+        [("OS", 58.8, "single", None, None), ("OS", 75.8, "single", None, None)],
+    ),
     # 观察组 / 治疗组 vs 对照组, the comparator after 低于 / 高于
-    ("ChinaXiv-201712.00535V1",
-     "观察组不良反应率 5.7% 低于对照组患者 21.1% ，差异没有统计学意义 (P>0.05) 。",
-     [("AE", 5.7, "experimental", None, None), ("AE", 21.1, "control", None, None)]),
+    (
+        "ChinaXiv-201712.00535V1",
+        "观察组不良反应率 5.7% 低于对照组患者 21.1% ，差异没有统计学意义 (P>0.05) 。",
+        [("AE", 5.7, "experimental", None, None), ("AE", 21.1, "control", None, None)],
+    ),
     # a relapse rate is no endpoint rate: only the response rates are records
-    ("ChinaXiv-201712.00424V1",
-     "治疗组总有效率为 93.33% ，显著高于对照组的76.67%(P<0.05) ，治疗组3个月及6个月后的复发率分别为0和 3.33% ，"
-     "明显低于对照组的 13.33% 、 26.67% 中 P<0.05 ,表1)",
-     [("ORR", 93.33, "experimental", None, None), ("ORR", 76.67, "control", None, None)]),
+    (
+        "ChinaXiv-201712.00424V1",
+        "治疗组总有效率为 93.33% ，显著高于对照组的76.67%(P<0.05) ，治疗组3个月及6个月后的复发率分别为0和 3.33% ，"
+        "明显低于对照组的 13.33% 、 26.67% 中 P<0.05 ,表1)",
+        [("ORR", 93.33, "experimental", None, None), ("ORR", 76.67, "control", None, None)],
+    ),
     # "1- and 5-year", the arm named after each list, an SE in parentheses that is no value
-    ("PMC2360567",
-     "A similar effect was found for progression-free survival: 1- and 5-year progression-free survival rates "
-     "(±s.e.m.) for patients were 94% (±4%) and 81% (±8%) in the IL-2 group, and 74% (±6%) and 62% (±7%) in the "
-     "control group, respectively.",
-     [("PFS", 94.0, "experimental", 12.0, None), ("PFS", 81.0, "experimental", 60.0, None),
-      ("PFS", 74.0, "control", 12.0, None), ("PFS", 62.0, "control", 60.0, None)]),
+    (
+        "PMC2360567",
+        "A similar effect was found for progression-free survival: 1- and 5-year progression-free survival rates "
+        "(±s.e.m.) for patients were 94% (±4%) and 81% (±8%) in the IL-2 group, and 74% (±6%) and 62% (±7%) in the "
+        "control group, respectively.",
+        [
+            ("PFS", 94.0, "experimental", 12.0, None),
+            ("PFS", 81.0, "experimental", 60.0, None),
+            ("PFS", 74.0, "control", 12.0, None),
+            ("PFS", 62.0, "control", 60.0, None),
+        ],
+    ),
     # two landmark statements, each a comparison of the two groups named once
-    ("PMC4282697",
-     "The 2-year overall survival rates in groups A and B were 93.4 and 66.0 %, and the 5-year rates were 81.4 "
-     "and 48.3 %, respectively.",
-     [("OS", 93.4, "experimental", 24.0, None), ("OS", 66.0, "control", 24.0, None),
-      ("OS", 81.4, "experimental", 60.0, None), ("OS", 48.3, "control", 60.0, None)]),
+    (
+        "PMC4282697",
+        "The 2-year overall survival rates in groups A and B were 93.4 and 66.0 %, and the 5-year rates were 81.4 "
+        "and 48.3 %, respectively.",
+        [
+            ("OS", 93.4, "experimental", 24.0, None),
+            ("OS", 66.0, "control", 24.0, None),
+            ("OS", 81.4, "experimental", 60.0, None),
+            ("OS", 48.3, "control", 60.0, None),
+        ],
+    ),
     # complications and morbidity are adverse events; a CI after a semicolon is the value's own
-    ("PMC3204557",
-     "The morbidity rates were significantly lower in the RFA group (RFA group vs. resection group, 6.2% vs. 21.2%; "
-     "P < 0.001).",
-     [("AE", 6.2, "experimental", None, None), ("AE", 21.2, "control", None, None)]),
-    ("PMC4768887",
-     "However, the estimated mean DFS for the PET/CT group (27.1 months; 95% CI: 21.9–32.3 months) was markedly "
-     "higher than that for the CT group (18.9 months; 95% CI: 14.7–23.1 months).",
-     [("DFS", 27.1, "experimental", None, 21.9), ("DFS", 18.9, "control", None, 14.7)]),
+    (
+        "PMC3204557",
+        "The morbidity rates were significantly lower in the RFA group (RFA group vs. resection group, 6.2% vs. 21.2%; "
+        "P < 0.001).",
+        [("AE", 6.2, "experimental", None, None), ("AE", 21.2, "control", None, None)],
+    ),
+    (
+        "PMC4768887",
+        "However, the estimated mean DFS for the PET/CT group (27.1 months; 95% CI: 21.9–32.3 months) was markedly "
+        "higher than that for the CT group (18.9 months; 95% CI: 14.7–23.1 months).",
+        [("DFS", 27.1, "experimental", None, 21.9), ("DFS", 18.9, "control", None, 14.7)],
+    ),
     # pain relief is a quality-of-life endpoint, not a tumour response
-    ("ChinaXiv-202208.00164V1",
-     "术后 48 h ，疼痛有效缓解率治疗组为93.33%(28/30) ，高于对照组的 73.33%(22/30) ，差异有统计学意义（P<0.05）。",
-     [("QOL", 73.33, "control", None, None), ("QOL", 93.33, "experimental", None, None)]),
+    (
+        "ChinaXiv-202208.00164V1",
+        "术后 48 h ，疼痛有效缓解率治疗组为93.33%(28/30) ，高于对照组的 73.33%(22/30) ，差异有统计学意义（P<0.05）。",
+        [("QOL", 73.33, "control", None, None), ("QOL", 93.33, "experimental", None, None)],
+    ),
     # a lone value compared with the arm named after it is the experimental arm's
-    ("ChinaXiv-201712.00407V1",
-     "两组患者均接受4~8个周期卡培他滨化疗方案，湿润烧伤膏分段护理组手足综合征发生率为 38.0% ，显著低于润肤剂组，"
-     "差异具有统计学意义 (P<0.05)。",
-     [("AE", 38.0, "experimental", None, None)]),
+    (
+        "ChinaXiv-201712.00407V1",
+        "两组患者均接受4~8个周期卡培他滨化疗方案，湿润烧伤膏分段护理组手足综合征发生率为 38.0% ，显著低于润肤剂组，"
+        "差异具有统计学意义 (P<0.05)。",
+        [("AE", 38.0, "experimental", None, None)],
+    ),
     # the group a clause opens with is the arm of the rate later in that clause
-    ("ChinaXiv-201712.00535V1",
-     "观察组发生恶心、头晕等不良反应分别各1例，发生率为 5.7%(2/35) ,对照组发生恶心、头晕、厌食、皮肤瘙痒分别3例、2例,2例，"
-     "1例，发生率为 21.1%(8/38) ，两组患者不良反应发生率差异无统计学意义（P>0.05）。",
-     [("AE", 5.7, "experimental", None, None), ("AE", 21.1, "control", None, None)]),
+    (
+        "ChinaXiv-201712.00535V1",
+        "观察组发生恶心、头晕等不良反应分别各1例，发生率为 5.7%(2/35) ,对照组发生恶心、头晕、厌食、皮肤瘙痒分别3例、2例,2例，"
+        "1例，发生率为 21.1%(8/38) ，两组患者不良反应发生率差异无统计学意义（P>0.05）。",
+        [("AE", 5.7, "experimental", None, None), ("AE", 21.1, "control", None, None)],
+    ),
     # 控制率 is the disease control rate; ALK groups are subgroups of one cohort
-    ("ChinaXiv-201712.01057V1",
-     "培美曲塞联合铂类的一线化疗方案中，ALK阳性组、ALK阴性组及ALK未测组的有效率分别为 38% ，44.4% 以及 38.9% ,"
-     "控制率分别为 93.75% ， 86.1% 以及88.9% 。",
-     [("ORR", 38.0, "single", None, None), ("ORR", 44.4, "single", None, None), ("ORR", 38.9, "single", None, None),
-      ("DCR", 93.75, "single", None, None), ("DCR", 86.1, "single", None, None), ("DCR", 88.9, "single", None, None)]),
+    (
+        "ChinaXiv-201712.01057V1",
+        "培美曲塞联合铂类的一线化疗方案中，ALK阳性组、ALK阴性组及ALK未测组的有效率分别为 38% ，44.4% 以及 38.9% ,"
+        "控制率分别为 93.75% ， 86.1% 以及88.9% 。",
+        [
+            ("ORR", 38.0, "single", None, None),
+            ("ORR", 44.4, "single", None, None),
+            ("ORR", 38.9, "single", None, None),
+            ("DCR", 93.75, "single", None, None),
+            ("DCR", 86.1, "single", None, None),
+            ("DCR", 88.9, "single", None, None),
+        ],
+    ),
     # lone values of a sentence that names one arm as its setting are that arm's
-    ("PMC4101294",
-     "The ORR and DCR in the combination group were 8 of 17 (23.53%) and 10 of 17 (58.82%), respectively.",
-     [("ORR", 23.53, "experimental", None, None), ("DCR", 58.82, "experimental", None, None)]),
+    (
+        "PMC4101294",
+        "The ORR and DCR in the combination group were 8 of 17 (23.53%) and 10 of 17 (58.82%), respectively.",
+        [("ORR", 23.53, "experimental", None, None), ("DCR", 58.82, "experimental", None, None)],
+    ),
     # a count spelled out before its share, the arm after the share's bracket
-    ("PMC3405220",
-     "The partial response as assessed by the investigators was three patients (8.8%) with gemcitabine plus "
-     "huachansu and one patient (3.1%) with gemcitabine plus placebo.",
-     [("PR", 8.8, "experimental", None, None), ("PR", 3.1, "control", None, None)]),
+    (
+        "PMC3405220",
+        "The partial response as assessed by the investigators was three patients (8.8%) with gemcitabine plus "
+        "huachansu and one patient (3.1%) with gemcitabine plus placebo.",
+        [("PR", 8.8, "experimental", None, None), ("PR", 3.1, "control", None, None)],
+    ),
     # bare CR / PR right before their values are responses
-    ("PMC3268925",
-     "After 4 cycles of preoperative chemotherapy, clinical response was shown in 76.0% (CR, 4.4%; PR, 71.6%) by the "
-     "RECIST criteria.",
-     [("ORR", 76.0, "single", None, None), ("CR", 4.4, "single", None, None), ("PR", 71.6, "single", None, None)]),
+    (
+        "PMC3268925",
+        "After 4 cycles of preoperative chemotherapy, clinical response was shown in 76.0% (CR, 4.4%; PR, 71.6%) by the "
+        "RECIST criteria.",
+        [
+            ("ORR", 76.0, "single", None, None),
+            ("CR", 4.4, "single", None, None),
+            ("PR", 71.6, "single", None, None),
+        ],
+    ),
     # "median OS and median PFS … respectively": endpoints listed with their statistic; two arms' spread lists
-    ("PMC4317950",
-     "The median OS and median PFS were 9.1 and 3.3 months, respectively (Fig.1).",
-     [("OS", 9.1, "single", None, None), ("PFS", 3.3, "single", None, None)]),
+    (
+        "PMC4317950",
+        "The median OS and median PFS were 9.1 and 3.3 months, respectively (Fig.1).",
+        [("OS", 9.1, "single", None, None), ("PFS", 3.3, "single", None, None)],
+    ),
     # values in parentheses that describe patients, not the endpoint of the sentence before
-    ("PMC5131536",
-     "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "
-     "respectively).",
-     []),
+    (
+        "PMC5131536",
+        "The majority of patients had a moderately differentiated (G2) tumour (83.6% and 79.7% in the RT and CRT groups, "
+        "respectively).",
+        [],
+    ),
     # a confidence limit's level is no value
-    ("PMC2360030",
-     "Sequential grade 3–4 toxicity was recorded in four (5.9, 95% CL, from 1.6 to 14.4%) TEGAFIRI patients.",
-     []),
+    (
+        "PMC2360030",
+        "Sequential grade 3–4 toxicity was recorded in four (5.9, 95% CL, from 1.6 to 14.4%) TEGAFIRI patients.",
+        [],
+    ),
 ]
 
 
@@ -129,31 +195,58 @@ AE_LISTS = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    (PMC2527839[0], [("TTP", 4.2, 1.5), ("TTP", 4.7, 3.1)]),
-    (PMC2527839[1], [("OS", 8.2, None), ("OS", 9.5, None), ("TTP", 4.2, None), ("TTP", 4.7, None)]),
-    (AE_LISTS[0], [("AE", v, None) for v in sorted([9.1, 7.1, 6.8, 9.5, 2.3, 0.0, 6.8, 0.0])]),
-    (AE_LISTS[1], [("AE", v, None) for v in sorted([34.1, 5.4, 7.7, 1.1, 6.6, 1.1])]),
-])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (PMC2527839[0], [("TTP", 4.2, 1.5), ("TTP", 4.7, 3.1)]),
+        (
+            PMC2527839[1],
+            [("OS", 8.2, None), ("OS", 9.5, None), ("TTP", 4.2, None), ("TTP", 4.7, None)],
+        ),
+        (AE_LISTS[0], [("AE", v, None) for v in sorted([9.1, 7.1, 6.8, 9.5, 2.3, 0.0, 6.8, 0.0])]),
+        (AE_LISTS[1], [("AE", v, None) for v in sorted([34.1, 5.4, 7.7, 1.1, 6.6, 1.1])]),
+    ],
+)
 def test_values_where_only_the_design_decides_the_roles(sentence, expected):
-    got = sorted((r.endpoint, r.value, r.ci_low) for r in process_text(sentence).records if r.kind == "outcome")
+    got = sorted(
+        (r.endpoint, r.value, r.ci_low)
+        for r in process_text(sentence).records
+        if r.kind == "outcome"
+    )
     assert got == expected
 
 
-@pytest.mark.parametrize(("source", "sentence", "expected"), OUTCOMES, ids=[f"{c[0]}-{i}" for i, c in enumerate(OUTCOMES)])
+@pytest.mark.parametrize(
+    ("source", "sentence", "expected"),
+    OUTCOMES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(OUTCOMES)],
+)
 def test_outcomes_of_real_sentences(source, sentence, expected):
     res = process_text(sentence)
-    got = sorted((r.endpoint, r.value, r.arm_role, r.timepoint_months, r.ci_low) for r in res.records if r.kind == "outcome")
+    got = sorted(
+        (r.endpoint, r.value, r.arm_role, r.timepoint_months, r.ci_low)
+        for r in res.records
+        if r.kind == "outcome"
+    )
     want = sorted(expected, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0))
     assert sorted(got, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0)) == want, source
 
 
-@pytest.mark.parametrize(("source", "sentence"), [
-    ("PMC3204557", "OS correlated with age (P = 0.002), number of liver metastases (P < 0.001) and use of chemotherapy "
-                   "(P = 0.002)."),
-    ("PMC3204557", "Based on multivariate analysis, overall survival (OS) correlated with the number of liver metastases "
-                   "and the use of combined chemotherapy (P < 0.001, respectively)."),
-])
+@pytest.mark.parametrize(
+    ("source", "sentence"),
+    [
+        (
+            "PMC3204557",
+            "OS correlated with age (P = 0.002), number of liver metastases (P < 0.001) and use of chemotherapy "
+            "(P = 0.002).",
+        ),
+        (
+            "PMC3204557",
+            "Based on multivariate analysis, overall survival (OS) correlated with the number of liver metastases "
+            "and the use of combined chemotherapy (P < 0.001, respectively).",
+        ),
+    ],
+)
 def test_p_values_of_prognostic_factors_are_no_effects(source, sentence):
     assert [r for r in process_text(sentence).records if r.kind == "effect"] == [], source
 
@@ -162,7 +255,9 @@ def test_a_hazard_ratio_takes_its_own_interval_not_the_medians_before_it():
     # PMC2527839: the two medians' CIs come first; the HR's is the one after it
     sentence = PMC2527839[0]
     effects = [r for r in process_text(sentence).records if r.kind == "effect"]
-    assert [(e.endpoint, e.measure, e.value, e.ci_low, e.ci_high) for e in effects] == [("TTP", "HR", 1.0, 0.6, 1.6)]
+    assert [(e.endpoint, e.measure, e.value, e.ci_low, e.ci_high) for e in effects] == [
+        ("TTP", "HR", 1.0, 0.6, 1.6)
+    ]
 
 
 def test_a_report_naming_one_trial_at_its_top_reports_that_trial():
@@ -185,15 +280,19 @@ def test_a_surveys_response_rate_is_no_tumour_response():
 
     res = process_document(CORPUS / "real_text" / "en_pmc" / "PMC2047288.txt")
     assert not [r for r in res.records if r.kind != "trial" and r.endpoint == "ORR"]
-    text = ("Objective response rate was 45% with pembrolizumab versus 30% with chemotherapy in the KEYNOTE-024 "
-            "survey of outcomes.")  # a tumour response stays one, whatever the document
+    text = (
+        "Objective response rate was 45% with pembrolizumab versus 30% with chemotherapy in the KEYNOTE-024 "
+        "survey of outcomes."
+    )  # a tumour response stays one, whatever the document
     assert [r.value for r in process_text(text).records if r.kind == "outcome"] == [45.0, 30.0]
 
 
 def test_a_regimen_acronym_is_no_trial():
     # corpus/real_text/en_pmc/PMC4914313.txt
-    sentence = ("Patients with stable disease or response after GEM-CAP were randomised to capecitabine or UFT plus "
-                "radiotherapy (RT) (A), or capecitabine or UFT plus RT followed by GEM-CAP (B).")
+    sentence = (
+        "Patients with stable disease or response after GEM-CAP were randomised to capecitabine or UFT plus "
+        "radiotherapy (RT) (A), or capecitabine or UFT plus RT followed by GEM-CAP (B)."
+    )
     assert [r for r in process_text(sentence).records if r.kind == "trial"] == []
 
 
@@ -201,21 +300,29 @@ def test_spelled_numbers_are_counts_and_percentages():
     from extract.recognize import recognize
     from extract.recognize.numbers import spelled_number
 
-    assert [spelled_number(w) for w in ("three", "Thirty-two", "one hundred", "seventy three", "many")] == [
-        3, 32, 100, 73, None]
+    assert [
+        spelled_number(w) for w in ("three", "Thirty-two", "one hundred", "seventy three", "many")
+    ] == [3, 32, 100, 73, None]
     # corpus/real_text/en_pmc/PMC4134501.txt
     sentence = "Seventy-three percent and 67% of patients in Arms A and B, respectively, experienced at least one serious AE"
     s = recognize(sentence, 0, len(sentence), "en")
     assert [(v.value, v.unit) for v in s.values] == [(73.0, "percent"), (67.0, "percent")]
-    res = process_text("The partial response as assessed by the investigators was three patients (8.8%) with "
-                       "gemcitabine plus huachansu and one patient (3.1%) with gemcitabine plus placebo.")
-    assert sorted((r.value, r.events) for r in res.records if r.kind == "outcome") == [(3.1, 1), (8.8, 3)]
+    res = process_text(
+        "The partial response as assessed by the investigators was three patients (8.8%) with "
+        "gemcitabine plus huachansu and one patient (3.1%) with gemcitabine plus placebo."
+    )
+    assert sorted((r.value, r.events) for r in res.records if r.kind == "outcome") == [
+        (3.1, 1),
+        (8.8, 3),
+    ]
 
 
 def test_lancet_middle_dot_decimals_are_numbers():
     # corpus/real_text/en_pmc/PMC4737890.txt (The Lancet Oncology style)
-    sentence = ("194 deaths were attributed to melanoma in the 1 cm group compared with 165 in the 3 cm group "
-                "(unadjusted hazard ratio [HR] 1·24 [95% CI 1·01–1·53]; p=0·041).")
+    sentence = (
+        "194 deaths were attributed to melanoma in the 1 cm group compared with 165 in the 3 cm group "
+        "(unadjusted hazard ratio [HR] 1·24 [95% CI 1·01–1·53]; p=0·041)."
+    )
     from extract.recognize import recognize
 
     text = process_text(sentence).text
@@ -226,60 +333,92 @@ def test_lancet_middle_dot_decimals_are_numbers():
     assert [p.value for p in s.p_values] == [0.041]
 
 
-@pytest.mark.parametrize(("source", "sentence", "expected"), [
-    # a count and denominator after the share, in Chinese converter text
-    ("ChinaXiv-201712.00555V1",
-     "3个月存活率为 92%(12/13)，1例65d后死于胰腺癌全身转移严重消耗死亡，余无黄疸复发；6个月存活率为 77%(10/13)。",
-     [("OS", 92.0, 12, 13, []), ("OS", 77.0, 10, 13, [])]),
-    # counts before their shares, spread over two endpoints; the article prints 8/17 as 23.53%:
-    # the record keeps what is written and the consistency check flags it
-    ("PMC4101294",
-     "The ORR and DCR in the combination group were 8 of 17 (23.53%) and 10 of 17 (58.82%), respectively.",
-     [("ORR", 23.53, 8, 17, ["events_mismatch"]), ("DCR", 58.82, 10, 17, [])]),
-    ("ChinaXiv-202208.00164V1",
-     "结果术后24 h,疼痛有效缓解率治疗组为83.33%(25/30)，高于对照组的53.33%（16/30），差异有统计学意义（P<0.05）。",
-     [("QOL", 53.33, 16, 30, []), ("QOL", 83.33, 25, 30, [])]),
-])
+@pytest.mark.parametrize(
+    ("source", "sentence", "expected"),
+    [
+        # a count and denominator after the share, in Chinese converter text
+        (
+            "ChinaXiv-201712.00555V1",
+            "3个月存活率为 92%(12/13)，1例65d后死于胰腺癌全身转移严重消耗死亡，余无黄疸复发；6个月存活率为 77%(10/13)。",
+            [("OS", 92.0, 12, 13, []), ("OS", 77.0, 10, 13, [])],
+        ),
+        # counts before their shares, spread over two endpoints; the article prints 8/17 as 23.53%:
+        # the record keeps what is written and the consistency check flags it
+        (
+            "PMC4101294",
+            "The ORR and DCR in the combination group were 8 of 17 (23.53%) and 10 of 17 (58.82%), respectively.",
+            [("ORR", 23.53, 8, 17, ["events_mismatch"]), ("DCR", 58.82, 10, 17, [])],
+        ),
+        (
+            "ChinaXiv-202208.00164V1",
+            "结果术后24 h,疼痛有效缓解率治疗组为83.33%(25/30)，高于对照组的53.33%（16/30），差异有统计学意义（P<0.05）。",
+            [("QOL", 53.33, 16, 30, []), ("QOL", 83.33, 25, 30, [])],
+        ),
+    ],
+)
 def test_counts_with_their_shares_fill_events_and_n(source, sentence, expected):
-    got = sorted((r.endpoint, r.value, r.events, r.n, list(r.flags)) for r in process_text(sentence).records
-                 if r.kind == "outcome")
+    got = sorted(
+        (r.endpoint, r.value, r.events, r.n, list(r.flags))
+        for r in process_text(sentence).records
+        if r.kind == "outcome"
+    )
     assert got == sorted(expected), source
 
 
 EFFECTS = [
     # a decimal comma in P; a landmark carried to the second endpoint of the sentence
-    ("PMC5131536",
-     "Three- years OS was 78% in RT group vs. 82.4% in CRT group (P = 0,145), while DFS was 59% in RT group vs. "
-     "75.1% in CRT group (P = 0,022) (Fig. 2).",
-     [("OS", None, None, 0.145), ("DFS", None, None, 0.022)]),
+    (
+        "PMC5131536",
+        "Three- years OS was 78% in RT group vs. 82.4% in CRT group (P = 0,145), while DFS was 59% in RT group vs. "
+        "75.1% in CRT group (P = 0,022) (Fig. 2).",
+        [("OS", None, None, 0.145), ("DFS", None, None, 0.022)],
+    ),
     # P values listed as the endpoints are
-    ("PMC3204557",
-     "In the 226 patients with solitary CRLM < 3 cm, OS and DFS rates did not differ between the RFA group and the "
-     "resection group (P = 0.962 and P = 0.980).",
-     [("OS", None, None, 0.962), ("DFS", None, None, 0.98)]),
+    (
+        "PMC3204557",
+        "In the 226 patients with solitary CRLM < 3 cm, OS and DFS rates did not differ between the RFA group and the "
+        "resection group (P = 0.962 and P = 0.980).",
+        [("OS", None, None, 0.962), ("DFS", None, None, 0.98)],
+    ),
     # SPSS's "Sig", a P labelled with its test
-    ("PMC4369228",
-     "Statistical analysis with the Chi-square test showed that response rate was identical in both groups (Sig 0.578).",
-     [("ORR", None, None, 0.578)]),
-    ("PMC4518214",
-     "The true study endpoint, 5-year OS, was 62% in the RT group and 72% in the CRT group (Plog-rank = 0.038; Fig. 1).",
-     [("OS", None, None, 0.038)]),
+    (
+        "PMC4369228",
+        "Statistical analysis with the Chi-square test showed that response rate was identical in both groups (Sig 0.578).",
+        [("ORR", None, None, 0.578)],
+    ),
+    (
+        "PMC4518214",
+        "The true study endpoint, 5-year OS, was 62% in the RT group and 72% in the CRT group (Plog-rank = 0.038; Fig. 1).",
+        [("OS", None, None, 0.038)],
+    ),
     # survival curves compared by a log-rank test are OS; a factor's P is no effect
-    ("ChinaXiv-201712.01003V1",
-     "Log-rank检验结果显示,两组患者的术后生存曲线有统计学差异 (χ²=8.813, P=0.003 ，图1)。",
-     [("OS", None, None, 0.003)]),
-    ("ChinaXiv-201712.00037V1",
-     "TSH水平为影响垂体促甲状腺素腺瘤患者治疗后5年生存率的独立影响因素 (P<0.05 ，表3)。",
-     []),
+    (
+        "ChinaXiv-201712.01003V1",
+        "Log-rank检验结果显示,两组患者的术后生存曲线有统计学差异 (χ²=8.813, P=0.003 ，图1)。",
+        [("OS", None, None, 0.003)],
+    ),
+    (
+        "ChinaXiv-201712.00037V1",
+        "TSH水平为影响垂体促甲状腺素腺瘤患者治疗后5年生存率的独立影响因素 (P<0.05 ，表3)。",
+        [],
+    ),
     # "RR of 61.7 %" is a response rate, and a median's CI is no measure's
-    ("PMC3456942",
-     "Thirty-one patients went on to receive a second-line therapy with FOLFIRI plus bevacizumab and achieved RR of "
-     "27.6 %, DCR of 62.1 %, and median PFS of 7.3 months (95 % CI, 5.2-9.4 months).",
-     []),
+    (
+        "PMC3456942",
+        "Thirty-one patients went on to receive a second-line therapy with FOLFIRI plus bevacizumab and achieved RR of "
+        "27.6 %, DCR of 62.1 %, and median PFS of 7.3 months (95 % CI, 5.2-9.4 months).",
+        [],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("source", "sentence", "expected"), EFFECTS, ids=[f"{c[0]}-{i}" for i, c in enumerate(EFFECTS)])
+@pytest.mark.parametrize(
+    ("source", "sentence", "expected"), EFFECTS, ids=[f"{c[0]}-{i}" for i, c in enumerate(EFFECTS)]
+)
 def test_effects_of_real_sentences(source, sentence, expected):
-    got = [(r.endpoint, r.measure, r.value, r.p_value) for r in process_text(sentence).records if r.kind == "effect"]
+    got = [
+        (r.endpoint, r.measure, r.value, r.p_value)
+        for r in process_text(sentence).records
+        if r.kind == "effect"
+    ]
     assert got == expected, source

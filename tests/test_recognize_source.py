@@ -15,7 +15,17 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "extract"
 RECOGNIZE = SRC / "recognize"
 LINK = SRC / "link"
-RE_FUNCTIONS = {"compile", "search", "match", "fullmatch", "sub", "subn", "finditer", "findall", "split"}
+RE_FUNCTIONS = {
+    "compile",
+    "search",
+    "match",
+    "fullmatch",
+    "sub",
+    "subn",
+    "finditer",
+    "findall",
+    "split",
+}
 MAX_LINES = 50
 
 
@@ -44,11 +54,20 @@ def literal_patterns(source: str) -> list[tuple[int, str]]:
         if not isinstance(node, ast.Call):
             continue
         f = node.func
-        by_module = isinstance(f, ast.Attribute) and f.attr in RE_FUNCTIONS and isinstance(f.value, ast.Name) and f.value.id in modules
+        by_module = (
+            isinstance(f, ast.Attribute)
+            and f.attr in RE_FUNCTIONS
+            and isinstance(f.value, ast.Name)
+            and f.value.id in modules
+        )
         by_name = isinstance(f, ast.Name) and f.id in functions
         if not (by_module or by_name):
             continue
-        pattern = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "pattern"), None)
+        pattern = (
+            node.args[0]
+            if node.args
+            else next((k.value for k in node.keywords if k.arg == "pattern"), None)
+        )
         if pattern is not None and _is_literal(pattern):
             found.append((node.lineno, ast.unparse(node)[:80]))
     return found
@@ -58,7 +77,15 @@ MODULES = sorted(RECOGNIZE.glob("*.py")) + sorted(LINK.glob("*.py"))
 
 
 def test_the_recognizers_and_linkers_are_there():
-    assert {p.stem for p in MODULES} >= {"numbers", "endpoints", "arms", "trials", "roles", "groups", "effects"}
+    assert {p.stem for p in MODULES} >= {
+        "numbers",
+        "endpoints",
+        "arms",
+        "trials",
+        "roles",
+        "groups",
+        "effects",
+    }
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -92,6 +119,7 @@ def test_no_recognizer_function_is_long(path):
     long = [
         (n.name, n.end_lineno - n.lineno + 1)
         for n in ast.walk(tree)
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.end_lineno - n.lineno + 1 > MAX_LINES
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and n.end_lineno - n.lineno + 1 > MAX_LINES
     ]
     assert not long, f"{path.name}: split into named steps: {long}"

@@ -22,8 +22,15 @@ EV = [{"page": 1, "start": 0, "end": 5, "text": "12.4个"}]
 
 def outcome(**kw):
     base = {
-        "id": "x", "doc_id": "d", "kind": "outcome", "evidence": EV, "lang": "zh",
-        "endpoint": "OS", "stat": "median", "value": 12.4, "unit": "month",
+        "id": "x",
+        "doc_id": "d",
+        "kind": "outcome",
+        "evidence": EV,
+        "lang": "zh",
+        "endpoint": "OS",
+        "stat": "median",
+        "value": 12.4,
+        "unit": "month",
     }
     base.update(kw)
     return base
@@ -59,9 +66,19 @@ def test_unknown_fields_are_rejected_by_name():
 
 def test_effect_measure_and_p_qualifier_vocabularies():
     eff = {
-        "id": "e", "doc_id": "d", "kind": "effect", "evidence": EV, "lang": "en", "endpoint": "OS",
-        "measure": "HR", "value": 0.73, "ci_level": 0.95, "ci_low": 0.62, "ci_high": 0.86,
-        "p_value": 0.0001, "p_qualifier": "<",
+        "id": "e",
+        "doc_id": "d",
+        "kind": "effect",
+        "evidence": EV,
+        "lang": "en",
+        "endpoint": "OS",
+        "measure": "HR",
+        "value": 0.73,
+        "ci_level": 0.95,
+        "ci_low": 0.62,
+        "ci_high": 0.86,
+        "p_value": 0.0001,
+        "p_qualifier": "<",
     }
     assert parse_record(eff).measure == "HR"
     with pytest.raises(RecordError, match="measure"):
@@ -71,8 +88,17 @@ def test_effect_measure_and_p_qualifier_vocabularies():
 
 
 def test_gold_records_have_no_machine_fields_and_remember_what_was_set():
-    g = parse_gold({"kind": "outcome", "lang": "zh", "endpoint": "OS", "stat": "median",
-                    "value": 12.4, "unit": "month", "optional": True})
+    g = parse_gold(
+        {
+            "kind": "outcome",
+            "lang": "zh",
+            "endpoint": "OS",
+            "stat": "median",
+            "value": 12.4,
+            "unit": "month",
+            "optional": True,
+        }
+    )
     assert g.optional and "arm_role" not in g.model_fields_set
     with pytest.raises(RecordError, match="id: unknown field"):
         parse_gold({"kind": "trial", "lang": "zh", "name": "X-1", "id": "abc"})
@@ -80,8 +106,13 @@ def test_gold_records_have_no_machine_fields_and_remember_what_was_set():
 
 @pytest.mark.parametrize(
     ("surface", "canonical"),
-    [("CheckMate 649", "CHECKMATE-649"), ("ESO-Shanghai 13", "ESO-SHANGHAI-13"),
-     ("RATIONALE 306", "RATIONALE-306"), ("JCOG0807", "JCOG0807"), ("ESCORT-1st", "ESCORT-1ST")],
+    [
+        ("CheckMate 649", "CHECKMATE-649"),
+        ("ESO-Shanghai 13", "ESO-SHANGHAI-13"),
+        ("RATIONALE 306", "RATIONALE-306"),
+        ("JCOG0807", "JCOG0807"),
+        ("ESCORT-1st", "ESCORT-1ST"),
+    ],
 )
 def test_canonical_trial_names(surface, canonical):
     assert canonical_trial_name(surface) == canonical
@@ -113,17 +144,31 @@ def test_schema_command_prints_the_json_schema_of_all_three_kinds():
     assert '"pCR"' in text and '"percent"' in text
 
 
-@pytest.mark.parametrize("rows", [
-    [],
-    [{"id": "t1", "n": 120, "value": 12.4, "p_value": None, "flags": "", "evidence_text": "中位 OS, \"12.4\"\n个月"}],
-    # a column of whole numbers with a gap is a float column in pandas: 3 is written 3.0
-    [{"n": 1, "events": None, "value": 2}, {"n": 2, "events": 3, "value": 2.5}],
-    [{"refs": True, "page": 10**17}, {"refs": None, "page": 3}],
-])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [
+            {
+                "id": "t1",
+                "n": 120,
+                "value": 12.4,
+                "p_value": None,
+                "flags": "",
+                "evidence_text": '中位 OS, "12.4"\n个月',
+            }
+        ],
+        # a column of whole numbers with a gap is a float column in pandas: 3 is written 3.0
+        [{"n": 1, "events": None, "value": 2}, {"n": 2, "events": 3, "value": 2.5}],
+        [{"refs": True, "page": 10**17}, {"refs": None, "page": 3}],
+    ],
+)
 def test_records_csv_has_the_bytes_pandas_writes(tmp_path, rows):
     pd = pytest.importorskip("pandas")
     from extract.records import CSV_COLUMNS, write_csv
 
-    pd.DataFrame(rows, columns=list(CSV_COLUMNS)).to_csv(tmp_path / "pandas.csv", index=False, encoding="utf-8")
+    pd.DataFrame(rows, columns=list(CSV_COLUMNS)).to_csv(
+        tmp_path / "pandas.csv", index=False, encoding="utf-8"
+    )
     write_csv(tmp_path / "ours.csv", rows, CSV_COLUMNS)
     assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()

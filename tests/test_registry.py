@@ -16,30 +16,51 @@ from extract.recognize.registry import find_registry_ids
 PMC = CORPUS / "real_text" / "en_pmc"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("http://clinicaltrials.gov identifier NCT00597311. January 2008.", ["NCT00597311"]),  # PMC5131536
-    ("This study was registered at UMIN as trial number UMIN000001496.", ["UMIN000001496"]),  # PMC4317950
-    ("Current Controlled Trials ISRCTN48600346.", ["ISRCTN48600346"]),  # bmj_rct_exercise_smoking_pregnancy
-    ("registered with ClinicalTrials.gov, number NCT 02872116", ["NCT02872116"]),
-    ("本研究已在中国临床试验注册中心注册（注册号：ChiCTR-trc-12002345）", ["ChiCTR-TRC-12002345"]),
-    ("注册号ChiCTR1800015300，", ["ChiCTR1800015300"]),
-    ("EudraCT number 2015-001234-56; NCT02578680", ["EudraCT 2015-001234-56", "NCT02578680"]),
-    ("(UMIN-CTR 000012345)", ["UMIN000012345"]),
-    ("jRCTs031180146 and JapicCTI 132310", ["jRCTs031180146", "JapicCTI-132310"]),
-    ("CTRI/2019/05/019123; ACTRN12610000123456", ["CTRI/2019/05/019123", "ACTRN12610000123456"]),
-    ("NCCN及CSCO食管癌诊疗指南迅速被改写", []),
-    ("FUNCT00597311 NCT0059731", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "http://clinicaltrials.gov identifier NCT00597311. January 2008.",
+            ["NCT00597311"],
+        ),  # PMC5131536
+        (
+            "This study was registered at UMIN as trial number UMIN000001496.",
+            ["UMIN000001496"],
+        ),  # PMC4317950
+        (
+            "Current Controlled Trials ISRCTN48600346.",
+            ["ISRCTN48600346"],
+        ),  # bmj_rct_exercise_smoking_pregnancy
+        ("registered with ClinicalTrials.gov, number NCT 02872116", ["NCT02872116"]),
+        (
+            "本研究已在中国临床试验注册中心注册（注册号：ChiCTR-trc-12002345）",
+            ["ChiCTR-TRC-12002345"],
+        ),
+        ("注册号ChiCTR1800015300，", ["ChiCTR1800015300"]),
+        ("EudraCT number 2015-001234-56; NCT02578680", ["EudraCT 2015-001234-56", "NCT02578680"]),
+        ("(UMIN-CTR 000012345)", ["UMIN000012345"]),
+        ("jRCTs031180146 and JapicCTI 132310", ["jRCTs031180146", "JapicCTI-132310"]),
+        (
+            "CTRI/2019/05/019123; ACTRN12610000123456",
+            ["CTRI/2019/05/019123", "ACTRN12610000123456"],
+        ),
+        ("NCCN及CSCO食管癌诊疗指南迅速被改写", []),
+        ("FUNCT00597311 NCT0059731", []),
+    ],
+)
 def test_registry_ids_are_read_and_normalized(text, expected):
     assert [r.id for r in find_registry_ids(text)] == expected
 
 
-@pytest.mark.parametrize(("name", "registry"), [
-    ("PMC5131536.txt", ["NCT00597311"]),
-    ("PMC3672778.txt", ["NCT00259090"]),
-    ("PMC4317950.txt", ["UMIN000001496"]),
-    ("PMC4710681.txt", ["NCT00799240"]),  # under the abstract's "TRIAL REGISTRATION:" heading
-])
+@pytest.mark.parametrize(
+    ("name", "registry"),
+    [
+        ("PMC5131536.txt", ["NCT00597311"]),
+        ("PMC3672778.txt", ["NCT00259090"]),
+        ("PMC4317950.txt", ["UMIN000001496"]),
+        ("PMC4710681.txt", ["NCT00799240"]),  # under the abstract's "TRIAL REGISTRATION:" heading
+    ],
+)
 def test_a_report_without_a_trial_name_is_known_by_its_registration(name, registry):
     res = process_document(PMC / name)
     assert res.status == "ok"
@@ -84,7 +105,9 @@ def test_an_id_beside_a_name_and_one_in_a_cited_reference_go_to_their_trials():
 
 def test_an_id_in_an_english_sentence_goes_to_the_trial_named_before_it():
     # en_review_gastric_io: "In CheckMate 649, nivolumab plus chemotherapy ..." and KEYNOTE-859 after it
-    text = ("In CheckMate 649 (NCT02872116), nivolumab plus chemotherapy prolonged median overall survival, "
-            "as did pembrolizumab in KEYNOTE-859 (NCT03675737).")
+    text = (
+        "In CheckMate 649 (NCT02872116), nivolumab plus chemotherapy prolonged median overall survival, "
+        "as did pembrolizumab in KEYNOTE-859 (NCT03675737)."
+    )
     trials = {r.name: r.registry for r in process_text(text).records if r.kind == "trial"}
     assert trials == {"CHECKMATE-649": ["NCT02872116"], "KEYNOTE-859": ["NCT03675737"]}

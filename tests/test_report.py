@@ -300,8 +300,17 @@ def test_a_skipped_gold_file_beside_the_documents_is_no_prediction(corpus):
     the stem of the document it scores: that must not pair as a second, empty prediction (it
     halved the held-out recall)."""
     docs = (corpus["out"] / "documents.jsonl").read_text().splitlines()
-    docs.append(json.dumps({"doc_id": None, "path": "corpus/gold/en_review.jsonl", "stem": "en_review",
-                            "status": "skipped", "error": "not a document type extract reads (.jsonl)"}))
+    docs.append(
+        json.dumps(
+            {
+                "doc_id": None,
+                "path": "corpus/gold/en_review.jsonl",
+                "stem": "en_review",
+                "status": "skipped",
+                "error": "not a document type extract reads (.jsonl)",
+            }
+        )
+    )
     (corpus["out"] / "documents.jsonl").write_text("\n".join(docs) + "\n")
     paired = pair_documents(load_gold_dir(corpus["gold"]), load_predictions(corpus["records"]))
     assert [k for k in paired.gold if paired.info[k]["stem"] == "en_review"] == ["en_review.pdf"]

@@ -25,7 +25,9 @@ def test_the_report_lists_flagged_predictions_and_draws_their_ratios(tmp_path):
     out = tmp_path / "out"
     run([CORPUS / "real_text" / "en_pmc" / "PMC5013640.txt"], out)
     scores = score_files(gold, out / "records.jsonl")
-    html = write_report(scores, tmp_path / "eval", load_predictions(out / "records.jsonl"))["report.html"]
+    html = write_report(scores, tmp_path / "eval", load_predictions(out / "records.jsonl"))[
+        "report.html"
+    ]
     page = html.read_text("utf-8")
     checks = re.search(r'<section id="checks">(.*?)</section>', page, re.S).group(1)
     flagged = re.findall(r'<tr class="flagged-record">(.*?)</tr>', checks, re.S)
@@ -33,7 +35,9 @@ def test_the_report_lists_flagged_predictions_and_draws_their_ratios(tmp_path):
     assert re.search(r'data-check="ci_not_log_symmetric">[1-9]', checks)
     forest = re.search(r'<section id="forest">(.*?)</section>', page, re.S).group(1)
     assert forest.count('class="forest-row') >= 5
-    assert 'class="forest-row flagged" data-estimate="2.67" data-low="1.08" data-high="3.7"' in forest
+    assert (
+        'class="forest-row flagged" data-estimate="2.67" data-low="1.08" data-high="3.7"' in forest
+    )
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # still nothing from outside
 
 
@@ -53,9 +57,13 @@ def test_the_reports_forest_plot_renders_in_a_browser(tmp_path):
     out = tmp_path / "out"
     run([CORPUS / "composed" / "en_review_gastric_io.md"], out)
     scores = score_files(gold, out / "records.jsonl")
-    html = write_report(scores, tmp_path / "eval", load_predictions(out / "records.jsonl"))["report.html"]
+    html = write_report(scores, tmp_path / "eval", load_predictions(out / "records.jsonl"))[
+        "report.html"
+    ]
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless"])
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless"]
+        )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(html.as_uri())
         svg = page.locator("#forest svg.forest")

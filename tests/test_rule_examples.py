@@ -24,7 +24,9 @@ DERIVED_WORDS = {
 
 def design_regex():
     rf = load_rules("trials.json")
-    return rf.regex("trial.design_word.v1", words=[w for ws in rf.lexicons["design_words"].values() for w in ws])
+    return rf.regex(
+        "trial.design_word.v1", words=[w for ws in rf.lexicons["design_words"].values() for w in ws]
+    )
 
 
 def _cases():
@@ -32,7 +34,9 @@ def _cases():
         rf = load_rules(fname)
         for rule in rf.rules:
             for ex in rule.positive:
-                yield pytest.param(fname, rule.id, ex.text, ex.match, True, id=f"{rule.id}+{ex.text[:24]}")
+                yield pytest.param(
+                    fname, rule.id, ex.text, ex.match, True, id=f"{rule.id}+{ex.text[:24]}"
+                )
             for text in rule.negative:
                 yield pytest.param(fname, rule.id, text, None, False, id=f"{rule.id}-{text[:24]}")
 
@@ -73,7 +77,9 @@ def test_a_broken_rule_file_is_reported_with_its_name(tmp_path, monkeypatch):
 
 def unread_by_code(rf) -> list[str]:
     """Lexicons of ``rf`` that no module of the package has read (a test's reads do not count)."""
-    return [name for name in rf.lexicons if not any(r.startswith("extract.") for r in rf.readers(name))]
+    return [
+        name for name in rf.lexicons if not any(r.startswith("extract.") for r in rf.readers(name))
+    ]
 
 
 def test_every_lexicon_is_read_by_the_code():
@@ -94,8 +100,11 @@ def test_a_lexicon_read_only_by_a_test_counts_as_unread():
     from extract.rules import RuleFile
 
     rf = RuleFile.model_validate(
-        {"version": 1, "rules": [{"id": "x.words.v1", "pattern": r"\L<a>", "positive": []}],
-         "lexicons": {"a": ["alpha"], "b": ["beta"]}}
+        {
+            "version": 1,
+            "rules": [{"id": "x.words.v1", "pattern": r"\L<a>", "positive": []}],
+            "lexicons": {"a": ["alpha"], "b": ["beta"]},
+        }
     )
     assert unread_by_code(rf) == ["a", "b"]
     assert rf.regex("x.words.v1").search("an alpha") and rf.lexicon("b") == ["beta"]
@@ -113,8 +122,13 @@ def test_a_rule_names_the_latin_or_the_other_words_of_a_lexicon():
     from extract.rules import RuleFile
 
     rf = RuleFile.model_validate(
-        {"version": 1, "rules": [{"id": "x.q.v1", "pattern": r"(?<![A-Za-z])\L<q:latin>|\L<q:other>", "positive": []}],
-         "lexicons": {"q": {"about": "~", "约": "~"}}}
+        {
+            "version": 1,
+            "rules": [
+                {"id": "x.q.v1", "pattern": r"(?<![A-Za-z])\L<q:latin>|\L<q:other>", "positive": []}
+            ],
+            "lexicons": {"q": {"about": "~", "约": "~"}},
+        }
     )
     rx = rf.regex("x.q.v1")
     assert rx.search("mOS约12个月").group(0) == "约"
@@ -126,7 +140,9 @@ def test_a_rule_naming_a_missing_lexicon_is_reported_with_its_id():
     from extract.errors import RuleFileError
     from extract.rules import RuleFile
 
-    rf = RuleFile.model_validate({"version": 1, "rules": [{"id": "x.w.v1", "pattern": r"\L<nope>x", "positive": []}]})
+    rf = RuleFile.model_validate(
+        {"version": 1, "rules": [{"id": "x.w.v1", "pattern": r"\L<nope>x", "positive": []}]}
+    )
     with pytest.raises(RuleFileError, match="no lexicon 'nope'"):
         rf.regex("x.w.v1")
     with pytest.raises(RuleFileError, match="x.w.v1"):

@@ -91,9 +91,13 @@ def test_curation_migrations_run_once_and_in_order(db, monkeypatch):
     with Store(db):
         pass
     calls = []
-    register_migration(101, lambda conn: calls.append(101) or conn.execute("ALTER TABLE users ADD email TEXT"))
+    register_migration(
+        101, lambda conn: calls.append(101) or conn.execute("ALTER TABLE users ADD email TEXT")
+    )
     register_migration(100, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);")
-    register_migration(100, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);")  # no-op
+    register_migration(
+        100, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    )  # no-op
     with Store(db) as s:
         assert s.schema_versions() == [1, 2, 3, 100, 101]
         cols = [r[1] for r in s.conn.execute("PRAGMA table_info(users)")]
@@ -143,7 +147,12 @@ def test_saved_document_reads_back_with_text_records_and_boxes(db, seed_result, 
         s.save_result(pdf_result, V1)
         doc = s.document(pdf_result.doc_id)
         assert doc is not None
-        assert (doc.path, doc.pages, doc.lang, doc.status) == (str(EN_PDF), pdf_result.pages, "en", "ok")
+        assert (doc.path, doc.pages, doc.lang, doc.status) == (
+            str(EN_PDF),
+            pdf_result.pages,
+            "en",
+            "ok",
+        )
         assert doc.page_sizes == pdf_result.page_sizes
         assert doc.page_sources == pdf_result.page_sources
         assert s.text(seed_result.doc_id) == seed_result.text
@@ -177,7 +186,9 @@ def test_save_is_one_transaction_nothing_half_written(db, seed_result):
 
 
 def test_needs_processing_by_path_or_id_and_version(db, seed_result):
-    failed = DocResult(Path("/x/broken.pdf"), "00000000000000ff", "failed", error="no text", error_code="empty")
+    failed = DocResult(
+        Path("/x/broken.pdf"), "00000000000000ff", "failed", error="no text", error_code="empty"
+    )
     with Store(db) as s:
         assert s.needs_processing(seed_result.path, V1)
         s.save_result(seed_result, V1)
@@ -191,7 +202,9 @@ def test_needs_processing_by_path_or_id_and_version(db, seed_result):
 
 
 def test_failed_reextraction_keeps_text_and_records(db, seed_result):
-    failed = DocResult(seed_result.path, seed_result.doc_id, "failed", error="time limit", error_code="timeout")
+    failed = DocResult(
+        seed_result.path, seed_result.doc_id, "failed", error="time limit", error_code="timeout"
+    )
     with Store(db) as s:
         s.save_result(seed_result, V1)
         s.save_result(failed, V2)
@@ -222,7 +235,9 @@ def test_new_content_at_a_path_supersedes_the_old(db, seed_result):
 
 def _reextracted(res: DocResult, drop: set[str]) -> DocResult:
     """The same document by a 'new pipeline': every record's rule_id changed, some gone."""
-    recs = [r.model_copy(update={"rule_id": "new.rule.v2"}) for r in res.records if r.id not in drop]
+    recs = [
+        r.model_copy(update={"rule_id": "new.rule.v2"}) for r in res.records if r.id not in drop
+    ]
     return dataclasses.replace(res, records=recs)
 
 
@@ -237,9 +252,15 @@ def test_curated_records_survive_reextraction(db, seed_result):
         s.set_status(accepted.id, "accepted", expected_version=1)
         s.set_status(rejected.id, "rejected", expected_version=1)
         gone = s.update_record(vanished_edit.id, {"refs": ["42"]}, expected_version=1)
-        added = s.add_record(seed_result.doc_id, {
-            **outcome.model_dump(mode="json"), "id": None, "value": 1.5, "rule_id": None,
-        })
+        added = s.add_record(
+            seed_result.doc_id,
+            {
+                **outcome.model_dump(mode="json"),
+                "id": None,
+                "value": 1.5,
+                "rule_id": None,
+            },
+        )
 
         s.save_result(_reextracted(seed_result, {vanished_plain.id, vanished_edit.id}), V2)
         after = {r.id: r for r in s.records()}
@@ -283,8 +304,11 @@ def test_update_with_a_stale_version_raises_version_conflict(db, seed_result):
     with Store(db) as s:
         s.save_result(seed_result, V1)
         s.update_record(rid, {"refs": ["1"]}, expected_version=1)
-        with pytest.raises(VersionConflict, match=rf"record {rid} changed since you loaded it: "
-                                                  r"you edited version 1, the store has version 2"):
+        with pytest.raises(
+            VersionConflict,
+            match=rf"record {rid} changed since you loaded it: "
+            r"you edited version 1, the store has version 2",
+        ):
             s.update_record(rid, {"refs": ["2"]}, expected_version=1)
         with pytest.raises(VersionConflict):
             s.set_status(rid, "accepted", expected_version=1)
@@ -373,7 +397,9 @@ def test_records_frame_and_exports_give_effective_values(db, tmp_path, seed_resu
     assert n == len(lines) == len(recs) - 1
     parsed = {r.id: r for r in (parse_record(json.loads(x)) for x in lines)}  # contract shape
     assert parsed[outcome.id].value == 123.0
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in lines[0] + lines[-1] + "".join(lines))  # not \\u-escaped
+    assert any(
+        "\u4e00" <= ch <= "\u9fff" for ch in lines[0] + lines[-1] + "".join(lines)
+    )  # not \\u-escaped
     assert export_records(db, "csv", tmp_path / "r.csv") == len(recs) - 1
     assert len(pd.read_csv(tmp_path / "r.csv")) == len(recs) - 1
     assert export_records(db, "parquet", tmp_path / "r.parquet") == len(recs) - 1

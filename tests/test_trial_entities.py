@@ -48,7 +48,9 @@ def test_a_report_that_never_names_its_trial_joins_it_through_the_registry_id(st
     assert {store.document(d).stem for d in kn590.documents} == {"review_zh", "report_en"}
     from_report = [f for f in kn590.results if f.stem == "report_en"]
     assert from_report and all(f.via == "registry" for f in from_report)
-    hrs = sorted((f.stem, f.record["value"]) for f in kn590.results if f.record.get("measure") == "HR")
+    hrs = sorted(
+        (f.stem, f.record["value"]) for f in kn590.results if f.record.get("measure") == "HR"
+    )
     assert hrs == [("report_en", 0.73), ("review_zh", 0.73)]
 
 
@@ -65,13 +67,22 @@ def test_the_meta_export_gives_log_estimate_and_standard_error(store):
     assert row["sei"] == pytest.approx(0.083474, abs=1e-6)  # (ln 0.86 − ln 0.62) / (2 × 1.95996)
 
 
-@pytest.mark.parametrize(("rec", "expected"), [
-    # CheckMate 649: HR 0.80, 99.3% CI 0.68–0.94 (a wider z than 1.96)
-    ({"measure": "HR", "value": 0.8, "ci_low": 0.68, "ci_high": 0.94, "ci_level": 0.993}, (-0.223144, 0.060031)),
-    ({"measure": "OR", "value": 1.21, "ci_low": 0.70, "ci_high": 2.10}, (0.190620, 0.280263)),  # LEAP
-    ({"measure": "difference", "value": 40, "ci_low": 13, "ci_high": 73}, None),  # not a ratio
-    ({"measure": "HR", "value": 0.73, "ci_low": None, "ci_high": None}, None),
-])
+@pytest.mark.parametrize(
+    ("rec", "expected"),
+    [
+        # CheckMate 649: HR 0.80, 99.3% CI 0.68–0.94 (a wider z than 1.96)
+        (
+            {"measure": "HR", "value": 0.8, "ci_low": 0.68, "ci_high": 0.94, "ci_level": 0.993},
+            (-0.223144, 0.060031),
+        ),
+        (
+            {"measure": "OR", "value": 1.21, "ci_low": 0.70, "ci_high": 2.10},
+            (0.190620, 0.280263),
+        ),  # LEAP
+        ({"measure": "difference", "value": 40, "ci_low": 13, "ci_high": 73}, None),  # not a ratio
+        ({"measure": "HR", "value": 0.73, "ci_low": None, "ci_high": None}, None),
+    ],
+)
 def test_log_effect(rec, expected):
     got = log_effect(rec)
     if expected is None:
@@ -80,21 +91,27 @@ def test_log_effect(rec, expected):
         assert got == pytest.approx(expected, abs=1e-6)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("PD-L1 CPS≥5", "CPS ≥5"),  # zh_review_gastric_immunotherapy / en_review_gastric_io gold
-    ("CPS≥5", "a CPS of 5 or more"),  # the pipeline's readings of the two reviews
-    ("PD-L1 CPS≥10", "PD-L1 CPS ≥10"),
-    ("PD-L1肿瘤区域阳性评分（TAP）≥5%", "PD-L1 TAP ≥5%"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("PD-L1 CPS≥5", "CPS ≥5"),  # zh_review_gastric_immunotherapy / en_review_gastric_io gold
+        ("CPS≥5", "a CPS of 5 or more"),  # the pipeline's readings of the two reviews
+        ("PD-L1 CPS≥10", "PD-L1 CPS ≥10"),
+        ("PD-L1肿瘤区域阳性评分（TAP）≥5%", "PD-L1 TAP ≥5%"),
+    ],
+)
 def test_one_subgroup_written_in_two_languages_is_one_row(a, b):
     assert subgroup_key(a) == subgroup_key(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("CPS≥5", "CPS≥10"),
-    ("PD-L1 CPS≥10 食管鳞癌", None),
-    ("食管鳞癌", "食管腺癌"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("CPS≥5", "CPS≥10"),
+        ("PD-L1 CPS≥10 食管鳞癌", None),
+        ("食管鳞癌", "食管腺癌"),
+    ],
+)
 def test_different_subgroups_stay_apart(a, b):
     assert subgroup_key(a) != subgroup_key(b)
 
@@ -103,10 +120,14 @@ def test_a_store_from_before_migration_2_gains_the_registry_column(tmp_path):
     db = tmp_path / "old.db"
     conn = sqlite3.connect(db)
     conn.executescript(store_mod._SCHEMA_V1)
-    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
     conn.execute("INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00+00:00')")
-    conn.execute("INSERT INTO documents (doc_id, path, stem, status, pipeline_version, ingested_at) "
-                 "VALUES ('0123456789abcdef', 'old.txt', 'old', 'ok', 'v', '2026-01-01')")
+    conn.execute(
+        "INSERT INTO documents (doc_id, path, stem, status, pipeline_version, ingested_at) "
+        "VALUES ('0123456789abcdef', 'old.txt', 'old', 'ok', 'v', '2026-01-01')"
+    )
     conn.commit()
     conn.close()
     with Store(db) as s:

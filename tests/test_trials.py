@@ -9,8 +9,25 @@ from extract.pipeline import process_document, process_text
 from extract.records import trial_key
 from extract.report import load_gold_file
 
-NON_TRIALS = ["NCCN", "AJCC", "CSCO", "GLOBOCAN", "PD-L1", "PD-1", "CPS", "HER2", "RECIST", "CTCAE",
-              "ECOG", "DCF", "FP", "SCI", "RCT", "ICIS", "CONCORD-3"]
+NON_TRIALS = [
+    "NCCN",
+    "AJCC",
+    "CSCO",
+    "GLOBOCAN",
+    "PD-L1",
+    "PD-1",
+    "CPS",
+    "HER2",
+    "RECIST",
+    "CTCAE",
+    "ECOG",
+    "DCF",
+    "FP",
+    "SCI",
+    "RCT",
+    "ICIS",
+    "CONCORD-3",
+]
 
 
 @pytest.fixture(scope="module", params=[SEED_TXT, SEED_PDF], ids=["txt", "pdf"])
@@ -21,10 +38,15 @@ def seed_trials(request):
 
 
 def test_every_gold_trial_is_found_with_its_canonical_name(seed_trials):
-    gold = {trial_key(g.name): g.name for g in load_gold_file(GOLD / "000_05e11c3b259efc19.jsonl")
-            if g.kind == "trial" and not g.optional}
+    gold = {
+        trial_key(g.name): g.name
+        for g in load_gold_file(GOLD / "000_05e11c3b259efc19.jsonl")
+        if g.kind == "trial" and not g.optional
+    }
     found = {trial_key(t.name): t.name for t in seed_trials}
-    assert set(found) == set(gold), f"missing {set(gold) - set(found)}, extra {set(found) - set(gold)}"
+    assert set(found) == set(gold), (
+        f"missing {set(gold) - set(found)}, extra {set(found) - set(gold)}"
+    )
     for name in found.values():
         assert name == name.upper() and " " not in name  # canonical form
 
@@ -55,13 +77,23 @@ def test_phase_enrolment_and_design_are_read_from_the_body(seed_trials):
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("In the phase 3 KEYNOTE-590 trial, pembrolizumab plus chemotherapy improved survival.", {"KEYNOTE-590"}),
-        ("随ESCORT-1st、JUPITER-06、ORIENT-16、ASTRUM-007、RATIONALE 306研究结果的公布。",
-         {"ESCORT-1ST", "JUPITER-06", "ORIENT-16", "ASTRUM-007", "RATIONALE-306"}),
-        ("基于KEYNOTE-181（Ⅲ期）、ESCORT（Ⅲ期）及ATTRACTION-3（Ⅲ期）等研究的结果。",
-         {"KEYNOTE-181", "ESCORT", "ATTRACTION-3"}),
+        (
+            "In the phase 3 KEYNOTE-590 trial, pembrolizumab plus chemotherapy improved survival.",
+            {"KEYNOTE-590"},
+        ),
+        (
+            "随ESCORT-1st、JUPITER-06、ORIENT-16、ASTRUM-007、RATIONALE 306研究结果的公布。",
+            {"ESCORT-1ST", "JUPITER-06", "ORIENT-16", "ASTRUM-007", "RATIONALE-306"},
+        ),
+        (
+            "基于KEYNOTE-181（Ⅲ期）、ESCORT（Ⅲ期）及ATTRACTION-3（Ⅲ期）等研究的结果。",
+            {"KEYNOTE-181", "ESCORT", "ATTRACTION-3"},
+        ),
         ("The CROSS trial established neoadjuvant chemoradiotherapy.", {"CROSS"}),
-        ("NCCN及CSCO指南推荐PD-L1 CPS≥10的患者接受治疗，按RECIST 1.1评估，不良反应按CTCAE 5.0分级。", set()),
+        (
+            "NCCN及CSCO指南推荐PD-L1 CPS≥10的患者接受治疗，按RECIST 1.1评估，不良反应按CTCAE 5.0分级。",
+            set(),
+        ),
     ],
 )
 def test_trial_mentions_in_both_languages(text, names):

@@ -29,11 +29,15 @@ import sys
 from pathlib import Path
 
 _PMC_HEAD = re.compile(r"^(TITLE|ABSTRACT|BODY)(\.[^\n]*)?:\s*$")
-_PMC_STOP = re.compile(r"DISCUSSION|CONCLUSION|ACKNOWLEDG|COMPETING|REFERENCE|ABBREVIATION|FUNDING"
-                       r"|AUTHORS'|AUTHOR CONTRIB|PRE-PUBLICATION|SUPPLEMENT|COMMENT")
+_PMC_STOP = re.compile(
+    r"DISCUSSION|CONCLUSION|ACKNOWLEDG|COMPETING|REFERENCE|ABBREVIATION|FUNDING"
+    r"|AUTHORS'|AUTHOR CONTRIB|PRE-PUBLICATION|SUPPLEMENT|COMMENT"
+)
 
 _MD_HEAD = re.compile(r"^#+\s*(.*)$")
-_MD_RESULTS = re.compile(r"^[(（]?[2-4二三四]?[.、\s]*[）)]?\s*(研究)?结\s*果\s*$|^结果与分析$|^[2-4]\s*结果")
+_MD_RESULTS = re.compile(
+    r"^[(（]?[2-4二三四]?[.、\s]*[）)]?\s*(研究)?结\s*果\s*$|^结果与分析$|^[2-4]\s*结果"
+)
 _MD_STOP = re.compile(r"讨\s*论|结\s*论|参考文献|小结|总结|Discussion|References")
 
 

@@ -130,7 +130,9 @@ def estimate_outside_ci(r: Rec) -> bool:
     return lo > hi + eps or v < lo - eps or v > hi + eps
 
 
-def _log_arms(v: float, lo: float, hi: float) -> tuple[tuple[float, float], tuple[float, float]] | None:
+def _log_arms(
+    v: float, lo: float, hi: float
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
     """Ranges of ln(v/lo) and ln(hi/v) over the rounding of the three numbers."""
     d = _triplet_decimals(v, lo, hi)
     vl, vh = _span(v, d)
@@ -277,9 +279,13 @@ def _first_sentence(r: Rec) -> tuple | None:
 
 def _plain_rate(r: Rec) -> bool:
     return (
-        r.get("kind") == "outcome" and r.get("stat") == "rate" and r.get("unit") == "percent"
-        and r.get("qualifier", "=") == "=" and r.get("value_high") is None
-        and r.get("grade") is None and r.get("event") is None
+        r.get("kind") == "outcome"
+        and r.get("stat") == "rate"
+        and r.get("unit") == "percent"
+        and r.get("qualifier", "=") == "="
+        and r.get("value_high") is None
+        and r.get("grade") is None
+        and r.get("event") is None
     )
 
 
@@ -325,8 +331,11 @@ def response_order(records: Sequence[Rec]) -> set[int]:
 def landmark_increasing(records: Sequence[Rec]) -> set[int]:
     groups = _same_arm_groups(
         records,
-        lambda r: _plain_rate(r) and r.get("endpoint") in SURVIVAL_ENDPOINTS
-        and r.get("timepoint_months") is not None,
+        lambda r: (
+            _plain_rate(r)
+            and r.get("endpoint") in SURVIVAL_ENDPOINTS
+            and r.get("timepoint_months") is not None
+        ),
         with_time=False,
     )
     bad: set[int] = set()
@@ -349,16 +358,29 @@ def median_vs_hr(records: Sequence[Rec]) -> set[int]:
     medians: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, r in enumerate(records):
         if (
-            r.get("kind") == "outcome" and r.get("stat") == "median" and r.get("qualifier", "=") == "="
-            and r.get("endpoint") in SURVIVAL_ENDPOINTS and r.get("arm_role") in ("experimental", "control")
+            r.get("kind") == "outcome"
+            and r.get("stat") == "median"
+            and r.get("qualifier", "=") == "="
+            and r.get("endpoint") in SURVIVAL_ENDPOINTS
+            and r.get("arm_role") in ("experimental", "control")
             and r.get("value_high") is None
         ):
             study = _study(r)
             scope = ("study", study) if study is not None else ("sentence", _first_sentence(r))
-            key = (scope, r.get("endpoint"), r.get("subgroup"), r.get("unit"), r.get("source", "text"))
+            key = (
+                scope,
+                r.get("endpoint"),
+                r.get("subgroup"),
+                r.get("unit"),
+                r.get("source", "text"),
+            )
             medians[key][r["arm_role"]].append(i)
     for i, r in enumerate(records):
-        if r.get("kind") != "effect" or r.get("measure") != "HR" or r.get("endpoint") not in SURVIVAL_ENDPOINTS:
+        if (
+            r.get("kind") != "effect"
+            or r.get("measure") != "HR"
+            or r.get("endpoint") not in SURVIVAL_ENDPOINTS
+        ):
             continue
         lo, hi = _num(r, "ci_low"), _num(r, "ci_high")
         if lo is None or hi is None:
@@ -388,56 +410,65 @@ CHECKS: tuple[Check, ...] = (
         "estimate_outside_ci",
         "The value lies outside its own confidence interval (or the interval's bounds are reversed): "
         "a digit is probably misread or transposed.",
-        "record", estimate_outside_ci,
+        "record",
+        estimate_outside_ci,
     ),
     Check(
         "ci_not_log_symmetric",
         "A hazard, odds or risk ratio's CI should be about symmetric around it on the log scale; this one "
         f"is more than {LOG_ASYMMETRY_LIMIT}× longer on one side, even allowing for rounding: check each "
         "bound for a typo.",
-        "record", ci_not_log_symmetric,
+        "record",
+        ci_not_log_symmetric,
     ),
     Check(
         "p_inconsistent_with_ci",
         "The P value recomputed from the ratio and its CI (z = ln(estimate)/SE, SE from the CI width at its "
         "level) is far from the reported P, beyond rounding and the usual test differences.",
-        "record", p_inconsistent_with_ci,
+        "record",
+        p_inconsistent_with_ci,
     ),
     Check(
         "p_side_of_one",
         "A ratio's CI and its P value disagree about significance: the CI excludes 1 while P ≥ 0.05, or "
         "includes 1 while P < 0.05 (at the CI's own level: a 99% CI goes with 0.01).",
-        "record", p_side_of_one,
+        "record",
+        p_side_of_one,
     ),
     Check(
         "rate_out_of_range",
         "A percentage (value, range end or CI bound) outside 0–100.",
-        "record", rate_out_of_range,
+        "record",
+        rate_out_of_range,
     ),
     Check(
         "events_mismatch",
         "The event count over the number of patients does not give the stated percentage, within rounding "
         "(or there are more events than patients).",
-        "record", events_mismatch,
+        "record",
+        events_mismatch,
     ),
     Check(
         "response_order",
         "For one arm, complete response exceeds objective response, or objective response exceeds disease "
         "control: CR ⊆ ORR ⊆ DCR, so one of these numbers is wrong or belongs elsewhere.",
-        "document", response_order,
+        "document",
+        response_order,
     ),
     Check(
         "landmark_increasing",
         "A survival rate of one arm rises with time (e.g. 2-year OS above 1-year OS): survival curves never "
         "rise, so a timepoint or a value is wrong.",
-        "document", landmark_increasing,
+        "document",
+        landmark_increasing,
     ),
     Check(
         "median_vs_hr",
         "The hazard ratio is significant in one direction but the medians clearly point the other way "
         "(the experimental arm's median shorter while HR < 1, or longer while HR > 1): arms or values may "
         "be swapped.",
-        "document", median_vs_hr,
+        "document",
+        median_vs_hr,
     ),
 )
 

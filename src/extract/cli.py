@@ -28,6 +28,7 @@ def _plain_help() -> None:
     if arg is None:
         return
     if hasattr(arg, "_usage_display_name"):
+
         def usage(self) -> str:  # type: ignore[no-untyped-def]
             name = self.metavar or self.name.upper()
             return name if name.endswith("...") or self.nargs == 1 else name + "..."
@@ -77,26 +78,58 @@ def _load_config(pipeline: Path | None):
 
 
 # reader options shared by run, read and ingest
-PipelineOpt = Annotated[Path | None, typer.Option(
-    "--pipeline", metavar="FILE", help="pipeline TOML  [default: the built-in pipelines/default.toml]")]
-BackendOpt = Annotated[str | None, typer.Option(
-    "--pdf-backend", metavar="NAME",
-    help="PDF reader: auto, pdfplumber or pdfium  [default: the pipeline's setting, auto]")]
-PasswordOpt = Annotated[str | None, typer.Option("--password", metavar="PW", help="password of encrypted PDFs")]
+PipelineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--pipeline",
+        metavar="FILE",
+        help="pipeline TOML  [default: the built-in pipelines/default.toml]",
+    ),
+]
+BackendOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pdf-backend",
+        metavar="NAME",
+        help="PDF reader: auto, pdfplumber or pdfium  [default: the pipeline's setting, auto]",
+    ),
+]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", metavar="PW", help="password of encrypted PDFs")
+]
 OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR scanned pages with Tesseract")]
 # limits shared by run and ingest: each document runs in a worker process within them
 WorkersOpt = Annotated[
-    int | None, typer.Option("--workers", "-j", min=1, help="worker processes (default: CPU count)")]
+    int | None, typer.Option("--workers", "-j", min=1, help="worker processes (default: CPU count)")
+]
 TimeoutOpt = Annotated[
-    float, typer.Option("--timeout", min=0, metavar="SECONDS", help="seconds allowed per document (0: no limit)")]
+    float,
+    typer.Option(
+        "--timeout", min=0, metavar="SECONDS", help="seconds allowed per document (0: no limit)"
+    ),
+]
 MemoryOpt = Annotated[
-    float | None, typer.Option(
-        "--memory-limit", min=0, metavar="MIB",
+    float | None,
+    typer.Option(
+        "--memory-limit",
+        min=0,
+        metavar="MIB",
         help="memory each worker may use, in MiB (0: no limit)  "
-             "[default: 4096, less when the workers would take more than 80% of the machine's memory]")]
+        "[default: 4096, less when the workers would take more than 80% of the machine's memory]",
+    ),
+]
 MaxPagesOpt = Annotated[
-    int, typer.Option("--max-pages", min=0, metavar="N", help="a PDF with more pages fails as too_large (0: no limit)")]
-DEFAULT_MAX_PAGES = 2000  # extract.readers.limits.DEFAULT_MAX_PAGES (not imported: --help stays quick)
+    int,
+    typer.Option(
+        "--max-pages",
+        min=0,
+        metavar="N",
+        help="a PDF with more pages fails as too_large (0: no limit)",
+    ),
+]
+DEFAULT_MAX_PAGES = (
+    2000  # extract.readers.limits.DEFAULT_MAX_PAGES (not imported: --help stays quick)
+)
 
 
 def _check_backend(pdf_backend: str | None) -> None:
@@ -106,9 +139,17 @@ def _check_backend(pdf_backend: str | None) -> None:
 
 @app.command()
 def run(
-    inputs: Annotated[list[Path], typer.Argument(
-        metavar="INPUT...", help="PDF, .txt/.md files or directories of them", show_default=False)],
-    outdir: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="output directory")] = Path("outputs"),
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="INPUT...",
+            help="PDF, .txt/.md files or directories of them",
+            show_default=False,
+        ),
+    ],
+    outdir: Annotated[
+        Path, typer.Option("-o", "--out", metavar="DIR", help="output directory")
+    ] = Path("outputs"),
     pipeline: PipelineOpt = None,
     pdf_backend: BackendOpt = None,
     password: PasswordOpt = None,
@@ -117,7 +158,9 @@ def run(
     timeout: TimeoutOpt = 600.0,
     memory_limit: MemoryOpt = None,
     max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress and no summary table")] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="no progress and no summary table")
+    ] = False,
 ) -> None:
     """Run the pipeline over INPUT files and directories; write records.jsonl, records.csv,
     documents.jsonl and text/ into the output directory."""
@@ -134,7 +177,9 @@ def run(
     skipped: list[tuple[Path, str]] = []
     paths = expand_inputs(inputs, skipped=skipped)
     if not paths:
-        raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(readable_path(p) for p in inputs))
+        raise _usage_error(
+            "no PDF, .txt or .md documents in " + ", ".join(readable_path(p) for p in inputs)
+        )
     names = short_names(paths)
     progress = None if quiet else _RunProgress(len(paths), names)
 
@@ -142,13 +187,24 @@ def run(
         if progress is not None:
             progress.done(res)
         if res.status != "ok":
-            err.print(f"error: {res.name}: {res.error}", highlight=False, soft_wrap=True, markup=False)
+            err.print(
+                f"error: {res.name}: {res.error}", highlight=False, soft_wrap=True, markup=False
+            )
 
     try:
-        results = run_pipeline(paths, outdir, config.with_reading(pdf_backend, ocr or None), on_result=report,
-                               on_start=progress.start if progress else None, skipped=skipped,
-                               password=password, max_pages=max_pages,
-                               workers=workers, timeout=timeout, memory_limit=memory_limit)
+        results = run_pipeline(
+            paths,
+            outdir,
+            config.with_reading(pdf_backend, ocr or None),
+            on_result=report,
+            on_start=progress.start if progress else None,
+            skipped=skipped,
+            password=password,
+            max_pages=max_pages,
+            workers=workers,
+            timeout=timeout,
+            memory_limit=memory_limit,
+        )
     except KeyboardInterrupt:
         err.print("interrupted: nothing written", highlight=False)
         raise typer.Exit(130) from None
@@ -159,14 +215,29 @@ def run(
         out.print(_results_table(results, names, outdir))
         for res in results:
             for w in res.warnings:
-                err.print(f"warning: {res.name}: {w['message']}", highlight=False, soft_wrap=True, markup=False)
+                err.print(
+                    f"warning: {res.name}: {w['message']}",
+                    highlight=False,
+                    soft_wrap=True,
+                    markup=False,
+                )
     for path, reason in skipped:
-        err.print(f"skipped: {readable_path(path)}: {reason}", highlight=False, soft_wrap=True, markup=False)
+        err.print(
+            f"skipped: {readable_path(path)}: {reason}",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
     failed = [r for r in results if r.status != "ok"]
     if failed:
         err.print(f"{plural(len(failed), 'document')} of {len(results)} failed:", highlight=False)
         for r in failed:
-            err.print(f"  {r.name}: {r.error_code}: {r.error}", highlight=False, soft_wrap=True, markup=False)
+            err.print(
+                f"  {r.name}: {r.error_code}: {r.error}",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
         raise typer.Exit(1)
 
 
@@ -179,9 +250,14 @@ def _results_table(results, names: dict[Path, str], outdir: Path) -> Table:
 
     from .wording import plural, readable_path
 
-    table = Table(title=f"{plural(len(results), 'document')} → {escape(readable_path(outdir))}",
-                  box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, caption_justify="left",
-                  caption="pp pages · T trials · O outcomes · E effects · ⚠ warnings (listed below)")
+    table = Table(
+        title=f"{plural(len(results), 'document')} → {escape(readable_path(outdir))}",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        caption_justify="left",
+        caption="pp pages · T trials · O outcomes · E effects · ⚠ warnings (listed below)",
+    )
     table.add_column("document", overflow="fold", ratio=1, min_width=16)
     table.add_column("lang", no_wrap=True)
     for col in ("pp", "T", "O", "E"):
@@ -196,8 +272,13 @@ def _results_table(results, names: dict[Path, str], outdir: Path) -> Table:
         else:
             status = "ok"
         table.add_row(
-            escape(names.get(res.path, res.name)), res.lang or "-", str(res.pages), str(c["trial"]),
-            str(c["outcome"]), str(c["effect"]), status,
+            escape(names.get(res.path, res.name)),
+            res.lang or "-",
+            str(res.pages),
+            str(c["trial"]),
+            str(c["outcome"]),
+            str(c["effect"]),
+            status,
         )
     return table
 
@@ -220,9 +301,14 @@ class _RunProgress:
             )
 
             self.bar = Progress(
-                TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[pages]} pages"), TimeRemainingColumn(),
-                TextColumn("{task.fields[current]}"), console=err, transient=True,
+                TextColumn("documents"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[pages]} pages"),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[current]}"),
+                console=err,
+                transient=True,
             )
             self.task = self.bar.add_task("run", total=total, pages=0, current="")
             self.bar.start()
@@ -233,7 +319,9 @@ class _RunProgress:
 
             from .wording import readable_text
 
-            self.bar.update(self.task, current=escape(self.names.get(path, readable_text(path.name))))
+            self.bar.update(
+                self.task, current=escape(self.names.get(path, readable_text(path.name)))
+            )
 
     def done(self, res) -> None:
         from .wording import plural
@@ -247,9 +335,13 @@ class _RunProgress:
             if res.status == "ok" and res.warnings:
                 status += f", {plural(len(res.warnings), 'warning')}"
             n = len(res.records)
-            err.print(f"[{self.count}/{self.total}] {self.names.get(res.path, res.name)}: {status}, "
-                      f"{plural(res.pages or 0, 'page')}, {plural(n, 'record')}",
-                      highlight=False, soft_wrap=True, markup=False)
+            err.print(
+                f"[{self.count}/{self.total}] {self.names.get(res.path, res.name)}: {status}, "
+                f"{plural(res.pages or 0, 'page')}, {plural(n, 'record')}",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
 
     def stop(self) -> None:
         if self.bar is not None:
@@ -297,12 +389,18 @@ def schema() -> None:
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Option("--gold", help="directory of gold files")] = Path("corpus/gold"),
-    pred: Annotated[Path, typer.Option("--pred", help="records.jsonl written by `extract run`")] = Path(
-        "outputs/records.jsonl"
+    gold: Annotated[Path, typer.Option("--gold", help="directory of gold files")] = Path(
+        "corpus/gold"
     ),
-    report: Annotated[Path | None, typer.Option("--report", help="write metrics.json, report.html here")] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="metrics file to compare with")] = None,
+    pred: Annotated[
+        Path, typer.Option("--pred", help="records.jsonl written by `extract run`")
+    ] = Path("outputs/records.jsonl"),
+    report: Annotated[
+        Path | None, typer.Option("--report", help="write metrics.json, report.html here")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="metrics file to compare with")
+    ] = None,
 ) -> None:
     """Score predictions against the gold corpus (RECORDS.md matching rules)."""
     from .report import evaluate_command
@@ -313,30 +411,43 @@ def evaluate(
 
 @app.command()
 def ingest(
-    inputs: Annotated[list[str], typer.Argument(
-        metavar="INPUT...", help="PDF, .txt/.md files, directories or glob patterns")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...", help="PDF, .txt/.md files, directories or glob patterns"
+        ),
+    ],
     db: Annotated[Path, typer.Option("--db", help="SQLite store (created when missing)")] = Path(
         "outputs/extract.db"
     ),
     workers: WorkersOpt = None,
     executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster)"),
     ] = None,
     timeout: TimeoutOpt = 600.0,
     memory_limit: MemoryOpt = None,
     max_pages: MaxPagesOpt = DEFAULT_MAX_PAGES,
     retry_failed: Annotated[
-        bool, typer.Option("--retry-failed", help="process again documents that failed with this pipeline")
+        bool,
+        typer.Option(
+            "--retry-failed", help="process again documents that failed with this pipeline"
+        ),
     ] = False,
     ship_files: Annotated[
-        bool, typer.Option("--ship-files", help="dask: send file bytes to workers (no shared file system)")
+        bool,
+        typer.Option(
+            "--ship-files", help="dask: send file bytes to workers (no shared file system)"
+        ),
     ] = False,
     pipeline: PipelineOpt = None,
     pdf_backend: BackendOpt = None,
     password: PasswordOpt = None,
     ocr: OcrOpt = False,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="no progress bar: log lines only")] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="no progress bar: log lines only")
+    ] = False,
 ) -> None:
     """Ingest INPUTS into the store: incremental, in parallel, each document in isolation."""
     from .ingest import IngestError, LogProgress, RichProgress
@@ -363,9 +474,20 @@ def ingest(
     progress = LogProgress() if quiet else RichProgress(err)
     try:
         report = run_ingest(
-            inputs, db, config=config, workers=workers, executor=executor, scheduler=scheduler,
-            timeout=timeout or None, memory_limit=memory_limit, retry_failed=retry_failed, progress=progress,
-            ship_files=ship_files, pdf_backend=pdf_backend, password=password, ocr=ocr or None,
+            inputs,
+            db,
+            config=config,
+            workers=workers,
+            executor=executor,
+            scheduler=scheduler,
+            timeout=timeout or None,
+            memory_limit=memory_limit,
+            retry_failed=retry_failed,
+            progress=progress,
+            ship_files=ship_files,
+            pdf_backend=pdf_backend,
+            password=password,
+            ocr=ocr or None,
             max_pages=max_pages,
         )
     except FileNotFoundError as e:
@@ -380,7 +502,9 @@ def ingest(
     if report.inputs == 0:
         from .wording import readable_text
 
-        raise _usage_error("no PDF, .txt or .md documents in " + ", ".join(readable_text(i) for i in inputs))
+        raise _usage_error(
+            "no PDF, .txt or .md documents in " + ", ".join(readable_text(i) for i in inputs)
+        )
     err.print(report.summary(), highlight=False, soft_wrap=True, markup=False)
     for path, reason in report.not_read:
         err.print(f"skipped: {path}: {reason}", highlight=False, soft_wrap=True, markup=False)
@@ -389,17 +513,30 @@ def ingest(
 
         err.print(f"{plural(report.failed, 'document')} failed:", highlight=False)
         for f in report.failures:
-            err.print(f"  {f.path}: {f.error_code}: {f.error}", highlight=False, soft_wrap=True, markup=False)
+            err.print(
+                f"  {f.path}: {f.error_code}: {f.error}",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
     raise typer.Exit(report.exit_code)
 
 
 @app.command()
 def export(
     db: Annotated[Path, typer.Option("--db", help="SQLite store")] = Path("outputs/extract.db"),
-    fmt: Annotated[str, typer.Option(
-        "--format", "-f", help="jsonl | csv | parquet | trials (trial × endpoint × arm, each document's value) "
-        "| meta (log ratio and SE per trial and endpoint, CSV)")] = "jsonl",
-    output: Annotated[Path, typer.Option("-o", "--out", help="file to write")] = Path("outputs/export.jsonl"),
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl | csv | parquet | trials (trial × endpoint × arm, each document's value) "
+            "| meta (log ratio and SE per trial and endpoint, CSV)",
+        ),
+    ] = "jsonl",
+    output: Annotated[Path, typer.Option("-o", "--out", help="file to write")] = Path(
+        "outputs/export.jsonl"
+    ),
     include_dropped: Annotated[
         bool, typer.Option("--all", help="also rejected/deleted records and superseded documents")
     ] = False,
@@ -411,7 +548,9 @@ def export(
         n = export_records(db, fmt, output, include_dropped=include_dropped)
     except StoreError as e:
         raise _usage_error(str(e)) from e
-    err.print(f"{n} {'rows' if fmt in ('trials', 'meta') else 'records'} → {output}", highlight=False)
+    err.print(
+        f"{n} {'rows' if fmt in ('trials', 'meta') else 'records'} → {output}", highlight=False
+    )
 
 
 curate_app = typer.Typer(
@@ -440,10 +579,27 @@ def _open_curation_store(db: Path):
 def curate(
     ctx: typer.Context,
     db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
-    host: Annotated[str, typer.Option("--host", help="address to bind (other machines reach it only if not 127.0.0.1)")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="address to bind (other machines reach it only if not 127.0.0.1)"
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
-    secure_cookies: Annotated[bool | None, typer.Option("--secure-cookies/--no-secure-cookies", help="cookies over HTTPS only (default: on unless HOST is loopback)")] = None,
-    allowed_host: Annotated[list[str] | None, typer.Option("--allowed-host", help="another host name to answer to, e.g. behind a reverse proxy (repeatable)")] = None,
+    secure_cookies: Annotated[
+        bool | None,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="cookies over HTTPS only (default: on unless HOST is loopback)",
+        ),
+    ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="another host name to answer to, e.g. behind a reverse proxy (repeatable)",
+        ),
+    ] = None,
 ) -> None:
     """Serve the curation web app over the store (http://HOST:PORT/)."""
     if ctx.invoked_subcommand is not None:
@@ -453,8 +609,10 @@ def curate(
     if not db.is_file():
         raise _usage_error(f"{db}: no such store; create it with `extract ingest … --db {db}`")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"[yellow]warning:[/yellow] serving on {host}: other machines can reach the curation app",
-                  highlight=False)
+        err.print(
+            f"[yellow]warning:[/yellow] serving on {host}: other machines can reach the curation app",
+            highlight=False,
+        )
     serve(db, host=host, port=port, secure_cookies=secure_cookies, allowed_hosts=allowed_host or ())
 
 
@@ -471,8 +629,10 @@ def curate_user_add(
     from .curate.auth import add_user
     from .curate.errors import CurationError
 
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
-        f"password for {name}", hide_input=True, confirmation_prompt=True
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
     )
     with _open_curation_store(db) as store:
         try:
@@ -486,14 +646,18 @@ def curate_user_add(
 def curate_user_passwd(
     name: Annotated[str, typer.Argument(help="curator name")],
     db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read it from standard input")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read it from standard input")
+    ] = False,
 ) -> None:
     """Set a curator's password (their sessions end)."""
     from .curate.auth import set_password
     from .curate.errors import CurationError
 
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
-        f"new password for {name}", hide_input=True, confirmation_prompt=True
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt(f"new password for {name}", hide_input=True, confirmation_prompt=True)
     )
     with _open_curation_store(db) as store:
         try:
@@ -504,7 +668,9 @@ def curate_user_passwd(
 
 
 @curate_user_app.command("list")
-def curate_user_list(db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db")) -> None:
+def curate_user_list(
+    db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
+) -> None:
     """List curator accounts and their roles."""
     from .curate.auth import list_users
 
@@ -556,16 +722,24 @@ def curate_export(
     for why in report.skipped:
         err.print(f"skipped: {why}", highlight=False, soft_wrap=True)
     if not report.written:
-        err.print("no curated documents to export (mark a document curated, or use --include-in-progress)",
-                  highlight=False)
+        err.print(
+            "no curated documents to export (mark a document curated, or use --include-in-progress)",
+            highlight=False,
+        )
 
 
 @curate_app.command("import")
 def curate_import(
-    gold: Annotated[list[Path], typer.Argument(metavar="GOLD...", help="gold files or directories of them")],
+    gold: Annotated[
+        list[Path], typer.Argument(metavar="GOLD...", help="gold files or directories of them")
+    ],
     db: Annotated[Path, typer.Option("--db", help=_DB_HELP)] = Path("outputs/extract.db"),
-    as_user: Annotated[str, typer.Option("--as", help="curator the changes are recorded under")] = "import",
-    reason: Annotated[str | None, typer.Option("--reason", help="reason kept with every change")] = None,
+    as_user: Annotated[
+        str, typer.Option("--as", help="curator the changes are recorded under")
+    ] = "import",
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="reason kept with every change")
+    ] = None,
 ) -> None:
     """Load gold files as curated records of the stored documents with the same stem."""
     from .curate.auth import User

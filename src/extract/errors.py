@@ -64,8 +64,10 @@ class ReaderError(ExtractError):
 
     def __init__(self, path: str | Path, reason: str, *, code: str) -> None:
         if code not in ERROR_CODES:
-            raise ValueError(f"unknown error code {code!r}: add it to extract.errors.ERROR_CODES "
-                             "(and README's table of error codes)")
+            raise ValueError(
+                f"unknown error code {code!r}: add it to extract.errors.ERROR_CODES "
+                "(and README's table of error codes)"
+            )
         from .wording import readable_path, readable_text
 
         self.path = readable_path(path)
@@ -95,5 +97,7 @@ def missing_extra(extra: str, module: str) -> str:
     """
     import sys
 
-    return (f"{module} is not installed (the optional '{extra}' extra); install it with: "
-            f'{sys.executable} -m pip install -e ".[{extra}]"  (run in the extract checkout)')
+    return (
+        f"{module} is not installed (the optional '{extra}' extra); install it with: "
+        f'{sys.executable} -m pip install -e ".[{extra}]"  (run in the extract checkout)'
+    )

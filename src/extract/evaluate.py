@@ -72,7 +72,15 @@ TOLERANCE = 1e-6
 
 STRICT_FIELDS: dict[str, tuple[str, ...]] = {
     "trial": (),
-    "outcome": ("trial", "timepoint_months", "value_high", "qualifier", "arm_role", "ci_low", "ci_high"),
+    "outcome": (
+        "trial",
+        "timepoint_months",
+        "value_high",
+        "qualifier",
+        "arm_role",
+        "ci_low",
+        "ci_high",
+    ),
     "effect": ("trial", "ci_low", "ci_high", "p_qualifier", "subgroup"),
 }
 """Fields checked in strict matching, beyond the key, per kind."""

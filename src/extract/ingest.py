@@ -100,13 +100,20 @@ class DaskExecutor:
             try:
                 return Client(self.scheduler, timeout="20s"), None
             except (OSError, TimeoutError) as e:
-                raise IngestError(f"cannot reach the Dask scheduler at {self.scheduler}: {e}") from e
+                raise IngestError(
+                    f"cannot reach the Dask scheduler at {self.scheduler}: {e}"
+                ) from e
         # a crashed worker fails its document at once instead of being retried on another
         with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
             cluster = LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=self.processes,
-                dashboard_address=None, silence_logs=logging.CRITICAL,
-                memory_limit=f"{self.memory_mb:g}MiB" if self.memory_mb and self.processes else None,
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=self.processes,
+                dashboard_address=None,
+                silence_logs=logging.CRITICAL,
+                memory_limit=f"{self.memory_mb:g}MiB"
+                if self.memory_mb and self.processes
+                else None,
             )
         return Client(cluster), cluster
 
@@ -139,11 +146,21 @@ class DaskExecutor:
                     try:
                         data = t.path.read_bytes() if self.ship_files else None
                     except OSError as e:
-                        on_done(t, failed_result(t, "io", f"cannot read the file ({e.strerror})", 0.0), None)
+                        on_done(
+                            t,
+                            failed_result(t, "io", f"cannot read the file ({e.strerror})", 0.0),
+                            None,
+                        )
                         continue
                     fut = client.submit(
-                        run_task, str(t.path), config, options, plugins, data,
-                        key=f"extract-{t.doc_id}-{t.index}", pure=False,
+                        run_task,
+                        str(t.path),
+                        config,
+                        options,
+                        plugins,
+                        data,
+                        key=f"extract-{t.doc_id}-{t.index}",
+                        pure=False,
                     )
                     running[fut] = (t, time.monotonic())
                 if tick is not None and time.monotonic() - last_tick >= 5.0:
@@ -157,8 +174,13 @@ class DaskExecutor:
                     continue
                 wait_for = 5.0
                 if self.timeout is not None:
-                    wait_for = min(wait_for, max(0.05, min(s for _, s in running.values()) + self.timeout
-                                                 - time.monotonic()))
+                    wait_for = min(
+                        wait_for,
+                        max(
+                            0.05,
+                            min(s for _, s in running.values()) + self.timeout - time.monotonic(),
+                        ),
+                    )
                 try:
                     done, _ = wait(list(running), timeout=wait_for, return_when="FIRST_COMPLETED")
                 except TimeoutError:
@@ -171,8 +193,16 @@ class DaskExecutor:
                     else:
                         err = fut.exception()
                         code = "crashed" if type(err).__name__ == "KilledWorker" else "internal"
-                        on_done(t, failed_result(t, code, f"Dask task failed: {type(err).__name__}: {err}",
-                                                 time.monotonic() - started), None)
+                        on_done(
+                            t,
+                            failed_result(
+                                t,
+                                code,
+                                f"Dask task failed: {type(err).__name__}: {err}",
+                                time.monotonic() - started,
+                            ),
+                            None,
+                        )
                 if self.timeout is not None:
                     now = time.monotonic()
                     for fut, (t, started) in list(running.items()):
@@ -206,6 +236,7 @@ class IngestProgress(Protocol):
     def start(self, todo: int, skipped: int) -> None: ...
     def update(self, result: DocResult) -> None: ...
     def finish(self) -> None: ...
+
     # optional: def elsewhere(self, task: Task) -> None  (a document another driver did)
 
 
@@ -232,7 +263,9 @@ class RichProgress:
         )
 
         if skipped:
-            self.console.print(f"{skipped} documents already in the store for this pipeline version: skipped")
+            self.console.print(
+                f"{skipped} documents already in the store for this pipeline version: skipped"
+            )
         if not todo:
             return
         self._t0 = time.monotonic()
@@ -248,7 +281,9 @@ class RichProgress:
             console=self.console,
         )
         self._progress.start()
-        self._task = self._progress.add_task("ingest", total=todo, pages=0, rate="", failed="0 failed")
+        self._task = self._progress.add_task(
+            "ingest", total=todo, pages=0, rate="", failed="0 failed"
+        )
 
     def update(self, result: DocResult) -> None:
         self._pages += result.pages
@@ -259,12 +294,18 @@ class RichProgress:
             self._progress.console.print(
                 f"[red]failed[/red] {escape(readable_path(result.path))}: {result.error_code}: "
                 f"{escape(result.error or '')}",
-                highlight=False, soft_wrap=True,
+                highlight=False,
+                soft_wrap=True,
             )
         dt = max(time.monotonic() - self._t0, 1e-9)
         failed = f"[red]{self._failed} failed[/red]" if self._failed else "0 failed"
-        self._progress.update(self._task, advance=1, pages=self._pages, failed=failed,
-                              rate=f"{self._pages / dt:.1f} pages/s")
+        self._progress.update(
+            self._task,
+            advance=1,
+            pages=self._pages,
+            failed=failed,
+            rate=f"{self._pages / dt:.1f} pages/s",
+        )
 
     def elsewhere(self, task: Task) -> None:
         if self._progress is not None:
@@ -293,15 +334,19 @@ class LogProgress:
         self._pages += result.pages
         if result.status != "ok":
             self._failed += 1
-            print(f"failed: {readable_path(result.path)}: {result.error_code}: {result.error}",
-                  file=self.stream, flush=True)
+            print(
+                f"failed: {readable_path(result.path)}: {result.error_code}: {result.error}",
+                file=self.stream,
+                flush=True,
+            )
         now = time.monotonic()
         if now - self._last >= self.every:
             self._last = now
             print(
                 f"ingest: {self._done}/{self._todo} documents, {self._pages} pages, "
                 f"{self._pages / (now - self._t0):.1f} pages/s, {self._failed} failed",
-                file=self.stream, flush=True,
+                file=self.stream,
+                flush=True,
             )
 
     def elsewhere(self, task: Task) -> None:
@@ -359,11 +404,18 @@ class IngestReport:
         parts = [
             f"{self.processed} processed ({self.ok} ok, {self.processed - self.ok} failed)",
             f"{self.skipped} skipped (already in the store"
-            + (f"; {self.skipped_failed} of them failed: --retry-failed)" if self.skipped_failed else ")"),
+            + (
+                f"; {self.skipped_failed} of them failed: --retry-failed)"
+                if self.skipped_failed
+                else ")"
+            ),
         ]
         if self.done_elsewhere:
-            parts[1] = parts[1].replace(" (already in the store", f" (already in the store; {self.done_elsewhere} "
-                                        "done meanwhile by another run", 1)
+            parts[1] = parts[1].replace(
+                " (already in the store",
+                f" (already in the store; {self.done_elsewhere} done meanwhile by another run",
+                1,
+            )
         if self.warned:
             parts.append(f"{plural(self.warned, 'document')} with warnings")
         if self.duplicates:
@@ -372,7 +424,8 @@ class IngestReport:
         if unreadable:
             parts.append(f"{unreadable} unreadable")
         return (
-            f"{plural(self.inputs, 'document')}: " + ", ".join(parts)
+            f"{plural(self.inputs, 'document')}: "
+            + ", ".join(parts)
             + f"; {self.pages} pages in {self.seconds:.1f} s{rate} → {self.db}"
         )
 
@@ -445,13 +498,16 @@ def ingest(
         raise IngestError(f"executor {executor!r}: choose one of {', '.join(EXECUTORS)}")
     # the reading options are settings of the read stage: part of the version, so changing
     # the backend or OCR re-extracts
-    config = (config or load_pipeline()).with_reading(options.pop("pdf_backend", None), options.pop("ocr", None))
+    config = (config or load_pipeline()).with_reading(
+        options.pop("pdf_backend", None), options.pop("ocr", None)
+    )
     version = config.version
     skipped: list[tuple[Path, str]] = []
     paths = [p.resolve() for p in collect_inputs(inputs, skipped)]
     n_workers = workers or os.cpu_count() or 1
-    report = IngestReport(Path(db), version, inputs=len(paths),
-                          not_read=[(readable_path(p), r) for p, r in skipped])
+    report = IngestReport(
+        Path(db), version, inputs=len(paths), not_read=[(readable_path(p), r) for p, r in skipped]
+    )
     t0 = time.monotonic()
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     with Store(db) as store:
@@ -463,10 +519,14 @@ def ingest(
             try:
                 doc_id = file_doc_id(p)
             except FileNotFoundError:
-                report.failures.append(Failure(readable_path(p), None, "missing", "no such file or directory"))
+                report.failures.append(
+                    Failure(readable_path(p), None, "missing", "no such file or directory")
+                )
                 continue
             except OSError as e:
-                report.failures.append(Failure(readable_path(p), None, "io", f"cannot read the file ({e.strerror})"))
+                report.failures.append(
+                    Failure(readable_path(p), None, "io", f"cannot read the file ({e.strerror})")
+                )
                 continue
             if doc_id in first_path:
                 report.duplicates += 1
@@ -483,8 +543,14 @@ def ingest(
             """Claim the document for this driver, unless another one holds it or has done it."""
             assert task.doc_id is not None
             try:
-                got = store.claim(task.doc_id, version, owner, lease=CLAIM_LEASE,
-                                  retry_failed=retry_failed, seen=failed_before.get(task.doc_id))
+                got = store.claim(
+                    task.doc_id,
+                    version,
+                    owner,
+                    lease=CLAIM_LEASE,
+                    retry_failed=retry_failed,
+                    seen=failed_before.get(task.doc_id),
+                )
             except (StoreError, sqlite3.Error):  # the store too busy to claim: do it unclaimed
                 return "go"
             if got == "done":
@@ -510,8 +576,12 @@ def ingest(
                 store.save_result(result, version)
             except (StoreError, sqlite3.Error, UnicodeError, ValueError, TypeError) as e:
                 # a result the store refuses must not end the batch: the document fails alone
-                result = failed_result(task, "internal", f"the result cannot be stored: {type(e).__name__}: {e}",
-                                       result.seconds)
+                result = failed_result(
+                    task,
+                    "internal",
+                    f"the result cannot be stored: {type(e).__name__}: {e}",
+                    result.seconds,
+                )
                 store.save_result(result, version)
             report.processed += 1
             report.pages += result.pages
@@ -519,7 +589,10 @@ def ingest(
                 report.ok += 1
             else:
                 report.failures.append(
-                    Failure(readable_path(result.path), result.doc_id, result.error_code, result.error))
+                    Failure(
+                        readable_path(result.path), result.doc_id, result.error_code, result.error
+                    )
+                )
             if result.warnings:
                 report.warned += 1
             if info is not None:
@@ -532,8 +605,14 @@ def ingest(
         local_workers = min(n_workers, max(len(tasks), 1))
         memory_mb = default_memory_mb(local_workers) if memory_limit is None else memory_limit
         if executor == "dask":
-            runner = DaskExecutor(scheduler, n_workers, timeout, processes=dask_processes, ship_files=ship_files,
-                                  memory_mb=memory_mb)
+            runner = DaskExecutor(
+                scheduler,
+                n_workers,
+                timeout,
+                processes=dask_processes,
+                ship_files=ship_files,
+                memory_mb=memory_mb,
+            )
         else:
             runner = LocalExecutor(local_workers, timeout, memory_mb)
         report.memory_limit_mb = memory_mb or None

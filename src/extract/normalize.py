@@ -72,7 +72,9 @@ def _translate(text: str, table: dict[str, str]) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-def _sub(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> tuple[str, list[int]]:
+def _sub(
+    text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]
+) -> tuple[str, list[int]]:
     """Regex substitution that keeps an origin map (replacement chars map to the match start)."""
     out: list[str] = []
     origin: list[int] = []
@@ -110,7 +112,9 @@ def controls(text: str) -> tuple[str, list[int]]:
         text = _SURROGATES.sub("\ufffd", text)
     if not _CONTROLS.search(text):
         return text, list(range(len(text)))
-    return _sub(text, _CONTROLS, lambda m: "\n" if any(c in _LINE_BREAKING for c in m.group(0)) else "")
+    return _sub(
+        text, _CONTROLS, lambda m: "\n" if any(c in _LINE_BREAKING for c in m.group(0)) else ""
+    )
 
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
@@ -123,16 +127,44 @@ def ligatures(text: str) -> tuple[str, list[int]]:
 _FULLWIDTH: dict[str, str] = {chr(0xFF10 + i): str(i) for i in range(10)}
 _FULLWIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
 _FULLWIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
-_FULLWIDTH.update({"％": "%", "＜": "<", "＞": ">", "＝": "=", "＋": "+", "．": ".", "／": "/",
-                   "≦": "≤", "≧": "≥", "⩽": "≤", "⩾": "≥", "﹤": "<", "﹥": ">", "＇": "'", "＂": '"'})
+_FULLWIDTH.update(
+    {
+        "％": "%",
+        "＜": "<",
+        "＞": ">",
+        "＝": "=",
+        "＋": "+",
+        "．": ".",
+        "／": "/",
+        "≦": "≤",
+        "≧": "≥",
+        "⩽": "≤",
+        "⩾": "≥",
+        "﹤": "<",
+        "﹥": ">",
+        "＇": "'",
+        "＂": '"',
+    }
+)
 
 
 def fullwidth(text: str) -> tuple[str, list[int]]:
     return _translate(text, _FULLWIDTH)
 
 
-_DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-", "\uff0d": "-",
-           "\ufe63": "-", "～": "~", "〜": "~", "∼": "~", "\u02dc": "~"}
+_DASHES = {
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2212": "-",
+    "\uff0d": "-",
+    "\ufe63": "-",
+    "～": "~",
+    "〜": "~",
+    "∼": "~",
+    "\u02dc": "~",
+}
 
 
 def dashes(text: str) -> tuple[str, list[int]]:
@@ -171,7 +203,9 @@ def _is_heading(par: str) -> bool:
     p = par.strip()
     if len(p) > 60:
         return False
-    if re.match(r"^(?:#+\s|\d+(?:\.\d+)*\s|[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+)", p):
+    if re.match(
+        r"^(?:#+\s|\d+(?:\.\d+)*\s|[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+)", p
+    ):
         return True
     # short, and not a sentence fragment (lower-case start, a comma inside or at the end)
     return len(p) < 25 and not p[:1].islower() and not re.search(r"[，,、]", p)
@@ -253,7 +287,13 @@ STEPS: dict[str, StepFn] = {
     "controls": controls,  # always runs, and first (see normalize)
 }
 DEFAULT_STEPS: tuple[str, ...] = (
-    "controls", "ligatures", "fullwidth", "dashes", "decimal_points", "whitespace", "join_paragraphs",
+    "controls",
+    "ligatures",
+    "fullwidth",
+    "dashes",
+    "decimal_points",
+    "whitespace",
+    "join_paragraphs",
 )
 
 
@@ -306,7 +346,11 @@ def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> Normalized
                 f"unknown normalization step {name!r}; known: {', '.join(STEPS)}"
             ) from e
         new_text, step_origin = fn(text)
-        if new_text == text and len(step_origin) == len(text) and step_origin == _identity(len(text)):
+        if (
+            new_text == text
+            and len(step_origin) == len(text)
+            and step_origin == _identity(len(text))
+        ):
             continue  # the step changed nothing (the common case): no map to compose
         text = new_text
         origin = compose(origin, step_origin)
@@ -318,4 +362,6 @@ def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> Normalized
         for c in doc.citations:
             j = bisect.bisect_left(origin, c.offset)
             cites.append(Citation(j, c.refs, c.raw))
-    return NormalizedDocument(doc=doc, text=text, origin=origin, citations=cites, steps=tuple(steps))
+    return NormalizedDocument(
+        doc=doc, text=text, origin=origin, citations=cites, steps=tuple(steps)
+    )

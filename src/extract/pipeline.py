@@ -82,8 +82,9 @@ class StageInfo:
     settings: type[BaseModel]
 
 
-def stage(name: str, produces: Product = "records",
-          settings: type[BaseModel] = NoSettings) -> Callable[[StageFn], StageFn]:
+def stage(
+    name: str, produces: Product = "records", settings: type[BaseModel] = NoSettings
+) -> Callable[[StageFn], StageFn]:
     """Register a stage function under a versioned name (``extract.<what>.v<N>``).
 
     ``produces`` says what the stage adds (see :data:`PRODUCTS`); ``settings`` is the
@@ -200,7 +201,9 @@ def _results(state: DocState, settings: dict[str, Any]) -> None:
     state.records.extend(result_records(state.context))
 
 
-def prepare(state: DocState, config: PipelineConfig | None = None, upto: Product = "text") -> DocState:
+def prepare(
+    state: DocState, config: PipelineConfig | None = None, upto: Product = "text"
+) -> DocState:
     """Run ``config``'s stages on ``state`` until one that produces ``upto`` has run.
 
     The one way to read and normalize only (``extract read``, curation's page geometry) or to
@@ -234,7 +237,9 @@ class PipelineConfig:
         payload = json.dumps([__version__, self.stages], sort_keys=True, default=str)
         return f"{__version__}+{hashlib.sha256(payload.encode()).hexdigest()[:8]}"
 
-    def with_reading(self, pdf_backend: str | None = None, ocr: bool | None = None) -> PipelineConfig:
+    def with_reading(
+        self, pdf_backend: str | None = None, ocr: bool | None = None
+    ) -> PipelineConfig:
         """This configuration with the read stage's backend / OCR set (a command line's options)."""
         changes = {k: v for k, v in (("pdf_backend", pdf_backend), ("ocr", ocr)) if v is not None}
         if not changes:
@@ -253,7 +258,7 @@ def _checked(name: str, settings: dict[str, Any], source: str) -> dict[str, Any]
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"]) or "settings"
-        raise PipelineConfigError(f"{source}: [stages.\"{name}\"] {where}: {first['msg']}") from e
+        raise PipelineConfigError(f'{source}: [stages."{name}"] {where}: {first["msg"]}') from e
 
 
 def load_pipeline(path: str | Path | None = None) -> PipelineConfig:
@@ -263,7 +268,11 @@ def load_pipeline(path: str | Path | None = None) -> PipelineConfig:
     PipelineConfigError naming the file, the stage and the key.
     """
     if path is None:
-        raw = resources.files("extract").joinpath("resources", "default_pipeline.toml").read_text("utf-8")
+        raw = (
+            resources.files("extract")
+            .joinpath("resources", "default_pipeline.toml")
+            .read_text("utf-8")
+        )
         source = "default"
     else:
         try:
@@ -282,7 +291,9 @@ def load_pipeline(path: str | Path | None = None) -> PipelineConfig:
     settings = data.get("stages", {})
     unused = sorted(set(settings) - set(names))
     if unused:
-        raise PipelineConfigError(f"{source}: settings for stages not in [pipeline] stages: {', '.join(unused)}")
+        raise PipelineConfigError(
+            f"{source}: settings for stages not in [pipeline] stages: {', '.join(unused)}"
+        )
     stages = []
     for n in names:
         if n not in STAGES:
@@ -307,7 +318,9 @@ class DocResult:
     seconds: float = 0.0
     page_sources: list[str] = field(default_factory=list)
     # record id → [(page, (x0, top, x1, bottom))] of its evidence, for drawing it on the page
-    evidence_boxes: dict[str, list[tuple[int, tuple[float, float, float, float]]]] = field(default_factory=dict)
+    evidence_boxes: dict[str, list[tuple[int, tuple[float, float, float, float]]]] = field(
+        default_factory=dict
+    )
     page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
     # the registry ids the document registers itself under ("Trial registration: NCT00597311")
     registry: list[str] = field(default_factory=list)
@@ -316,7 +329,9 @@ class DocResult:
 
     def __post_init__(self) -> None:
         if self.error_code is not None and self.error_code not in ERROR_CODES:
-            raise ValueError(f"unknown error code {self.error_code!r}: add it to extract.errors.ERROR_CODES")
+            raise ValueError(
+                f"unknown error code {self.error_code!r}: add it to extract.errors.ERROR_CODES"
+            )
 
     @property
     def stem(self) -> str:
@@ -328,12 +343,21 @@ class DocResult:
         return readable_path(self.path)
 
     def summary(self) -> dict[str, Any]:
-        counts = {k: sum(1 for r in self.records if r.kind == k) for k in ("trial", "outcome", "effect")}
+        counts = {
+            k: sum(1 for r in self.records if r.kind == k) for k in ("trial", "outcome", "effect")
+        }
         row = {
-            "path": self.name, "stem": readable_text(self.stem), "doc_id": self.doc_id, "status": self.status,
-            "pages": self.pages, "lang": self.lang,
-            "error": None if self.error is None else readable_text(self.error), "error_code": self.error_code,
-            "seconds": round(self.seconds, 3), "counts": counts, "registry": list(self.registry),
+            "path": self.name,
+            "stem": readable_text(self.stem),
+            "doc_id": self.doc_id,
+            "status": self.status,
+            "pages": self.pages,
+            "lang": self.lang,
+            "error": None if self.error is None else readable_text(self.error),
+            "error_code": self.error_code,
+            "seconds": round(self.seconds, 3),
+            "counts": counts,
+            "registry": list(self.registry),
             "warnings": list(self.warnings),
         }
         raw = raw_path(self.path)
@@ -349,14 +373,21 @@ def _file_doc_id(path: Path) -> str | None:
         return None
 
 
-def process_text(text: str, config: PipelineConfig | None = None, name: str = "<text>") -> DocResult:
+def process_text(
+    text: str, config: PipelineConfig | None = None, name: str = "<text>"
+) -> DocResult:
     """Run a string through the pipeline as if it were a ``.txt`` document (for tests and tools)."""
     return _process(DocState(path=Path(name), text=text), config or load_pipeline())
 
 
 def process_document(
-    path: str | Path, config: PipelineConfig | None = None, *, password: str | None = None,
-    pdf_backend: str | None = None, ocr: bool | None = None, max_pages: int | None = None,
+    path: str | Path,
+    config: PipelineConfig | None = None,
+    *,
+    password: str | None = None,
+    pdf_backend: str | None = None,
+    ocr: bool | None = None,
+    max_pages: int | None = None,
 ) -> DocResult:
     """Run one document through the pipeline; failures come back as ``status='failed'``.
 
@@ -375,25 +406,52 @@ def _process(state: DocState, config: PipelineConfig) -> DocResult:
         assert state.doc is not None and state.nd is not None
         return _finished(state, time.perf_counter() - t0)
     except ReaderError as e:
-        return DocResult(path, _file_doc_id(path), "failed", error=e.reason, error_code=e.code,
-                         seconds=time.perf_counter() - t0)
+        return DocResult(
+            path,
+            _file_doc_id(path),
+            "failed",
+            error=e.reason,
+            error_code=e.code,
+            seconds=time.perf_counter() - t0,
+        )
     except MemoryError:
         state.doc = state.nd = state.context = None  # let go of what the document had taken
         state.records.clear()
-        return DocResult(path, _file_doc_id(path), "failed", error_code="out_of_memory",
-                         error="ran out of memory" + _memory_limit_note(), seconds=time.perf_counter() - t0)
+        return DocResult(
+            path,
+            _file_doc_id(path),
+            "failed",
+            error_code="out_of_memory",
+            error="ran out of memory" + _memory_limit_note(),
+            seconds=time.perf_counter() - t0,
+        )
     except RecursionError as e:  # a structure nested past Python's stack (a PDF object tree)
-        return DocResult(path, _file_doc_id(path), "failed", error_code="corrupt",
-                         error=f"structure nested too deeply to read ({e})", seconds=time.perf_counter() - t0)
+        return DocResult(
+            path,
+            _file_doc_id(path),
+            "failed",
+            error_code="corrupt",
+            error=f"structure nested too deeply to read ({e})",
+            seconds=time.perf_counter() - t0,
+        )
     except ExtractError as e:
-        return DocResult(path, _file_doc_id(path), "failed", error=str(e), error_code="pipeline",
-                         seconds=time.perf_counter() - t0)
+        return DocResult(
+            path,
+            _file_doc_id(path),
+            "failed",
+            error=str(e),
+            error_code="pipeline",
+            seconds=time.perf_counter() - t0,
+        )
     except Exception as e:  # a bug must not take the batch down: record it with its place
         where = traceback.extract_tb(e.__traceback__)[-1]
         return DocResult(
-            path, _file_doc_id(path), "failed",
+            path,
+            _file_doc_id(path),
+            "failed",
             error=f"internal error {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
-            error_code="internal", seconds=time.perf_counter() - t0,
+            error_code="internal",
+            seconds=time.perf_counter() - t0,
         )
 
 
@@ -405,15 +463,28 @@ def _finished(state: DocState, seconds: float) -> DocResult:
     doc_id = state.doc.doc_id
     for r in state.records:
         r["doc_id"] = doc_id
-    records = [parse_record(r, where=f"{state.path}: {r['kind']}")
-               for r in check_records(assign_ids(doc_id, state.records))]
+    records = [
+        parse_record(r, where=f"{state.path}: {r['kind']}")
+        for r in check_records(assign_ids(doc_id, state.records))
+    ]
     lang = detect_language(state.nd.text[: state.body_end or None])
     return DocResult(
-        state.path, doc_id, "ok", records, state.nd.text, len(state.doc.pages), lang,
-        registry=document_registry(state.context), seconds=seconds, page_sources=[p.source for p in state.doc.pages],
+        state.path,
+        doc_id,
+        "ok",
+        records,
+        state.nd.text,
+        len(state.doc.pages),
+        lang,
+        registry=document_registry(state.context),
+        seconds=seconds,
+        page_sources=[p.source for p in state.doc.pages],
         evidence_boxes={r.id: evidence_boxes(state.nd, r.evidence) for r in records},
-        page_sizes={p.number: (p.width, p.height) for p in state.doc.pages
-                    if p.width is not None and p.height is not None},
+        page_sizes={
+            p.number: (p.width, p.height)
+            for p in state.doc.pages
+            if p.width is not None and p.height is not None
+        },
         warnings=document_warnings(state.doc),
     )
 
@@ -441,7 +512,9 @@ def _memory_limit_note() -> str:
     return f": the document needs more than the worker's limit of {soft / (1 << 20):g} MiB"
 
 
-def evidence_boxes(nd: NormalizedDocument, evidence: Iterable[Any]) -> list[tuple[int, tuple[float, float, float, float]]]:
+def evidence_boxes(
+    nd: NormalizedDocument, evidence: Iterable[Any]
+) -> list[tuple[int, tuple[float, float, float, float]]]:
     """Boxes, one per text line on the page, of the characters each evidence span covers.
 
     Empty for documents without geometry (text files). A curator sees these
@@ -458,8 +531,10 @@ def evidence_boxes(nd: NormalizedDocument, evidence: Iterable[Any]) -> list[tupl
             page = nd.page_of(i)
             height = max(box[3] - box[1], 1.0)
             same_line = (
-                cur is not None and page == cur_page
-                and abs(box[1] - cur[1]) < height * 0.6 and box[0] >= cur[0] - height
+                cur is not None
+                and page == cur_page
+                and abs(box[1] - cur[1]) < height * 0.6
+                and box[0] >= cur[0] - height
             )
             if same_line:
                 cur[0], cur[1] = min(cur[0], box[0]), min(cur[1], box[1])
@@ -474,7 +549,14 @@ def evidence_boxes(nd: NormalizedDocument, evidence: Iterable[Any]) -> list[tupl
 
 
 IGNORE_FILE = ".extractignore"
-_ALWAYS_IGNORED = ("README.md", "MANIFEST.md", "NOTES*.md", "LICENSE*", "CHANGELOG*", "*.expected.txt")
+_ALWAYS_IGNORED = (
+    "README.md",
+    "MANIFEST.md",
+    "NOTES*.md",
+    "LICENSE*",
+    "CHANGELOG*",
+    "*.expected.txt",
+)
 
 
 def _ignore_patterns(root: Path) -> list[str]:
@@ -527,8 +609,13 @@ def expand_inputs(
                     continue
                 if f.suffix.lower() not in SUPPORTED_SUFFIXES:
                     if skipped is not None:
-                        skipped.append((f, f"not a document type extract reads ({f.suffix or 'no suffix'}); "
-                                           f"it reads {', '.join(sorted(SUPPORTED_SUFFIXES))}"))
+                        skipped.append(
+                            (
+                                f,
+                                f"not a document type extract reads ({f.suffix or 'no suffix'}); "
+                                f"it reads {', '.join(sorted(SUPPORTED_SUFFIXES))}",
+                            )
+                        )
                     continue
                 out.append(f)
         elif p.is_file() or skipped is not None:
@@ -554,8 +641,14 @@ def text_names(paths: list[Path]) -> dict[Path, str]:
     stems: dict[str, int] = {}
     for p in paths:
         stems[readable_text(p.stem)] = stems.get(readable_text(p.stem), 0) + 1
-    return {p: (f"{readable_text(p.stem)}.txt" if stems[readable_text(p.stem)] == 1
-                else f"{readable_text(p.name)}.txt") for p in paths}
+    return {
+        p: (
+            f"{readable_text(p.stem)}.txt"
+            if stems[readable_text(p.stem)] == 1
+            else f"{readable_text(p.name)}.txt"
+        )
+        for p in paths
+    }
 
 
 def write_outputs(
@@ -585,15 +678,26 @@ def write_outputs(
             row["text_path"] = f"text/{names[res.path]}" if res.status == "ok" else None
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
         for path, reason in skipped:
-            row = {"path": readable_path(path), "stem": readable_text(path.stem), "doc_id": None,
-                   "status": "skipped", "pages": 0, "lang": None, "error": readable_text(reason),
-                   "error_code": "unsupported", "text_path": None, "warnings": []}
+            row = {
+                "path": readable_path(path),
+                "stem": readable_text(path.stem),
+                "doc_id": None,
+                "status": "skipped",
+                "pages": 0,
+                "lang": None,
+                "error": readable_text(reason),
+                "error_code": "unsupported",
+                "text_path": None,
+                "warnings": [],
+            }
             if raw_path(path) is not None:
                 row["path_bytes"] = raw_path(path).hex()
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     for res in results:
         if res.status == "ok":
-            (outdir / "text" / names[res.path]).write_text(res.text, encoding="utf-8", errors="backslashreplace")
+            (outdir / "text" / names[res.path]).write_text(
+                res.text, encoding="utf-8", errors="backslashreplace"
+            )
 
 
 def run(
@@ -658,10 +762,17 @@ def run(
                 on_result(res)
 
         LocalExecutor(n, limit, memory_mb).run(
-            tasks, config, options, done, on_start=(lambda t: on_start(t.path)) if on_start else None)
+            tasks,
+            config,
+            options,
+            done,
+            on_start=(lambda t: on_start(t.path)) if on_start else None,
+        )
         for t in tasks:  # never: every task comes back, finished, failed or killed
             if results[t.index] is None:
-                results[t.index] = failed_result(t, "internal", "the document was not processed", 0.0)
+                results[t.index] = failed_result(
+                    t, "internal", "the document was not processed", 0.0
+                )
     final = [r for r in results if r is not None]
     write_outputs(final, outdir, skipped)
     return final

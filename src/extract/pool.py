@@ -127,9 +127,12 @@ def _worker_info() -> WorkerInfo:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     soft = resource.getrlimit(resource.RLIMIT_AS)[0]
     return WorkerInfo(
-        f"{socket.gethostname()}:{os.getpid()}", usage.ru_maxrss / 1024,  # ru_maxrss: KiB on Linux
-        worker_loads(), usage.ru_utime + usage.ru_stime,
-        None if soft == resource.RLIM_INFINITY else soft / (1 << 20), _proc_status_mb(),
+        f"{socket.gethostname()}:{os.getpid()}",
+        usage.ru_maxrss / 1024,  # ru_maxrss: KiB on Linux
+        worker_loads(),
+        usage.ru_utime + usage.ru_stime,
+        None if soft == resource.RLIM_INFINITY else soft / (1 << 20),
+        _proc_status_mb(),
     )
 
 
@@ -158,7 +161,10 @@ def run_task(
     missing = [name for name, _ in config.stages if name not in STAGES]
     if missing:
         res = DocResult(
-            Path(path), None, "failed", error_code="pipeline",
+            Path(path),
+            None,
+            "failed",
+            error_code="pipeline",
             error=f"stages {missing} are not registered in worker {socket.gethostname()}:{os.getpid()}; "
             "register them in a module the worker can import",
         )
@@ -319,11 +325,19 @@ def _limit_memory(memory_mb: float | None) -> None:
         pass
 
 
-def _worker_main(conn: Any, lifeline: Any, driver_pid: int, memory_mb: float | None,
-                 config: PipelineConfig, options: dict[str, Any], plugins: tuple[str, ...]) -> None:
+def _worker_main(
+    conn: Any,
+    lifeline: Any,
+    driver_pid: int,
+    memory_mb: float | None,
+    config: PipelineConfig,
+    options: dict[str, Any],
+    plugins: tuple[str, ...],
+) -> None:
     _set_parent_death_signal()
-    threading.Thread(target=_watch_driver, args=(lifeline, driver_pid), daemon=True,
-                     name="extract-watchdog").start()
+    threading.Thread(
+        target=_watch_driver, args=(lifeline, driver_pid), daemon=True, name="extract-watchdog"
+    ).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
     # one document a process: no thread pools in numerical libraries, whose per-thread
     # buffers (some 40 MiB a core for OpenBLAS) would count against the memory limit
@@ -348,13 +362,29 @@ def _worker_main(conn: Any, lifeline: Any, driver_pid: int, memory_mb: float | N
         except MemoryError:
             from .pipeline import DocResult
 
-            out = (DocResult(Path(path), None, "failed", error_code="out_of_memory",
-                             error=_memory_message(memory_mb)), _worker_info())
+            out = (
+                DocResult(
+                    Path(path),
+                    None,
+                    "failed",
+                    error_code="out_of_memory",
+                    error=_memory_message(memory_mb),
+                ),
+                _worker_info(),
+            )
         except BaseException as e:  # run_task itself failed: report it, keep serving
             from .pipeline import DocResult
 
-            out = (DocResult(Path(path), None, "failed", error=f"worker error {type(e).__name__}: {e}",
-                             error_code="internal"), _worker_info())
+            out = (
+                DocResult(
+                    Path(path),
+                    None,
+                    "failed",
+                    error=f"worker error {type(e).__name__}: {e}",
+                    error_code="internal",
+                ),
+                _worker_info(),
+            )
         try:
             conn.send((index, out))
         except (BrokenPipeError, EOFError, OSError):
@@ -362,8 +392,13 @@ def _worker_main(conn: Any, lifeline: Any, driver_pid: int, memory_mb: float | N
         except Exception as e:  # the result does not pickle
             from .pipeline import DocResult
 
-            bad = DocResult(Path(path), None, "failed", error_code="internal",
-                            error=f"result cannot be sent to the driver: {type(e).__name__}: {e}")
+            bad = DocResult(
+                Path(path),
+                None,
+                "failed",
+                error_code="internal",
+                error=f"result cannot be sent to the driver: {type(e).__name__}: {e}",
+            )
             conn.send((index, (bad, out[1])))
         if out[0].error_code == "out_of_memory":
             return  # a heap that ran out may be left in pieces: a fresh worker takes the next document
@@ -383,8 +418,10 @@ def warm_up(plugins: tuple[str, ...]) -> None:
         from .pipeline import process_text
 
         _import_plugins(plugins)
-        for text in ("中位总生存期为12.4个月（HR 0.73，95%CI 0.62~0.86，P<0.001）。",
-                     "Median overall survival was 12.4 months (HR 0.73; 95% CI, 0.62-0.86; P<0.001)."):
+        for text in (
+            "中位总生存期为12.4个月（HR 0.73，95%CI 0.62~0.86，P<0.001）。",
+            "Median overall survival was 12.4 months (HR 0.73; 95% CI, 0.62-0.86; P<0.001).",
+        ):
             process_text(text)
     except Exception:  # noqa: BLE001 - a failure here shows again, per document, where it is reported
         pass
@@ -442,8 +479,12 @@ class _Worker:
     def __init__(self, ctx: Any, memory_mb: float | None, args: tuple[Any, ...]) -> None:
         parent, child = ctx.Pipe(duplex=True)
         life_r, life_w = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_worker_main, args=(child, life_r, os.getpid(), memory_mb, *args),
-                                daemon=True, name="extract-worker")
+        self.proc = ctx.Process(
+            target=_worker_main,
+            args=(child, life_r, os.getpid(), memory_mb, *args),
+            daemon=True,
+            name="extract-worker",
+        )
         with _main_module_hidden():
             self.proc.start()
         child.close()
@@ -567,7 +608,9 @@ class LocalExecutor:
                 now = time.monotonic()
                 wait_for = POLL_SECONDS if self.memory_mb else 5.0
                 if self.timeout is not None:
-                    wait_for = min(wait_for, max(0.0, min(w.deadline(self.timeout) for w in busy) - now))
+                    wait_for = min(
+                        wait_for, max(0.0, min(w.deadline(self.timeout) for w in busy) - now)
+                    )
                 ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], wait_for)
                 for w in busy:
                     task = w.task
@@ -614,8 +657,9 @@ class LocalExecutor:
         exit_text = _describe_exit(w.proc.exitcode)
         limit = self.memory_mb
         if limit and w.vm_mb >= limit - max(256.0, 0.2 * limit):
-            return "out_of_memory", (f"ran out of memory: the worker reached its limit of {limit:g} MiB "
-                                     f"({exit_text})")
+            return "out_of_memory", (
+                f"ran out of memory: the worker reached its limit of {limit:g} MiB ({exit_text})"
+            )
         return "crashed", f"{exit_text} while reading this document"
 
     @staticmethod

@@ -27,8 +27,28 @@ from .errors import RecordError
 Kind = Literal["trial", "outcome", "effect"]
 Lang = Literal["zh", "en"]
 Endpoint = Literal[
-    "OS", "PFS", "DFS", "EFS", "RFS", "DOR", "TTP", "TTF", "CSS", "DMFS", "LRFS", "ORR", "DCR",
-    "CR", "PR", "SD", "pCR", "MPR", "LC", "R0", "AE", "QOL",
+    "OS",
+    "PFS",
+    "DFS",
+    "EFS",
+    "RFS",
+    "DOR",
+    "TTP",
+    "TTF",
+    "CSS",
+    "DMFS",
+    "LRFS",
+    "ORR",
+    "DCR",
+    "CR",
+    "PR",
+    "SD",
+    "pCR",
+    "MPR",
+    "LC",
+    "R0",
+    "AE",
+    "QOL",
 ]
 Stat = Literal["median", "rate", "mean", "difference"]
 Qualifier = Literal["=", "<", "<=", ">", ">=", "~"]
@@ -38,8 +58,14 @@ Measure = Literal["HR", "OR", "RR", "difference"]
 PQualifier = Literal["=", "<", "<=", ">", ">="]
 Source = Literal["text", "table"]
 Design = Literal[
-    "randomized", "open-label", "double-blind", "placebo-controlled", "multicenter", "single-arm",
-    "retrospective", "prospective",
+    "randomized",
+    "open-label",
+    "double-blind",
+    "placebo-controlled",
+    "multicenter",
+    "single-arm",
+    "retrospective",
+    "prospective",
 ]
 Phase = Literal["1", "1b", "2", "2a", "2b", "3", "4", "1/2", "1b/2", "2/3"]
 
@@ -272,16 +298,26 @@ def record_key(rec: BaseModel) -> tuple:
     )
     if kind == "outcome":
         key = common + (
-            d.stat, _num(d.timepoint_months), _num(d.value), _num(d.value_high),  # type: ignore[attr-defined]
-            d.qualifier, d.unit, d.arm_role,  # type: ignore[attr-defined]
+            d.stat,
+            _num(d.timepoint_months),
+            _num(d.value),
+            _num(d.value_high),  # type: ignore[attr-defined]
+            d.qualifier,
+            d.unit,
+            d.arm_role,  # type: ignore[attr-defined]
         )
         if d.ci_low is not None or d.ci_high is not None:  # type: ignore[attr-defined]
             # v2 fields join the key only when set, so v1 records keep their ids
             key += (_num(d.ci_low), _num(d.ci_high))  # type: ignore[attr-defined]
         return key
     return common + (
-        d.measure, _num(d.value), _num(d.ci_level), _num(d.ci_low), _num(d.ci_high),  # type: ignore[attr-defined]
-        _num(d.p_value), d.p_qualifier,  # type: ignore[attr-defined]
+        d.measure,
+        _num(d.value),
+        _num(d.ci_level),
+        _num(d.ci_low),
+        _num(d.ci_high),  # type: ignore[attr-defined]
+        _num(d.p_value),
+        d.p_qualifier,  # type: ignore[attr-defined]
     )
 
 
@@ -327,11 +363,46 @@ def record_to_row(rec: Trial | Outcome | Effect) -> dict[str, Any]:
 
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "id", "doc_id", "kind", "lang", "source", "name", "trial", "refs", "registry", "endpoint",
-    "stat", "timepoint_months", "grade", "event", "value", "value_high", "qualifier", "unit", "arm",
-    "arm_role", "subgroup", "n", "events", "measure", "ci_level", "ci_low", "ci_high", "p_value",
-    "p_qualifier", "phase", "design", "aliases", "flags", "page", "start", "end", "bbox", "cell",
-    "evidence_text", "rule_id",
+    "id",
+    "doc_id",
+    "kind",
+    "lang",
+    "source",
+    "name",
+    "trial",
+    "refs",
+    "registry",
+    "endpoint",
+    "stat",
+    "timepoint_months",
+    "grade",
+    "event",
+    "value",
+    "value_high",
+    "qualifier",
+    "unit",
+    "arm",
+    "arm_role",
+    "subgroup",
+    "n",
+    "events",
+    "measure",
+    "ci_level",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_qualifier",
+    "phase",
+    "design",
+    "aliases",
+    "flags",
+    "page",
+    "start",
+    "end",
+    "bbox",
+    "cell",
+    "evidence_text",
+    "rule_id",
 )
 
 
@@ -350,12 +421,15 @@ def write_csv(path: Any, rows: Sequence[dict[str, Any]], columns: Sequence[str])
     for j in range(len(columns)):
         values = [r[j] for r in table]
         present = [v for v in values if v is not None]
-        numeric = bool(present) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present)
+        numeric = bool(present) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in present
+        )
         if numeric and (len(present) < len(values) or any(isinstance(v, float) for v in present)):
             floats.add(j)
     with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(columns)
         for r in table:
-            w.writerow(["" if v is None else repr(float(v)) if j in floats else v for j, v in enumerate(r)])
-
+            w.writerow(
+                ["" if v is None else repr(float(v)) if j in floats else v for j, v in enumerate(r)]
+            )

@@ -127,7 +127,9 @@ def load_genres(path: str | Path) -> list[tuple[str, str]]:
     if not isinstance(rules, list) or not all(
         isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in rules
     ):
-        raise EvaluationInputError(f'{f}: expected {{"genres": [["<stem pattern>", "<genre>"], …]}}')
+        raise EvaluationInputError(
+            f'{f}: expected {{"genres": [["<stem pattern>", "<genre>"], …]}}'
+        )
     return [(a, b) for a, b in rules]
 
 
@@ -639,7 +641,8 @@ def _checks_section(predictions: Predictions) -> str:
     stems = {d.doc_id: d.gold_stem for d in predictions.documents}
     found = [
         Found(r.id, doc_id, stems.get(doc_id, doc_id), r.lang, "machine", r.model_dump(mode="json"))
-        for doc_id, recs in predictions.records.items() for r in recs
+        for doc_id, recs in predictions.records.items()
+        for r in recs
     ]
     flagged = [f for f in found if f.flags]
     counts = {c.id: sum(c.id in f.flags for f in flagged) for c in CHECKS}
@@ -650,17 +653,18 @@ def _checks_section(predictions: Predictions) -> str:
     )
     rows = "".join(
         f'<tr class="flagged-record"><td>{_e(f.stem)}</td><td>{_e(f.record["kind"])}</td>'
-        f'<td>{_e(f.record.get("trial") or f.record.get("name") or "")}</td>'
-        f'<td>{_e(f.record.get("endpoint") or "")}</td>'
-        f'<td>{_e(show_value(f.record) if f.record["kind"] != "trial" else "")}</td>'
-        f'<td>{"<br>".join(f"<code>{_e(x)}</code>" for x in f.flags)}</td>'
+        f"<td>{_e(f.record.get('trial') or f.record.get('name') or '')}</td>"
+        f"<td>{_e(f.record.get('endpoint') or '')}</td>"
+        f"<td>{_e(show_value(f.record) if f.record['kind'] != 'trial' else '')}</td>"
+        f"<td>{'<br>'.join(f'<code>{_e(x)}</code>' for x in f.flags)}</td>"
         f'<td>{_e(f.page)}</td><td class="ev">{_e(f.sentence[:300])}</td></tr>'
         for f in flagged
     )
     listing = (
-        "<table class=\"errors\"><tr><th>document</th><th>kind</th><th>trial</th><th>endpoint</th><th>value</th>"
+        '<table class="errors"><tr><th>document</th><th>kind</th><th>trial</th><th>endpoint</th><th>value</th>'
         f"<th>flags</th><th>page</th><th>evidence</th></tr>{rows}</table>"
-        if flagged else '<p class="note">No prediction failed a check.</p>'
+        if flagged
+        else '<p class="note">No prediction failed a check.</p>'
     )
     forest = forest_svg(forest_rows(found), title="Predicted ratios")
     return f"""
@@ -725,12 +729,16 @@ def render_html(scores: Scores, predictions: Predictions | None = None) -> str:
     )
     slice_tables = "".join(
         f"<h3>{_e(title)}: {_e(name)}</h3>{_kind_table(table, key, name)}"
-        for key, title in (("by_genre", "Genre"), ("by_genre_lang", "Genre / language"),
-                           ("by_source", "Source"))
+        for key, title in (
+            ("by_genre", "Genre"),
+            ("by_genre_lang", "Genre / language"),
+            ("by_source", "Source"),
+        )
         for name, table in m.get(key, {}).items()
     )
     genre_charts = "".join(
-        _f1_chart(table, f"Genre: {name}", "by_genre", name) for name, table in m.get("by_genre", {}).items()
+        _f1_chart(table, f"Genre: {name}", "by_genre", name)
+        for name, table in m.get("by_genre", {}).items()
     )
     not_processed = (
         '<p class="note">Scored as empty (no prediction for the document): '
@@ -820,7 +828,9 @@ for both).</p>
     )
 
 
-def write_report(scores: Scores, outdir: str | Path, predictions: Predictions | None = None) -> dict[str, Path]:
+def write_report(
+    scores: Scores, outdir: str | Path, predictions: Predictions | None = None
+) -> dict[str, Path]:
     """Write ``metrics.json``, ``errors.jsonl``, ``errors.md`` and ``report.html`` into ``outdir``.
 
     ``predictions`` (what was scored) adds their consistency flags and forest plot to the page.
@@ -929,8 +939,16 @@ def compare_metrics(
                 status="improved" if better else "regressed",
             )
         )
-    scope = {"overall": 0, "by_lang": 1, "by_genre": 1, "by_genre_lang": 1, "by_source": 1,
-             "field_failures": 2, "summary": 3, "by_doc": 4}
+    scope = {
+        "overall": 0,
+        "by_lang": 1,
+        "by_genre": 1,
+        "by_genre_lang": 1,
+        "by_source": 1,
+        "field_failures": 2,
+        "summary": 3,
+        "by_doc": 4,
+    }
     changes.sort(key=lambda c: scope.get(c.path.split("/")[1], 9))
     return changes
 
@@ -987,14 +1005,22 @@ def summary_table(scores: Scores) -> Table:
 
     from .wording import plural
 
-    t = Table(title=f"Evaluation over {plural(scores.summary.documents, 'document')}",
-              title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, caption_justify="left",
-              show_edge=False, collapse_padding=True,
-              caption="loose: key fields agree; strict: also trial, arm role, CIs; counts: loose")
+    t = Table(
+        title=f"Evaluation over {plural(scores.summary.documents, 'document')}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption_justify="left",
+        show_edge=False,
+        collapse_padding=True,
+        caption="loose: key fields agree; strict: also trial, arm role, CIs; counts: loose",
+    )
     t.add_column("slice", no_wrap=True)
     shown = (("loose", "f1"), ("strict", "precision"), ("strict", "recall"), ("strict", "f1"))
     for mode, stat in shown:
-        t.add_column(f"{mode} {'F1' if stat == 'f1' else stat[0].upper()}", justify="right", no_wrap=True)
+        t.add_column(
+            f"{mode} {'F1' if stat == 'f1' else stat[0].upper()}", justify="right", no_wrap=True
+        )
     for c in ("TP", "FP", "FN"):
         t.add_column(c, justify="right", no_wrap=True, min_width=4)
 
@@ -1051,9 +1077,13 @@ def evaluate_command(
     if worst:
         console.print(Text("Fields failing most: " + ", ".join(f"{f} {-n}" for n, f in worst[:5])))
     if scores.not_processed:
-        console.print(Text(
-            f"{len(scores.not_processed)} scored documents have no prediction (their gold records "
-            "count as misses):", style="yellow"))
+        console.print(
+            Text(
+                f"{len(scores.not_processed)} scored documents have no prediction (their gold records "
+                "count as misses):",
+                style="yellow",
+            )
+        )
         for d in scores.not_processed:
             why = f" — {d['error']}" if d.get("error") else ""
             console.print(Text(f"  {d['doc']}: {d['status']}{why}", style="yellow"), soft_wrap=True)

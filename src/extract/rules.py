@@ -63,7 +63,9 @@ class Rule(BaseModel):
     def regex(self) -> re.Pattern[str]:
         """The compiled pattern; a pattern that names lexicons is compiled by :meth:`RuleFile.regex`."""
         if _LEXICON_REF.search(self.pattern):
-            raise RuleFileError(f"{self.id} names lexicons ({self.pattern[:40]}…): use RuleFile.regex")
+            raise RuleFileError(
+                f"{self.id} names lexicons ({self.pattern[:40]}…): use RuleFile.regex"
+            )
         return _compile(self.pattern, self.ignore_case)
 
 
@@ -136,7 +138,9 @@ class RuleFile(BaseModel):
         body = _LEXICON_REF.sub(lambda m: self._alternation(m, rule_id, words), rule.pattern)
         return _compile(body, rule.ignore_case)
 
-    def _alternation(self, ref: re.Match[str], rule_id: str, given: dict[str, Iterable[str]]) -> str:
+    def _alternation(
+        self, ref: re.Match[str], rule_id: str, given: dict[str, Iterable[str]]
+    ) -> str:
         head, *path = ref.group("name").split(".")
         words: Any = given[head] if head in given else self.lexicon(head)
         for key in path:
@@ -150,7 +154,14 @@ class RuleFile(BaseModel):
         return f"(?:{alternation(words)})"
 
 
-RULE_FILES = ("trials.json", "endpoints.json", "numbers.json", "arms.json", "linking.json", "registry.json")
+RULE_FILES = (
+    "trials.json",
+    "endpoints.json",
+    "numbers.json",
+    "arms.json",
+    "linking.json",
+    "registry.json",
+)
 
 
 @cache

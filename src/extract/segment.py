@@ -81,7 +81,13 @@ def _sentence_ends(text: str) -> list[int]:
                 if ch == "." and _ABBREV.search(text[max(0, i - 8) : i + 1]):
                     i += 1
                     continue
-                if follower and (follower.isupper() or follower.isdigit() and ch != "." or _CJK_RE.match(follower) or follower in "([“\""):
+                if follower and (
+                    follower.isupper()
+                    or follower.isdigit()
+                    and ch != "."
+                    or _CJK_RE.match(follower)
+                    or follower in '([“"'
+                ):
                     ends.append(i + 1)
         i += 1
     if not ends or ends[-1] < n:
@@ -109,7 +115,9 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[Paragraph
             stripped = raw.strip()
             if stripped:
                 a = p_start + s0 + lead
-                para.sentences.append(Sentence(a, a + len(stripped), stripped, detect_language(stripped)))
+                para.sentences.append(
+                    Sentence(a, a + len(stripped), stripped, detect_language(stripped))
+                )
             s0 = e
         paragraphs.append(para)
     return paragraphs

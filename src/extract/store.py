@@ -209,7 +209,9 @@ class UnknownDocument(StoreError, KeyError):
 class VersionConflict(StoreError):
     """Someone changed the record since the curator loaded it (optimistic locking)."""
 
-    def __init__(self, record_id: str, expected: int, actual: int, status: str, updated_at: str) -> None:
+    def __init__(
+        self, record_id: str, expected: int, actual: int, status: str, updated_at: str
+    ) -> None:
         self.record_id = record_id
         self.expected = expected
         self.actual = actual
@@ -425,7 +427,9 @@ class Store:
                 if version in applied:
                     continue
                 with self.transaction() as conn:
-                    if conn.execute("SELECT 1 FROM schema_version WHERE version = ?", (version,)).fetchone():
+                    if conn.execute(
+                        "SELECT 1 FROM schema_version WHERE version = ?", (version,)
+                    ).fetchone():
                         continue
                     try:
                         if callable(step):
@@ -460,7 +464,11 @@ class Store:
         failed under this version counts as processed unless ``retry_failed``.
         """
         p = Path(path_or_doc_id)
-        doc_id = file_doc_id(p) if isinstance(path_or_doc_id, Path) or p.is_file() else str(path_or_doc_id)
+        doc_id = (
+            file_doc_id(p)
+            if isinstance(path_or_doc_id, Path) or p.is_file()
+            else str(path_or_doc_id)
+        )
         row = self.conn.execute(
             "SELECT pipeline_version, status FROM documents WHERE doc_id = ?", (doc_id,)
         ).fetchone()
@@ -483,11 +491,20 @@ class Store:
         now = _now()
         path = readable_path(result.path)
         doc = (
-            result.doc_id, path, readable_text(result.path.stem), result.pages, result.lang,
-            result.status, None if result.error is None else readable_text(result.error), result.error_code,
-            pipeline_version, result.seconds, now,
+            result.doc_id,
+            path,
+            readable_text(result.path.stem),
+            result.pages,
+            result.lang,
+            result.status,
+            None if result.error is None else readable_text(result.error),
+            result.error_code,
+            pipeline_version,
+            result.seconds,
+            now,
             _dumps({str(k): list(v) for k, v in result.page_sizes.items()}),
-            _dumps(list(result.page_sources)), _dumps(list(getattr(result, "warnings", None) or [])),
+            _dumps(list(result.page_sources)),
+            _dumps(list(getattr(result, "warnings", None) or [])),
             raw_path(result.path),
         )
         with self.transaction() as conn:
@@ -531,7 +548,8 @@ class Store:
                 (result.doc_id, result.text),
             )
             existing = {
-                r["id"]: r for r in conn.execute("SELECT * FROM records WHERE doc_id = ?", (result.doc_id,))
+                r["id"]: r
+                for r in conn.execute("SELECT * FROM records WHERE doc_id = ?", (result.doc_id,))
             }
             seen: set[str] = set()
             for rec in result.records:
@@ -547,7 +565,8 @@ class Store:
                     )
                 elif old["machine"] == machine:
                     conn.execute(
-                        "UPDATE records SET pipeline_version = ? WHERE id = ?", (pipeline_version, rec.id)
+                        "UPDATE records SET pipeline_version = ? WHERE id = ?",
+                        (pipeline_version, rec.id),
                     )
                 elif old["status"] == "machine" and old["curated"] is None:
                     conn.execute(
@@ -582,7 +601,8 @@ class Store:
     def _supersede(conn: sqlite3.Connection, doc_id: str, path: str) -> None:
         conn.execute("UPDATE documents SET superseded_by = NULL WHERE doc_id = ?", (doc_id,))
         conn.execute(
-            "UPDATE documents SET superseded_by = ? WHERE path = ? AND doc_id != ?", (doc_id, path, doc_id)
+            "UPDATE documents SET superseded_by = ? WHERE path = ? AND doc_id != ?",
+            (doc_id, path, doc_id),
         )
 
     @_locked
@@ -639,16 +659,25 @@ class Store:
 
         with self.transaction() as conn:
             row = conn.execute(
-                "SELECT pipeline_version, status, ingested_at FROM documents WHERE doc_id = ?", (doc_id,)
+                "SELECT pipeline_version, status, ingested_at FROM documents WHERE doc_id = ?",
+                (doc_id,),
             ).fetchone()
-            if row is not None and row["pipeline_version"] == pipeline_version and (
-                not retry_failed or row["status"] == "ok" or row["ingested_at"] != seen
+            if (
+                row is not None
+                and row["pipeline_version"] == pipeline_version
+                and (not retry_failed or row["status"] == "ok" or row["ingested_at"] != seen)
             ):
                 return "done"
-            held = conn.execute("SELECT owner, lease_until FROM claims WHERE doc_id = ?", (doc_id,)).fetchone()
+            held = conn.execute(
+                "SELECT owner, lease_until FROM claims WHERE doc_id = ?", (doc_id,)
+            ).fetchone()
             now = time.time()
-            if held is not None and held["owner"] != owner and held["lease_until"] > now \
-                    and _owner_alive(held["owner"]):
+            if (
+                held is not None
+                and held["owner"] != owner
+                and held["lease_until"] > now
+                and _owner_alive(held["owner"])
+            ):
                 return "busy"
             conn.execute(
                 """INSERT INTO claims (doc_id, pipeline_version, owner, claimed_at, lease_until)
@@ -665,7 +694,9 @@ class Store:
         import time
 
         with self.transaction() as conn:
-            conn.execute("UPDATE claims SET lease_until = ? WHERE owner = ?", (time.time() + lease, owner))
+            conn.execute(
+                "UPDATE claims SET lease_until = ? WHERE owner = ?", (time.time() + lease, owner)
+            )
 
     def release_claims(self, owner: str) -> None:
         """Drop the claims ``owner`` still holds (documents it did not finish)."""
@@ -675,12 +706,16 @@ class Store:
     @_locked
     def claims(self) -> list[dict[str, Any]]:
         """The current claims: ``{"doc_id", "pipeline_version", "owner", "claimed_at", "lease_until"}``."""
-        return [dict(r) for r in self.conn.execute("SELECT * FROM claims ORDER BY claimed_at, doc_id")]
+        return [
+            dict(r) for r in self.conn.execute("SELECT * FROM claims ORDER BY claimed_at, doc_id")
+        ]
 
     # -- reading -------------------------------------------------------------------
 
     @_locked
-    def documents(self, status: str | None = None, *, superseded: bool = True) -> list[StoredDocument]:
+    def documents(
+        self, status: str | None = None, *, superseded: bool = True
+    ) -> list[StoredDocument]:
         """Every document (or those with ``status`` ok|failed), by path.
 
         ``superseded=False`` leaves out documents whose file has since changed.
@@ -743,17 +778,23 @@ class Store:
                 ).fetchall()
         out: dict[str, list[Box]] = {}
         for b in rows:
-            out.setdefault(b["record_id"], []).append((b["page"], (b["x0"], b["top"], b["x1"], b["bottom"])))
+            out.setdefault(b["record_id"], []).append(
+                (b["page"], (b["x0"], b["top"], b["x1"], b["bottom"]))
+            )
         return out
 
     # -- curation ------------------------------------------------------------------
 
-    def _locked_row(self, conn: sqlite3.Connection, record_id: str, expected_version: int) -> sqlite3.Row:
+    def _locked_row(
+        self, conn: sqlite3.Connection, record_id: str, expected_version: int
+    ) -> sqlite3.Row:
         row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is None:
             raise UnknownRecord(f"no record {record_id!r} in {self.path}")
         if row["version"] != expected_version:
-            raise VersionConflict(record_id, expected_version, row["version"], row["status"], row["updated_at"])
+            raise VersionConflict(
+                record_id, expected_version, row["version"], row["status"], row["updated_at"]
+            )
         return row
 
     def update_record(
@@ -823,7 +864,10 @@ class Store:
         """
         data = {**record_dict, "doc_id": doc_id}
         with self.transaction() as conn:
-            if conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is None:
+            if (
+                conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+                is None
+            ):
                 raise UnknownDocument(f"no document {doc_id!r} in {self.path}")
             if not data.get("id"):
                 data["id"] = self._free_id(conn, doc_id, data)
@@ -877,17 +921,39 @@ def _curated_snapshot(row: sqlite3.Row) -> str | None:
 def _document(r: sqlite3.Row) -> StoredDocument:
     sizes = {int(k): (v[0], v[1]) for k, v in json.loads(r["page_sizes"]).items()}
     return StoredDocument(
-        r["doc_id"], r["path"], r["stem"], r["pages"], r["lang"], r["status"], r["error"],
-        r["error_code"], r["pipeline_version"], r["seconds"], r["ingested_at"], sizes,
-        json.loads(r["page_sources"]), r["superseded_by"], json.loads(r["registry"]),
-        json.loads(r["warnings"] or "[]"), None if r["path_bytes"] is None else bytes(r["path_bytes"]),
+        r["doc_id"],
+        r["path"],
+        r["stem"],
+        r["pages"],
+        r["lang"],
+        r["status"],
+        r["error"],
+        r["error_code"],
+        r["pipeline_version"],
+        r["seconds"],
+        r["ingested_at"],
+        sizes,
+        json.loads(r["page_sources"]),
+        r["superseded_by"],
+        json.loads(r["registry"]),
+        json.loads(r["warnings"] or "[]"),
+        None if r["path_bytes"] is None else bytes(r["path_bytes"]),
     )
 
 
 def _record(r: sqlite3.Row, boxes: list[Box]) -> StoredRecord:
     return StoredRecord(
-        r["id"], r["doc_id"], r["kind"], _loads(r["machine"]), _loads(r["curated"]), r["status"],
-        bool(r["machine_changed"]), r["version"], boxes, r["pipeline_version"], r["updated_at"],
+        r["id"],
+        r["doc_id"],
+        r["kind"],
+        _loads(r["machine"]),
+        _loads(r["curated"]),
+        r["status"],
+        bool(r["machine_changed"]),
+        r["version"],
+        boxes,
+        r["pipeline_version"],
+        r["updated_at"],
     )
 
 
@@ -924,7 +990,9 @@ def records_frame(db: str | Path | Store, *, include_dropped: bool = False) -> p
         rows = []
         for r, path in _effective_records(store, include_dropped):
             row = record_to_row(parse_record(r.effective, where=f"record {r.id}"))
-            row.update(status=r.status, machine_changed=r.machine_changed, version=r.version, path=path)
+            row.update(
+                status=r.status, machine_changed=r.machine_changed, version=r.version, path=path
+            )
             rows.append(row)
     finally:
         if store is not db:
@@ -962,18 +1030,33 @@ def export_records(
     if fmt == "jsonl":
         # the documents go beside the records (export.jsonl → export.documents.jsonl), so
         # that `extract evaluate --pred export.jsonl` knows each record's document
-        with Store(db) as store, open(out, "w", encoding="utf-8") as f, \
-                open(documents_path_for(out), "w", encoding="utf-8") as fd:
+        with (
+            Store(db) as store,
+            open(out, "w", encoding="utf-8") as f,
+            open(documents_path_for(out), "w", encoding="utf-8") as fd,
+        ):
             n = 0
             for r, _ in _effective_records(store, include_dropped):
                 f.write(json.dumps(r.effective, ensure_ascii=False) + "\n")
                 n += 1
             for d in store.documents(superseded=include_dropped):
-                fd.write(json.dumps({
-                    "doc_id": d.doc_id, "path": d.path, "stem": d.stem, "pages": d.pages,
-                    "lang": d.lang, "status": d.status, "error": d.error, "error_code": d.error_code,
-                    "warnings": d.warnings,
-                }, ensure_ascii=False) + "\n")
+                fd.write(
+                    json.dumps(
+                        {
+                            "doc_id": d.doc_id,
+                            "path": d.path,
+                            "stem": d.stem,
+                            "pages": d.pages,
+                            "lang": d.lang,
+                            "status": d.status,
+                            "error": d.error,
+                            "error_code": d.error_code,
+                            "warnings": d.warnings,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
         return n
     frame = records_frame(db, include_dropped=include_dropped)
     if fmt == "csv":

@@ -47,7 +47,9 @@ class Found:
     lang: str | None
     status: str
     record: dict[str, Any]
-    via: str = "name"  # "name": its trial field / trial record; "registry": its document's registration
+    via: str = (
+        "name"  # "name": its trial field / trial record; "registry": its document's registration
+    )
 
     @property
     def page(self) -> int | None:
@@ -72,7 +74,9 @@ class TrialEntity:
     name: str
     aliases: list[str] = field(default_factory=list)
     registry: list[str] = field(default_factory=list)
-    trials: list[Found] = field(default_factory=list)  # its trial records, one per document naming it
+    trials: list[Found] = field(
+        default_factory=list
+    )  # its trial records, one per document naming it
     results: list[Found] = field(default_factory=list)  # outcomes and effects
 
     @property
@@ -162,7 +166,9 @@ def trial_entities(store: Store) -> list[TrialEntity]:
             entity(uf.find("n:" + (trial_key(rec["trial"]) or ""))).results.append(f)
         elif f.doc_id in registered:
             e = entity(uf.find("r:" + registered[f.doc_id][0]))
-            e.results.append(Found(f.record_id, f.doc_id, f.stem, f.lang, f.status, rec, via="registry"))
+            e.results.append(
+                Found(f.record_id, f.doc_id, f.stem, f.lang, f.status, rec, via="registry")
+            )
     members_of: dict[str, list[str]] = {}
     for k in list(uf.parent):
         members_of.setdefault(uf.find(k), []).append(k)
@@ -179,7 +185,9 @@ def trial_entities(store: Store) -> list[TrialEntity]:
             e.name = sorted(counts.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
         else:
             e.name = ids[0] if ids else "?"
-        aliases = {a for t in e.trials for a in [t.record["name"], *(t.record.get("aliases") or [])]}
+        aliases = {
+            a for t in e.trials for a in [t.record["name"], *(t.record.get("aliases") or [])]
+        }
         aliases |= {r.record["trial"] for r in e.results if r.record.get("trial")}
         e.aliases = sorted(aliases - {e.name})
         e.registry = ids
@@ -200,8 +208,10 @@ def find_trial(store: Store, key: str) -> TrialEntity | None:
 
 # -- side by side ------------------------------------------------------------------------
 
-_MORE = re.compile(r"(?P<what>[A-Za-z][\w-]*)\s+(?:score\s+)?of\s+(?P<n>\d+(?:\.\d+)?)\s*%?\s+or\s+(?:more|higher)",
-                   re.IGNORECASE)
+_MORE = re.compile(
+    r"(?P<what>[A-Za-z][\w-]*)\s+(?:score\s+)?of\s+(?P<n>\d+(?:\.\d+)?)\s*%?\s+or\s+(?:more|higher)",
+    re.IGNORECASE,
+)
 
 
 def subgroup_key(subgroup: str | None) -> str:
@@ -222,25 +232,44 @@ def subgroup_key(subgroup: str | None) -> str:
 def row_key(rec: dict[str, Any]) -> tuple:
     """What a result measures, so that two documents' values of it sit in one row."""
     if rec["kind"] == "outcome":
-        what = ("outcome", rec.get("stat"), rec.get("unit"), rec.get("timepoint_months"), rec.get("arm_role"))
+        what = (
+            "outcome",
+            rec.get("stat"),
+            rec.get("unit"),
+            rec.get("timepoint_months"),
+            rec.get("arm_role"),
+        )
     else:
         what = ("effect", rec.get("measure"), None, None, None)
-    return (rec["endpoint"], *what, subgroup_key(rec.get("subgroup")), rec.get("grade"), rec.get("event"))
+    return (
+        rec["endpoint"],
+        *what,
+        subgroup_key(rec.get("subgroup")),
+        rec.get("grade"),
+        rec.get("event"),
+    )
 
 
 def value_of(rec: dict[str, Any]) -> tuple:
     """The numbers two documents must share to agree on a row."""
+
     def r(x: Any) -> Any:
         return None if x is None else round(float(x), 6)
 
     if rec["kind"] == "outcome":
         return (r(rec.get("value")), r(rec.get("value_high")), rec.get("qualifier", "="))
-    return (r(rec.get("value")), r(rec.get("ci_low")), r(rec.get("ci_high")), r(rec.get("p_value")),
-            rec.get("p_qualifier"))
+    return (
+        r(rec.get("value")),
+        r(rec.get("ci_low")),
+        r(rec.get("ci_high")),
+        r(rec.get("p_value")),
+        rec.get("p_qualifier"),
+    )
 
 
 def show_value(rec: dict[str, Any]) -> str:
     """A result as a curator reads it: ``12.4 month``, ``HR 0.73 (95% CI 0.62–0.86), P<0.0001``."""
+
     def n(x: Any) -> str:
         return f"{float(x):g}"
 
@@ -258,7 +287,9 @@ def show_value(rec: dict[str, Any]) -> str:
         parts.append(f"{rec.get('measure') or ''} {n(rec['value'])}".strip())
     if rec.get("ci_low") is not None and rec.get("ci_high") is not None:
         level = rec.get("ci_level")
-        parts.append(f"({f'{level * 100:g}% ' if level else ''}CI {n(rec['ci_low'])}–{n(rec['ci_high'])})")
+        parts.append(
+            f"({f'{level * 100:g}% ' if level else ''}CI {n(rec['ci_low'])}–{n(rec['ci_high'])})"
+        )
     if rec.get("p_value") is not None:
         q = rec.get("p_qualifier") or "="
         parts.append(f"P{q}{n(rec['p_value'])}")
@@ -270,8 +301,15 @@ def row_label(key: tuple) -> dict[str, str]:
     what = stat or "P only"
     if tp:
         what += f" at {tp:g} months"
-    return {"endpoint": endpoint, "kind": kind, "what": what, "arm_role": role or "",
-            "subgroup": sub, "grade": grade or "", "event": event or ""}
+    return {
+        "endpoint": endpoint,
+        "kind": kind,
+        "what": what,
+        "arm_role": role or "",
+        "subgroup": sub,
+        "grade": grade or "",
+        "event": event or "",
+    }
 
 
 @dataclass
@@ -304,13 +342,23 @@ def compare(entity: TrialEntity) -> tuple[list[tuple[str, str, str | None]], lis
         k = row_key(f.record)
         row = rows.get(k)
         if row is None:
-            row = rows[k] = Row(k, row_label(k), {d: [] for d in docs}, f.record.get("subgroup") or "")
+            row = rows[k] = Row(
+                k, row_label(k), {d: [] for d in docs}, f.record.get("subgroup") or ""
+            )
         row.cells[f.doc_id].append(f)
     order = list(docs)
 
     def sort_key(r: Row) -> tuple:
         n_docs = sum(bool(v) for v in r.cells.values())
-        return (-min(n_docs, 2), r.key[0], r.key[6], r.key[1], str(r.key[2]), r.key[4] or 0, str(r.key[5]))
+        return (
+            -min(n_docs, 2),
+            r.key[0],
+            r.key[6],
+            r.key[1],
+            str(r.key[2]),
+            r.key[4] or 0,
+            str(r.key[5]),
+        )
 
     return [docs[d] for d in order], sorted(rows.values(), key=sort_key)
 
@@ -318,8 +366,24 @@ def compare(entity: TrialEntity) -> tuple[list[tuple[str, str, str | None]], lis
 # -- exports -----------------------------------------------------------------------------
 
 TRIAL_COLUMNS = (
-    "trial", "aliases", "registry", "endpoint", "kind", "stat_or_measure", "unit", "timepoint_months",
-    "subgroup", "arm_role", "arms", "grade", "event", "n_documents", "values", "agree", "flags", "documents",
+    "trial",
+    "aliases",
+    "registry",
+    "endpoint",
+    "kind",
+    "stat_or_measure",
+    "unit",
+    "timepoint_months",
+    "subgroup",
+    "arm_role",
+    "arms",
+    "grade",
+    "event",
+    "n_documents",
+    "values",
+    "agree",
+    "flags",
+    "documents",
 )
 
 
@@ -332,28 +396,55 @@ def trial_rows(store: Store) -> list[dict[str, Any]]:
         for row in rows:
             found = [f for fs in row.cells.values() for f in fs]
             lab = row.label
-            out.append({
-                "trial": e.name, "aliases": "; ".join(e.aliases), "registry": "; ".join(e.registry),
-                "endpoint": lab["endpoint"], "kind": lab["kind"], "stat_or_measure": row.key[2] or "",
-                "unit": row.key[3] or "", "timepoint_months": row.key[4], "subgroup": row.subgroup_text,
-                "arm_role": lab["arm_role"],
-                "arms": "; ".join(dict.fromkeys(str(f.record["arm"]) for f in found if f.record.get("arm"))),
-                "grade": lab["grade"], "event": lab["event"],
-                "n_documents": sum(bool(v) for v in row.cells.values()),
-                "values": "; ".join(
-                    f"{stems[d]}: " + ", ".join(dict.fromkeys(show_value(f.record) for f in fs))
-                    for d, fs in row.cells.items() if fs
-                ),
-                "agree": not row.disagree,
-                "flags": "; ".join(sorted({x for f in found for x in f.flags})),
-                "documents": "; ".join(stems[d] for d, fs in row.cells.items() if fs),
-            })
+            out.append(
+                {
+                    "trial": e.name,
+                    "aliases": "; ".join(e.aliases),
+                    "registry": "; ".join(e.registry),
+                    "endpoint": lab["endpoint"],
+                    "kind": lab["kind"],
+                    "stat_or_measure": row.key[2] or "",
+                    "unit": row.key[3] or "",
+                    "timepoint_months": row.key[4],
+                    "subgroup": row.subgroup_text,
+                    "arm_role": lab["arm_role"],
+                    "arms": "; ".join(
+                        dict.fromkeys(str(f.record["arm"]) for f in found if f.record.get("arm"))
+                    ),
+                    "grade": lab["grade"],
+                    "event": lab["event"],
+                    "n_documents": sum(bool(v) for v in row.cells.values()),
+                    "values": "; ".join(
+                        f"{stems[d]}: " + ", ".join(dict.fromkeys(show_value(f.record) for f in fs))
+                        for d, fs in row.cells.items()
+                        if fs
+                    ),
+                    "agree": not row.disagree,
+                    "flags": "; ".join(sorted({x for f in found for x in f.flags})),
+                    "documents": "; ".join(stems[d] for d, fs in row.cells.items() if fs),
+                }
+            )
     return out
 
 
 META_COLUMNS = (
-    "trial", "registry", "endpoint", "subgroup", "measure", "estimate", "ci_low", "ci_high", "ci_level",
-    "yi", "sei", "p_value", "p_qualifier", "n_documents", "agree", "documents", "flags",
+    "trial",
+    "registry",
+    "endpoint",
+    "subgroup",
+    "measure",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "yi",
+    "sei",
+    "p_value",
+    "p_qualifier",
+    "n_documents",
+    "agree",
+    "documents",
+    "flags",
 )
 
 
@@ -385,25 +476,39 @@ def meta_rows(store: Store, entities: Iterable[TrialEntity] | None = None) -> li
             k = (rec["endpoint"], subgroup_key(rec.get("subgroup")), rec["measure"])
             by.setdefault(k, []).append(f)
         for (endpoint, _sub, measure), fs in sorted(by.items(), key=lambda kv: kv[0]):
+
             def ratio(f: Found) -> tuple:
                 r = f.record
                 return tuple(round(float(r[k]), 6) for k in ("value", "ci_low", "ci_high")) + (
-                    round(float(r.get("ci_level") or 0.95), 6),)
+                    round(float(r.get("ci_level") or 0.95), 6),
+                )
 
             votes = Counter(ratio(f) for f in fs)
             # the value most documents give; among equals, one that no check flagged
             pick = max(fs, key=lambda f: (votes[ratio(f)], not f.flags))
             rec = pick.record
             yi, sei = log_effect(rec)  # type: ignore[misc]
-            out.append({
-                "trial": e.name, "registry": "; ".join(e.registry), "endpoint": endpoint,
-                "subgroup": rec.get("subgroup") or "", "measure": measure, "estimate": rec["value"],
-                "ci_low": rec["ci_low"], "ci_high": rec["ci_high"], "ci_level": rec.get("ci_level") or 0.95,
-                "yi": round(yi, 6), "sei": round(sei, 6), "p_value": rec.get("p_value"),
-                "p_qualifier": rec.get("p_qualifier"), "n_documents": len({f.doc_id for f in fs}),
-                "agree": len(votes) == 1, "documents": "; ".join(dict.fromkeys(f.stem for f in fs)),
-                "flags": "; ".join(sorted({x for f in fs for x in f.flags})),
-            })
+            out.append(
+                {
+                    "trial": e.name,
+                    "registry": "; ".join(e.registry),
+                    "endpoint": endpoint,
+                    "subgroup": rec.get("subgroup") or "",
+                    "measure": measure,
+                    "estimate": rec["value"],
+                    "ci_low": rec["ci_low"],
+                    "ci_high": rec["ci_high"],
+                    "ci_level": rec.get("ci_level") or 0.95,
+                    "yi": round(yi, 6),
+                    "sei": round(sei, 6),
+                    "p_value": rec.get("p_value"),
+                    "p_qualifier": rec.get("p_qualifier"),
+                    "n_documents": len({f.doc_id for f in fs}),
+                    "agree": len(votes) == 1,
+                    "documents": "; ".join(dict.fromkeys(f.stem for f in fs)),
+                    "flags": "; ".join(sorted({x for f in fs for x in f.flags})),
+                }
+            )
     return out
 
 
@@ -417,11 +522,18 @@ def forest_rows(found: Sequence[Found], *, link: Any = None) -> list[dict[str, A
         label = rec.get("trial") or "unnamed study"
         if rec.get("subgroup"):
             label += f" · {rec['subgroup']}"
-        rows.append({
-            "group": f"{rec['endpoint']} · {rec['measure']}", "label": label, "source": f.stem,
-            "estimate": rec["value"], "low": rec["ci_low"], "high": rec["ci_high"],
-            "flags": f.flags, "href": link(f) if link else None,
-        })
+        rows.append(
+            {
+                "group": f"{rec['endpoint']} · {rec['measure']}",
+                "label": label,
+                "source": f.stem,
+                "estimate": rec["value"],
+                "low": rec["ci_low"],
+                "high": rec["ci_high"],
+                "flags": f.flags,
+                "href": link(f) if link else None,
+            }
+        )
     return rows
 
 

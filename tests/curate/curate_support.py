@@ -14,18 +14,28 @@ PASSWORD = "correct horse battery"
 
 # Debian's Chromium, driven by Playwright (the Makefile's system-deps target installs it)
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BROWSER_TEST = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"),
-                       reason="needs Chromium: apt-get install chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not shutil.which("chromium"),
+        reason="needs Chromium: apt-get install chromium",
+    ),
 ]
 """``pytestmark`` of the tests that drive a real browser."""
 
 
 def chromium_path() -> str:
     return str(CHROMIUM) if CHROMIUM.exists() else str(shutil.which("chromium"))
+
 
 # a document whose text (and file name) carries markup: it must show as text
 HOSTILE_TEXT = (
@@ -53,7 +63,9 @@ def login(client, name: str, password: str = PASSWORD) -> str:
     """Log ``client`` in through the login form; returns the session's CSRF token."""
     r = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)
-    r = client.post("/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"})
+    r = client.post(
+        "/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"}
+    )
     assert r.status_code == 200, r.text[:500]
     return re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)
 
@@ -62,10 +74,16 @@ def edit_form(client, doc_id: str, rec, **fields) -> dict:
     """The edit form as the browser would send it: every field of the record, some changed."""
     from extract.curate.fields import display, field_specs
 
-    data = {"csrf_token": client.csrf, "version": str(rec.version), "reason": fields.pop("reason", "")}
+    data = {
+        "csrf_token": client.csrf,
+        "version": str(rec.version),
+        "reason": fields.pop("reason", ""),
+    }
     for spec in field_specs(rec.kind):
         value = fields.get(spec.name, rec.effective.get(spec.name))
-        data[spec.name] = value if isinstance(value, list) and spec.type == "enum_list" else display(value)
+        data[spec.name] = (
+            value if isinstance(value, list) and spec.type == "enum_list" else display(value)
+        )
     return data
 
 

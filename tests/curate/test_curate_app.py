@@ -42,13 +42,21 @@ def test_api_token_acts_as_its_curator(store, app, seed_id):
     from extract.curate.auth import create_token
 
     token = create_token(store, "bob", "script")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     c = TestClient(app)
-    r = c.post(f"/api/records/{rec.id}", json={"fields": {"value": 12.5}, "version": rec.version},
-               headers={"Authorization": f"Bearer {token}"})
+    r = c.post(
+        f"/api/records/{rec.id}",
+        json={"fields": {"value": 12.5}, "version": rec.version},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["record"]["value"] == 12.5
-    assert store.conn.execute("SELECT curator FROM curate_events WHERE field = 'value'").fetchone()[0] == "bob"
+    assert (
+        store.conn.execute("SELECT curator FROM curate_events WHERE field = 'value'").fetchone()[0]
+        == "bob"
+    )
     bad = c.get("/api/docs", headers={"Authorization": "Bearer cur_not-a-token"})
     assert bad.status_code == 401
 
@@ -58,7 +66,9 @@ def test_api_token_acts_as_its_curator(store, app, seed_id):
 
 def test_post_without_csrf_token_is_refused(client_factory, store, seed_id):
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     data = edit_form(c, seed_id, rec, value=99)
     del data["csrf_token"]
     r = c.post(f"/doc/{seed_id}/records/{rec.id}/edit", data=data)
@@ -70,19 +80,27 @@ def test_post_without_csrf_token_is_refused(client_factory, store, seed_id):
 def test_post_with_a_wrong_csrf_token_is_refused(client_factory, store, seed_id):
     c = client_factory("alice")
     other = client_factory("bob")  # a valid token, but of another session
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    r = c.post(f"/doc/{seed_id}/records/{rec.id}/status",
-               data={"csrf_token": other.csrf, "version": rec.version, "action": "reject"})
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    r = c.post(
+        f"/doc/{seed_id}/records/{rec.id}/status",
+        data={"csrf_token": other.csrf, "version": rec.version, "action": "reject"},
+    )
     assert r.status_code == 403
     assert store.record(rec.id).status == "machine"
 
 
 def test_post_from_another_site_is_refused_even_with_the_token(client_factory, store, seed_id):
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    r = c.post(f"/doc/{seed_id}/records/{rec.id}/status",
-               data={"csrf_token": c.csrf, "version": rec.version, "action": "reject"},
-               headers={"Origin": "http://evil.example"})
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    r = c.post(
+        f"/doc/{seed_id}/records/{rec.id}/status",
+        data={"csrf_token": c.csrf, "version": rec.version, "action": "reject"},
+        headers={"Origin": "http://evil.example"},
+    )
     assert r.status_code == 403
     assert "cross-site" in r.text
     assert store.record(rec.id).status == "machine"
@@ -90,7 +108,9 @@ def test_post_from_another_site_is_refused_even_with_the_token(client_factory, s
 
 def test_json_api_needs_the_csrf_header_with_a_session(client_factory, store, seed_id):
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     body = {"fields": {"value": 12.5}, "version": rec.version}
     assert c.post(f"/api/records/{rec.id}", json=body).status_code == 403
     r = c.post(f"/api/records/{rec.id}", json=body, headers={"X-CSRF-Token": c.csrf})
@@ -108,8 +128,16 @@ def test_session_cookie_is_httponly_and_samesite(client_factory):
     c = client_factory()
     r = c.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)
-    r = c.post("/login", data={"name": "alice", "password": PASSWORD, "csrf_token": token}, follow_redirects=False)
-    cookie = [v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("curate_session=")][0]
+    r = c.post(
+        "/login",
+        data={"name": "alice", "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    cookie = [
+        v
+        for k, v in r.headers.multi_items()
+        if k == "set-cookie" and v.startswith("curate_session=")
+    ][0]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
 
 
@@ -135,9 +163,13 @@ def test_markup_in_the_document_shows_as_text(client_factory, store, hostile_id)
 
 def test_markup_typed_into_a_field_is_escaped(client_factory, store, seed_id):
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    r = c.post(f"/doc/{seed_id}/records/{rec.id}/edit",
-               data=edit_form(c, seed_id, rec, arm="<b onmouseover=alert(1)>chemo</b>", reason="<i>x</i>"))
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    r = c.post(
+        f"/doc/{seed_id}/records/{rec.id}/edit",
+        data=edit_form(c, seed_id, rec, arm="<b onmouseover=alert(1)>chemo</b>", reason="<i>x</i>"),
+    )
     assert r.status_code == 200
     assert "<b onmouseover" not in r.text and "<i>x</i>" not in r.text
     assert "&lt;b onmouseover=alert(1)&gt;chemo&lt;/b&gt;" in r.text
@@ -148,11 +180,17 @@ def test_markup_typed_into_a_field_is_escaped(client_factory, store, seed_id):
 
 def test_second_curator_editing_the_same_record_gets_a_conflict(client_factory, store, seed_id):
     alice, bob = client_factory("alice"), client_factory("bob")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     # both opened the record at the same version
-    a = alice.post(f"/doc/{seed_id}/records/{rec.id}/edit", data=edit_form(alice, seed_id, rec, value=12.5))
+    a = alice.post(
+        f"/doc/{seed_id}/records/{rec.id}/edit", data=edit_form(alice, seed_id, rec, value=12.5)
+    )
     assert a.status_code == 200 and "Saved." in a.text
-    b = bob.post(f"/doc/{seed_id}/records/{rec.id}/edit", data=edit_form(bob, seed_id, rec, arm="联合组"))
+    b = bob.post(
+        f"/doc/{seed_id}/records/{rec.id}/edit", data=edit_form(bob, seed_id, rec, arm="联合组")
+    )
     assert b.status_code == 409
     message = html.unescape(b.text)
     assert "was changed by alice while you were editing it" in message
@@ -166,11 +204,23 @@ def test_second_curator_editing_the_same_record_gets_a_conflict(client_factory, 
 
 def test_version_conflict_over_the_json_api(client_factory, store, seed_id):
     alice, bob = client_factory("alice"), client_factory("bob")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     h = {"X-CSRF-Token": alice.csrf}
-    assert alice.post(f"/api/records/{rec.id}", json={"fields": {"value": 12.5}, "version": rec.version}, headers=h).status_code == 200
-    r = bob.post(f"/api/records/{rec.id}/status", json={"action": "reject", "version": rec.version},
-                 headers={"X-CSRF-Token": bob.csrf})
+    assert (
+        alice.post(
+            f"/api/records/{rec.id}",
+            json={"fields": {"value": 12.5}, "version": rec.version},
+            headers=h,
+        ).status_code
+        == 200
+    )
+    r = bob.post(
+        f"/api/records/{rec.id}/status",
+        json={"action": "reject", "version": rec.version},
+        headers={"X-CSRF-Token": bob.csrf},
+    )
     assert r.status_code == 409
     assert "not saved" in r.json()["error"]
     assert store.record(rec.id).status == "edited"
@@ -194,10 +244,16 @@ def test_version_conflict_over_the_json_api(client_factory, store, seed_id):
         ("source", "figure", "source: 'figure' is not allowed; allowed: text, table"),
     ],
 )
-def test_invalid_values_are_refused_naming_the_field(client_factory, store, seed_id, field, value, message):
+def test_invalid_values_are_refused_naming_the_field(
+    client_factory, store, seed_id, field, value, message
+):
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    r = c.post(f"/doc/{seed_id}/records/{rec.id}/edit", data=edit_form(c, seed_id, rec, **{field: value}))
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    r = c.post(
+        f"/doc/{seed_id}/records/{rec.id}/edit", data=edit_form(c, seed_id, rec, **{field: value})
+    )
     assert r.status_code == 422
     assert message in html.unescape(r.text)
     assert store.record(rec.id).version == rec.version
@@ -205,9 +261,13 @@ def test_invalid_values_are_refused_naming_the_field(client_factory, store, seed
 
 def test_edit_is_kept_with_its_history_and_can_be_reverted(client_factory, store, seed_id):
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    r = c.post(f"/doc/{seed_id}/records/{rec.id}/edit",
-               data=edit_form(c, seed_id, rec, value=12.6, reason="misread 12.6 in the figure"))
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    r = c.post(
+        f"/doc/{seed_id}/records/{rec.id}/edit",
+        data=edit_form(c, seed_id, rec, value=12.6, reason="misread 12.6 in the figure"),
+    )
     assert r.status_code == 200
     again = c.get(f"/doc/{seed_id}?r={rec.id}").text
     assert 'id="f-value" name="value"' in again and 'value="12.6"' in again
@@ -215,9 +275,15 @@ def test_edit_is_kept_with_its_history_and_can_be_reverted(client_factory, store
     ev = store.conn.execute(
         "SELECT record_id, field, old_value, new_value, curator, reason, time FROM curate_events WHERE field = 'value'"
     ).fetchone()
-    assert (ev[0], ev[1], json.loads(ev[2]), json.loads(ev[3]), ev[4]) == (rec.id, "value", 12.4, 12.6, "alice")
+    assert (ev[0], ev[1], json.loads(ev[2]), json.loads(ev[3]), ev[4]) == (
+        rec.id,
+        "value",
+        12.4,
+        12.6,
+        "alice",
+    )
     assert ev[5] == "misread 12.6 in the figure" and ev[6]
-    change = re.search(r'/changes/(\d+)/revert', again).group(1)
+    change = re.search(r"/changes/(\d+)/revert", again).group(1)
     r = c.post(f"/doc/{seed_id}/changes/{change}/revert", data={"csrf_token": c.csrf})
     assert r.status_code == 200 and "Reverted." in r.text
     after = store.record(rec.id)
@@ -232,7 +298,9 @@ def test_revert_is_refused_when_a_later_change_moved_the_field(client_factory, s
     from extract.curate.service import Curation
 
     cur = Curation(store)
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     v1 = cur.edit(User("alice", "curator"), rec.id, {"value": 12.5}, rec.version)
     cur.edit(User("bob", "curator"), rec.id, {"value": 12.7}, v1.version)
     first = cur.history(rec.id)[-1].id
@@ -249,7 +317,9 @@ def test_audit_trail_is_append_only(store, seed_id):
     from extract.curate.auth import User
     from extract.curate.service import Curation
 
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     Curation(store).set_status(User("alice", "curator"), rec.id, "accept", rec.version)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         store.conn.execute("UPDATE curate_events SET curator = 'mallory'")
@@ -260,9 +330,11 @@ def test_audit_trail_is_append_only(store, seed_id):
 def test_accept_with_keyboard_form_moves_to_the_next_record(client_factory, store, seed_id):
     c = client_factory("alice")
     recs = store.records(seed_id)
-    r = c.post(f"/doc/{seed_id}/records/{recs[0].id}/status",
-               data={"csrf_token": c.csrf, "version": recs[0].version, "action": "accept", "go": "next"},
-               follow_redirects=False)
+    r = c.post(
+        f"/doc/{seed_id}/records/{recs[0].id}/status",
+        data={"csrf_token": c.csrf, "version": recs[0].version, "action": "accept", "go": "next"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and f"r={recs[1].id}" in r.headers["location"]
     assert store.record(recs[0].id).status == "accepted"
 
@@ -278,12 +350,29 @@ def test_add_a_missing_record_from_a_selection(client_factory, store, seed_id):
     form = c.get(f"/doc/{seed_id}/new?start={start}&end={start + len(sel)}")
     assert form.status_code == 200
     # pre-filled by the recognizers
-    assert 'name="value" type="text"' in form.text and 'value="12.4"' in form.text and 'value="17.2"' in form.text
+    assert (
+        'name="value" type="text"' in form.text
+        and 'value="12.4"' in form.text
+        and 'value="17.2"' in form.text
+    )
     assert re.search(r'<option value="~" selected>', form.text)
-    data = {"csrf_token": c.csrf, "start": start, "end": start + len(sel), "kind": "outcome",
-            "endpoint": "OS", "stat": "median", "value": "12.4", "value_high": "17.2", "qualifier": "~",
-            "unit": "month", "arm": "化疗联合免疫治疗", "arm_role": "single", "lang": "zh", "optional": "1",
-            "reason": "review-level summary"}
+    data = {
+        "csrf_token": c.csrf,
+        "start": start,
+        "end": start + len(sel),
+        "kind": "outcome",
+        "endpoint": "OS",
+        "stat": "median",
+        "value": "12.4",
+        "value_high": "17.2",
+        "qualifier": "~",
+        "unit": "month",
+        "arm": "化疗联合免疫治疗",
+        "arm_role": "single",
+        "lang": "zh",
+        "optional": "1",
+        "reason": "review-level summary",
+    }
     r = c.post(f"/doc/{seed_id}/records", data=data, follow_redirects=False)
     assert r.status_code == 303
     rid = re.search(r"r=([0-9a-f]+)", r.headers["location"]).group(1)
@@ -303,12 +392,17 @@ def test_curated_record_survives_reextraction_and_is_flagged(client_factory, sto
     from extract.curate.service import Curation
     from extract.pipeline import process_document
 
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     Curation(store).edit(User("alice", "curator"), rec.id, {"subgroup": "全人群"}, rec.version)
     doc = store.document(seed_id)
     result = process_document(doc.path)
     # the new pipeline version reads another arm for the same record
-    result.records = [r.model_copy(update={"arm": "帕博利珠单抗"}) if r.id == rec.id else r for r in result.records]
+    result.records = [
+        r.model_copy(update={"arm": "帕博利珠单抗"}) if r.id == rec.id else r
+        for r in result.records
+    ]
     store.save_result(result, "test+changed")
     after = store.record(rec.id)
     assert after.effective["subgroup"] == "全人群" and after.machine_changed
@@ -316,8 +410,10 @@ def test_curated_record_survives_reextraction_and_is_flagged(client_factory, sto
     page = c.get(f"/doc/{seed_id}?r={rec.id}").text
     assert "The pipeline's value changed after this record was curated" in page
     assert "帕博利珠单抗" in page
-    r = c.post(f"/doc/{seed_id}/records/{rec.id}/status",
-               data={"csrf_token": c.csrf, "version": after.version, "action": "keep"})
+    r = c.post(
+        f"/doc/{seed_id}/records/{rec.id}/status",
+        data={"csrf_token": c.csrf, "version": after.version, "action": "keep"},
+    )
     assert r.status_code == 200
     kept = store.record(rec.id)
     assert not kept.machine_changed and kept.effective["subgroup"] == "全人群"
@@ -359,10 +455,19 @@ def test_failed_documents_are_listed_with_their_reason(client_factory, store, tm
 
 def test_double_curation_compare_and_adjudicate(client_factory, store, seed_id):
     judy, alice, bob = client_factory("judy"), client_factory("alice"), client_factory("bob")
-    assert alice.post(f"/doc/{seed_id}/mode", data={"csrf_token": alice.csrf, "mode": "double"}).status_code == 403
+    assert (
+        alice.post(
+            f"/doc/{seed_id}/mode", data={"csrf_token": alice.csrf, "mode": "double"}
+        ).status_code
+        == 403
+    )
     judy.post(f"/doc/{seed_id}/mode", data={"csrf_token": judy.csrf, "mode": "double"})
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    other = find_record(store, seed_id, kind="outcome", value=9.8, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    other = find_record(
+        store, seed_id, kind="outcome", value=9.8, endpoint="OS", trial="KEYNOTE-590"
+    )
     # each curates independently: their edits do not touch the shared record or each other
     for c, value in ((alice, "12.5"), (bob, "12.4")):
         view = c.get(f"/doc/{seed_id}?r={rec.id}").text
@@ -375,34 +480,55 @@ def test_double_curation_compare_and_adjudicate(client_factory, store, seed_id):
             c.post(f"/doc/{seed_id}/records/{rec.id}/status", data=data)
         else:
             c.post(f"/doc/{seed_id}/records/{rec.id}/edit", data=data)
-        c.post(f"/doc/{seed_id}/records/{other.id}/status", data={"csrf_token": c.csrf, "version": 0, "action": "accept"})
+        c.post(
+            f"/doc/{seed_id}/records/{other.id}/status",
+            data={"csrf_token": c.csrf, "version": 0, "action": "accept"},
+        )
     assert store.record(rec.id).status == "machine"
     assert 'value="12.5"' in alice.get(f"/doc/{seed_id}?r={rec.id}").text
     assert 'value="12.5"' not in bob.get(f"/doc/{seed_id}?r={rec.id}").text
     page = judy.get(f"/doc/{seed_id}/compare").text
     assert "Disagreements (1)" in page and "<code>value</code>" in page
     assert "of records" in page and "loose F1" in page
-    assert "agreement" in judy.get("/").text and "agreement" not in alice.get("/").text  # blind for curators
+    assert (
+        "agreement" in judy.get("/").text and "agreement" not in alice.get("/").text
+    )  # blind for curators
     # bob is not an adjudicator
-    r = bob.post(f"/doc/{seed_id}/compare/adjudicate",
-                 data={"csrf_token": bob.csrf, "a": "alice", "b": "bob", "key": rec.id, "pick.value": "b"})
+    r = bob.post(
+        f"/doc/{seed_id}/compare/adjudicate",
+        data={"csrf_token": bob.csrf, "a": "alice", "b": "bob", "key": rec.id, "pick.value": "b"},
+    )
     assert r.status_code == 422 and "adjudication needs an adjudicator" in html.unescape(r.text)
-    judy.post(f"/doc/{seed_id}/compare/adjudicate",
-              data={"csrf_token": judy.csrf, "a": "alice", "b": "bob", "key": rec.id, "pick.decision": "a",
-                    "pick.value": "b"})
+    judy.post(
+        f"/doc/{seed_id}/compare/adjudicate",
+        data={
+            "csrf_token": judy.csrf,
+            "a": "alice",
+            "b": "bob",
+            "key": rec.id,
+            "pick.decision": "a",
+            "pick.value": "b",
+        },
+    )
     final = store.record(rec.id)
     assert final.effective["value"] == 12.4 and final.status == "accepted"
-    judy.post(f"/doc/{seed_id}/compare/apply-agreed", data={"csrf_token": judy.csrf, "a": "alice", "b": "bob"})
+    judy.post(
+        f"/doc/{seed_id}/compare/apply-agreed",
+        data={"csrf_token": judy.csrf, "a": "alice", "b": "bob"},
+    )
     assert store.record(other.id).status == "accepted"
-    adj = store.conn.execute("SELECT field, choice, adjudicator FROM curate_adjudications WHERE record_id = ?",
-                             (rec.id,)).fetchall()
+    adj = store.conn.execute(
+        "SELECT field, choice, adjudicator FROM curate_adjudications WHERE record_id = ?", (rec.id,)
+    ).fetchall()
     assert ("value", "b", "judy") in [tuple(a) for a in adj]
 
 
 # -- page images --------------------------------------------------------------------
 
 
-def test_page_image_comes_sharper_for_zooming_and_only_at_the_offered_scales(client_factory, seed_id):
+def test_page_image_comes_sharper_for_zooming_and_only_at_the_offered_scales(
+    client_factory, seed_id
+):
     import io
 
     from PIL import Image
@@ -410,12 +536,18 @@ def test_page_image_comes_sharper_for_zooming_and_only_at_the_offered_scales(cli
     c = client_factory("alice")
     normal = c.get(f"/doc/{seed_id}/page/2.png")
     sharp = c.get(f"/doc/{seed_id}/page/2.png?scale=3")
-    assert normal.status_code == sharp.status_code == 200 and sharp.headers["content-type"] == "image/png"
+    assert (
+        normal.status_code == sharp.status_code == 200
+        and sharp.headers["content-type"] == "image/png"
+    )
     w1, h1 = Image.open(io.BytesIO(normal.content)).size
     w2, h2 = Image.open(io.BytesIO(sharp.content)).size
     assert (w2, h2) == (2 * w1, 2 * h1)  # 3 × 72 dpi against 1.5 × 72 dpi
     refused = c.get(f"/doc/{seed_id}/page/2.png?scale=40")
-    assert refused.status_code == 422 and "scale 40 is not allowed; allowed: 1.5, 3" in html.unescape(refused.text)
+    assert (
+        refused.status_code == 422
+        and "scale 40 is not allowed; allowed: 1.5, 3" in html.unescape(refused.text)
+    )
     page = c.get(f"/doc/{seed_id}").text
     assert 'data-scales="1.5 3.0"' in page and 'id="zoom-in"' in page and 'id="zoom-fit"' in page
 

@@ -59,7 +59,9 @@ def test_curator_flow_in_the_browser(server, browser_page, db, tmp_path):
     page = browser_page
     with open_store(db) as store:
         doc_id = doc_id_of(store, ".pdf")
-        rec = find_record(store, doc_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+        rec = find_record(
+            store, doc_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+        )
         text = store.text(doc_id)
 
     # log in, open the document from the documents page
@@ -82,7 +84,9 @@ def test_curator_flow_in_the_browser(server, browser_page, db, tmp_path):
     expect(page.locator("#record")).to_have_attribute("data-id", rec.id)
     expect(page.locator("#doctext mark.sel").first).to_be_visible()
     expect(page.locator(".evidence").first).to_contain_text("12.4个月")
-    assert page.locator("svg.pageimg rect.box.sel").count() > 0  # the evidence outlined on the page image
+    assert (
+        page.locator("svg.pageimg rect.box.sel").count() > 0
+    )  # the evidence outlined on the page image
 
     # correct a value; reload and find it kept; see it in the history
     page.fill("#f-value", "12.5")
@@ -160,9 +164,21 @@ def test_curator_flow_in_the_browser(server, browser_page, db, tmp_path):
     gold_file = tmp_path / "gold" / "000_05e11c3b259efc19.jsonl"
     assert str(gold_file) in report.written
     gold = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines()]
-    corrected = [g for g in gold if g["kind"] == "outcome" and g.get("trial") == "KEYNOTE-590"
-                 and g["value"] == 12.4 and g["endpoint"] == "OS"]
+    corrected = [
+        g
+        for g in gold
+        if g["kind"] == "outcome"
+        and g.get("trial") == "KEYNOTE-590"
+        and g["value"] == 12.4
+        and g["endpoint"] == "OS"
+    ]
     assert [g["n"] for g in corrected] == [373]
-    added = [g for g in gold if g.get("value_high") == 17.2 and g.get("optional") and g.get("trial") is None
-             and g["qualifier"] == "~"]
+    added = [
+        g
+        for g in gold
+        if g.get("value_high") == 17.2
+        and g.get("optional")
+        and g.get("trial") is None
+        and g["qualifier"] == "~"
+    ]
     assert len(added) == 1 and selection in added[0]["text"]

@@ -14,7 +14,9 @@ runner = CliRunner()
 
 def test_curate_serves_on_localhost_by_default(db, monkeypatch):
     calls = []
-    monkeypatch.setattr("extract.curate.serve", lambda path, host, port, **kw: calls.append((path, host, port, kw)))
+    monkeypatch.setattr(
+        "extract.curate.serve", lambda path, host, port, **kw: calls.append((path, host, port, kw))
+    )
     result = runner.invoke(app, ["curate", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert calls == [(db, "127.0.0.1", 8000, {"secure_cookies": None, "allowed_hosts": ()})]
@@ -23,8 +25,19 @@ def test_curate_serves_on_localhost_by_default(db, monkeypatch):
 def test_curate_passes_cookie_and_host_options_to_the_server(db, monkeypatch):
     calls = []
     monkeypatch.setattr("extract.curate.serve", lambda path, host, port, **kw: calls.append(kw))
-    result = runner.invoke(app, ["curate", "--db", str(db), "--secure-cookies", "--allowed-host", "curate.lab.example",
-                                 "--allowed-host", "curate"])
+    result = runner.invoke(
+        app,
+        [
+            "curate",
+            "--db",
+            str(db),
+            "--secure-cookies",
+            "--allowed-host",
+            "curate.lab.example",
+            "--allowed-host",
+            "curate",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert calls == [{"secure_cookies": True, "allowed_hosts": ["curate.lab.example", "curate"]}]
     runner.invoke(app, ["curate", "--db", str(db), "--host", "0.0.0.0", "--no-secure-cookies"])
@@ -48,13 +61,29 @@ def test_user_add_stores_a_hash_and_refuses_duplicates(db):
     from extract.curate.auth import authenticate
     from extract.curate.db import open_store
 
-    result = runner.invoke(app, ["curate", "user", "add", "carol", "--role", "adjudicator", "--db", str(db),
-                                 "--password-stdin"], input="a long passphrase\n")
+    result = runner.invoke(
+        app,
+        [
+            "curate",
+            "user",
+            "add",
+            "carol",
+            "--role",
+            "adjudicator",
+            "--db",
+            str(db),
+            "--password-stdin",
+        ],
+        input="a long passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     with open_store(db) as store:
         assert authenticate(store, "carol", "a long passphrase").role == "adjudicator"
-    again = runner.invoke(app, ["curate", "user", "add", "carol", "--db", str(db), "--password-stdin"],
-                          input="another passphrase\n")
+    again = runner.invoke(
+        app,
+        ["curate", "user", "add", "carol", "--db", str(db), "--password-stdin"],
+        input="another passphrase\n",
+    )
     assert again.exit_code == 2 and "already exists" in again.output
     listing = runner.invoke(app, ["curate", "user", "list", "--db", str(db)])
     assert "carol\tadjudicator" in listing.output
@@ -68,13 +97,17 @@ def test_token_is_printed_once(db):
 
 def test_import_then_export_gold(db, tmp_path):
     gold = ROOT / "corpus" / "gold" / "000_05e11c3b259efc19.jsonl"
-    result = runner.invoke(app, ["curate", "import", str(gold), "--db", str(db), "--as", "importer"])
+    result = runner.invoke(
+        app, ["curate", "import", str(gold), "--db", str(db), "--as", "importer"]
+    )
     assert result.exit_code == 0, result.output
     assert "1 gold files → 1 documents" in result.output
     out = tmp_path / "gold"
     nothing = runner.invoke(app, ["curate", "export", "--db", str(db), "-o", str(out)])
     assert "no curated documents to export" in nothing.output
-    result = runner.invoke(app, ["curate", "export", "--db", str(db), "-o", str(out), "--include-in-progress"])
+    result = runner.invoke(
+        app, ["curate", "export", "--db", str(db), "-o", str(out), "--include-in-progress"]
+    )
     assert result.exit_code == 0, result.output
     lines = (out / gold.name).read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(gold.read_text(encoding="utf-8").splitlines())

@@ -17,9 +17,15 @@ ALICE = User("alice", "curator")
 
 def test_export_writes_curated_documents_in_the_gold_shape(store, seed_id, tmp_path):
     cur = Curation(store)
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    cur.edit(ALICE, rec.id, {"value": 12.6, "optional": True, "note": "figure says 12.6"}, rec.version)
-    dropped = find_record(store, seed_id, kind="outcome", value=9.8, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    cur.edit(
+        ALICE, rec.id, {"value": 12.6, "optional": True, "note": "figure says 12.6"}, rec.version
+    )
+    dropped = find_record(
+        store, seed_id, kind="outcome", value=9.8, endpoint="OS", trial="KEYNOTE-590"
+    )
     cur.set_status(ALICE, dropped.id, "reject", dropped.version)
     assert export_gold(store, tmp_path).written == {}  # nothing marked curated yet
     cur.set_done(ALICE, seed_id, True)
@@ -33,7 +39,10 @@ def test_export_writes_curated_documents_in_the_gold_shape(store, seed_id, tmp_p
     assert g["value"] == 12.6 and g["optional"] is True and g["kind"] == "outcome"
     assert "id" not in g and "evidence" not in g and "rule_id" not in g and "doc_id" not in g
     assert "12.4个月" in g["text"] and g["page"] == 2
-    assert not any(x.get("value") == 9.8 and x.get("endpoint") == "OS" and x["kind"] == "outcome" for x in lines)
+    assert not any(
+        x.get("value") == 9.8 and x.get("endpoint") == "OS" and x["kind"] == "outcome"
+        for x in lines
+    )
     assert "帕博利珠单抗" in path.read_text(encoding="utf-8")  # Chinese stays readable
     load_gold_file(path)  # the evaluator reads it
 
@@ -47,7 +56,9 @@ def test_import_then_export_reproduces_the_seed_gold(store, seed_id, tmp_path):
     export_gold(store, tmp_path)
     ours = load_gold_file(tmp_path / gold_path.name)
     theirs = load_gold_file(gold_path)
-    scores = evaluate({"d": theirs}, {"d": gold_to_records({"d": ours}, include_optional=True)["d"]})
+    scores = evaluate(
+        {"d": theirs}, {"d": gold_to_records({"d": ours}, include_optional=True)["d"]}
+    )
     assert scores.overall["all"].strict.f1 == 1.0
     assert sum(g.optional for g in ours) == sum(g.optional for g in theirs)
     actions = {r[0] for r in store.conn.execute("SELECT DISTINCT curator FROM curate_events")}
@@ -58,4 +69,6 @@ def test_import_skips_gold_files_without_a_document(store, tmp_path):
     lone = tmp_path / "no_such_document.jsonl"
     lone.write_text('{"kind": "trial", "lang": "en", "name": "CROSS"}\n', encoding="utf-8")
     report = import_gold(store, [lone], User("import", "admin"))
-    assert report.files == 0 and "no stored document with stem 'no_such_document'" in report.skipped[0]
+    assert (
+        report.files == 0 and "no stored document with stem 'no_such_document'" in report.skipped[0]
+    )

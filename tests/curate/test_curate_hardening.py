@@ -56,8 +56,11 @@ def _add_pdf(store, path) -> str:
 def _http_login(base: str, name: str) -> tuple[httpx.Client, str]:
     c = httpx.Client(base_url=base, timeout=60)
     token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-    r = c.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token, "next": "/"},
-               follow_redirects=True)
+    r = c.post(
+        "/login",
+        data={"name": name, "password": PASSWORD, "csrf_token": token, "next": "/"},
+        follow_redirects=True,
+    )
     assert r.status_code == 200, r.text[:300]
     return c, re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)
 
@@ -83,7 +86,9 @@ def _pixels(png: bytes) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("side", [14400, 1e9])
-def test_a_page_with_a_huge_media_box_is_downscaled_to_the_pixel_budget(client_factory, store, tmp_path, side):
+def test_a_page_with_a_huge_media_box_is_downscaled_to_the_pixel_budget(
+    client_factory, store, tmp_path, side
+):
     from extract.curate.render import MAX_PIXELS
 
     path = tmp_path / f"huge_{int(side)}.pdf"
@@ -140,11 +145,14 @@ def test_other_requests_are_served_while_a_page_renders(server, store, seed_id, 
     finally:
         release.set()
         t.join(60)
-    assert result["page"].status_code == 200 and result["page"].headers["content-type"] == "image/png"
+    assert (
+        result["page"].status_code == 200 and result["page"].headers["content-type"] == "image/png"
+    )
 
 
-def test_other_requests_are_served_while_a_document_is_read_again_for_an_added_record(server, store, seed_id,
-                                                                                      monkeypatch):
+def test_other_requests_are_served_while_a_document_is_read_again_for_an_added_record(
+    server, store, seed_id, monkeypatch
+):
     """The first record added to a document reads its PDF again (seconds); not on the event loop."""
     from extract.curate import geometry
 
@@ -163,11 +171,26 @@ def test_other_requests_are_served_while_a_document_is_read_again_for_an_added_r
     text = store.text(seed_id)
     sel = "mOS约为12.4~17.2个月"
     start = text.index(sel)
-    data = {"csrf_token": csrf, "start": start, "end": start + len(sel), "kind": "outcome", "endpoint": "OS",
-            "stat": "median", "value": "12.4", "value_high": "17.2", "qualifier": "~", "unit": "month",
-            "arm_role": "single", "lang": "zh"}
+    data = {
+        "csrf_token": csrf,
+        "start": start,
+        "end": start + len(sel),
+        "kind": "outcome",
+        "endpoint": "OS",
+        "stat": "median",
+        "value": "12.4",
+        "value_high": "17.2",
+        "qualifier": "~",
+        "unit": "month",
+        "arm_role": "single",
+        "lang": "zh",
+    }
     result: dict[str, object] = {}
-    t = threading.Thread(target=lambda: result.update(r=alice.post(f"/doc/{seed_id}/records", data=data, follow_redirects=True)))
+    t = threading.Thread(
+        target=lambda: result.update(
+            r=alice.post(f"/doc/{seed_id}/records", data=data, follow_redirects=True)
+        )
+    )
     t.start()
     try:
         assert started.wait(60), "the document was never read again"
@@ -186,11 +209,15 @@ def test_other_requests_are_served_while_a_document_is_read_again_for_an_added_r
 
 def test_a_200_mib_body_is_refused_before_it_is_read(server, store, seed_id):
     c, csrf = _http_login(server, "alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     port = int(server.rsplit(":", 1)[1])
-    head = (f"POST /api/records/{rec.id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Cookie: curate_session={c.cookies['curate_session']}\r\nX-CSRF-Token: {csrf}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {200 * 2**20 + 40}\r\n\r\n")
+    head = (
+        f"POST /api/records/{rec.id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Cookie: curate_session={c.cookies['curate_session']}\r\nX-CSRF-Token: {csrf}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {200 * 2**20 + 40}\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
         s.sendall(head.encode() + b'{"version": 1, "fields": {"subgroup": "' + b"x" * 65536)
         reply = _raw_response(s)
@@ -203,14 +230,21 @@ def test_a_streamed_body_is_cut_off_at_the_limit(server, store, seed_id):
     from extract.curate.app import MAX_BODY
 
     c, csrf = _http_login(server, "alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     port = int(server.rsplit(":", 1)[1])
-    head = (f"POST /api/records/{rec.id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Cookie: curate_session={c.cookies['curate_session']}\r\nX-CSRF-Token: {csrf}\r\n"
-            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    head = (
+        f"POST /api/records/{rec.id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Cookie: curate_session={c.cookies['curate_session']}\r\nX-CSRF-Token: {csrf}\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     chunk = b"x" * 65536
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall(head.encode() + b"%x\r\n%s\r\n" % (40, b'{"version": 1, "fields": {"subgroup": "'.ljust(40)))
+        s.sendall(
+            head.encode()
+            + b"%x\r\n%s\r\n" % (40, b'{"version": 1, "fields": {"subgroup": "'.ljust(40))
+        )
         sent = 0
         try:
             while sent <= MAX_BODY + len(chunk):  # a little past the limit, never the whole 200 MiB
@@ -224,16 +258,22 @@ def test_a_streamed_body_is_cut_off_at_the_limit(server, store, seed_id):
 
 
 @pytest.mark.parametrize("field", ["subgroup", "arm", "note"])
-def test_a_field_longer_than_the_contract_allows_is_refused_and_nothing_is_stored(client_factory, store, seed_id,
-                                                                                    field):
+def test_a_field_longer_than_the_contract_allows_is_refused_and_nothing_is_stored(
+    client_factory, store, seed_id, field
+):
     from extract.curate.fields import spec_of
 
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     limit = spec_of("outcome", field).max_length
     assert limit and limit < 10_000
-    r = c.post(f"/api/records/{rec.id}", json={"fields": {field: "长" * (limit + 1)}, "version": rec.version},
-               headers={"X-CSRF-Token": c.csrf})
+    r = c.post(
+        f"/api/records/{rec.id}",
+        json={"fields": {field: "长" * (limit + 1)}, "version": rec.version},
+        headers={"X-CSRF-Token": c.csrf},
+    )
     assert r.status_code == 422 and f"{field}: at most {limit} characters" in r.json()["error"]
     form = edit_form(c, seed_id, rec)
     form[field] = "长" * (limit + 1)
@@ -241,8 +281,11 @@ def test_a_field_longer_than_the_contract_allows_is_refused_and_nothing_is_store
     assert r.status_code == 422 and f"at most {limit} characters" in html.unescape(r.text)
     assert store.record(rec.id).version == rec.version
     assert store.conn.execute("SELECT COUNT(*) FROM curate_events").fetchone()[0] == 0
-    ok = c.post(f"/api/records/{rec.id}", json={"fields": {field: "长" * limit}, "version": rec.version},
-                headers={"X-CSRF-Token": c.csrf})
+    ok = c.post(
+        f"/api/records/{rec.id}",
+        json={"fields": {field: "长" * limit}, "version": rec.version},
+        headers={"X-CSRF-Token": c.csrf},
+    )
     assert ok.status_code == 200, ok.text
 
 
@@ -251,67 +294,116 @@ def test_a_long_reason_or_too_many_list_items_are_refused(client_factory, store,
 
     c = client_factory("alice")
     rec = find_record(store, seed_id, kind="trial", name="KEYNOTE-590")
-    r = c.post(f"/api/records/{rec.id}", json={"fields": {"aliases": ["K"] * (MAX_ITEMS + 1)}, "version": rec.version},
-               headers={"X-CSRF-Token": c.csrf})
+    r = c.post(
+        f"/api/records/{rec.id}",
+        json={"fields": {"aliases": ["K"] * (MAX_ITEMS + 1)}, "version": rec.version},
+        headers={"X-CSRF-Token": c.csrf},
+    )
     assert r.status_code == 422 and f"aliases: at most {MAX_ITEMS} items" in r.json()["error"]
-    r = c.post(f"/api/records/{rec.id}", json={"fields": {"aliases": ["K-590"]}, "version": rec.version,
-                                                "reason": "x" * (MAX_REASON + 1)},
-               headers={"X-CSRF-Token": c.csrf})
+    r = c.post(
+        f"/api/records/{rec.id}",
+        json={
+            "fields": {"aliases": ["K-590"]},
+            "version": rec.version,
+            "reason": "x" * (MAX_REASON + 1),
+        },
+        headers={"X-CSRF-Token": c.csrf},
+    )
     assert r.status_code == 422 and f"reason: at most {MAX_REASON} characters" in r.json()["error"]
     assert store.record(rec.id).version == rec.version
     assert store.conn.execute("SELECT COUNT(*) FROM curate_events").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    ({"fields": {"note": [1]}}, "note: a text or null"),
-    ({"fields": {"note": {"a": [[["deep"]]]}}}, "note: a text or null"),
-    ({"fields": {"optional": [True]}}, "optional: true or false"),
-    ({"fields": {"value": 12.6}, "reason": ["why"]}, "reason: a text or null"),
-])
-def test_curator_extras_of_the_wrong_type_are_refused_not_a_500(client_factory, store, seed_id, extra, message):
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"fields": {"note": [1]}}, "note: a text or null"),
+        ({"fields": {"note": {"a": [[["deep"]]]}}}, "note: a text or null"),
+        ({"fields": {"optional": [True]}}, "optional: true or false"),
+        ({"fields": {"value": 12.6}, "reason": ["why"]}, "reason: a text or null"),
+    ],
+)
+def test_curator_extras_of_the_wrong_type_are_refused_not_a_500(
+    client_factory, store, seed_id, extra, message
+):
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    r = c.post(f"/api/records/{rec.id}", json={"version": rec.version, **extra}, headers={"X-CSRF-Token": c.csrf})
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    r = c.post(
+        f"/api/records/{rec.id}",
+        json={"version": rec.version, **extra},
+        headers={"X-CSRF-Token": c.csrf},
+    )
     assert r.status_code == 422 and message in r.json()["error"]
     assert store.record(rec.id).version == rec.version
     assert store.conn.execute("SELECT COUNT(*) FROM curate_events").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("body", [
-    b"{not json",
-    b"\xff\xfe{}",
-    b"[" * 100_000 + b"]" * 100_000,
-    b'{"fields": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_001,
-])
-def test_malformed_or_deeply_nested_json_is_refused_with_a_4xx(client_factory, store, seed_id, body):
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"\xff\xfe{}",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"fields": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_001,
+    ],
+)
+def test_malformed_or_deeply_nested_json_is_refused_with_a_4xx(
+    client_factory, store, seed_id, body
+):
     c = client_factory("alice")
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
-    r = c.post(f"/api/records/{rec.id}", content=body,
-               headers={"X-CSRF-Token": c.csrf, "Content-Type": "application/json"})
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
+    r = c.post(
+        f"/api/records/{rec.id}",
+        content=body,
+        headers={"X-CSRF-Token": c.csrf, "Content-Type": "application/json"},
+    )
     assert 400 <= r.status_code < 500 and "JSON" in r.json()["error"]
     assert store.record(rec.id).version == rec.version
 
 
-def test_a_selection_longer_than_a_few_sentences_is_refused_before_the_recognizers_run(client_factory, store,
-                                                                                     seed_id, monkeypatch):
+def test_a_selection_longer_than_a_few_sentences_is_refused_before_the_recognizers_run(
+    client_factory, store, seed_id, monkeypatch
+):
     """The recognizers over a whole long document held the event loop for minutes (87 s for 300 KB)."""
     from extract.curate import propose
     from extract.curate.service import MAX_SELECTION
 
     ran = []
     real = propose.recognize_sentence
-    monkeypatch.setattr(propose, "recognize_sentence", lambda *a, **k: ran.append(1) or real(*a, **k))
+    monkeypatch.setattr(
+        propose, "recognize_sentence", lambda *a, **k: ran.append(1) or real(*a, **k)
+    )
     c = client_factory("alice")
     end = min(len(store.text(seed_id)), MAX_SELECTION + 1)
     assert end == MAX_SELECTION + 1
     r = c.get(f"/doc/{seed_id}/new?start=0&end={end}")
     assert r.status_code == 422 and f"at most {MAX_SELECTION} characters" in html.unescape(r.text)
-    r = c.post(f"/api/docs/{seed_id}/propose", json={"start": 0, "end": end}, headers={"X-CSRF-Token": c.csrf})
+    r = c.post(
+        f"/api/docs/{seed_id}/propose",
+        json={"start": 0, "end": end},
+        headers={"X-CSRF-Token": c.csrf},
+    )
     assert r.status_code == 422 and f"at most {MAX_SELECTION} characters" in r.json()["error"]
     assert ran == []
-    r = c.post(f"/doc/{seed_id}/records", data={"csrf_token": c.csrf, "kind": "trial", "name": "X-1", "lang": "en",
-                                                "start": "0", "end": str(end)})
-    assert r.status_code == 422 and store.conn.execute("SELECT COUNT(*) FROM curate_events").fetchone()[0] == 0
+    r = c.post(
+        f"/doc/{seed_id}/records",
+        data={
+            "csrf_token": c.csrf,
+            "kind": "trial",
+            "name": "X-1",
+            "lang": "en",
+            "start": "0",
+            "end": str(end),
+        },
+    )
+    assert (
+        r.status_code == 422
+        and store.conn.execute("SELECT COUNT(*) FROM curate_events").fetchone()[0] == 0
+    )
     assert c.get(f"/doc/{seed_id}/new?start=0&end=40").status_code == 200 and ran
 
 
@@ -328,8 +420,11 @@ class FakeClock:
 
 def _try_login(c, name: str, password: str):
     token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-    return c.post("/login", data={"name": name, "password": password, "csrf_token": token},
-                  follow_redirects=False)
+    return c.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
 
 
 def test_failed_logins_make_the_next_attempt_wait_longer_and_longer(db):
@@ -394,8 +489,16 @@ def test_addresses_of_one_ipv6_network_share_their_login_delay(db):
     for i in range(throttle.free):
         c = TestClient(app, client=(f"2001:db8:0:7::{i + 1:x}", 5000))
         assert _try_login(c, f"name{i}", "guess").status_code == 401
-    assert _try_login(TestClient(app, client=("2001:db8:0:7::ffff", 5000)), "bob", PASSWORD).status_code == 429
-    assert _try_login(TestClient(app, client=("2001:db8:0:8::1", 5000)), "bob", PASSWORD).status_code == 303
+    assert (
+        _try_login(
+            TestClient(app, client=("2001:db8:0:7::ffff", 5000)), "bob", PASSWORD
+        ).status_code
+        == 429
+    )
+    assert (
+        _try_login(TestClient(app, client=("2001:db8:0:8::1", 5000)), "bob", PASSWORD).status_code
+        == 303
+    )
 
 
 def test_an_unknown_name_costs_the_same_password_work_as_a_known_one(store, monkeypatch):
@@ -458,8 +561,10 @@ def test_a_request_naming_another_host_is_refused(db):
     r = evil.get("/login")
     assert r.status_code == 400 and "evil.example" in r.text
     assert evil.post("/login", data={"name": "alice", "password": PASSWORD}).status_code == 400
-    named = TestClient(create_app(db, host="0.0.0.0", allowed_hosts=("curate.lab.example",)),
-                       base_url="http://curate.lab.example")
+    named = TestClient(
+        create_app(db, host="0.0.0.0", allowed_hosts=("curate.lab.example",)),
+        base_url="http://curate.lab.example",
+    )
     assert named.get("/login").status_code == 200
 
 
@@ -469,22 +574,38 @@ def test_secure_cookies_set_the_secure_flag_on_session_and_csrf_cookies(db):
     from extract.curate import create_app
 
     for secure in (True, False):
-        c = TestClient(create_app(db, allowed_hosts=("testserver",), secure_cookies=secure),
-                       base_url="https://testserver")
+        c = TestClient(
+            create_app(db, allowed_hosts=("testserver",), secure_cookies=secure),
+            base_url="https://testserver",
+        )
         r = c.get("/login")
         login_cookie = [v for k, v in r.headers.multi_items() if k == "set-cookie"]
         token = re.search(r'name="csrf_token" value="([^"]+)"', r.text).group(1)
-        r = c.post("/login", data={"name": "alice", "password": PASSWORD, "csrf_token": token},
-                   follow_redirects=False)
-        session_cookie = [v for k, v in r.headers.multi_items() if k == "set-cookie"
-                          and v.startswith("curate_session=")]
+        r = c.post(
+            "/login",
+            data={"name": "alice", "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
+        session_cookie = [
+            v
+            for k, v in r.headers.multi_items()
+            if k == "set-cookie" and v.startswith("curate_session=")
+        ]
         assert login_cookie and session_cookie
         for cookie in login_cookie + session_cookie:
             assert ("; Secure" in cookie) is secure, cookie
 
 
-@pytest.mark.parametrize(("host", "secure"), [("127.0.0.1", False), ("localhost", False), ("::1", False),
-                                              ("0.0.0.0", True), ("192.168.1.20", True)])
+@pytest.mark.parametrize(
+    ("host", "secure"),
+    [
+        ("127.0.0.1", False),
+        ("localhost", False),
+        ("::1", False),
+        ("0.0.0.0", True),
+        ("192.168.1.20", True),
+    ],
+)
 def test_secure_cookies_are_on_by_default_off_loopback(host, secure):
     from extract.curate.app import default_secure_cookies
 
@@ -496,8 +617,15 @@ def test_secure_cookies_are_on_by_default_off_loopback(host, secure):
 
 def _double(client_factory, store, seed_id):
     judy, alice, bob = client_factory("judy"), client_factory("alice"), client_factory("bob")
-    assert judy.post(f"/doc/{seed_id}/mode", data={"csrf_token": judy.csrf, "mode": "double"}).status_code == 200
-    rec = find_record(store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+    assert (
+        judy.post(
+            f"/doc/{seed_id}/mode", data={"csrf_token": judy.csrf, "mode": "double"}
+        ).status_code
+        == 200
+    )
+    rec = find_record(
+        store, seed_id, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+    )
     for c, value in ((alice, "12.5"), (bob, "12.7")):
         data = edit_form(c, seed_id, rec, value=value)
         data["version"] = "0"
@@ -505,7 +633,9 @@ def _double(client_factory, store, seed_id):
     return judy, alice, bob, rec
 
 
-def test_a_curator_cannot_read_the_other_curation_through_the_comparison(client_factory, store, seed_id):
+def test_a_curator_cannot_read_the_other_curation_through_the_comparison(
+    client_factory, store, seed_id
+):
     judy, alice, bob, rec = _double(client_factory, store, seed_id)
     for a, b in (("bob", "alice"), ("alice", "bob"), (None, None)):
         q = f"?a={a}&b={b}" if a else ""
@@ -518,7 +648,9 @@ def test_a_curator_cannot_read_the_other_curation_through_the_comparison(client_
     assert "agreement" in judy.get("/").text
 
 
-def test_a_curator_cannot_revert_the_adjudicators_change_to_the_final_records(client_factory, store, seed_id):
+def test_a_curator_cannot_revert_the_adjudicators_change_to_the_final_records(
+    client_factory, store, seed_id
+):
     judy, alice, bob, rec = _double(client_factory, store, seed_id)
     data = edit_form(judy, seed_id, rec, value="12.6")
     data["view"] = "final"
@@ -545,7 +677,10 @@ def test_only_an_adjudicator_marks_a_double_curated_document_done(client_factory
     with pytest.raises(CurationError, match="adjudicator"):
         Curation(store).set_done(User("bob", "curator"), seed_id, True)
     assert not Curation(store).done(seed_id)
-    assert judy.post(f"/doc/{seed_id}/done", data={"csrf_token": judy.csrf, "done": "1"}).status_code == 200
+    assert (
+        judy.post(f"/doc/{seed_id}/done", data={"csrf_token": judy.csrf, "done": "1"}).status_code
+        == 200
+    )
     assert Curation(store).done(seed_id)
     r = alice.post(f"/doc/{seed_id}/done", data={"csrf_token": alice.csrf, "done": "0"})
     assert r.status_code == 403 and Curation(store).done(seed_id)
@@ -554,8 +689,14 @@ def test_only_an_adjudicator_marks_a_double_curated_document_done(client_factory
 def test_a_curator_still_marks_a_singly_curated_document_done(client_factory, store, seed_id):
 
     alice = client_factory("alice")
-    assert alice.post(f"/doc/{seed_id}/done", data={"csrf_token": alice.csrf, "done": "1"}).status_code == 200
-    assert next(d for d in alice.get("/api/docs").json() if d["doc_id"] == seed_id)["state"] == "curated"
+    assert (
+        alice.post(f"/doc/{seed_id}/done", data={"csrf_token": alice.csrf, "done": "1"}).status_code
+        == 200
+    )
+    assert (
+        next(d for d in alice.get("/api/docs").json() if d["doc_id"] == seed_id)["state"]
+        == "curated"
+    )
 
 
 def test_serving_off_loopback_sends_secure_cookies_unless_told_not_to(db, monkeypatch):

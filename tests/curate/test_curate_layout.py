@@ -32,9 +32,12 @@ CLIP_BOX = """(el) => {
 
 
 def _inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
-    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
-            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
-            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack)
+    return (
+        inner["x"] >= outer["x"] - slack
+        and inner["y"] >= outer["y"] - slack
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack
+    )
 
 
 @pytest.fixture
@@ -43,7 +46,9 @@ def ids(db):
 
     with open_store(db) as store:
         pdf, txt = doc_id_of(store, ".pdf"), doc_id_of(store, ".txt")
-        outcome = find_record(store, pdf, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590")
+        outcome = find_record(
+            store, pdf, kind="outcome", value=12.4, endpoint="OS", trial="KEYNOTE-590"
+        )
         trial = find_record(store, pdf, kind="trial", name="JCOG0807")
         return {"pdf": pdf, "txt": txt, "outcome": outcome.id, "trial": trial.id}
 
@@ -81,8 +86,12 @@ def test_page_image_fills_its_panel_and_zooms_at_1400px(server, chromium, ids):
     assert b1["width"] == pytest.approx(b0["width"] * i1["width"] / i0["width"], rel=0.02)
     assert b1["height"] == pytest.approx(b0["height"] * i1["height"] / i0["height"], rel=0.02)
     # … and the box stays on the same words of the page
-    assert (b1["x"] - i1["x"]) / i1["width"] == pytest.approx((b0["x"] - i0["x"]) / i0["width"], abs=0.002)
-    assert (b1["y"] - i1["y"]) / i1["height"] == pytest.approx((b0["y"] - i0["y"]) / i0["height"], abs=0.002)
+    assert (b1["x"] - i1["x"]) / i1["width"] == pytest.approx(
+        (b0["x"] - i0["x"]) / i0["width"], abs=0.002
+    )
+    assert (b1["y"] - i1["y"]) / i1["height"] == pytest.approx(
+        (b0["y"] - i0["y"]) / i0["height"], abs=0.002
+    )
 
     # with the keyboard, up to where a sharper rendering is loaded; the panel scrolls sideways
     page.keyboard.press("+")
@@ -119,14 +128,18 @@ def test_page_image_fills_its_panel_and_zooms_at_1400px(server, chromium, ids):
     main = page.locator("main.doc").bounding_box()
     assert text["width"] >= 1.5 * text_width_with_page and text["width"] >= 0.55 * 1400
     assert side["x"] + side["width"] >= main["x"] + main["width"] - 10  # nothing empty to the right
-    assert not page.js_errors, page.js_errors  # a CSP violation (inline style or script) would be one
+    assert not page.js_errors, (
+        page.js_errors
+    )  # a CSP violation (inline style or script) would be one
 
 
 def test_labels_and_design_menu_are_whole_at_800px(server, chromium, ids):
     page = _page(chromium, server, 800, 1000)
     page.goto(f"{server}/doc/{ids['pdf']}?r={ids['trial']}")
     page.wait_for_function(IMAGE_LOADED, arg="/page/1.png")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 800  # no sideways scrolling of the page
+    assert (
+        page.evaluate("document.documentElement.scrollWidth") <= 800
+    )  # no sideways scrolling of the page
 
     # every record label shows its whole text: none is cut to "JCOG0…"
     labels = page.locator("table.recs td:nth-child(2)")
@@ -134,11 +147,14 @@ def test_labels_and_design_menu_are_whole_at_800px(server, chromium, ids):
     cut = labels.evaluate_all(
         "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1"
         " || c.querySelector('a').getBoundingClientRect().right > c.getBoundingClientRect().right + 1)"
-        ".map(c => c.textContent.trim())")
+        ".map(c => c.textContent.trim())"
+    )
     assert cut == []
     row = page.locator("table.recs tr.sel td:nth-child(2) a")
     assert row.inner_text() == "JCOG0807"
-    assert row.evaluate("a => a.scrollWidth <= a.clientWidth + 1 && a.getBoundingClientRect().right <= innerWidth")
+    assert row.evaluate(
+        "a => a.scrollWidth <= a.clientWidth + 1 && a.getBoundingClientRect().right <= innerWidth"
+    )
     head = page.locator("#record .pane-head strong")
     assert head.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
 
@@ -152,7 +168,9 @@ def test_labels_and_design_menu_are_whole_at_800px(server, chromium, ids):
     box = design.bounding_box()
     assert _inside(box, {"x": 0, "y": 0, "width": 800, "height": 1000}), box
     assert _inside(box, design.evaluate(CLIP_BOX)), box
-    assert design.evaluate("s => s.scrollWidth <= s.clientWidth && s.scrollHeight <= s.clientHeight")
+    assert design.evaluate(
+        "s => s.scrollWidth <= s.clientWidth && s.scrollHeight <= s.clientHeight"
+    )
     assert design.locator("option").count() == 8
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "curation-800.png"))

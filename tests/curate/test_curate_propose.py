@@ -23,27 +23,124 @@ EN_CI = "The median progression-free survival was 4.4 months (95% CI 3.1-6.9) in
 @pytest.mark.parametrize(
     ("text", "selection", "expected"),
     [
-        (ZH, "12.4个月", {"kind": "outcome", "endpoint": "OS", "stat": "median", "value": 12.4, "unit": "month",
-                         "arm_role": "experimental", "trial": "KEYNOTE-590", "lang": "zh"}),
-        (ZH, "9.8个月", {"kind": "outcome", "value": 9.8, "arm_role": "control", "arm": "单纯化疗组"}),
-        (ZH, "HR = 0.73 ；95%CI: 0.62~0.86", {"kind": "effect", "endpoint": "OS", "measure": "HR", "value": 0.73,
-                                             "ci_low": 0.62, "ci_high": 0.86, "ci_level": 0.95}),
+        (
+            ZH,
+            "12.4个月",
+            {
+                "kind": "outcome",
+                "endpoint": "OS",
+                "stat": "median",
+                "value": 12.4,
+                "unit": "month",
+                "arm_role": "experimental",
+                "trial": "KEYNOTE-590",
+                "lang": "zh",
+            },
+        ),
+        (
+            ZH,
+            "9.8个月",
+            {"kind": "outcome", "value": 9.8, "arm_role": "control", "arm": "单纯化疗组"},
+        ),
+        (
+            ZH,
+            "HR = 0.73 ；95%CI: 0.62~0.86",
+            {
+                "kind": "effect",
+                "endpoint": "OS",
+                "measure": "HR",
+                "value": 0.73,
+                "ci_low": 0.62,
+                "ci_high": 0.86,
+                "ci_level": 0.95,
+            },
+        ),
         # the P the pipeline links to the HR after it: the proposal is that effect, whole
-        (ZH, "P < 0.0001", {"kind": "effect", "measure": "HR", "value": 0.73, "p_value": 0.0001, "p_qualifier": "<"}),
+        (
+            ZH,
+            "P < 0.0001",
+            {
+                "kind": "effect",
+                "measure": "HR",
+                "value": 0.73,
+                "p_value": 0.0001,
+                "p_qualifier": "<",
+            },
+        ),
         (ZH, "KEYNOTE-590", {"kind": "trial", "name": "KEYNOTE-590", "phase": "3", "n": 749}),
-        (EN, "13.1 months", {"kind": "outcome", "endpoint": "OS", "stat": "median", "value": 13.1, "lang": "en",
-                             "trial": "CHECKMATE-649", "refs": ["10"]}),
-        (EN, "11.1 months with chemotherapy alone", {"kind": "outcome", "value": 11.1, "arm_role": "control"}),
-        (EN, "28%", {"kind": "outcome", "endpoint": "OS", "stat": "rate", "timepoint_months": 24.0,
-                     "unit": "percent", "value": 28.0}),
-        (EN, "CheckMate 649", {"kind": "trial", "name": "CHECKMATE-649", "aliases": ["CheckMate 649"],
-                               "refs": ["10"], "registry": []}),
+        (
+            EN,
+            "13.1 months",
+            {
+                "kind": "outcome",
+                "endpoint": "OS",
+                "stat": "median",
+                "value": 13.1,
+                "lang": "en",
+                "trial": "CHECKMATE-649",
+                "refs": ["10"],
+            },
+        ),
+        (
+            EN,
+            "11.1 months with chemotherapy alone",
+            {"kind": "outcome", "value": 11.1, "arm_role": "control"},
+        ),
+        (
+            EN,
+            "28%",
+            {
+                "kind": "outcome",
+                "endpoint": "OS",
+                "stat": "rate",
+                "timepoint_months": 24.0,
+                "unit": "percent",
+                "value": 28.0,
+            },
+        ),
+        (
+            EN,
+            "CheckMate 649",
+            {
+                "kind": "trial",
+                "name": "CHECKMATE-649",
+                "aliases": ["CheckMate 649"],
+                "refs": ["10"],
+                "registry": [],
+            },
+        ),
         # v2: the CI written right after a value is the outcome's own; one after a measure is the measure's
-        (ZH_CI, "4.4个月（95%CI: 3.1~6.9）", {"kind": "outcome", "endpoint": "PFS", "value": 4.4, "ci_low": 3.1,
-                                           "ci_high": 6.9, "ci_level": 0.95, "events": None, "source": "text"}),
-        (EN_CI, "4.4 months (95% CI 3.1-6.9)", {"kind": "outcome", "endpoint": "PFS", "value": 4.4, "ci_low": 3.1,
-                                                "ci_high": 6.9, "ci_level": 0.95}),
-        (ZH, "9.8个月； P < 0.0001 ； HR = 0.73 ；95%CI: 0.62~0.86", {"kind": "effect", "ci_low": 0.62}),
+        (
+            ZH_CI,
+            "4.4个月（95%CI: 3.1~6.9）",
+            {
+                "kind": "outcome",
+                "endpoint": "PFS",
+                "value": 4.4,
+                "ci_low": 3.1,
+                "ci_high": 6.9,
+                "ci_level": 0.95,
+                "events": None,
+                "source": "text",
+            },
+        ),
+        (
+            EN_CI,
+            "4.4 months (95% CI 3.1-6.9)",
+            {
+                "kind": "outcome",
+                "endpoint": "PFS",
+                "value": 4.4,
+                "ci_low": 3.1,
+                "ci_high": 6.9,
+                "ci_level": 0.95,
+            },
+        ),
+        (
+            ZH,
+            "9.8个月； P < 0.0001 ； HR = 0.73 ；95%CI: 0.62~0.86",
+            {"kind": "effect", "ci_low": 0.62},
+        ),
     ],
 )
 def test_first_proposal(text, selection, expected):
@@ -58,7 +155,9 @@ def test_a_ci_after_a_measure_is_not_the_outcomes():
     sel = "9.8个月； P < 0.0001 ； HR = 0.73 ；95%CI: 0.62~0.86"
     start = ZH.index(sel)
     outcomes = [p for p in propose_records(ZH, start, start + len(sel)) if p["kind"] == "outcome"]
-    assert [(p["value"], p["ci_low"], p["ci_high"], p["ci_level"]) for p in outcomes] == [(9.8, None, None, None)]
+    assert [(p["value"], p["ci_low"], p["ci_high"], p["ci_level"]) for p in outcomes] == [
+        (9.8, None, None, None)
+    ]
 
 
 def test_evidence_is_the_sentence_around_the_selection():

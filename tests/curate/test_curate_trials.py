@@ -60,10 +60,18 @@ def _orient16(store):
     stems = {d: s for d, s, _ in docs}
 
     def row(what: str, subgroup: str, arm: str = "") -> dict[str, list]:
-        (r,) = [r for r in rows if r.label["endpoint"] == "OS" and r.label["what"] == what
-                and r.label["subgroup"] == subgroup and r.label["arm_role"] == arm]
-        return r, {stems[d]: sorted(f.record["value"] if what != "HR" else f.record["p_value"] for f in fs)
-                   for d, fs in r.cells.items()}
+        (r,) = [
+            r
+            for r in rows
+            if r.label["endpoint"] == "OS"
+            and r.label["what"] == what
+            and r.label["subgroup"] == subgroup
+            and r.label["arm_role"] == arm
+        ]
+        return r, {
+            stems[d]: sorted(f.record["value"] if what != "HR" else f.record["p_value"] for f in fs)
+            for d, fs in r.cells.items()
+        }
 
     return entity, row
 
@@ -104,9 +112,14 @@ def test_the_trial_page_shows_both_reviews_side_by_side(client_factory, store):
     c = client_factory("alice")
     page = c.get("/trial/ORIENT16").text
     assert "ORIENT-16" in page and ZH.stem in page and EN.stem in page
-    table = re.search(r'<table class="side-by-side" id="side-by-side">(.*?)</table>', page, re.S).group(1)
-    rows = re.findall(r'<tr class="([^"]*)" data-endpoint="OS" data-what="HR" data-subgroup="([^"]*)"(.*?)</tr>',
-                      table, re.S)
+    table = re.search(
+        r'<table class="side-by-side" id="side-by-side">(.*?)</table>', page, re.S
+    ).group(1)
+    rows = re.findall(
+        r'<tr class="([^"]*)" data-endpoint="OS" data-what="HR" data-subgroup="([^"]*)"(.*?)</tr>',
+        table,
+        re.S,
+    )
     by_subgroup = {html.unescape(sub): (cls, body) for cls, sub, body in rows}
     cls, body = by_subgroup["cps>=5"]
     assert "disagree" in cls and "P=0.002" in body and "P=0.0023" in body
@@ -126,7 +139,9 @@ def test_the_trials_list_and_an_unknown_visitor(client_factory):
     page = c.get("/trials").text
     for name in ("ORIENT-16", "KEYNOTE-859", "CHECKMATE-649", "UMIN000001496"):
         assert f">{name}</a>" in page
-    assert re.search(r'data-trial="ORIENT16">.*?<span class="badge disagree-badge">\d+</span>', page, re.S)
+    assert re.search(
+        r'data-trial="ORIENT16">.*?<span class="badge disagree-badge">\d+</span>', page, re.S
+    )
 
 
 def test_forest_plots_mark_flagged_ratios_and_load_nothing_from_outside(client_factory, store):
@@ -151,14 +166,23 @@ def test_trials_and_meta_exports(db, tmp_path):
     res = runner.invoke(app, ["export", "--db", str(db), "--format", "trials", "-o", str(out)])
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    (hr,) = [r for r in rows if r["trial"] == "ORIENT-16" and r["endpoint"] == "OS" and r["kind"] == "effect"
-             and r["subgroup"] == ""]
+    (hr,) = [
+        r
+        for r in rows
+        if r["trial"] == "ORIENT-16"
+        and r["endpoint"] == "OS"
+        and r["kind"] == "effect"
+        and r["subgroup"] == ""
+    ]
     assert hr["n_documents"] == "2" and hr["agree"] == "True"
     assert f"{ZH.stem}: HR 0.766" in hr["values"] and f"{EN.stem}: HR 0.766" in hr["values"]
     meta = tmp_path / "meta.csv"
     res = runner.invoke(app, ["export", "--db", str(db), "--format", "meta", "-o", str(meta)])
     assert res.exit_code == 0, res.output
-    m = {(r["trial"], r["endpoint"], r["subgroup"]): r for r in csv.DictReader(meta.open(encoding="utf-8"))}
+    m = {
+        (r["trial"], r["endpoint"], r["subgroup"]): r
+        for r in csv.DictReader(meta.open(encoding="utf-8"))
+    }
     r = m[("ORIENT-16", "OS", "")]
     # HR 0.766 (95% CI 0.626–0.936): yi = ln 0.766, sei = (ln 0.936 − ln 0.626) / (2 × 1.96)
     assert float(r["yi"]) == pytest.approx(-0.26657, abs=1e-5)
@@ -202,7 +226,9 @@ def test_the_trial_page_in_a_browser(server, browser_page):
     bg = differ.evaluate("el => getComputedStyle(el).backgroundColor")
     assert bg not in ("rgba(0, 0, 0, 0)", "transparent", "rgb(255, 255, 255)"), bg
     texts = differ.locator("a.val").all_inner_texts()
-    assert any("P=0.0023" in t for t in texts) and any(re.search(r"P=0\.002(?!3)", t) for t in texts)
+    assert any("P=0.0023" in t for t in texts) and any(
+        re.search(r"P=0\.002(?!3)", t) for t in texts
+    )
     # the forest plot renders: one row per ratio, drawn with a box and a CI line
     forest = page.locator("#trial-forest svg.forest")
     expect(forest).to_be_visible()

@@ -18,8 +18,22 @@ DOCS = [
     CORPUS / "real_text" / "zh_chinaxiv" / "ChinaXiv-201712.00239V1.md",
     CORPUS / "real_text" / "en_pmc" / "PMC2817867.txt",
 ]
-COMPARED = ("endpoint", "stat", "value", "value_high", "unit", "arm_role", "arm", "trial", "subgroup",
-            "timepoint_months", "measure", "ci_low", "ci_high", "p_value")
+COMPARED = (
+    "endpoint",
+    "stat",
+    "value",
+    "value_high",
+    "unit",
+    "arm_role",
+    "arm",
+    "trial",
+    "subgroup",
+    "timepoint_months",
+    "measure",
+    "ci_low",
+    "ci_high",
+    "p_value",
+)
 
 
 def _linked(text: str):
@@ -41,8 +55,10 @@ def test_selecting_a_linked_number_proposes_the_pipelines_record(path):
     for x in _linked(text):
         got = propose_records(text, x.start, x.end)
         same_kind = [p for p in got if p["kind"] == x.record["kind"]]
-        assert any({k: p.get(k) for k in COMPARED} == {k: x.record.get(k) for k in COMPARED} for p in same_kind), (
-            text[x.start : x.end], x.record)
+        assert any(
+            {k: p.get(k) for k in COMPARED} == {k: x.record.get(k) for k in COMPARED}
+            for p in same_kind
+        ), (text[x.start : x.end], x.record)
         checked += 1
     assert checked >= 3
 
@@ -56,6 +72,8 @@ def test_a_change_in_linking_is_proposed_the_same_way(monkeypatch):
     sel = text.index("19.9 months")
     before = propose_records(text, sel, sel + 11)[0]
     assert before["arm_role"] == "control"
-    monkeypatch.setattr(roles, "_comparison_roles", lambda s, g, cues: [roles.ArmRole("single", None)] * len(cues))
+    monkeypatch.setattr(
+        roles, "_comparison_roles", lambda s, g, cues: [roles.ArmRole("single", None)] * len(cues)
+    )
     after = propose_records(text, sel, sel + 11)[0]
     assert after["arm_role"] == "single"

@@ -26,7 +26,9 @@ def golden_name(path: str) -> str:
 
 def by_document(out: Path) -> dict[str, list[str]]:
     """Records of a run, as their JSON lines, grouped under each document's golden name."""
-    docs = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = [
+        json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     names = {d["doc_id"]: golden_name(d["path"]) for d in docs}
     grouped: dict[str, list[str]] = {golden_name(d["path"]): [] for d in docs}
     for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines():

@@ -50,8 +50,9 @@ def _no_tounicode(path: Path) -> None:
     from reportlab.pdfgen import canvas
 
     if "WQYbad" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("WQYbad", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-                                       subfontIndex=0))
+        pdfmetrics.registerFont(
+            TTFont("WQYbad", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", subfontIndex=0)
+        )
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pageCompression=0, invariant=1)
     c.setFont("WQYbad", 12)
@@ -65,12 +66,21 @@ def _no_tounicode(path: Path) -> None:
 CASES = {
     # name: (make the file, expected code, words the message must contain)
     "empty": (lambda p: p.write_bytes(b""), "empty", "empty"),
-    "not_pdf": (lambda p: p.write_text("Dear editor, please find attached", encoding="utf-8"), "not_pdf",
-                "not a PDF"),
-    "truncated": (lambda p: p.write_bytes(SEED_PDF.read_bytes()[: SEED_PDF.stat().st_size // 2]),
-                  "truncated", "truncated"),
-    "corrupt": (lambda p: p.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"), "corrupt",
-                "corrupt"),
+    "not_pdf": (
+        lambda p: p.write_text("Dear editor, please find attached", encoding="utf-8"),
+        "not_pdf",
+        "not a PDF",
+    ),
+    "truncated": (
+        lambda p: p.write_bytes(SEED_PDF.read_bytes()[: SEED_PDF.stat().st_size // 2]),
+        "truncated",
+        "truncated",
+    ),
+    "corrupt": (
+        lambda p: p.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"),
+        "corrupt",
+        "corrupt",
+    ),
     "encrypted": (_encrypted, "encrypted", "--password"),
     "no_pages": (_no_pages, "no_pages", "no pages"),
     "scanned": (_scanned, "needs_ocr", "OCR"),
@@ -115,7 +125,11 @@ def test_a_batch_goes_on_past_bad_files(tmp_path):
         p = tmp_path / f"{case}.pdf"
         make(p)
         files.append(p)
-    files[2:2] = [SEED_PDF, REAL / "table_pvalues_thalassaemia.pdf", REAL / "zh_broken_encoding_figure_page.pdf"]
+    files[2:2] = [
+        SEED_PDF,
+        REAL / "table_pvalues_thalassaemia.pdf",
+        REAL / "zh_broken_encoding_figure_page.pdf",
+    ]
     read, failed = [], {}
     for f in files:
         try:
@@ -123,6 +137,10 @@ def test_a_batch_goes_on_past_bad_files(tmp_path):
         except ReaderError as e:
             failed[Path(e.path).name] = e.code
     assert [d.path.name for d in read] == [SEED_PDF.name, "table_pvalues_thalassaemia.pdf"]
-    assert failed == {"truncated.pdf": "truncated", "encrypted.pdf": "encrypted",
-                      "zh_broken_encoding_figure_page.pdf": "junk_text", "scanned.pdf": "needs_ocr",
-                      "not_pdf.pdf": "not_pdf"}
+    assert failed == {
+        "truncated.pdf": "truncated",
+        "encrypted.pdf": "encrypted",
+        "zh_broken_encoding_figure_page.pdf": "junk_text",
+        "scanned.pdf": "needs_ocr",
+        "not_pdf.pdf": "not_pdf",
+    }

@@ -16,7 +16,9 @@ from extract.refs import parse_references
 PMC = ROOT.parent / "shared" / "corpus" / "real_text" / "en_pmc"
 BMC = PMC / "PMC1693922.nxml"  # BMC Cancer 2006: TCF vs ECF, tables in a back "Tables" section
 
-needs_shared = pytest.mark.skipif(not BMC.is_file(), reason="../shared/corpus/real_text is not beside the checkout")
+needs_shared = pytest.mark.skipif(
+    not BMC.is_file(), reason="../shared/corpus/real_text is not beside the checkout"
+)
 
 SMALL = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.2 20190208//EN" "JATS-archivearticle1.dtd">
@@ -47,8 +49,12 @@ def small(tmp_path: Path) -> Path:
 
 def test_title_headings_paragraphs_and_entities(small):
     doc = read_document(small)
-    assert doc.text.startswith("A phase III trial of X versus Y\n\nAbstract\n\nResults\n\nMedian OS was 12.4 months")
-    assert "0.62\u20130.86; P\u00a0<\u00a00.001)." in doc.text  # character and named entities, no marker left
+    assert doc.text.startswith(
+        "A phase III trial of X versus Y\n\nAbstract\n\nResults\n\nMedian OS was 12.4 months"
+    )
+    assert (
+        "0.62\u20130.86; P\u00a0<\u00a00.001)." in doc.text
+    )  # character and named entities, no marker left
     heads = [doc.text[a:e] for a, e in doc.metadata["headings"]]
     assert heads == ["Abstract", "Results", "Results", "References"]
     assert any(s["path"] == "Abstract / Results" for s in doc.metadata["sections"])
@@ -67,11 +73,21 @@ def test_bibr_xrefs_become_citations_numbered_as_the_reference_list(small):
 def test_a_table_with_spans_caption_and_footnotes(small):
     doc = read_document(small)
     [t] = doc.tables
-    assert (t["n_rows"], t["n_cols"], t["caption"], t["footnotes"]) == (3, 3, "Table 1 Efficacy",
-                                                                     ["ORR, objective response rate."])
+    assert (t["n_rows"], t["n_cols"], t["caption"], t["footnotes"]) == (
+        3,
+        3,
+        "Table 1 Efficacy",
+        ["ORR, objective response rate."],
+    )
     cells = {(c["row"], c["col"]): c for c in t["cells"]}
-    assert cells[(0, 0)]["rowspan"] == 2 and cells[(0, 1)]["colspan"] == 2  # spans kept, grid expanded
-    assert cells[(1, 1)]["text"] == "X (n=305)" and cells[(1, 1)]["header"] and not cells[(2, 1)]["header"]
+    assert (
+        cells[(0, 0)]["rowspan"] == 2 and cells[(0, 1)]["colspan"] == 2
+    )  # spans kept, grid expanded
+    assert (
+        cells[(1, 1)]["text"] == "X (n=305)"
+        and cells[(1, 1)]["header"]
+        and not cells[(2, 1)]["header"]
+    )
     for c in t["cells"]:
         assert doc.text[c["start"] : c["end"]] == c["text"]
     assert doc.text[t["start"] : t["end"]].splitlines()[-1] == "ORR, n (%)\t41 (13.4)\t25 (8.3)"
@@ -87,10 +103,13 @@ def test_every_character_keeps_its_offset_in_the_file(small):
     assert raw[src[c["start"]] : src[c["start"]] + len(c["text"])] == c["text"]
 
 
-@pytest.mark.parametrize(("content", "why"), [
-    ("<article><front><p>unclosed</front></article>", "not well-formed XML"),
-    ("<html><body><p>Median OS 12 months</p></body></html>", "not a JATS <article>"),
-])
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        ("<article><front><p>unclosed</front></article>", "not well-formed XML"),
+        ("<html><body><p>Median OS 12 months</p></body></html>", "not a JATS <article>"),
+    ],
+)
 def test_xml_that_is_not_a_jats_article_fails_with_its_reason(tmp_path, content, why):
     p = tmp_path / "bad.xml"
     p.write_text(content, encoding="utf-8")
@@ -104,8 +123,11 @@ def test_a_real_pmc_article_reads_with_its_tables_and_references():
     doc = read_document(BMC)
     assert doc.text.startswith("Quality of life in patients with advanced gastric cancer")
     assert len(doc.tables) == 4 and doc.tables[1]["caption"].startswith("Table 2")
-    row = next(r for r in doc.text[doc.tables[1]["start"] : doc.tables[1]["end"]].splitlines()
-               if r.startswith("Global quality of life"))
+    row = next(
+        r
+        for r in doc.text[doc.tables[1]["start"] : doc.tables[1]["end"]].splitlines()
+        if r.startswith("Global quality of life")
+    )
     assert row == "Global quality of life\t55.2 (17.4)\t45.1 (14.4)\t0.01"
     refs = parse_references(doc.text)
     assert len(refs) >= 10 and all(c.refs[0] in refs for c in doc.citations)

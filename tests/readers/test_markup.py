@@ -18,12 +18,22 @@ from extract.readers.text import read_text, text_document
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real_text"
 ZH = SHARED / "zh_chinaxiv"
 PMC = SHARED / "en_pmc"
-needs_shared = pytest.mark.skipif(not ZH.is_dir(), reason="../shared/corpus/real_text not beside the repo")
+needs_shared = pytest.mark.skipif(
+    not ZH.is_dir(), reason="../shared/corpus/real_text not beside the repo"
+)
 
 LATEX = [
     # (source, as MinerU wrote it, as the page reads)
-    ("ChinaXiv-201712.01057V1", r"其客观缓解率为 $6 1 . 9 \%$ ,明显高于", "其客观缓解率为 61.9% ,明显高于"),
-    ("ChinaXiv-201712.01057V1", r"3组间有效率及控制率均无统计学差异 $( P { > } 0 . 0 5 )$", "3组间有效率及控制率均无统计学差异 (P>0.05)"),
+    (
+        "ChinaXiv-201712.01057V1",
+        r"其客观缓解率为 $6 1 . 9 \%$ ,明显高于",
+        "其客观缓解率为 61.9% ,明显高于",
+    ),
+    (
+        "ChinaXiv-201712.01057V1",
+        r"3组间有效率及控制率均无统计学差异 $( P { > } 0 . 0 5 )$",
+        "3组间有效率及控制率均无统计学差异 (P>0.05)",
+    ),
     ("ChinaXiv-201712.00948V1", r"直径 $\leq 5$ cm与直径>5cm", "直径 ≤5 cm与直径>5cm"),
     ("ChinaXiv-201712.00948V1", r"${ \leqslant } 6$", "≤6"),
     ("ChinaXiv-201712.00239V1", r"${ \sim } 2 0 1 4$", "~2014"),
@@ -32,19 +42,35 @@ LATEX = [
     ("ChinaXiv-201712.01195V1", r"$\mathrm { R R } { = } 1 . 8 1 4 , 9 5 \%$", "RR=1.814,95%"),
     ("ChinaXiv-201712.00960V1", r"$\scriptstyle P = 0 . 0 3 8$", "P=0.038"),
     ("ChinaXiv-201712.00960V1", r"$\scriptstyle \phantom { + } P < 0 . 0 5$", "P<0.05"),
-    ("ChinaXiv-201712.00037V1", r"5年生存率仅为 $2 2 . 1 \% ^ { [ 1 ] }$ 。", "5年生存率仅为 22.1% 。"),
+    (
+        "ChinaXiv-201712.00037V1",
+        r"5年生存率仅为 $2 2 . 1 \% ^ { [ 1 ] }$ 。",
+        "5年生存率仅为 22.1% 。",
+    ),
     ("ChinaXiv-201712.00764V1", r"$\mathrm { H R = } 0 . 2 3 4$", "HR=0.234"),
     ("ChinaXiv-201712.00749V1", r"$\overline { { x } } \pm s$", "x±s"),
-    ("ChinaXiv-201712.00763V1", r"$\begin{array} { r } { v s ~ 3 3 . 0 { \pm } 1 1 . 4 } \end{array}$", "vs 33.0±11.4"),
+    (
+        "ChinaXiv-201712.00763V1",
+        r"$\begin{array} { r } { v s ~ 3 3 . 0 { \pm } 1 1 . 4 } \end{array}$",
+        "vs 33.0±11.4",
+    ),
     ("ChinaXiv-201801.00659V1", r"TNMI\~Ⅲ期结直肠癌", "TNMI~Ⅲ期结直肠癌"),
     ("ChinaXiv-201712.00577V1", r"观察组（保乳术 $+$ 术后放疗)", "观察组（保乳术 + 术后放疗)"),
-    ("OCR slip kept", r"两组比较 $\mathrm { \ P { > } 0 . 0 5 }$ ，vS 对照组 P50.05", "P>0.05 ，vS 对照组 P50.05"),
+    (
+        "OCR slip kept",
+        r"两组比较 $\mathrm { \ P { > } 0 . 0 5 }$ ，vS 对照组 P50.05",
+        "P>0.05 ，vS 对照组 P50.05",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("source", "written", "reads"), LATEX, ids=[f"{s}:{w[:24]}" for s, w, _ in LATEX])
+@pytest.mark.parametrize(
+    ("source", "written", "reads"), LATEX, ids=[f"{s}:{w[:24]}" for s, w, _ in LATEX]
+)
 def test_converter_math_reads_as_the_page_does(source, written, reads):
-    doc = text_document(f"# 结果\n\n{written}\n\n$1 2 \\%$ 对照\n")  # a line of math makes it converter output
+    doc = text_document(
+        f"# 结果\n\n{written}\n\n$1 2 \\%$ 对照\n"
+    )  # a line of math makes it converter output
     assert doc.metadata["flavour"] == "converter"
     assert reads in doc.text
     assert "$" not in doc.text and "\\" not in doc.text
@@ -72,7 +98,7 @@ def test_prices_in_plain_prose_keep_their_dollar_signs():
 def test_html_table_becomes_cells_with_spans_expanded_and_a_tab_separated_paragraph():
     raw = (
         "# 2 结果\n\n两组疗效比较见表1。\n\n"
-        "<table><tr><td rowspan=\"2\">组别</td><td colspan=\"2\">疗效</td></tr>"
+        '<table><tr><td rowspan="2">组别</td><td colspan="2">疗效</td></tr>'
         "<tr><td>有效</td><td>$P$</td></tr>"
         "<tr><td>观察组(n=45)</td><td>$9 1 . 7 \\%$</td><td>$< 0 . 0 5$</td></tr></table>\n\n后文。\n"
     )
@@ -100,7 +126,9 @@ def test_pipe_table_of_marker_output_becomes_cells():
 
 
 @needs_shared
-@pytest.mark.parametrize("path", sorted(ZH.glob("*.md")) if ZH.is_dir() else [], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", sorted(ZH.glob("*.md")) if ZH.is_dir() else [], ids=lambda p: p.stem
+)
 def test_no_latex_is_left_in_any_chinaxiv_paper(path):
     doc = read_text(path)
     raw = path.read_text(encoding="utf-8")
@@ -131,7 +159,9 @@ def test_pmc_headings_are_headings_and_sections_are_kept():
     paths = [tuple(s["path"]) for s in doc.metadata["sections"]]
     assert ("ABSTRACT", "RESULTS") in paths and ("BODY", "RESULTS") in paths
     results = next(s for s in doc.metadata["sections"] if s["path"] == ["ABSTRACT", "RESULTS"])
-    assert doc.text[results["start"] : results["end"]].strip().startswith("The baseline HRQOL scores")
+    assert (
+        doc.text[results["start"] : results["end"]].strip().startswith("The baseline HRQOL scores")
+    )
     # one paragraph a line: each line of the file is its own paragraph
     assert "\n\nThe baseline HRQOL scores were comparable" in doc.text
 

@@ -14,8 +14,9 @@ from extract.readers.fidelity import edit_distance
 from extract.readers.ocr import tesseract_available
 from extract.readers.pdf import read_pdf
 
-needs_tesseract = pytest.mark.skipif(not tesseract_available(),
-                                     reason="apt-get install tesseract-ocr tesseract-ocr-chi-sim")
+needs_tesseract = pytest.mark.skipif(
+    not tesseract_available(), reason="apt-get install tesseract-ocr tesseract-ocr-chi-sim"
+)
 
 
 def _scan(src, dst, page=0):
@@ -36,7 +37,9 @@ def _scan(src, dst, page=0):
 
 @pytest.mark.slow
 @needs_tesseract
-@pytest.mark.parametrize(("name", "limit"), [("en_rotated_page", 0.05), ("zh_fpdf_embedded_cid", 0.10)])
+@pytest.mark.parametrize(
+    ("name", "limit"), [("en_rotated_page", 0.05), ("zh_fpdf_embedded_cid", 0.10)]
+)
 def test_scanned_page_is_read_by_ocr_and_marked(tmp_path, name, limit):
     src = PDFTESTS / f"{name}.pdf"
     scanned = tmp_path / "scanned.pdf"

@@ -16,9 +16,17 @@ from extract.readers.fidelity import edit_distance, paragraph_order
 
 
 def test_the_corpus_has_every_hard_case():
-    wanted = {"zh_review_two_column", "zh_review_embedded_font", "zh_fpdf_embedded_cid",
-              "en_review_hyphenated", "en_three_columns", "en_sidebar",
-              "en_table_between_paragraphs", "en_footnotes", "en_rotated_page"}
+    wanted = {
+        "zh_review_two_column",
+        "zh_review_embedded_font",
+        "zh_fpdf_embedded_cid",
+        "en_review_hyphenated",
+        "en_three_columns",
+        "en_sidebar",
+        "en_table_between_paragraphs",
+        "en_footnotes",
+        "en_rotated_page",
+    }
     assert wanted <= set(GENERATED)
 
 
@@ -51,7 +59,9 @@ def test_raised_citations_become_annotations_on_their_sentence(backend):
 def test_reference_list_keeps_one_entry_per_line(backend):
     from extract.refs import parse_references
 
-    refs = parse_references(read_normalized(str(generated("zh_review_two_column")[0]), backend).text)
+    refs = parse_references(
+        read_normalized(str(generated("zh_review_two_column")[0]), backend).text
+    )
     assert len(refs) == 31
     assert refs["7"].text.startswith("Hironaka S, Tsubosa Y")
     assert "(JCOG0807)[J]" in refs["7"].text
@@ -69,13 +79,21 @@ def test_running_header_and_page_numbers_are_metadata_not_text(backend):
     doc = read(str(generated("en_review_hyphenated")[0]), backend)
     assert "Journal of Thoracic Reviews" not in doc.text
     assert all(any("Journal of Thoracic Reviews" in r for r in p.removed) for p in doc.pages)
-    assert [p.number for p in doc.pages if str(p.number) in p.removed] == [p.number for p in doc.pages]
+    assert [p.number for p in doc.pages if str(p.number) in p.removed] == [
+        p.number for p in doc.pages
+    ]
 
 
 @pytest.mark.parametrize(
     ("word", "kept"),
-    [("non-small", False), ("PD-L1", True), ("KEYNOTE-590", True), ("haematological", True),
-     ("immunochemotherapy", True), ("oligometastatic", True)],
+    [
+        ("non-small", False),
+        ("PD-L1", True),
+        ("KEYNOTE-590", True),
+        ("haematological", True),
+        ("immunochemotherapy", True),
+        ("oligometastatic", True),
+    ],
 )
 def test_hyphenation_undone_only_inside_words(word, kept):
     got = read_normalized(str(generated("en_review_hyphenated")[0]), "pdfplumber").text
@@ -112,7 +130,10 @@ def test_footnotes_leave_the_text_and_the_paragraph_stays_whole(backend):
 def test_rotated_page_reads_upright(backend):
     doc = read(str(generated("en_rotated_page")[0]), backend)
     assert doc.pages[1].width > doc.pages[1].height
-    assert "The randomised, double-blind, placebo-controlled KEYNOTE-590 trial enrolled 749" in doc.page_text(2)
+    assert (
+        "The randomised, double-blind, placebo-controlled KEYNOTE-590 trial enrolled 749"
+        in doc.page_text(2)
+    )
 
 
 @pytest.mark.parametrize("name", ["zh_fpdf_embedded_cid", "zh_review_embedded_font"])

@@ -43,8 +43,12 @@ def test_sampled_characters_are_on_their_page_in_their_box(path, backend):
             if number not in pages:
                 pages[number] = pdf.pages[number - 1].chars
             cx, cy = (x0 + x1) / 2, (top + bottom) / 2
-            hit = any(c["x0"] - 1.5 <= cx <= c["x1"] + 1.5 and c["top"] - 2.5 <= cy <= c["bottom"] + 2.5
-                      and _fold(source_char) in _fold(c["text"]) for c in pages[number])
+            hit = any(
+                c["x0"] - 1.5 <= cx <= c["x1"] + 1.5
+                and c["top"] - 2.5 <= cy <= c["bottom"] + 2.5
+                and _fold(source_char) in _fold(c["text"])
+                for c in pages[number]
+            )
             if not hit:
                 misses.append((i, source_char, number))
     assert not misses, misses[:5]

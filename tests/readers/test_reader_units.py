@@ -54,15 +54,26 @@ def test_raised_run_is_a_citation(raw, before, cite):
     assert _citation_ok(raw, before) is cite
 
 
-@pytest.mark.parametrize(("text", "page_number"), [("12", True), ("- 3 -", True), ("Page 9 of 11", True),
-                                                   ("第3页", True), ("iv", True), ("12.4 v 9.8", False),
-                                                   ("Table 2", False)])
+@pytest.mark.parametrize(
+    ("text", "page_number"),
+    [
+        ("12", True),
+        ("- 3 -", True),
+        ("Page 9 of 11", True),
+        ("第3页", True),
+        ("iv", True),
+        ("12.4 v 9.8", False),
+        ("Table 2", False),
+    ],
+)
 def test_page_number_pattern(text, page_number):
     assert bool(_PAGE_NUMBER.match(text)) is page_number
 
 
-@pytest.mark.parametrize(("ch", "cjk"), [("食", True), ("，", True), ("Ⅲ", True), ("A", False), ("5", False),
-                                        ("β", False)])
+@pytest.mark.parametrize(
+    ("ch", "cjk"),
+    [("食", True), ("，", True), ("Ⅲ", True), ("A", False), ("5", False), ("β", False)],
+)
 def test_is_cjk(ch, cjk):
     assert is_cjk(ch) is cjk
 
@@ -75,8 +86,16 @@ def _page(text: str, coverage: float = 0.0) -> PageChars:
 @pytest.mark.parametrize(
     ("text", "coverage", "kind"),
     [
-        ("Pembrolizumab plus chemotherapy prolonged overall survival (HR 0.73, P<0.001).", 0.0, "ok"),
-        ("帕博利珠单抗联合化疗对比单纯化疗组显著提高总生存期（mOS: 12.4个月 vs. 9.8个月）", 0.0, "ok"),
+        (
+            "Pembrolizumab plus chemotherapy prolonged overall survival (HR 0.73, P<0.001).",
+            0.0,
+            "ok",
+        ),
+        (
+            "帕博利珠单抗联合化疗对比单纯化疗组显著提高总生存期（mOS: 12.4个月 vs. 9.8个月）",
+            0.0,
+            "ok",
+        ),
         ("", 0.9, "scanned"),
         ("", 0.1, "empty"),
         ("Í¼»ùÒòÍâÏÔ×Ó%¡¢&¡¢(ºÍÎ¢ÎÀÐÇÔîµÄ)À©Ôö²úÎïÇíÖ¬ÌÇµçÓ¾Í¼" * 2, 0.5, "junk"),  # GBK as Latin-1
@@ -89,9 +108,11 @@ def test_page_judge(text, coverage, kind):
 
 
 def test_ocr_words_become_characters_with_boxes_in_points():
-    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
-           "5\t1\t1\t1\t1\t1\t300\t600\t200\t50\t95\tHazard\n"
-           "5\t1\t1\t1\t1\t2\t520\t600\t100\t50\t93\t食管\n")
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+        "5\t1\t1\t1\t1\t1\t300\t600\t200\t50\t95\tHazard\n"
+        "5\t1\t1\t1\t1\t2\t520\t600\t100\t50\t93\t食管\n"
+    )
     chars = chars_from_tsv(tsv, 72 / 300)
     assert "".join(c.text for c in chars) == "Hazard食管"
     assert chars[0].x0 == pytest.approx(72.0)

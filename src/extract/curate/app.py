@@ -41,7 +41,9 @@ try:
     from fastapi.staticfiles import StaticFiles
     from fastapi.templating import Jinja2Templates
 except ImportError as e:  # pragma: no cover - declared dependencies
-    raise ImportError('the curation app needs FastAPI and Jinja2: pip install -e . (see pyproject.toml)') from e
+    raise ImportError(
+        "the curation app needs FastAPI and Jinja2: pip install -e . (see pyproject.toml)"
+    ) from e
 
 from .auth import (
     LoginThrottle,
@@ -78,8 +80,13 @@ MESSAGES = {
     "applied": "Applied the records both curators agree on.",
     "nochange": "Nothing changed.",
 }
-STATUS_MESSAGES = {"accept": "accepted", "reject": "rejected", "delete": "deleted", "keep": "kept",
-                   "take_machine": "took_machine"}
+STATUS_MESSAGES = {
+    "accept": "accepted",
+    "reject": "rejected",
+    "delete": "deleted",
+    "keep": "kept",
+    "take_machine": "took_machine",
+}
 
 
 @dataclass
@@ -110,9 +117,15 @@ def default_secure_cookies(host: str) -> bool:
     return not is_loopback(host)
 
 
-def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterable[str] = (),
-               secure_cookies: bool = False, login_throttle: LoginThrottle | None = None,
-               max_body: int = MAX_BODY) -> Any:
+def create_app(
+    db: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    allowed_hosts: Iterable[str] = (),
+    secure_cookies: bool = False,
+    login_throttle: LoginThrottle | None = None,
+    max_body: int = MAX_BODY,
+) -> Any:
     """The curation app over the store at ``db`` (created and migrated when missing).
 
     Args:
@@ -154,7 +167,9 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         yield
         store.close()
 
-    app = FastAPI(title="extract curate", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="extract curate", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.store = store
     # outermost last: the Host check answers first, then the body limit, before any route reads a byte
     app.add_middleware(BodyLimit, max_body=max_body)
@@ -193,7 +208,9 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
     @app.exception_handler(NotLoggedIn)
     async def not_logged_in(request: Request, exc: NotLoggedIn) -> Any:
         if wants_json(request):
-            return JSONResponse({"error": "log in first, or send Authorization: Bearer <token>"}, status_code=401)
+            return JSONResponse(
+                {"error": "log in first, or send Authorization: Bearer <token>"}, status_code=401
+            )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
 
@@ -201,7 +218,9 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
     async def forbidden(request: Request, exc: Forbidden) -> Any:
         if wants_json(request):
             return JSONResponse({"error": exc.message}, status_code=403)
-        return page(request, "error.html", None, status_code=403, title="Forbidden", message=exc.message)
+        return page(
+            request, "error.html", None, status_code=403, title="Forbidden", message=exc.message
+        )
 
     def authenticate_request(request: Request) -> Auth:
         header = request.headers.get("authorization", "")
@@ -235,18 +254,26 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         if auth.via_token:
             return auth, form
         if not same_origin(request):
-            raise Forbidden("cross-site request refused: this form must be sent from the curation app itself")
-        given = request.headers.get("x-csrf-token") or (form.get("csrf_token") if form is not None else None)
+            raise Forbidden(
+                "cross-site request refused: this form must be sent from the curation app itself"
+            )
+        given = request.headers.get("x-csrf-token") or (
+            form.get("csrf_token") if form is not None else None
+        )
         if not csrf_ok(auth.csrf, given if isinstance(given, str) else None):
             raise Forbidden("missing or wrong CSRF token: reload the page and try again")
         return auth, form
 
-    def page(request: Request, name: str, auth: Auth | None, status_code: int = 200, **ctx: Any) -> Any:
+    def page(
+        request: Request, name: str, auth: Auth | None, status_code: int = 200, **ctx: Any
+    ) -> Any:
         msg = request.query_params.get("msg")
         ctx.setdefault("flash", MESSAGES.get(msg or "", ""))
         ctx.setdefault("error", None)
         return templates.TemplateResponse(
-            request, name, {"user": auth.user if auth else None, "csrf": auth.csrf if auth else None, **ctx},
+            request,
+            name,
+            {"user": auth.user if auth else None, "csrf": auth.csrf if auth else None, **ctx},
             status_code=status_code,
         )
 
@@ -258,15 +285,31 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
 
     @app.exception_handler(CurationError)
     async def curation_error(request: Request, exc: CurationError) -> Any:
-        status = (409 if isinstance(exc, EditConflict) else 403 if isinstance(exc, NotAllowed)
-                  else 413 if isinstance(exc, BodyTooLarge) else 404 if str(exc).startswith("no ") else 422)
+        status = (
+            409
+            if isinstance(exc, EditConflict)
+            else 403
+            if isinstance(exc, NotAllowed)
+            else 413
+            if isinstance(exc, BodyTooLarge)
+            else 404
+            if str(exc).startswith("no ")
+            else 422
+        )
         if wants_json(request):
             return JSONResponse({"error": str(exc)}, status_code=status)
         try:
             auth: Auth | None = authenticate_request(request)
         except NotLoggedIn:
             auth = None
-        return page(request, "error.html", auth, status_code=status, title="Cannot do that", message=str(exc))
+        return page(
+            request,
+            "error.html",
+            auth,
+            status_code=status,
+            title="Cannot do that",
+            message=str(exc),
+        )
 
     @app.exception_handler(UnknownRecord)
     async def unknown_record(request: Request, exc: UnknownRecord) -> Any:
@@ -278,23 +321,31 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
             return ""
         if view == "final":
             if not auth.user.can_adjudicate:
-                raise Forbidden(f"{auth.user.name} is a {auth.user.role}: only adjudicators edit the final records "
-                                "of a document in double curation")
+                raise Forbidden(
+                    f"{auth.user.name} is a {auth.user.role}: only adjudicators edit the final records "
+                    "of a document in double curation"
+                )
             return ""
         return auth.user.name
 
     def may_revert(auth: Auth, first: Any) -> None:
         """A curator reverts changes of their own copy, or of the shared records outside double curation."""
         if first.scope and first.scope != auth.user.name:
-            raise Forbidden(f"change #{first.change_id} belongs to {first.scope}'s independent curation")
+            raise Forbidden(
+                f"change #{first.change_id} belongs to {first.scope}'s independent curation"
+            )
         if not first.scope and cur.mode(first.doc_id) == "double" and not auth.user.can_adjudicate:
-            raise Forbidden(f"change #{first.change_id} changed the final records of a document in double "
-                            f"curation; {auth.user.name} is a {auth.user.role}: only an adjudicator reverts it")
+            raise Forbidden(
+                f"change #{first.change_id} changed the final records of a document in double "
+                f"curation; {auth.user.name} is a {auth.user.role}: only an adjudicator reverts it"
+            )
 
     def need_adjudicator(auth: Auth) -> None:
         if not auth.user.can_adjudicate:
-            raise Forbidden(f"{auth.user.name} is a {auth.user.role}: in double curation each curator sees only "
-                            "their own curation; the comparison is the adjudicator's")
+            raise Forbidden(
+                f"{auth.user.name} is a {auth.user.role}: in double curation each curator sees only "
+                "their own curation; the comparison is the adjudicator's"
+            )
 
     def doc_url(doc_id: str, **params: Any) -> str:
         q = {k: v for k, v in params.items() if v not in (None, "")}
@@ -310,7 +361,14 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
     async def login_form(request: Request, next: str = "/") -> Any:
         token = secrets.token_urlsafe(24)
         resp = page(request, "login.html", None, next=_safe_next(next), login_csrf=token)
-        resp.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies, max_age=3600)
+        resp.set_cookie(
+            LOGIN_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookies,
+            max_age=3600,
+        )
         return resp
 
     @app.post("/login")
@@ -325,16 +383,30 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
 
         def refused(status: int, error: str, headers: dict[str, str] | None = None) -> Any:
             token = secrets.token_urlsafe(24)
-            resp = page(request, "login.html", None, status_code=status, next=target, login_csrf=token, error=error)
-            resp.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies)
+            resp = page(
+                request,
+                "login.html",
+                None,
+                status_code=status,
+                next=target,
+                login_csrf=token,
+                error=error,
+            )
+            resp.set_cookie(
+                LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies
+            )
             resp.headers.update(headers or {})
             return resp
 
         wait = throttle.wait(*keys)
         if wait > 0:
             seconds = math.ceil(wait)
-            return refused(429, f"too many failed logins for this account or from your address: try again in "
-                                f"{seconds} s", {"Retry-After": str(seconds)})
+            return refused(
+                429,
+                f"too many failed logins for this account or from your address: try again in "
+                f"{seconds} s",
+                {"Retry-After": str(seconds)},
+            )
         try:
             user = await authenticate_off_loop(store, name, str(form.get("password") or ""))
         except AuthError as e:
@@ -343,8 +415,14 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         throttle.succeeded(keys[0])
         token, _ = create_session(store, user)
         resp = RedirectResponse(target, status_code=303)
-        resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies,
-                        max_age=14 * 24 * 3600)
+        resp.set_cookie(
+            SESSION_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookies,
+            max_age=14 * 24 * 3600,
+        )
         resp.delete_cookie(LOGIN_COOKIE)
         return resp
 
@@ -361,18 +439,39 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
     # -- documents -------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse)
-    async def documents(request: Request, q: str = "", state: str = "", lang: str = "", kind: str = "") -> Any:
+    async def documents(
+        request: Request, q: str = "", state: str = "", lang: str = "", kind: str = ""
+    ) -> Any:
         auth = authenticate_request(request)
         docs = cur.summaries(q=q, state=state, lang=lang, kind=kind)
         all_docs = cur.summaries()
-        counts = {s: sum(d.state == s for d in all_docs) for s in ("new", "in_progress", "curated", "failed")}
+        counts = {
+            s: sum(d.state == s for d in all_docs)
+            for s in ("new", "in_progress", "curated", "failed")
+        }
         langs = sorted({d.lang for d in all_docs if d.lang})
         agreements = {}
-        for d in docs if auth.user.can_adjudicate else ():  # curators do not see how the other curated
+        for d in (
+            docs if auth.user.can_adjudicate else ()
+        ):  # curators do not see how the other curated
             if d.mode == "double" and len(d.curators) >= 2:
-                agreements[d.doc_id] = cmp.agreement(cmp.compare(cur, d.doc_id, d.curators[0], d.curators[1]))
-        return page(request, "documents.html", auth, docs=docs, counts=counts, langs=langs, q=q, state=state,
-                    lang=lang, kind=kind, agreements=agreements, total=len(all_docs))
+                agreements[d.doc_id] = cmp.agreement(
+                    cmp.compare(cur, d.doc_id, d.curators[0], d.curators[1])
+                )
+        return page(
+            request,
+            "documents.html",
+            auth,
+            docs=docs,
+            counts=counts,
+            langs=langs,
+            q=q,
+            state=state,
+            lang=lang,
+            kind=kind,
+            agreements=agreements,
+            total=len(all_docs),
+        )
 
     # -- one document ----------------------------------------------------------------
 
@@ -402,7 +501,9 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
                     classes.append("done")
                 if selected in ids:
                     classes.append("sel")
-            out.append({"start": a, "text": text[a:b], "ids": " ".join(ids), "cls": " ".join(classes)})
+            out.append(
+                {"start": a, "text": text[a:b], "ids": " ".join(ids), "cls": " ".join(classes)}
+            )
         return out
 
     def groups(views: list[RecordView]) -> list[tuple[str, list[RecordView]]]:
@@ -417,19 +518,37 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         out.sort(key=lambda g: (g[0] == "", min(v.start for v in g[1])))
         return out
 
-    def form_rows(kind: str, values: dict[str, Any], machine: dict[str, Any] | None) -> list[dict[str, Any]]:
+    def form_rows(
+        kind: str, values: dict[str, Any], machine: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
         rows = []
         for spec in field_specs(kind):
             v = values.get(spec.name)
             m = machine.get(spec.name) if machine is not None else None
-            rows.append({"spec": spec, "value": v, "shown": display(v), "list": v if isinstance(v, list) else [],
-                         "machine": display(m) if machine is not None else None,
-                         "differs": machine is not None and display(m) != display(v)})
+            rows.append(
+                {
+                    "spec": spec,
+                    "value": v,
+                    "shown": display(v),
+                    "list": v if isinstance(v, list) else [],
+                    "machine": display(m) if machine is not None else None,
+                    "differs": machine is not None and display(m) != display(v),
+                }
+            )
         return rows
 
-    def render_doc(request: Request, auth: Auth, doc_id: str, *, r: str | None = None, pg: int | None = None,
-                   view: str | None = None, status_code: int = 200, error: str | None = None,
-                   attempted: dict[str, Any] | None = None) -> Any:
+    def render_doc(
+        request: Request,
+        auth: Auth,
+        doc_id: str,
+        *,
+        r: str | None = None,
+        pg: int | None = None,
+        view: str | None = None,
+        status_code: int = 200,
+        error: str | None = None,
+        attempted: dict[str, Any] | None = None,
+    ) -> Any:
         doc = doc_or_404(doc_id)
         scope = scope_for(auth, doc_id, view)
         text = store.text(doc_id) or ""
@@ -439,7 +558,11 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
             selected = cur.record(r, scope)
         idx = views.index(selected) if selected in views else -1
         prev_id = views[idx - 1].id if idx > 0 else None
-        next_id = views[idx + 1].id if 0 <= idx < len(views) - 1 else (views[0].id if idx < 0 and views else None)
+        next_id = (
+            views[idx + 1].id
+            if 0 <= idx < len(views) - 1
+            else (views[0].id if idx < 0 and views else None)
+        )
         is_pdf = doc.path.lower().endswith(".pdf") and Path(doc.path).is_file()
         page_no = pg or (selected.page if selected else 1)
         page_no = max(1, min(page_no, max(doc.pages, 1)))
@@ -448,30 +571,59 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         for v in views:
             for p, (x0, top, x1, bottom) in v.boxes:
                 if p == page_no:
-                    boxes.append({"id": v.id, "x": x0, "y": top, "w": max(x1 - x0, 1), "h": max(bottom - top, 1),
-                                  "sel": selected is not None and v.id == selected.id, "label": v.label})
+                    boxes.append(
+                        {
+                            "id": v.id,
+                            "x": x0,
+                            "y": top,
+                            "w": max(x1 - x0, 1),
+                            "h": max(bottom - top, 1),
+                            "sel": selected is not None and v.id == selected.id,
+                            "label": v.label,
+                        }
+                    )
         boxes.sort(key=lambda b: b["sel"])
         history = cur.history(selected.id, scope) if selected else []
         values = dict(selected.values) if selected else {}
         if attempted:
             values.update(attempted)
         ctx = {
-            "doc": doc, "mode": cur.mode(doc_id), "done": cur.done(doc_id), "scope": scope,
-            "view": "final" if (view == "final" and scope == "") else "", "segments": segments(text, views, r),
-            "groups": groups(views), "selected": selected, "prev_id": prev_id, "next_id": next_id,
-            "is_pdf": is_pdf, "page_no": page_no, "size": size, "boxes": boxes, "history": history,
+            "doc": doc,
+            "mode": cur.mode(doc_id),
+            "done": cur.done(doc_id),
+            "scope": scope,
+            "view": "final" if (view == "final" and scope == "") else "",
+            "segments": segments(text, views, r),
+            "groups": groups(views),
+            "selected": selected,
+            "prev_id": prev_id,
+            "next_id": next_id,
+            "is_pdf": is_pdf,
+            "page_no": page_no,
+            "size": size,
+            "boxes": boxes,
+            "history": history,
             "rows": form_rows(selected.kind, values, selected.machine) if selected else [],
             "flags": flags_of(selected.fields) if selected else [],
             "scales": SCALES,
-            "extras": {k: values.get(k) for k in EXTRA_FIELDS}, "n_records": len(views),
-            "n_reviewed": sum(v.reviewed for v in views), "error": error, "attempted": attempted,
-            "curators": cmp.curators(cur, doc_id), "doc_url": doc_url,
+            "extras": {k: values.get(k) for k in EXTRA_FIELDS},
+            "n_records": len(views),
+            "n_reviewed": sum(v.reviewed for v in views),
+            "error": error,
+            "attempted": attempted,
+            "curators": cmp.curators(cur, doc_id),
+            "doc_url": doc_url,
         }
         return page(request, "document.html", auth, status_code=status_code, **ctx)
 
     @app.get("/doc/{doc_id}", response_class=HTMLResponse)
-    async def document(request: Request, doc_id: str, r: str | None = None, page: int | None = None,
-                       view: str | None = None) -> Any:
+    async def document(
+        request: Request,
+        doc_id: str,
+        r: str | None = None,
+        page: int | None = None,
+        view: str | None = None,
+    ) -> Any:
         auth = authenticate_request(request)
         if cur.mode(doc_id) == "double":
             await warm(store, doc_id)  # a curator's added records get their boxes from it
@@ -484,19 +636,28 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         if not doc.path.lower().endswith(".pdf"):
             raise CurationError(f"no page images for {doc.path}: it is not a PDF")
         if scale not in SCALES:
-            raise CurationError(f"scale {scale:g} is not allowed; allowed: {', '.join(f'{x:g}' for x in SCALES)}")
+            raise CurationError(
+                f"scale {scale:g} is not allowed; allowed: {', '.join(f'{x:g}' for x in SCALES)}"
+            )
         # a limiter of their own: a burst of page images must not take every worker thread (logins hash in one)
         if not hasattr(app.state, "render_limiter"):
             app.state.render_limiter = anyio.CapacityLimiter(2)
-        data = await anyio.to_thread.run_sync(page_png, doc.path, n, scale, limiter=app.state.render_limiter)
-        return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+        data = await anyio.to_thread.run_sync(
+            page_png, doc.path, n, scale, limiter=app.state.render_limiter
+        )
+        return Response(
+            data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
+        )
 
     def form_values(form: Any, kind: str) -> dict[str, Any]:
-        raw = {k: (form.getlist(k) if spec_of(kind, k).type == "enum_list" else form.get(k))
-               for k in {s.name for s in field_specs(kind)} if k in form or spec_of(kind, k).type == "enum_list"}
+        raw = {
+            k: (form.getlist(k) if spec_of(kind, k).type == "enum_list" else form.get(k))
+            for k in {s.name for s in field_specs(kind)}
+            if k in form or spec_of(kind, k).type == "enum_list"
+        }
         values = parse_form(kind, raw)
         values["optional"] = parse_value(spec_of(kind, "optional"), form.get("optional"))
-        values["note"] = (str(form.get("note") or "").strip() or None)
+        values["note"] = str(form.get("note") or "").strip() or None
         return values
 
     def int_field(form: Any, name: str) -> int:
@@ -514,17 +675,47 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         try:
             values = form_values(form, rec.kind)
         except CurationError as e:
-            return render_doc(request, auth, doc_id, r=rid, view=view, status_code=422, error=str(e),
-                              attempted={k: form.get(k) for k in form if k not in ("csrf_token",)})
+            return render_doc(
+                request,
+                auth,
+                doc_id,
+                r=rid,
+                view=view,
+                status_code=422,
+                error=str(e),
+                attempted={k: form.get(k) for k in form if k not in ("csrf_token",)},
+            )
         try:
-            cur.edit(auth.user, rid, values, int_field(form, "version"), reason=str(form.get("reason") or ""),
-                     scope=scope)
+            cur.edit(
+                auth.user,
+                rid,
+                values,
+                int_field(form, "version"),
+                reason=str(form.get("reason") or ""),
+                scope=scope,
+            )
         except EditConflict as e:
-            return render_doc(request, auth, doc_id, r=rid, view=view, status_code=409, error=str(e),
-                              attempted=None)
+            return render_doc(
+                request,
+                auth,
+                doc_id,
+                r=rid,
+                view=view,
+                status_code=409,
+                error=str(e),
+                attempted=None,
+            )
         except CurationError as e:
-            return render_doc(request, auth, doc_id, r=rid, view=view, status_code=422, error=str(e),
-                              attempted=values)
+            return render_doc(
+                request,
+                auth,
+                doc_id,
+                r=rid,
+                view=view,
+                status_code=422,
+                error=str(e),
+                attempted=values,
+            )
         return RedirectResponse(doc_url(doc_id, r=rid, view=view, msg="saved"), status_code=303)
 
     @app.post("/doc/{doc_id}/records/{rid}/status")
@@ -534,10 +725,18 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         scope = scope_for(auth, doc_id, view)
         action = str(form.get("action") or "")
         try:
-            cur.set_status(auth.user, rid, action, int_field(form, "version"),
-                           reason=str(form.get("reason") or ""), scope=scope)
+            cur.set_status(
+                auth.user,
+                rid,
+                action,
+                int_field(form, "version"),
+                reason=str(form.get("reason") or ""),
+                scope=scope,
+            )
         except EditConflict as e:
-            return render_doc(request, auth, doc_id, r=rid, view=view, status_code=409, error=str(e))
+            return render_doc(
+                request, auth, doc_id, r=rid, view=view, status_code=409, error=str(e)
+            )
         go = str(form.get("go") or "")
         target = rid
         if go == "next":
@@ -545,8 +744,10 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
             ids = [v.id for v in views]
             i = ids.index(rid) if rid in ids else -1
             target = ids[i + 1] if 0 <= i < len(ids) - 1 else rid
-        return RedirectResponse(doc_url(doc_id, r=target, view=view, msg=STATUS_MESSAGES.get(action, "saved")),
-                                status_code=303)
+        return RedirectResponse(
+            doc_url(doc_id, r=target, view=view, msg=STATUS_MESSAGES.get(action, "saved")),
+            status_code=303,
+        )
 
     @app.post("/doc/{doc_id}/changes/{cid}/revert")
     async def revert(request: Request, doc_id: str, cid: int) -> Any:
@@ -559,14 +760,31 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         try:
             after = cur.revert(auth.user, cid, reason=str(form.get("reason") or "") or None)
         except CurationError as e:
-            return render_doc(request, auth, doc_id, r=events[0].record_id, view=view,
-                              status_code=409 if isinstance(e, EditConflict) or "cannot revert" in str(e) else 422,
-                              error=str(e))
-        return RedirectResponse(doc_url(doc_id, r=after.id, view=view, msg="reverted"), status_code=303)
+            return render_doc(
+                request,
+                auth,
+                doc_id,
+                r=events[0].record_id,
+                view=view,
+                status_code=409
+                if isinstance(e, EditConflict) or "cannot revert" in str(e)
+                else 422,
+                error=str(e),
+            )
+        return RedirectResponse(
+            doc_url(doc_id, r=after.id, view=view, msg="reverted"), status_code=303
+        )
 
     @app.get("/doc/{doc_id}/new", response_class=HTMLResponse)
-    async def new_record(request: Request, doc_id: str, start: int, end: int, i: int = 0,
-                         kind: str | None = None, view: str | None = None) -> Any:
+    async def new_record(
+        request: Request,
+        doc_id: str,
+        start: int,
+        end: int,
+        i: int = 0,
+        kind: str | None = None,
+        view: str | None = None,
+    ) -> Any:
         auth = authenticate_request(request)
         doc = doc_or_404(doc_id)
         scope_for(auth, doc_id, view)
@@ -580,13 +798,29 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
             raise CurationError(str(e)) from e
         if kind:
             spec_of(kind, "lang")  # validates the kind
-            proposals = [p for p in proposals if p["kind"] == kind] or [{"kind": kind, "lang": span.lang}]
+            proposals = [p for p in proposals if p["kind"] == kind] or [
+                {"kind": kind, "lang": span.lang}
+            ]
         i = max(0, min(i, len(proposals) - 1))
         chosen = proposals[i]
-        return page(request, "new_record.html", auth, doc=doc, start=start, end=end, span=span,
-                    selection=text[start:end], proposals=proposals, chosen_i=i, chosen=chosen,
-                    rows=form_rows(chosen["kind"], chosen, None), view=view or "", doc_url=doc_url,
-                    extras={"optional": False, "note": None}, labels=[_proposal_label(p) for p in proposals])
+        return page(
+            request,
+            "new_record.html",
+            auth,
+            doc=doc,
+            start=start,
+            end=end,
+            span=span,
+            selection=text[start:end],
+            proposals=proposals,
+            chosen_i=i,
+            chosen=chosen,
+            rows=form_rows(chosen["kind"], chosen, None),
+            view=view or "",
+            doc_url=doc_url,
+            extras={"optional": False, "note": None},
+            labels=[_proposal_label(p) for p in proposals],
+        )
 
     def _proposal_label(p: dict[str, Any]) -> str:
         rv = RecordView("", "", p["kind"], p, None, "added", 0)
@@ -602,8 +836,15 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         await warm(store, doc_id)
         values = form_values(form, kind)
         values["kind"] = kind
-        rec = cur.add(auth.user, doc_id, values, int_field(form, "start"), int_field(form, "end"),
-                      reason=str(form.get("reason") or "") or None, scope=scope)
+        rec = cur.add(
+            auth.user,
+            doc_id,
+            values,
+            int_field(form, "start"),
+            int_field(form, "end"),
+            reason=str(form.get("reason") or "") or None,
+            scope=scope,
+        )
         return RedirectResponse(doc_url(doc_id, r=rec.id, view=view, msg="added"), status_code=303)
 
     @app.post("/doc/{doc_id}/done")
@@ -611,7 +852,9 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         auth, form = await post_auth(request)
         done = str(form.get("done") or "") == "1"
         cur.set_done(auth.user, doc_id, done)
-        return RedirectResponse(doc_url(doc_id, msg="done" if done else "reopened"), status_code=303)
+        return RedirectResponse(
+            doc_url(doc_id, msg="done" if done else "reopened"), status_code=303
+        )
 
     @app.post("/doc/{doc_id}/mode")
     async def set_mode(request: Request, doc_id: str) -> Any:
@@ -632,8 +875,9 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         return cmp.compare(cur, doc_id, a, b)
 
     @app.get("/doc/{doc_id}/compare", response_class=HTMLResponse)
-    async def compare_view(request: Request, doc_id: str, a: str | None = None, b: str | None = None,
-                           all: int = 0) -> Any:
+    async def compare_view(
+        request: Request, doc_id: str, a: str | None = None, b: str | None = None, all: int = 0
+    ) -> Any:
         auth = authenticate_request(request)
         doc = doc_or_404(doc_id)
         need_adjudicator(auth)
@@ -642,13 +886,32 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         if comp is not None:
             for row in comp.rows if all else [r for r in comp.rows if not r.agree or r.adjudicated]:
                 names = [d for d in row.diffs if d != "decision"]
-                rows.append({"row": row, "fields": [{"name": n, "a": display(row.value("a", n)),
-                                                     "b": display(row.value("b", n)),
-                                                     "final": display(row.final.values.get(n)) if row.final else ""}
-                                                    for n in names]})
-        return page(request, "compare.html", auth, doc=doc, comp=comp, rows=rows,
-                    agreement=cmp.agreement(comp) if comp else None, curators=cmp.curators(cur, doc_id),
-                    show_all=bool(all), doc_url=doc_url)
+                rows.append(
+                    {
+                        "row": row,
+                        "fields": [
+                            {
+                                "name": n,
+                                "a": display(row.value("a", n)),
+                                "b": display(row.value("b", n)),
+                                "final": display(row.final.values.get(n)) if row.final else "",
+                            }
+                            for n in names
+                        ],
+                    }
+                )
+        return page(
+            request,
+            "compare.html",
+            auth,
+            doc=doc,
+            comp=comp,
+            rows=rows,
+            agreement=cmp.agreement(comp) if comp else None,
+            curators=cmp.curators(cur, doc_id),
+            show_all=bool(all),
+            doc_url=doc_url,
+        )
 
     @app.post("/doc/{doc_id}/compare/adjudicate")
     async def adjudicate(request: Request, doc_id: str) -> Any:
@@ -658,29 +921,53 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
             raise CurationError("no two independent curations of this document to compare")
         picks = {k[5:]: str(v) for k, v in form.items() if k.startswith("pick.")}
         others = {k[6:]: str(v) for k, v in form.items() if k.startswith("other.")}
-        cmp.adjudicate(cur, auth.user, comp, str(form.get("key") or ""), picks, others,
-                       reason=str(form.get("reason") or "") or None)
-        return RedirectResponse(f"/doc/{doc_id}/compare?" + urlencode({"a": comp.a, "b": comp.b, "msg": "adjudicated"}),
-                                status_code=303)
+        cmp.adjudicate(
+            cur,
+            auth.user,
+            comp,
+            str(form.get("key") or ""),
+            picks,
+            others,
+            reason=str(form.get("reason") or "") or None,
+        )
+        return RedirectResponse(
+            f"/doc/{doc_id}/compare?" + urlencode({"a": comp.a, "b": comp.b, "msg": "adjudicated"}),
+            status_code=303,
+        )
 
     @app.post("/doc/{doc_id}/compare/apply-agreed")
     async def apply_agreed(request: Request, doc_id: str) -> Any:
         auth, form = await post_auth(request)
         if not auth.user.can_adjudicate:
-            raise Forbidden(f"{auth.user.name} is a {auth.user.role}; adjudication needs an adjudicator or admin")
+            raise Forbidden(
+                f"{auth.user.name} is a {auth.user.role}; adjudication needs an adjudicator or admin"
+            )
         comp = comparison(doc_id, str(form.get("a") or ""), str(form.get("b") or ""))
         if comp is None:
             raise CurationError("no two independent curations of this document to compare")
         cmp.apply_agreed(cur, auth.user, comp)
-        return RedirectResponse(f"/doc/{doc_id}/compare?" + urlencode({"a": comp.a, "b": comp.b, "msg": "applied"}),
-                                status_code=303)
+        return RedirectResponse(
+            f"/doc/{doc_id}/compare?" + urlencode({"a": comp.a, "b": comp.b, "msg": "applied"}),
+            status_code=303,
+        )
 
     # -- JSON API --------------------------------------------------------------------
 
     def record_json(v: RecordView) -> dict[str, Any]:
-        return {"id": v.id, "doc_id": v.doc_id, "kind": v.kind, "status": v.status, "version": v.version,
-                "machine_changed": v.machine_changed, "record": v.fields, "machine": v.machine,
-                "optional": v.optional, "note": v.note, "scope": v.scope, "boxes": v.boxes}
+        return {
+            "id": v.id,
+            "doc_id": v.doc_id,
+            "kind": v.kind,
+            "status": v.status,
+            "version": v.version,
+            "machine_changed": v.machine_changed,
+            "record": v.fields,
+            "machine": v.machine,
+            "optional": v.optional,
+            "note": v.note,
+            "scope": v.scope,
+            "boxes": v.boxes,
+        }
 
     @app.get("/api/docs")
     async def api_docs(request: Request, q: str = "", state: str = "", lang: str = "") -> Any:
@@ -702,9 +989,13 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
     async def json_body(request: Request) -> dict[str, Any]:
         try:
             body = await request.json()
-        except (ValueError, RecursionError) as e:  # RecursionError: nested deeper than the parser goes
-            raise CurationError("the request body must be a JSON object (it is not JSON, or nested too "
-                                "deep)") from e
+        except (
+            ValueError,
+            RecursionError,
+        ) as e:  # RecursionError: nested deeper than the parser goes
+            raise CurationError(
+                "the request body must be a JSON object (it is not JSON, or nested too deep)"
+            ) from e
         if not isinstance(body, dict):
             raise CurationError("the request body must be a JSON object")
         return body
@@ -722,7 +1013,9 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         values = {}
         for name, raw in fields_in.items():
             spec = spec_of(rec.kind, name)
-            values[name] = raw if not isinstance(raw, str) or spec.type == "text" else parse_value(spec, raw)
+            values[name] = (
+                raw if not isinstance(raw, str) or spec.type == "text" else parse_value(spec, raw)
+            )
         version = body.get("version")
         if not isinstance(version, int):
             raise CurationError("version: send the version of the record you edited (an integer)")
@@ -738,18 +1031,35 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
         version = body.get("version")
         if not isinstance(version, int):
             raise CurationError("version: send the version of the record you acted on (an integer)")
-        return record_json(cur.set_status(auth.user, rid, str(body.get("action")), version,
-                                          reason=body.get("reason"), scope=scope))
+        return record_json(
+            cur.set_status(
+                auth.user,
+                rid,
+                str(body.get("action")),
+                version,
+                reason=body.get("reason"),
+                scope=scope,
+            )
+        )
 
     @app.get("/api/records/{rid}/history")
     async def api_history(request: Request, rid: str) -> Any:
         auth = authenticate_request(request)
         base = cur.record(rid)
         scope = scope_for(auth, base.doc_id, request.query_params.get("view"))
-        return [{"change": c.id, "action": c.action, "curator": c.curator, "time": c.time, "reason": c.reason,
-                 "reverts": c.reverts, "reverted_by": c.reverted_by,
-                 "events": [{"field": e.field, "old": e.old, "new": e.new} for e in c.events]}
-                for c in cur.history(rid, scope)]
+        return [
+            {
+                "change": c.id,
+                "action": c.action,
+                "curator": c.curator,
+                "time": c.time,
+                "reason": c.reason,
+                "reverts": c.reverts,
+                "reverted_by": c.reverted_by,
+                "events": [{"field": e.field, "old": e.old, "new": e.new} for e in c.events],
+            }
+            for c in cur.history(rid, scope)
+        ]
 
     @app.post("/api/changes/{cid}/revert")
     async def api_revert(request: Request, cid: int) -> Any:
@@ -776,8 +1086,14 @@ def create_app(db: str | Path, *, host: str = "127.0.0.1", allowed_hosts: Iterab
     return app
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, secure_cookies: bool | None = None,
-          allowed_hosts: Iterable[str] = ()) -> None:
+def serve(
+    db: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    secure_cookies: bool | None = None,
+    allowed_hosts: Iterable[str] = (),
+) -> None:
     """Serve the curation app with uvicorn (blocking).
 
     ``secure_cookies`` defaults to on unless ``host`` is a loopback address

@@ -100,27 +100,39 @@ def set_password(store: Store, name: str, password: str) -> None:
     if len(password) < 8:
         raise CurationError(f"password for {name!r} is too short: use at least 8 characters")
     with store.transaction() as conn:
-        cur = conn.execute("UPDATE curate_users SET password_hash = ? WHERE name = ?", (hash_password(password), name))
+        cur = conn.execute(
+            "UPDATE curate_users SET password_hash = ? WHERE name = ?",
+            (hash_password(password), name),
+        )
         if cur.rowcount == 0:
             raise CurationError(f"no user {name!r}")
         conn.execute("DELETE FROM curate_sessions WHERE user = ?", (name,))
 
 
 def list_users(store: Store) -> list[User]:
-    return [User(n, r) for n, r in store.conn.execute("SELECT name, role FROM curate_users ORDER BY name")]
+    return [
+        User(n, r)
+        for n, r in store.conn.execute("SELECT name, role FROM curate_users ORDER BY name")
+    ]
 
 
 def get_user(store: Store, name: str) -> User | None:
-    row = store.conn.execute("SELECT name, role FROM curate_users WHERE name = ?", (name,)).fetchone()
+    row = store.conn.execute(
+        "SELECT name, role FROM curate_users WHERE name = ?", (name,)
+    ).fetchone()
     return User(row[0], row[1]) if row else None
 
 
-_DECOY: list[str] = []  # a hash no password matches, made once: unknown names cost one scrypt, like known ones
+_DECOY: list[
+    str
+] = []  # a hash no password matches, made once: unknown names cost one scrypt, like known ones
 
 
 def _credentials(store: Store, name: str) -> tuple[User | None, str]:
     """The user called ``name`` (None: no such user, or one without a password) and the hash to check."""
-    row = store.conn.execute("SELECT name, role, password_hash FROM curate_users WHERE name = ?", (name,)).fetchone()
+    row = store.conn.execute(
+        "SELECT name, role, password_hash FROM curate_users WHERE name = ?", (name,)
+    ).fetchone()
     if row is not None and row[2]:
         return User(row[0], row[1]), row[2]
     if not _DECOY:
@@ -159,8 +171,13 @@ def create_session(store: Store, user: User) -> tuple[str, str]:
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO curate_sessions(token_hash, user, csrf, created, expires) VALUES (?, ?, ?, ?, ?)",
-            (_token_hash(token), user.name, csrf, created.isoformat(timespec="seconds"),
-             (created + timedelta(days=SESSION_DAYS)).isoformat(timespec="seconds")),
+            (
+                _token_hash(token),
+                user.name,
+                csrf,
+                created.isoformat(timespec="seconds"),
+                (created + timedelta(days=SESSION_DAYS)).isoformat(timespec="seconds"),
+            ),
         )
     return token, csrf
 
@@ -223,11 +240,27 @@ class LoginThrottle:
     oldest. One lock guards the table (requests may come from worker threads).
     """
 
-    def __init__(self, *, free: int = 5, base: float = 1.0, cap: float = 300.0, forget: float = 3600.0,
-                 max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
-        self.free, self.base, self.cap, self.forget, self.max_keys = free, base, cap, forget, max_keys
+    def __init__(
+        self,
+        *,
+        free: int = 5,
+        base: float = 1.0,
+        cap: float = 300.0,
+        forget: float = 3600.0,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.free, self.base, self.cap, self.forget, self.max_keys = (
+            free,
+            base,
+            cap,
+            forget,
+            max_keys,
+        )
         self.clock = clock
-        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # key → (count, last failure)
+        self._failures: OrderedDict[str, tuple[int, float]] = (
+            OrderedDict()
+        )  # key → (count, last failure)
         self._lock = threading.Lock()
 
     def delay(self, failures: int) -> float:

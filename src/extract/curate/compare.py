@@ -124,11 +124,15 @@ def compare(cur: Curation, doc_id: str, a: str, b: str) -> Comparison:
         for j, x in enumerate(xs):
             if j not in used_x:
                 key = f"{x.id}|"
-                rows.append(Row(key, kind, x, None, final.get(adjudicated.get(key, "")), _diffs(x, None)))
+                rows.append(
+                    Row(key, kind, x, None, final.get(adjudicated.get(key, "")), _diffs(x, None))
+                )
         for i, y in enumerate(ys):
             if i not in used_y:
                 key = f"|{y.id}"
-                rows.append(Row(key, kind, None, y, final.get(adjudicated.get(key, "")), _diffs(None, y)))
+                rows.append(
+                    Row(key, kind, None, y, final.get(adjudicated.get(key, "")), _diffs(None, y))
+                )
     rows.sort(key=lambda r: min(v.start for v in (r.a, r.b, r.final) if v is not None))
     return Comparison(doc_id, a, b, rows)
 
@@ -137,7 +141,8 @@ def _adjudicated_keys(cur: Curation, doc_id: str) -> dict[str, str]:
     """Row key → id of the final record an adjudication of an added record created."""
     out = {}
     for r in cur.store.conn.execute(
-        "SELECT record_id, value FROM curate_adjudications WHERE doc_id = ? AND field = '*' ORDER BY id", (doc_id,)
+        "SELECT record_id, value FROM curate_adjudications WHERE doc_id = ? AND field = '*' ORDER BY id",
+        (doc_id,),
     ):
         out[r[0]] = (r[1] or "").strip('"')
     return out
@@ -154,10 +159,7 @@ def agreement(comp: Comparison) -> dict[str, Any]:
     gold_b = [parse_gold(gold_record(r.b)) for r in comp.rows if r.b is not None and r.b.kept]
     gold_a = [parse_gold(gold_record(r.a)) for r in comp.rows if r.a is not None and r.a.kept]
     scores = evaluate({"doc": gold_b}, {"doc": gold_to_records({"doc": gold_a})["doc"]})
-    f1 = {
-        kind: {"loose": s.loose.f1, "strict": s.strict.f1}
-        for kind, s in scores.overall.items()
-    }
+    f1 = {kind: {"loose": s.loose.f1, "strict": s.strict.f1} for kind, s in scores.overall.items()}
     return {
         "records": total,
         "agree": agree,
@@ -169,14 +171,23 @@ def agreement(comp: Comparison) -> dict[str, Any]:
     }
 
 
-def adjudicate(cur: Curation, user: User, comp: Comparison, key: str, picks: dict[str, str],
-               others: dict[str, str] | None = None, reason: str | None = None) -> RecordView | None:
+def adjudicate(
+    cur: Curation,
+    user: User,
+    comp: Comparison,
+    key: str,
+    picks: dict[str, str],
+    others: dict[str, str] | None = None,
+    reason: str | None = None,
+) -> RecordView | None:
     """Settle one row: ``picks`` maps "decision" and each differing field to ``a``, ``b`` or ``other``
     (then ``others[field]`` holds the value as typed). Fields the curators agree on take their
     common value. Returns the final record (None when the decision was to drop an added record).
     """
     if not user.can_adjudicate:
-        raise CurationError(f"{user.name} is a {user.role}; adjudication needs an adjudicator or admin account")
+        raise CurationError(
+            f"{user.name} is a {user.role}; adjudication needs an adjudicator or admin account"
+        )
     row = next((r for r in comp.rows if r.key == key), None)
     if row is None:
         raise CurationError(f"no row {key!r} in the comparison of {comp.a} and {comp.b}")
@@ -206,17 +217,36 @@ def adjudicate(cur: Curation, user: User, comp: Comparison, key: str, picks: dic
         if row.final is not None:
             final = row.final
             if keep:
-                status = None if any(not same(final.values.get(k), v) for k, v in values.items()
-                                     if k in contract_fields(final.fields)) else "accepted"
+                status = (
+                    None
+                    if any(
+                        not same(final.values.get(k), v)
+                        for k, v in values.items()
+                        if k in contract_fields(final.fields)
+                    )
+                    else "accepted"
+                )
                 if status is None and final.status in ("rejected", "deleted"):
                     status = "edited" if final.machine is not None else "added"
-                result = cur._apply(user, final.id, values, status, final.version, "adjudicate", why, "")
+                result = cur._apply(
+                    user, final.id, values, status, final.version, "adjudicate", why, ""
+                )
             else:
-                result = cur._apply(user, final.id, {}, "rejected" if final.machine else "deleted",
-                                    final.version, "adjudicate", why, "")
+                result = cur._apply(
+                    user,
+                    final.id,
+                    {},
+                    "rejected" if final.machine else "deleted",
+                    final.version,
+                    "adjudicate",
+                    why,
+                    "",
+                )
         elif keep:
             ev = base.evidence[0]
-            result = cur.add(user, comp.doc_id, {**values, "kind": row.kind}, ev["start"], ev["end"], reason=why)
+            result = cur.add(
+                user, comp.doc_id, {**values, "kind": row.kind}, ev["start"], ev["end"], reason=why
+            )
             conn.execute(
                 "INSERT INTO curate_adjudications(doc_id, record_id, field, choice, value, adjudicator, time)"
                 " VALUES (?, ?, '*', ?, ?, ?, ?)",
@@ -245,6 +275,8 @@ def apply_agreed(cur: Curation, user: User, comp: Comparison) -> int:
             continue  # one of them has not looked at it yet
         if row.final is None and not row.kept("a"):
             continue
-        adjudicate(cur, user, comp, row.key, {"decision": "a"}, reason=f"{comp.a} and {comp.b} agree")
+        adjudicate(
+            cur, user, comp, row.key, {"decision": "a"}, reason=f"{comp.a} and {comp.b} agree"
+        )
         n += 1
     return n

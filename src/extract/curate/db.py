@@ -122,7 +122,9 @@ def migrate(store: Store) -> list[int]:
     """
     for version, _sql in MIGRATIONS:
         if version < CURATION_MIGRATIONS_FROM:
-            raise StoreError(f"curation migration {version}: curation versions start at {CURATION_MIGRATIONS_FROM}")
+            raise StoreError(
+                f"curation migration {version}: curation versions start at {CURATION_MIGRATIONS_FROM}"
+            )
     return store.apply_migrations(MIGRATIONS, label="curation migration")
 
 

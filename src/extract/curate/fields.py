@@ -82,16 +82,23 @@ class FieldSpec:
     @property
     def bounds(self) -> str:
         """The allowed range in words (``> 0 and < 1``), empty when unbounded."""
-        parts = [f"{op} {display(float(x))}" for op, x in ((">=", self.ge), (">", self.gt), ("<=", self.le), ("<", self.lt))
-                 if x is not None]
+        parts = [
+            f"{op} {display(float(x))}"
+            for op, x in ((">=", self.ge), (">", self.gt), ("<=", self.le), ("<", self.lt))
+            if x is not None
+        ]
         return " and ".join(parts)
 
 
 def _bounds(metadata: list[Any]) -> dict[str, float]:
     out: dict[str, float] = {}
     for m in metadata:
-        for name, cls in (("ge", annotated_types.Ge), ("gt", annotated_types.Gt), ("le", annotated_types.Le),
-                          ("lt", annotated_types.Lt)):
+        for name, cls in (
+            ("ge", annotated_types.Ge),
+            ("gt", annotated_types.Gt),
+            ("le", annotated_types.Le),
+            ("lt", annotated_types.Lt),
+        ):
             if isinstance(m, cls):
                 out[name] = float(getattr(m, name))
     return out
@@ -132,7 +139,9 @@ def field_specs(kind: str) -> list[FieldSpec]:
     if kind not in _MODELS:
         raise CurationError(f"kind {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
     fields = _MODELS[kind].model_fields
-    names = [n for n in fields if n not in _NOT_FIELDS and n not in READ_ONLY_FIELDS and n not in _LAST]
+    names = [
+        n for n in fields if n not in _NOT_FIELDS and n not in READ_ONLY_FIELDS and n not in _LAST
+    ]
     return [_spec(n, fields[n].annotation, fields[n].metadata) for n in [*names, *_LAST]]
 
 
@@ -144,7 +153,9 @@ def spec_of(kind: str, name: str) -> FieldSpec:
         if name == "optional":
             return FieldSpec(name, "bool", False)
         return FieldSpec(name, "text", False, max_length=MAX_NOTE)
-    raise CurationError(f"{kind} records have no field {name!r}; fields: {', '.join(s.name for s in field_specs(kind))}")
+    raise CurationError(
+        f"{kind} records have no field {name!r}; fields: {', '.join(s.name for s in field_specs(kind))}"
+    )
 
 
 def parse_value(spec: FieldSpec, raw: str | list[str] | None) -> Any:
@@ -154,7 +165,9 @@ def parse_value(spec: FieldSpec, raw: str | list[str] | None) -> Any:
         items = [x for x in items if x]
         bad = [x for x in items if x not in spec.choices]
         if bad:
-            raise CurationError(f"{spec.name}: {bad[0]!r} is not allowed; allowed: {', '.join(spec.choices)}")
+            raise CurationError(
+                f"{spec.name}: {bad[0]!r} is not allowed; allowed: {', '.join(spec.choices)}"
+            )
         return [c for c in spec.choices if c in items]
     if isinstance(raw, list):
         raw = raw[-1] if raw else None
@@ -169,7 +182,9 @@ def parse_value(spec: FieldSpec, raw: str | list[str] | None) -> Any:
         return None
     if spec.type == "enum":
         if text not in spec.choices:
-            raise CurationError(f"{spec.name}: {text!r} is not allowed; allowed: {', '.join(spec.choices)}")
+            raise CurationError(
+                f"{spec.name}: {text!r} is not allowed; allowed: {', '.join(spec.choices)}"
+            )
         return text
     if spec.type == "number":
         try:

@@ -81,7 +81,11 @@ def _cached(doc_id: str) -> Geometry | None:
 
 def _keep(store: Store, doc_id: str, nd: Any | None) -> Geometry:
     pairs = sorted(
-        {(ev["start"], ev["page"]) for r in store.records(doc_id) for ev in r.effective.get("evidence", [])}
+        {
+            (ev["start"], ev["page"])
+            for r in store.records(doc_id)
+            for ev in r.effective.get("evidence", [])
+        }
     )
     geo = Geometry(nd, [s for s, _ in pairs], [p for _, p in pairs])
     with _LOCK:

@@ -40,7 +40,9 @@ _ORDER = ("kind", "lang", "text", "page", "optional", "note")
 @dataclass
 class ExportReport:
     written: dict[str, int] = field(default_factory=dict)  # file → records
-    unreviewed: dict[str, int] = field(default_factory=dict)  # file → records still as the machine made them
+    unreviewed: dict[str, int] = field(
+        default_factory=dict
+    )  # file → records still as the machine made them
     skipped: list[str] = field(default_factory=list)  # why a document was not written
 
 
@@ -75,7 +77,9 @@ def gold_record(view: RecordView) -> dict[str, Any]:
     return ordered | {k: v for k, v in data.items() if k not in ordered}
 
 
-def export_gold(store: Store, outdir: str | Path, *, include_in_progress: bool = False) -> ExportReport:
+def export_gold(
+    store: Store, outdir: str | Path, *, include_in_progress: bool = False
+) -> ExportReport:
     """Write ``<stem>.jsonl`` for every curated document (and in-progress ones on request).
 
     Two stored documents with one stem (a ``.txt`` and its ``.pdf``) share a gold
@@ -89,12 +93,17 @@ def export_gold(store: Store, outdir: str | Path, *, include_in_progress: bool =
     for s in cur.summaries():
         if s.state in wanted:
             by_stem.setdefault(s.stem, []).append(s)
-    last_edit = {r[0]: r[1] for r in store.conn.execute("SELECT doc_id, MAX(id) FROM curate_events GROUP BY doc_id")}
+    last_edit = {
+        r[0]: r[1]
+        for r in store.conn.execute("SELECT doc_id, MAX(id) FROM curate_events GROUP BY doc_id")
+    }
     for stem, docs in sorted(by_stem.items()):
         docs.sort(key=lambda s: (s.state == "curated", last_edit.get(s.doc_id, 0)), reverse=True)
         chosen = docs[0]
         for other in docs[1:]:
-            report.skipped.append(f"{other.path}: shares the gold file {stem}.jsonl with {chosen.path}, which was written")
+            report.skipped.append(
+                f"{other.path}: shares the gold file {stem}.jsonl with {chosen.path}, which was written"
+            )
         views = [v for v in cur.records(chosen.doc_id) if v.kept]
         lines = [json.dumps(gold_record(v), ensure_ascii=False) for v in views]
         outdir.mkdir(parents=True, exist_ok=True)
@@ -138,7 +147,9 @@ def _find_evidence(text: str, snippet: str | None) -> tuple[int, int] | None:
     return i, i + len(snippet)
 
 
-def import_gold(store: Store, paths: list[str | Path], user: User, *, reason: str | None = None) -> ImportReport:
+def import_gold(
+    store: Store, paths: list[str | Path], user: User, *, reason: str | None = None
+) -> ImportReport:
     """Load gold files as curated records of the stored documents with the same stem."""
     cur = Curation(store)
     report = ImportReport()
@@ -155,8 +166,10 @@ def import_gold(store: Store, paths: list[str | Path], user: User, *, reason: st
         gold = []
         for g in _read_gold(path):
             if g.kind == "effect" and g.endpoint is None:
-                report.skipped.append(f"{path}: effect {g.model_dump(exclude_unset=True)} has no endpoint: "
-                                      "in contract v2 it is no record, so it was not imported")
+                report.skipped.append(
+                    f"{path}: effect {g.model_dump(exclude_unset=True)} has no endpoint: "
+                    "in contract v2 it is no record, so it was not imported"
+                )
             else:
                 gold.append(g)
         report.files += 1
@@ -173,8 +186,11 @@ def import_gold(store: Store, paths: list[str | Path], user: User, *, reason: st
                 matched_g = {i for i, _ in pairs}
                 for i, j in pairs:
                     g, v = gs[i], vs[j]
-                    values = {k: getattr(g, k) for k in g.model_fields_set
-                              if k not in ("text", "page", "kind") and k in v.values}
+                    values = {
+                        k: getattr(g, k)
+                        for k in g.model_fields_set
+                        if k not in ("text", "page", "kind") and k in v.values
+                    }
                     values["optional"] = g.optional
                     if g.note:
                         values["note"] = g.note
@@ -205,7 +221,9 @@ def import_gold(store: Store, paths: list[str | Path], user: User, *, reason: st
                             f"{path}: {kind} {g.model_dump(exclude_unset=True)} — its text is not in {doc.path}"
                         )
                         continue
-                    values = {k: v for k, v in g.model_dump().items() if k not in ("text", "page", "note")}
+                    values = {
+                        k: v for k, v in g.model_dump().items() if k not in ("text", "page", "note")
+                    }
                     if g.note:
                         values["note"] = g.note
                     if not values.get("optional"):

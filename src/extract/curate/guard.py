@@ -68,7 +68,7 @@ def _hostname(value: str) -> str | None:
         return None
     if value.startswith("["):
         end = value.find("]")
-        rest = value[end + 1:]
+        rest = value[end + 1 :]
         if end < 0 or (rest and not (rest.startswith(":") and rest[1:].isdigit())):
             return None
         return value[1:end].lower()
@@ -88,9 +88,17 @@ def _is_ip(name: str) -> bool:
 
 async def _plain(send: Any, status: int, text: str) -> None:
     body = text.encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -108,8 +116,12 @@ class HostCheck:
         name = _hostname(raw)
         if name is None or not (name in self.allowed or _is_ip(name)):
             allowed = ", ".join(sorted(self.allowed))
-            return await _plain(send, 400, f"Host {raw!r} is not a name of this server (allowed: {allowed} or an "
-                                           "IP address); to serve another name, start it with --allowed-host NAME")
+            return await _plain(
+                send,
+                400,
+                f"Host {raw!r} is not a name of this server (allowed: {allowed} or an "
+                "IP address); to serve another name, start it with --allowed-host NAME",
+            )
         return await self.app(scope, receive, send)
 
 
@@ -128,7 +140,9 @@ class BodyLimit:
             try:
                 size = int(declared)
             except ValueError:
-                return await _plain(send, 400, f"Content-Length {declared.decode('latin-1')!r} is not a number")
+                return await _plain(
+                    send, 400, f"Content-Length {declared.decode('latin-1')!r} is not a number"
+                )
             if size > self.max_body:
                 return await _plain(send, 413, str(BodyTooLarge(self.max_body, size)))
         seen = 0

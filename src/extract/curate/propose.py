@@ -109,10 +109,16 @@ def propose_records(text: str, start: int, end: int) -> list[dict[str, Any]]:
     span = evidence_span(text, start, end)
     ctx = _context(text)
     sel = _Offsets(ctx).to_read(start, end)
-    base = {"lang": span.lang, "evidence": [{"start": span.start, "end": span.end, "text": span.text}],
-            "source": "text"}
+    base = {
+        "lang": span.lang,
+        "evidence": [{"start": span.start, "end": span.end, "text": span.text}],
+        "source": "text",
+    }
     linked, seen = _linked_in(ctx, sel)
-    out = [{**_public(x.record), **base} for x in sorted(linked, key=lambda x: x.record["kind"] != "effect")]
+    out = [
+        {**_public(x.record), **base}
+        for x in sorted(linked, key=lambda x: x.record["kind"] != "effect")
+    ]
     out += [{**_public(r), **base} for r in _trials_named(ctx, text, start, end, sel, bool(out))]
     if not out:
         out.append({**_unlinked(ctx, seen, sel), **base})
@@ -132,22 +138,41 @@ def _linked_in(ctx: DocContext, sel: tuple[int, int]) -> tuple[list[Any], list[A
             s = recognize_sentence(ctx, sent)
             if sent.start < sel[1] and sel[0] < sent.end:
                 seen.append(s)
-                linked += [x for x in link_sentence(ctx, s, para, anchors, para_ep) if x.start < sel[1] and sel[0] < x.end]
+                linked += [
+                    x
+                    for x in link_sentence(ctx, s, para, anchors, para_ep)
+                    if x.start < sel[1] and sel[0] < x.end
+                ]
             if s.endpoints:
                 para_ep = s.endpoints[-1]
     return linked, seen
 
 
-def _trials_named(ctx: DocContext, text: str, start: int, end: int, sel: tuple[int, int],
-                  have_results: bool) -> list[dict[str, Any]]:
+def _trials_named(
+    ctx: DocContext, text: str, start: int, end: int, sel: tuple[int, int], have_results: bool
+) -> list[dict[str, Any]]:
     """Trial records (as the document reports them) of the trials the selection names; a
     name-like selection the recognizers do not take is proposed as a trial of that name."""
-    keys = list(dict.fromkeys(trial_key(m.name) for m in ctx.mentions if sel[0] <= m.start and m.end <= sel[1]))
+    keys = list(
+        dict.fromkeys(
+            trial_key(m.name) for m in ctx.mentions if sel[0] <= m.start and m.end <= sel[1]
+        )
+    )
     out = [trial_record(ctx.nd, ctx.trials[k]) for k in keys if k in ctx.trials]
     chosen = text[start:end].strip()
     if not out and not have_results and _NAME_LIKE.match(chosen) and len(chosen) <= 40:
-        out.append({"kind": "trial", "name": canonical_trial_name(chosen), "aliases": [chosen], "refs": [],
-                    "phase": None, "n": None, "design": [], "registry": []})
+        out.append(
+            {
+                "kind": "trial",
+                "name": canonical_trial_name(chosen),
+                "aliases": [chosen],
+                "refs": [],
+                "phase": None,
+                "n": None,
+                "design": [],
+                "registry": [],
+            }
+        )
     return out
 
 
@@ -160,14 +185,32 @@ def _unlinked(ctx: DocContext, seen: list[Any], sel: tuple[int, int]) -> dict[st
     nums = _NUMBER.findall(ctx.text[sel[0] : sel[1]])
     v = values[0] if values else None
     ep = eps[-1] if eps else None
-    stat = stat_for(ep, v.unit or "", ctx.text[ep.end : v.start]) if ep is not None and v is not None else None
+    stat = (
+        stat_for(ep, v.unit or "", ctx.text[ep.end : v.start])
+        if ep is not None and v is not None
+        else None
+    )
     return {
-        "kind": "outcome", "trial": None, "refs": [], "endpoint": ep.code if ep else None, "stat": stat,
-        "timepoint_months": None, "grade": None, "event": None,
-        "value": v.value if v else (float(nums[0]) if nums else None), "value_high": v.value_high if v else None,
-        "qualifier": v.qualifier if v else "=", "unit": v.unit if v else None, "arm": None,
+        "kind": "outcome",
+        "trial": None,
+        "refs": [],
+        "endpoint": ep.code if ep else None,
+        "stat": stat,
+        "timepoint_months": None,
+        "grade": None,
+        "event": None,
+        "value": v.value if v else (float(nums[0]) if nums else None),
+        "value_high": v.value_high if v else None,
+        "qualifier": v.qualifier if v else "=",
+        "unit": v.unit if v else None,
+        "arm": None,
         "arm_role": "single" if v is not None else None,
-        "subgroup": None, "n": None, "events": None, "ci_level": None, "ci_low": None, "ci_high": None,
+        "subgroup": None,
+        "n": None,
+        "events": None,
+        "ci_level": None,
+        "ci_low": None,
+        "ci_high": None,
     }
 
 

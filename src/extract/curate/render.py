@@ -66,7 +66,9 @@ def page_png(path: str | Path, page: int, scale: float = 1.5) -> bytes:
     try:
         mtime = p.stat().st_mtime
     except OSError as e:
-        raise CurationError(f"{p}: cannot read the document to render page {page} ({e.strerror})") from e
+        raise CurationError(
+            f"{p}: cannot read the document to render page {page} ({e.strerror})"
+        ) from e
     key = (str(p.resolve()), scale, page, mtime)
     with _CACHE_LOCK:
         if key in _CACHE:
@@ -79,7 +81,9 @@ def page_png(path: str | Path, page: int, scale: float = 1.5) -> bytes:
             raise CurationError(f"{p}: cannot open the document to render page {page} ({e})") from e
         try:
             if not 1 <= page <= len(pdf):
-                raise CurationError(f"{p}: page {page} does not exist (the document has {len(pdf)} pages)")
+                raise CurationError(
+                    f"{p}: page {page} does not exist (the document has {len(pdf)} pages)"
+                )
             image = _rasterize(pdf, page - 1, scale)
         except pdfium.PdfiumError as e:
             raise CurationError(f"{p}: cannot render page {page} ({e})") from e

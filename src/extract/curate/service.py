@@ -49,8 +49,10 @@ MAX_SELECTION = 4000
 def check_selection(start: int, end: int) -> None:
     """Refuse a selection longer than :data:`MAX_SELECTION` characters."""
     if end - start > MAX_SELECTION:
-        raise CurationError(f"selection [{start}, {end}) has {end - start} characters; select at most "
-                            f"{MAX_SELECTION} characters (the sentence or two a record is read from)")
+        raise CurationError(
+            f"selection [{start}, {end}) has {end - start} characters; select at most "
+            f"{MAX_SELECTION} characters (the sentence or two a record is read from)"
+        )
 
 
 def _j(v: Any) -> str | None:
@@ -201,9 +203,21 @@ class DocSummary:
 
 
 def _event(row: Any) -> Event:
-    return Event(row["id"], row["change_id"], row["doc_id"], row["record_id"], row["scope"], row["action"],
-                 row["field"], _unj(row["old_value"]), _unj(row["new_value"]), row["curator"], row["time"],
-                 row["reason"], row["reverts"])
+    return Event(
+        row["id"],
+        row["change_id"],
+        row["doc_id"],
+        row["record_id"],
+        row["scope"],
+        row["action"],
+        row["field"],
+        _unj(row["old_value"]),
+        _unj(row["new_value"]),
+        row["curator"],
+        row["time"],
+        row["reason"],
+        row["reverts"],
+    )
 
 
 class Curation:
@@ -215,11 +229,15 @@ class Curation:
     # -- documents ------------------------------------------------------------------
 
     def mode(self, doc_id: str) -> str:
-        row = self.store.conn.execute("SELECT mode FROM curate_documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT mode FROM curate_documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
         return row[0] if row else "single"
 
     def done(self, doc_id: str) -> bool:
-        row = self.store.conn.execute("SELECT done FROM curate_documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        row = self.store.conn.execute(
+            "SELECT done FROM curate_documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
         return bool(row and row[0])
 
     def _doc_row(self, conn: Any, doc_id: str) -> None:
@@ -237,7 +255,9 @@ class Curation:
         with self.store.transaction() as conn:
             self._doc_row(conn, doc_id)
             conn.execute("UPDATE curate_documents SET mode = ? WHERE doc_id = ?", (mode, doc_id))
-            self._log(conn, self._change_id(conn), doc_id, "", "", "mode", "mode", old, mode, user, None)
+            self._log(
+                conn, self._change_id(conn), doc_id, "", "", "mode", "mode", old, mode, user, None
+            )
 
     def set_done(self, user: User, doc_id: str, done: bool, reason: str | None = None) -> None:
         """Mark a document curated (its records are gold) or open it again.
@@ -246,8 +266,10 @@ class Curation:
         records are theirs until the document is done.
         """
         if self.mode(doc_id) == "double" and not user.can_adjudicate:
-            raise NotAllowed(f"{user.name} is a {user.role}: only an adjudicator marks a document in double curation "
-                             "curated, or opens it again")
+            raise NotAllowed(
+                f"{user.name} is a {user.role}: only an adjudicator marks a document in double curation "
+                "curated, or opens it again"
+            )
         old = self.done(doc_id)
         if old == done:
             return
@@ -257,9 +279,13 @@ class Curation:
                 "UPDATE curate_documents SET done = ?, done_by = ?, done_at = ? WHERE doc_id = ?",
                 (int(done), user.name if done else None, now() if done else None, doc_id),
             )
-            self._log(conn, self._change_id(conn), doc_id, "", "", "done", "done", old, done, user, reason)
+            self._log(
+                conn, self._change_id(conn), doc_id, "", "", "done", "done", old, done, user, reason
+            )
 
-    def summaries(self, *, q: str = "", state: str = "", lang: str = "", kind: str = "") -> list[DocSummary]:
+    def summaries(
+        self, *, q: str = "", state: str = "", lang: str = "", kind: str = ""
+    ) -> list[DocSummary]:
         """The documents page: each document's curation state and record counts, filtered.
 
         A document whose file has since changed (superseded by newer content) is
@@ -267,16 +293,22 @@ class Curation:
         """
         conn = self.store.conn
         meta = {r["doc_id"]: r for r in conn.execute("SELECT * FROM curate_documents")}
-        touched = {r[0] for r in conn.execute("SELECT DISTINCT doc_id FROM curate_events WHERE record_id != ''")}
+        touched = {
+            r[0]
+            for r in conn.execute("SELECT DISTINCT doc_id FROM curate_events WHERE record_id != ''")
+        }
         curators = {}
-        for r in conn.execute("SELECT doc_id, GROUP_CONCAT(DISTINCT curator) FROM curate_curations GROUP BY doc_id"):
+        for r in conn.execute(
+            "SELECT doc_id, GROUP_CONCAT(DISTINCT curator) FROM curate_curations GROUP BY doc_id"
+        ):
             curators[r[0]] = sorted((r[1] or "").split(","))
         stats: dict[str, dict[str, Any]] = {}
         for r in conn.execute(
             "SELECT doc_id, kind, status, machine_changed, COUNT(*) FROM records GROUP BY doc_id, kind, status, machine_changed"
         ):
-            s = stats.setdefault(r[0], {"counts": dict.fromkeys(KINDS, 0),
-                                        "total": 0, "reviewed": 0, "flagged": 0})
+            s = stats.setdefault(
+                r[0], {"counts": dict.fromkeys(KINDS, 0), "total": 0, "reviewed": 0, "flagged": 0}
+            )
             if r[2] not in DROPPED_STATUSES:
                 s["counts"][r[1]] += r[4]
             s["total"] += r[4]
@@ -285,12 +317,19 @@ class Curation:
         needle = q.strip().lower()
         text_hits: set[str] = set()
         if needle:
-            text_hits = {r[0] for r in conn.execute("SELECT doc_id FROM texts WHERE instr(lower(text), ?) > 0", (needle,))}
+            text_hits = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT doc_id FROM texts WHERE instr(lower(text), ?) > 0", (needle,)
+                )
+            }
         out = []
         for d in self.store.documents():
             m = meta.get(d.doc_id)
-            s = stats.get(d.doc_id, {"counts": dict.fromkeys(KINDS, 0),
-                                     "total": 0, "reviewed": 0, "flagged": 0})
+            s = stats.get(
+                d.doc_id,
+                {"counts": dict.fromkeys(KINDS, 0), "total": 0, "reviewed": 0, "flagged": 0},
+            )
             if d.status != "ok":
                 st = "failed"
             elif m is not None and m["done"]:
@@ -300,9 +339,23 @@ class Curation:
             else:
                 st = "new"
             superseded_by = getattr(d, "superseded_by", None)
-            summary = DocSummary(d.doc_id, d.path, d.stem, d.lang, d.pages, d.status, d.error, st,
-                                 m["mode"] if m is not None else "single", s["counts"], s["total"],
-                                 s["reviewed"], s["flagged"], curators.get(d.doc_id, []), superseded_by)
+            summary = DocSummary(
+                d.doc_id,
+                d.path,
+                d.stem,
+                d.lang,
+                d.pages,
+                d.status,
+                d.error,
+                st,
+                m["mode"] if m is not None else "single",
+                s["counts"],
+                s["total"],
+                s["reviewed"],
+                s["flagged"],
+                curators.get(d.doc_id, []),
+                superseded_by,
+            )
             if (state == "superseded") != bool(superseded_by):
                 continue
             if state and state != "superseded" and st != state:
@@ -311,21 +364,41 @@ class Curation:
                 continue
             if kind and not summary.counts.get(kind):
                 continue
-            if needle and not (needle in d.path.lower() or needle in d.doc_id or d.doc_id in text_hits):
+            if needle and not (
+                needle in d.path.lower() or needle in d.doc_id or d.doc_id in text_hits
+            ):
                 continue
             out.append(summary)
         return out
 
     # -- records --------------------------------------------------------------------
 
-    def _extras(self, scope: str, ids: list[str] | None = None) -> dict[str, tuple[bool, str | None]]:
-        rows = self.store.conn.execute("SELECT record_id, optional, note FROM curate_extras WHERE scope = ?", (scope,))
+    def _extras(
+        self, scope: str, ids: list[str] | None = None
+    ) -> dict[str, tuple[bool, str | None]]:
+        rows = self.store.conn.execute(
+            "SELECT record_id, optional, note FROM curate_extras WHERE scope = ?", (scope,)
+        )
         return {r[0]: (bool(r[1]), r[2]) for r in rows if ids is None or r[0] in ids}
 
     def _view(self, r: StoredRecord, extras: tuple[bool, str | None] | None = None) -> RecordView:
-        opt, note = extras if extras is not None else self._extras("", [r.id]).get(r.id, (False, None))
-        return RecordView(r.id, r.doc_id, r.kind, r.effective, r.machine, r.status, r.version,
-                          r.machine_changed, list(r.boxes), opt, note, "")
+        opt, note = (
+            extras if extras is not None else self._extras("", [r.id]).get(r.id, (False, None))
+        )
+        return RecordView(
+            r.id,
+            r.doc_id,
+            r.kind,
+            r.effective,
+            r.machine,
+            r.status,
+            r.version,
+            r.machine_changed,
+            list(r.boxes),
+            opt,
+            note,
+            "",
+        )
 
     def _scoped_view(self, r: StoredRecord | None, row: Any | None, scope: str) -> RecordView:
         """A curator's independent view: their curation row, else the machine record untouched."""
@@ -336,13 +409,36 @@ class Curation:
             if r is None and f.get("evidence"):
                 ev = f["evidence"][0]
                 boxes = geometry(self.store, row["doc_id"]).boxes(ev["start"], ev["end"])
-            return RecordView(row["record_id"], row["doc_id"], row["kind"], f,
-                              r.machine if r is not None else None, row["status"], row["version"], False,
-                              boxes, bool(extras.get("optional")), extras.get("note"), scope)
+            return RecordView(
+                row["record_id"],
+                row["doc_id"],
+                row["kind"],
+                f,
+                r.machine if r is not None else None,
+                row["status"],
+                row["version"],
+                False,
+                boxes,
+                bool(extras.get("optional")),
+                extras.get("note"),
+                scope,
+            )
         assert r is not None
         base = r.machine if r.machine is not None else r.effective
-        return RecordView(r.id, r.doc_id, r.kind, base, r.machine, "machine", 0, False, list(r.boxes),
-                          False, None, scope)
+        return RecordView(
+            r.id,
+            r.doc_id,
+            r.kind,
+            base,
+            r.machine,
+            "machine",
+            0,
+            False,
+            list(r.boxes),
+            False,
+            None,
+            scope,
+        )
 
     def records(self, doc_id: str, scope: str = "") -> list[RecordView]:
         """The document's records as ``scope`` sees them, in evidence order."""
@@ -350,10 +446,17 @@ class Curation:
         if not scope:
             ex = self._extras("")
             return [self._view(r, ex.get(r.id, (False, None))) for r in stored]
-        rows = {row["record_id"]: row for row in self.store.conn.execute(
-            "SELECT * FROM curate_curations WHERE doc_id = ? AND curator = ?", (doc_id, scope))}
-        out = [self._scoped_view(r, rows.pop(r.id, None), scope) for r in stored
-               if r.machine is not None or r.id in rows]
+        rows = {
+            row["record_id"]: row
+            for row in self.store.conn.execute(
+                "SELECT * FROM curate_curations WHERE doc_id = ? AND curator = ?", (doc_id, scope)
+            )
+        }
+        out = [
+            self._scoped_view(r, rows.pop(r.id, None), scope)
+            for r in stored
+            if r.machine is not None or r.id in rows
+        ]
         out += [self._scoped_view(None, row, scope) for row in rows.values()]
         out.sort(key=lambda v: (v.start, KINDS.index(v.kind), v.id))
         return out
@@ -368,7 +471,8 @@ class Curation:
                 raise CurationError(f"no record {record_id!r} in {self.store.path}")
             return self._view(r)
         row = self.store.conn.execute(
-            "SELECT * FROM curate_curations WHERE record_id = ? AND curator = ?", (record_id, scope)).fetchone()
+            "SELECT * FROM curate_curations WHERE record_id = ? AND curator = ?", (record_id, scope)
+        ).fetchone()
         if r is None and row is None:
             raise CurationError(f"no record {record_id!r} in {scope}'s curation")
         return self._scoped_view(r, row, scope)
@@ -377,26 +481,61 @@ class Curation:
 
     @staticmethod
     def _change_id(conn: Any) -> int:
-        return conn.execute("SELECT COALESCE(MAX(change_id), 0) + 1 FROM curate_events").fetchone()[0]
+        return conn.execute("SELECT COALESCE(MAX(change_id), 0) + 1 FROM curate_events").fetchone()[
+            0
+        ]
 
     @staticmethod
-    def _log(conn: Any, change_id: int, doc_id: str, record_id: str, scope: str, action: str, field_: str,
-             old: Any, new: Any, user: User, reason: str | None, reverts: int | None = None) -> None:
+    def _log(
+        conn: Any,
+        change_id: int,
+        doc_id: str,
+        record_id: str,
+        scope: str,
+        action: str,
+        field_: str,
+        old: Any,
+        new: Any,
+        user: User,
+        reason: str | None,
+        reverts: int | None = None,
+    ) -> None:
         conn.execute(
             """INSERT INTO curate_events(change_id, doc_id, record_id, scope, action, field, old_value,
                  new_value, curator, time, reason, reverts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (change_id, doc_id, record_id, scope, action, field_, _j(old), _j(new), user.name, now(),
-             (reason or "").strip() or None, reverts),
+            (
+                change_id,
+                doc_id,
+                record_id,
+                scope,
+                action,
+                field_,
+                _j(old),
+                _j(new),
+                user.name,
+                now(),
+                (reason or "").strip() or None,
+                reverts,
+            ),
         )
 
-    def events(self, *, record_id: str | None = None, doc_id: str | None = None,
-               change_id: int | None = None) -> list[Event]:
+    def events(
+        self,
+        *,
+        record_id: str | None = None,
+        doc_id: str | None = None,
+        change_id: int | None = None,
+    ) -> list[Event]:
         where, args = [], []
         for col, val in (("record_id", record_id), ("doc_id", doc_id), ("change_id", change_id)):
             if val is not None:
                 where.append(f"{col} = ?")
                 args.append(val)
-        sql = "SELECT * FROM curate_events" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        sql = (
+            "SELECT * FROM curate_events"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY id"
+        )
         return [_event(r) for r in self.store.conn.execute(sql, args)]
 
     def history(self, record_id: str, scope: str = "") -> list[Change]:
@@ -407,8 +546,17 @@ class Curation:
                 continue
             c = changes.get(e.change_id)
             if c is None:
-                c = changes[e.change_id] = Change(e.change_id, e.action, e.record_id, e.scope, e.curator,
-                                                  e.time, e.reason, e.reverts, [])
+                c = changes[e.change_id] = Change(
+                    e.change_id,
+                    e.action,
+                    e.record_id,
+                    e.scope,
+                    e.curator,
+                    e.time,
+                    e.reason,
+                    e.reverts,
+                    [],
+                )
             c.events.append(e)
         for c in changes.values():
             if c.reverts is not None and c.reverts in changes:
@@ -418,18 +566,35 @@ class Curation:
     def last_change_by(self, record_id: str, scope: str = "") -> str | None:
         row = self.store.conn.execute(
             "SELECT curator FROM curate_events WHERE record_id = ? AND scope = ? ORDER BY id DESC LIMIT 1",
-            (record_id, scope)).fetchone()
+            (record_id, scope),
+        ).fetchone()
         return row[0] if row else None
 
     # -- actions ----------------------------------------------------------------------
 
-    def edit(self, user: User, record_id: str, values: dict[str, Any], version: int, *,
-             reason: str | None = None, scope: str = "") -> RecordView:
+    def edit(
+        self,
+        user: User,
+        record_id: str,
+        values: dict[str, Any],
+        version: int,
+        *,
+        reason: str | None = None,
+        scope: str = "",
+    ) -> RecordView:
         """Set fields of a record (contract fields and the extras ``optional``/``note``)."""
         return self._apply(user, record_id, values, None, version, "edit", reason, scope)
 
-    def set_status(self, user: User, record_id: str, action: str, version: int, *,
-                   reason: str | None = None, scope: str = "") -> RecordView:
+    def set_status(
+        self,
+        user: User,
+        record_id: str,
+        action: str,
+        version: int,
+        *,
+        reason: str | None = None,
+        scope: str = "",
+    ) -> RecordView:
         """``accept``, ``reject`` or ``delete`` a record; ``keep`` (the curated values, after the
         machine value changed) or ``take_machine`` (the new machine values)."""
         if action in ACTIONS:
@@ -437,9 +602,19 @@ class Curation:
         view = self.record(record_id, scope)
         if action == "take_machine":
             if view.machine is None:
-                raise CurationError(f"record {record_id} has no machine version to take (the pipeline no longer finds it)")
-            return self._apply(user, record_id, contract_fields(view.machine), "accepted", version, action,
-                               reason, scope)
+                raise CurationError(
+                    f"record {record_id} has no machine version to take (the pipeline no longer finds it)"
+                )
+            return self._apply(
+                user,
+                record_id,
+                contract_fields(view.machine),
+                "accepted",
+                version,
+                action,
+                reason,
+                scope,
+            )
         if action == "keep":
             if scope:
                 raise CurationError("'keep' applies to the shared record only")
@@ -451,19 +626,44 @@ class Curation:
                 try:
                     self.store.set_status(record_id, view.status, view.version)
                 except VersionConflict as e:
-                    raise EditConflict(record_id, version, e.actual, self.last_change_by(record_id)) from e
-                self._log(conn, self._change_id(conn), view.doc_id, record_id, "", "keep", "machine_changed",
-                          True, False, user, reason)
+                    raise EditConflict(
+                        record_id, version, e.actual, self.last_change_by(record_id)
+                    ) from e
+                self._log(
+                    conn,
+                    self._change_id(conn),
+                    view.doc_id,
+                    record_id,
+                    "",
+                    "keep",
+                    "machine_changed",
+                    True,
+                    False,
+                    user,
+                    reason,
+                )
             return self.record(record_id)
         allowed = ", ".join([*ACTIONS, "keep", "take_machine"])
         raise CurationError(f"action {action!r} is not allowed; allowed: {allowed}")
 
     def _check_version(self, view: RecordView, version: int) -> None:
         if view.version != version:
-            raise EditConflict(view.id, version, view.version, self.last_change_by(view.id, view.scope))
+            raise EditConflict(
+                view.id, version, view.version, self.last_change_by(view.id, view.scope)
+            )
 
-    def _apply(self, user: User, record_id: str, values: dict[str, Any], status: str | None, version: int,
-               action: str, reason: str | None, scope: str, reverts: int | None = None) -> RecordView:
+    def _apply(
+        self,
+        user: User,
+        record_id: str,
+        values: dict[str, Any],
+        status: str | None,
+        version: int,
+        action: str,
+        reason: str | None,
+        scope: str,
+        reverts: int | None = None,
+    ) -> RecordView:
         if status is not None and status not in STATUSES:
             raise CurationError(f"status {status!r} is not allowed; allowed: {', '.join(STATUSES)}")
         with self.store.transaction() as conn:
@@ -490,14 +690,46 @@ class Curation:
             after = self.record(record_id, scope)
             cid = self._change_id(conn)
             for k, v in changed.items():
-                self._log(conn, cid, view.doc_id, record_id, scope, action, k, current.get(k), v, user, reason, reverts)
+                self._log(
+                    conn,
+                    cid,
+                    view.doc_id,
+                    record_id,
+                    scope,
+                    action,
+                    k,
+                    current.get(k),
+                    v,
+                    user,
+                    reason,
+                    reverts,
+                )
             if after.status != view.status:
-                self._log(conn, cid, view.doc_id, record_id, scope, action, "status", view.status, after.status,
-                          user, reason, reverts)
+                self._log(
+                    conn,
+                    cid,
+                    view.doc_id,
+                    record_id,
+                    scope,
+                    action,
+                    "status",
+                    view.status,
+                    after.status,
+                    user,
+                    reason,
+                    reverts,
+                )
         return after
 
-    def _apply_shared(self, conn: Any, view: RecordView, contract: dict[str, Any], extras: dict[str, Any],
-                      status: str | None, user: User) -> None:
+    def _apply_shared(
+        self,
+        conn: Any,
+        view: RecordView,
+        contract: dict[str, Any],
+        extras: dict[str, Any],
+        status: str | None,
+        user: User,
+    ) -> None:
         cur = view.status
         try:
             if status == "machine":
@@ -507,8 +739,12 @@ class Curation:
                 ):
                     self.store.set_status(view.id, "machine", view.version)
                 elif contract:
-                    self.store.update_record(view.id, contract, view.version,
-                                             status=cur if cur != "machine" else "edited")
+                    self.store.update_record(
+                        view.id,
+                        contract,
+                        view.version,
+                        status=cur if cur != "machine" else "edited",
+                    )
             elif contract:
                 default = cur if cur in ("added", *DROPPED_STATUSES) else "edited"
                 self.store.update_record(view.id, contract, view.version, status=status or default)
@@ -516,7 +752,9 @@ class Curation:
                 self.store.set_status(view.id, status, view.version)
             elif extras:
                 # the curator looked at the record: an untouched one counts as accepted
-                self.store.update_record(view.id, {}, view.version, status=cur if cur != "machine" else "accepted")
+                self.store.update_record(
+                    view.id, {}, view.version, status=cur if cur != "machine" else "accepted"
+                )
         except VersionConflict as e:
             raise EditConflict(view.id, view.version, e.actual, self.last_change_by(view.id)) from e
         except RecordError as e:
@@ -530,10 +768,20 @@ class Curation:
                 (view.id, int(bool(opt)), note),
             )
 
-    def _apply_scoped(self, conn: Any, view: RecordView, contract: dict[str, Any], extras: dict[str, Any],
-                      status: str, user: User) -> None:
+    def _apply_scoped(
+        self,
+        conn: Any,
+        view: RecordView,
+        contract: dict[str, Any],
+        extras: dict[str, Any],
+        status: str,
+        user: User,
+    ) -> None:
         fields_ = {**view.fields, **contract}
-        fields_["_extras"] = {"optional": extras.get("optional", view.optional), "note": extras.get("note", view.note)}
+        fields_["_extras"] = {
+            "optional": extras.get("optional", view.optional),
+            "note": extras.get("note", view.note),
+        }
         if contract and status == "machine":
             status = "edited"
         elif contract and status == view.status and view.status == "accepted":
@@ -545,35 +793,65 @@ class Curation:
         )
         if cur.rowcount == 0:
             if view.version != 0:
-                raise EditConflict(view.id, view.version, view.version + 1, self.last_change_by(view.id, view.scope))
+                raise EditConflict(
+                    view.id,
+                    view.version,
+                    view.version + 1,
+                    self.last_change_by(view.id, view.scope),
+                )
             conn.execute(
                 """INSERT INTO curate_curations(record_id, curator, doc_id, kind, fields, status, version, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, 1, ?)""",
                 (view.id, view.scope, view.doc_id, view.kind, _j(fields_), status, now()),
             )
 
-    def add(self, user: User, doc_id: str, values: dict[str, Any], start: int, end: int, *,
-            reason: str | None = None, scope: str = "") -> RecordView:
+    def add(
+        self,
+        user: User,
+        doc_id: str,
+        values: dict[str, Any],
+        start: int,
+        end: int,
+        *,
+        reason: str | None = None,
+        scope: str = "",
+    ) -> RecordView:
         """Add a record the pipeline missed; its evidence is the sentence(s) around ``[start, end)``."""
         check_sizes(str(values.get("kind")), values, reason)
         check_selection(start, end)
         text = self.store.text(doc_id)
         if text is None:
-            raise CurationError(f"no text for document {doc_id!r}: it failed to process or is not in the store")
+            raise CurationError(
+                f"no text for document {doc_id!r}: it failed to process or is not in the store"
+            )
         try:
             span = evidence_span(text, start, end)
         except ValueError as e:
             raise CurationError(str(e)) from e
         geo = geometry(self.store, doc_id)
-        evidence = [{"page": geo.page_of(span.start), "start": span.start, "end": span.end, "text": span.text}]
+        evidence = [
+            {
+                "page": geo.page_of(span.start),
+                "start": span.start,
+                "end": span.end,
+                "text": span.text,
+            }
+        ]
         extras = {k: values.pop(k) for k in EXTRA_FIELDS if k in values}
         data = validate({**values, "evidence": evidence}, where=f"new record in {doc_id}")
         record = {**data, "evidence": evidence}
         with self.store.transaction() as conn:
             if scope:
                 rid = f"c-{secrets.token_hex(8)}"
-                fields_ = {**record, "id": rid, "doc_id": doc_id,
-                           "_extras": {"optional": bool(extras.get("optional")), "note": extras.get("note")}}
+                fields_ = {
+                    **record,
+                    "id": rid,
+                    "doc_id": doc_id,
+                    "_extras": {
+                        "optional": bool(extras.get("optional")),
+                        "note": extras.get("note"),
+                    },
+                }
                 conn.execute(
                     """INSERT INTO curate_curations(record_id, curator, doc_id, kind, fields, status, version, updated_at)
                        VALUES (?, ?, ?, ?, ?, 'added', 1, ?)""",
@@ -590,10 +868,23 @@ class Curation:
                     [(rid, page, *box) for page, box in geo.boxes(span.start, span.end)],
                 )
                 if extras:
-                    conn.execute("INSERT INTO curate_extras(record_id, scope, optional, note) VALUES (?, '', ?, ?)",
-                                 (rid, int(bool(extras.get("optional"))), extras.get("note")))
-            self._log(conn, self._change_id(conn), doc_id, rid, scope, "add", "*", None,
-                      {**record, **{k: v for k, v in extras.items() if v}}, user, reason)
+                    conn.execute(
+                        "INSERT INTO curate_extras(record_id, scope, optional, note) VALUES (?, '', ?, ?)",
+                        (rid, int(bool(extras.get("optional"))), extras.get("note")),
+                    )
+            self._log(
+                conn,
+                self._change_id(conn),
+                doc_id,
+                rid,
+                scope,
+                "add",
+                "*",
+                None,
+                {**record, **{k: v for k, v in extras.items() if v}},
+                user,
+                reason,
+            )
         return self.record(rid, scope)
 
     def revert(self, user: User, change_id: int, *, reason: str | None = None) -> RecordView:
@@ -606,7 +897,9 @@ class Curation:
             raise CurationError(f"no change #{change_id}")
         first = events[0]
         if not first.record_id:
-            raise CurationError(f"change #{change_id} ({first.action}) is about the document; it has no revert")
+            raise CurationError(
+                f"change #{change_id} ({first.action}) is about the document; it has no revert"
+            )
         view = self.record(first.record_id, first.scope)
         current = view.values
         values: dict[str, Any] = {}
@@ -614,16 +907,27 @@ class Curation:
         for e in events:
             if e.field == "*":
                 if view.status in DROPPED_STATUSES:
-                    raise CurationError(f"the record added by change #{change_id} is already {view.status}")
+                    raise CurationError(
+                        f"the record added by change #{change_id} is already {view.status}"
+                    )
                 status = "deleted"
                 continue
             if e.field == "machine_changed":
-                raise CurationError(f"change #{change_id} acknowledged a new machine value; it has no revert")
+                raise CurationError(
+                    f"change #{change_id} acknowledged a new machine value; it has no revert"
+                )
             now_value = view.status if e.field == "status" else current.get(e.field)
             if not same(now_value, e.new):
-                later = [c for c in self.history(view.id, view.scope)
-                         if c.id > change_id and any(x.field == e.field for x in c.events)]
-                by = f" by change #{later[0].id} ({later[0].curator}, {later[0].time})" if later else ""
+                later = [
+                    c
+                    for c in self.history(view.id, view.scope)
+                    if c.id > change_id and any(x.field == e.field for x in c.events)
+                ]
+                by = (
+                    f" by change #{later[0].id} ({later[0].curator}, {later[0].time})"
+                    if later
+                    else ""
+                )
                 raise CurationError(
                     f"cannot revert change #{change_id}: {e.field} was changed again{by} "
                     f"(now {display(now_value)!r}, the change set {display(e.new)!r}); revert the later change first"
@@ -634,5 +938,14 @@ class Curation:
                 values[e.field] = e.old
         if status == "machine" and view.scope:
             status = "machine"
-        return self._apply(user, view.id, values, status, view.version, "revert",
-                           reason or f"revert of change #{change_id}", view.scope, reverts=change_id)
+        return self._apply(
+            user,
+            view.id,
+            values,
+            status,
+            view.version,
+            "revert",
+            reason or f"revert of change #{change_id}",
+            view.scope,
+            reverts=change_id,
+        )

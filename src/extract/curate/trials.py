@@ -47,7 +47,10 @@ def trial_url(name: str | None) -> str:
 
 
 def install_trial_pages(
-    app: FastAPI, env: Any, store: Any, authenticate: Callable[[Request], Any],
+    app: FastAPI,
+    env: Any,
+    store: Any,
+    authenticate: Callable[[Request], Any],
     page: Callable[..., Any],
 ) -> None:
     """Add ``/trials`` and ``/trial/{key}`` to ``app`` and the template globals the pages use."""
@@ -55,9 +58,13 @@ def install_trial_pages(
     def doc_forest(doc_id: str) -> Markup:
         _docs, found = effective_records(store)
         mine = [f for f in found if f.doc_id == doc_id]
-        return Markup(forest_svg(forest_rows(mine, link=evidence_url), title="Ratios in this document"))
+        return Markup(
+            forest_svg(forest_rows(mine, link=evidence_url), title="Ratios in this document")
+        )
 
-    env.globals.update(explain_flag=explain, trial_url=trial_url, doc_forest=doc_forest, show_value=show_value)
+    env.globals.update(
+        explain_flag=explain, trial_url=trial_url, doc_forest=doc_forest, show_value=show_value
+    )
 
     @app.get("/trials", response_class=HTMLResponse)
     async def trials(request: Request) -> Any:
@@ -66,10 +73,18 @@ def install_trial_pages(
         summaries = []
         for e in entities:
             _docs, rows = compare(e)
-            summaries.append({"e": e, "url": trial_url(e.name), "rows": len(rows),
-                              "disagree": sum(r.disagree for r in rows)})
+            summaries.append(
+                {
+                    "e": e,
+                    "url": trial_url(e.name),
+                    "rows": len(rows),
+                    "disagree": sum(r.disagree for r in rows),
+                }
+            )
         _docs, everything = effective_records(store)
-        forest = Markup(forest_svg(forest_rows(everything, link=evidence_url), title="Every ratio in the store"))
+        forest = Markup(
+            forest_svg(forest_rows(everything, link=evidence_url), title="Every ratio in the store")
+        )
         return page(request, "trials.html", auth, trials=summaries, forest=forest)
 
     @app.get("/trial/{key}", response_class=HTMLResponse)
@@ -77,8 +92,21 @@ def install_trial_pages(
         auth = authenticate(request)
         entity = find_trial(store, key)
         if entity is None:
-            raise CurationError(f"no trial {key!r} in this store (names, aliases and registry ids are looked up)")
+            raise CurationError(
+                f"no trial {key!r} in this store (names, aliases and registry ids are looked up)"
+            )
         docs, rows = compare(entity)
-        forest = Markup(forest_svg(forest_rows(entity.results, link=evidence_url), title=entity.name))
-        return page(request, "trial.html", auth, entity=entity, docs=docs, rows=rows, forest=forest,
-                    evidence_url=evidence_url, n_disagree=sum(r.disagree for r in rows))
+        forest = Markup(
+            forest_svg(forest_rows(entity.results, link=evidence_url), title=entity.name)
+        )
+        return page(
+            request,
+            "trial.html",
+            auth,
+            entity=entity,
+            docs=docs,
+            rows=rows,
+            forest=forest,
+            evidence_url=evidence_url,
+            n_disagree=sum(r.disagree for r in rows),
+        )

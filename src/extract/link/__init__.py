@@ -11,4 +11,11 @@ from .context import DocContext, build_context
 from .results import link_sentence, recognize_sentence, result_records
 from .trials import trial_records
 
-__all__ = ["DocContext", "build_context", "link_sentence", "recognize_sentence", "result_records", "trial_records"]
+__all__ = [
+    "DocContext",
+    "build_context",
+    "link_sentence",
+    "recognize_sentence",
+    "result_records",
+    "trial_records",
+]

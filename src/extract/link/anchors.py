@@ -48,7 +48,9 @@ def find_anchors(ctx: DocContext) -> list[Anchor]:
     for m in ctx.mentions:
         known = refs_by_key.setdefault(trial_key(m.name), [])
         known.extend(r for r in m.refs if r not in known)
-    out = [Anchor(m.start, m.end, m.name, tuple(refs_by_key[trial_key(m.name)])) for m in ctx.mentions]
+    out = [
+        Anchor(m.start, m.end, m.name, tuple(refs_by_key[trial_key(m.name)])) for m in ctx.mentions
+    ]
     for c in ctx.nd.citations:
         if c.offset >= ctx.body_end or any(
             m.start <= c.offset <= m.end + 16 and set(c.refs) <= set(m.refs) for m in ctx.mentions
@@ -57,14 +59,17 @@ def find_anchors(ctx: DocContext) -> list[Anchor]:
         if not rx("link.study_before_citation.v1").search(text[max(0, c.offset - 16) : c.offset]):
             continue
         trial = ctx.ref_trial.get(c.refs[0]) if len(c.refs) == 1 else None
-        later_report = bool(rx("link.later_report.v1").search(text, max(0, c.offset - 60), c.offset))
+        later_report = bool(
+            rx("link.later_report.v1").search(text, max(0, c.offset - 60), c.offset)
+        )
         out.append(Anchor(c.offset, c.offset, trial, c.refs, later_report))
     out.sort(key=lambda a: a.end)
     return out
 
 
-def anchor_before(anchors: list[Anchor], para: Paragraph, pos: int, sent: Span,
-                  ctx: DocContext | None = None) -> Anchor | None:
+def anchor_before(
+    anchors: list[Anchor], para: Paragraph, pos: int, sent: Span, ctx: DocContext | None = None
+) -> Anchor | None:
     """The study of a value at ``pos`` of sentence ``sent``."""
     a = _nearest(anchors, para, pos, sent, ctx)
     if a is None and ctx is not None and ctx.own_trial is not None:
@@ -74,12 +79,15 @@ def anchor_before(anchors: list[Anchor], para: Paragraph, pos: int, sent: Span,
         # an analysis or update cited on its own reports on the trial being discussed
         named = [x for x in anchors if para.start <= x.start and x.end <= a.start and x.trial]
         if named:
-            return Anchor(a.start, a.end, named[-1].trial, tuple(dict.fromkeys(named[-1].refs + a.refs)))
+            return Anchor(
+                a.start, a.end, named[-1].trial, tuple(dict.fromkeys(named[-1].refs + a.refs))
+            )
     return a
 
 
-def anchor_of_group(anchors: list[Anchor], para: Paragraph, pos: int, sent: Span,
-                    ctx: DocContext) -> Anchor | None:
+def anchor_of_group(
+    anchors: list[Anchor], para: Paragraph, pos: int, sent: Span, ctx: DocContext
+) -> Anchor | None:
     """A value group's study; without one before it, the only study its sentence names after it."""
     a = anchor_before(anchors, para, pos, sent, ctx)
     if a is None:
@@ -89,8 +97,9 @@ def anchor_of_group(anchors: list[Anchor], para: Paragraph, pos: int, sent: Span
     return a
 
 
-def _nearest(anchors: list[Anchor], para: Paragraph, pos: int, sent: Span,
-             ctx: DocContext | None) -> Anchor | None:
+def _nearest(
+    anchors: list[Anchor], para: Paragraph, pos: int, sent: Span, ctx: DocContext | None
+) -> Anchor | None:
     in_sentence = [a for a in anchors if sent.start <= a.start and a.end <= pos]
     if in_sentence:
         return in_sentence[-1]
@@ -115,7 +124,9 @@ def _single_subject(last: Anchor, earlier: list[Anchor], para: Paragraph) -> Anc
 
 @cache
 def _continuation() -> re.Pattern[str]:
-    return re.compile(alternation(load_rules("trials.json").lexicon("continuation_cues")), re.IGNORECASE)
+    return re.compile(
+        alternation(load_rules("trials.json").lexicon("continuation_cues")), re.IGNORECASE
+    )
 
 
 def _continued(anchors: list[Anchor], para: Paragraph, ctx: DocContext) -> Anchor | None:

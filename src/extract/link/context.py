@@ -34,11 +34,17 @@ class DocContext:
     body_end: int
     mentions: list[TrialMention] = field(default_factory=list)
     ref_trial: dict[str, str] = field(default_factory=dict)  # ref number → canonical trial name
-    ref_surface: dict[str, str] = field(default_factory=dict)  # ref number → name as the title writes it
-    trials: dict[str, TrialSummary] = field(default_factory=dict)  # trial key → what the text says of it
+    ref_surface: dict[str, str] = field(
+        default_factory=dict
+    )  # ref number → name as the title writes it
+    trials: dict[str, TrialSummary] = field(
+        default_factory=dict
+    )  # trial key → what the text says of it
     own_trial: TrialMention | None = None  # a primary report's own trial, named by its protocol
     meta_analysis: bool = False  # pooled estimates per stratum are subgroup results
-    survey: bool = False  # a survey or questionnaire study: its "response rate" is no tumour response
+    survey: bool = (
+        False  # a survey or questionnaire study: its "response rate" is no tumour response
+    )
 
     @property
     def text(self) -> str:
@@ -62,12 +68,17 @@ class DocContext:
 
 
 def build_context(
-    nd: NormalizedDocument, paragraphs: list[Paragraph], references: dict[str, Reference], body_end: int
+    nd: NormalizedDocument,
+    paragraphs: list[Paragraph],
+    references: dict[str, Reference],
+    body_end: int,
 ) -> DocContext:
     from .trials import trial_summaries
 
     ctx = DocContext(nd, paragraphs, references, body_end)
-    ctx.meta_analysis = bool(rx("link.meta_analysis.v1").search(nd.text, 0, min(len(nd.text), 4000)))
+    ctx.meta_analysis = bool(
+        rx("link.meta_analysis.v1").search(nd.text, 0, min(len(nd.text), 4000))
+    )
     ctx.survey = bool(rx("link.survey_document.v1").search(nd.text, 0, min(len(nd.text), 1500)))
     for num, ref in references.items():
         names = names_in_reference_title(ref.title)
@@ -120,19 +131,33 @@ def _cited_unnamed(ctx: DocContext, named: list[TrialMention]) -> list[TrialMent
             continue
         sent = ctx.sentence_at(c.offset)
         seg_start = sent.start if sent is not None else max(0, c.offset - 120)
-        direct = rx("link.study_noun_before_citation.v1").search(text, max(seg_start, c.offset - 12), c.offset)
+        direct = rx("link.study_noun_before_citation.v1").search(
+            text, max(seg_start, c.offset - 12), c.offset
+        )
         indefinite = list(rx("link.indefinite_study.v1").finditer(text, seg_start, c.offset))
         if direct is None and not indefinite:
             continue
         start = direct.start() if direct is not None else indefinite[-1].start()
         if indefinite and direct is not None:
-            start = min(start, indefinite[-1].start()) if c.offset - indefinite[-1].start() < 60 else start
+            start = (
+                min(start, indefinite[-1].start())
+                if c.offset - indefinite[-1].start() < 60
+                else start
+            )
         if any(start <= a and b <= c.offset + 4 for a, b in named_spans):
             continue  # the study is named between its introduction and the marker
         if any(a <= c.offset <= b + 4 for a, b in named_spans):
             continue
-        out.append(TrialMention(start, c.offset, ctx.ref_surface[c.refs[0]], ctx.ref_trial[c.refs[0]],
-                                "trial.cited_unnamed.v1", c.refs))
+        out.append(
+            TrialMention(
+                start,
+                c.offset,
+                ctx.ref_surface[c.refs[0]],
+                ctx.ref_trial[c.refs[0]],
+                "trial.cited_unnamed.v1",
+                c.refs,
+            )
+        )
     return out
 
 
@@ -143,9 +168,17 @@ def _own_trial(ctx: DocContext) -> TrialMention | None:
     for c in ctx.nd.citations:
         if c.offset >= ctx.body_end or len(c.refs) != 1 or c.refs[0] not in ctx.ref_trial:
             continue
-        if protocol.search(text, max(0, c.offset - 40), c.offset) and protocol.search(ctx.references[c.refs[0]].title):
-            return TrialMention(c.offset, c.offset, ctx.ref_surface[c.refs[0]], ctx.ref_trial[c.refs[0]],
-                                "trial.own_protocol.v1", c.refs)
+        if protocol.search(text, max(0, c.offset - 40), c.offset) and protocol.search(
+            ctx.references[c.refs[0]].title
+        ):
+            return TrialMention(
+                c.offset,
+                c.offset,
+                ctx.ref_surface[c.refs[0]],
+                ctx.ref_trial[c.refs[0]],
+                "trial.own_protocol.v1",
+                c.refs,
+            )
     return None
 
 
@@ -163,7 +196,7 @@ def _only_trial(mentions: list[TrialMention]) -> TrialMention | None:
 
 
 def _refs_from_sentence(ctx: DocContext, mentions: list[TrialMention]) -> list[TrialMention]:
-    """"KEYNOTE-522 enrolled 1174 patients …^[2]": a sentence about one trial whose only marker
+    """ "KEYNOTE-522 enrolled 1174 patients …^[2]": a sentence about one trial whose only marker
     stands elsewhere in it cites that trial."""
     out = []
     for m in mentions:

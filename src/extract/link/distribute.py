@@ -28,8 +28,13 @@ class Distribution:
     rule_id: str
 
 
-def distribute(text: str, s: SentenceSpans, vals: tuple[Value, ...], endpoints: list[EndpointMention],
-               rule_id: str) -> Distribution:
+def distribute(
+    text: str,
+    s: SentenceSpans,
+    vals: tuple[Value, ...],
+    endpoints: list[EndpointMention],
+    rule_id: str,
+) -> Distribution:
     k, start, end = len(vals), vals[0].start, vals[-1].end
     eps = tuple(endpoints)
     if k > 1 and len(eps) == k and rx("link.respectively.v1").search(text, s.start, s.end):
@@ -38,7 +43,8 @@ def distribute(text: str, s: SentenceSpans, vals: tuple[Value, ...], endpoints: 
         return Distribution("timepoints", eps, (), "result.respectively_timepoints.v1")
     trials = _distinct_trials([m for m in s.trials if m.end <= start])
     if (
-        k > 1 and len(trials) >= k
+        k > 1
+        and len(trials) >= k
         and rx("link.trials_together.v1").search(text, s.start, min(s.end, end + 20))
         and not find_arms(text, trials[-1].end, start)
     ):

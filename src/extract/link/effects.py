@@ -47,8 +47,14 @@ class Target:
     group: Group | None
 
 
-def effect_records(ctx: DocContext, s: SentenceSpans, groups: list[Group], para: Paragraph,
-                   anchors: list[Anchor], para_ep: EndpointMention | None) -> list[tuple[Cluster, dict]]:
+def effect_records(
+    ctx: DocContext,
+    s: SentenceSpans,
+    groups: list[Group],
+    para: Paragraph,
+    anchors: list[Anchor],
+    para_ep: EndpointMention | None,
+) -> list[tuple[Cluster, dict]]:
     """Each effect record of the sentence, with the cluster it was made from."""
     out = []
     factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end))
@@ -57,20 +63,40 @@ def effect_records(ctx: DocContext, s: SentenceSpans, groups: list[Group], para:
     for i, c in enumerate(found):
         if factors and c.measure is None:
             continue  # P values of prognostic factors compare no arms
-        for t in ([paired[i]] if i in paired else targets(ctx.text, s, groups, c, para_ep)):
+        for t in [paired[i]] if i in paired else targets(ctx.text, s, groups, c, para_ep):
             if t.endpoint is None:
                 continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)
             subgroup, anchor = _population(ctx, s, t, c, para, anchors)
             trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
-            out.append((c, emit.effect(ctx.nd, (s.start, s.end), s.lang, trial=trial, refs=refs, endpoint=t.endpoint,
-                                       ep=t.mention, subgroup=subgroup, m=c.measure, ci=c.interval, p=c.p)))
+            out.append(
+                (
+                    c,
+                    emit.effect(
+                        ctx.nd,
+                        (s.start, s.end),
+                        s.lang,
+                        trial=trial,
+                        refs=refs,
+                        endpoint=t.endpoint,
+                        ep=t.mention,
+                        subgroup=subgroup,
+                        m=c.measure,
+                        ci=c.interval,
+                        p=c.p,
+                    ),
+                )
+            )
     return out
 
 
 def clusters(s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
     """The sentence's effect clusters, in text order; a CI alone is a rate's, not an effect."""
-    items = sorted([(m.start, "m", m) for m in s.measures] + [(i.start, "ci", i) for i in s.intervals]
-                   + [(p.start, "p", p) for p in s.p_values], key=lambda t: t[0])
+    items = sorted(
+        [(m.start, "m", m) for m in s.measures]
+        + [(i.start, "ci", i) for i in s.intervals]
+        + [(p.start, "p", p) for p in s.p_values],
+        key=lambda t: t[0],
+    )
     found: list[dict[str, object]] = []
     last_end = -1
     for pos, kind, obj in items:
@@ -89,16 +115,26 @@ def clusters(s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
         for c in found:
             if "m" in c and "p" not in c:
                 c["p"] = shared[0]
-        found = [c for c in found if not ("p" in c and "m" not in c and c["p"] in shared and len(c) == 1)]
-    return [Cluster(c.get("m"), c.get("ci"), c.get("p")) for c in found  # type: ignore[arg-type]
-            if c.get("m") is not None or c.get("p") is not None]
+        found = [
+            c for c in found if not ("p" in c and "m" not in c and c["p"] in shared and len(c) == 1)
+        ]
+    return [
+        Cluster(c.get("m"), c.get("ci"), c.get("p"))
+        for c in found  # type: ignore[arg-type]
+        if c.get("m") is not None or c.get("p") is not None
+    ]
 
 
-def _listed_p_values(text: str, s: SentenceSpans, groups: list[Group], found: list[Cluster]) -> dict[int, Target]:
-    """"OS and DFS rates did not differ … (P = 0.962 and P = 0.980)": as many P values alone, and no
+def _listed_p_values(
+    text: str, s: SentenceSpans, groups: list[Group], found: list[Cluster]
+) -> dict[int, Target]:
+    """ "OS and DFS rates did not differ … (P = 0.962 and P = 0.980)": as many P values alone, and no
     values before them, as endpoints listed together: the i-th P is the i-th endpoint's."""
-    alone = [i for i, c in enumerate(found) if c.measure is None and c.interval is None
-             and not any(g.end <= c.start for g in groups)]
+    alone = [
+        i
+        for i, c in enumerate(found)
+        if c.measure is None and c.interval is None and not any(g.end <= c.start for g in groups)
+    ]
     if len(alone) < 2:
         return {}
     before = [i for i, ep in enumerate(s.endpoints) if ep.end <= found[alone[0]].start]
@@ -110,8 +146,9 @@ def _listed_p_values(text: str, s: SentenceSpans, groups: list[Group], found: li
     return {i: Target(ep.code, ep, None) for i, ep in zip(alone, listed, strict=True)}
 
 
-def targets(text: str, s: SentenceSpans, groups: list[Group], c: Cluster,
-            para_ep: EndpointMention | None) -> list[Target]:
+def targets(
+    text: str, s: SentenceSpans, groups: list[Group], c: Cluster, para_ep: EndpointMention | None
+) -> list[Target]:
     """What a cluster compares: the group before it, or endpoints when there is none."""
     m, first = c.measure, c.start
     prior = [g for g in groups if g.end <= first]
@@ -132,14 +169,23 @@ def targets(text: str, s: SentenceSpans, groups: list[Group], c: Cluster,
     return _without_group(text, s, c, named, about, para_ep)
 
 
-def _without_group(text: str, s: SentenceSpans, c: Cluster, named: list[EndpointMention], about: str | None,
-                   para_ep: EndpointMention | None) -> list[Target]:
+def _without_group(
+    text: str,
+    s: SentenceSpans,
+    c: Cluster,
+    named: list[EndpointMention],
+    about: str | None,
+    para_ep: EndpointMention | None,
+) -> list[Target]:
     m, first = c.measure, c.start
     before = [i for i, ep in enumerate(s.endpoints) if ep.end <= first]
     if named:  # "the HR for PFS was 0.46", "hazard ratio for OS"
         return [Target(named[0].code, named[0], None)]
     if before:
-        return [Target(about or ep.code, ep, None) for ep in endpoint_list(text, s.endpoints, before[-1])]
+        return [
+            Target(about or ep.code, ep, None)
+            for ep in endpoint_list(text, s.endpoints, before[-1])
+        ]
     if m is not None and about:
         return [Target(about, None, None)]
     if m is not None and para_ep is not None:
@@ -162,8 +208,9 @@ def about_endpoint(about: str) -> str | None:
     return None
 
 
-def _population(ctx: DocContext, s: SentenceSpans, t: Target, c: Cluster, para: Paragraph,
-                anchors: list[Anchor]) -> tuple[str | None, Anchor | None]:
+def _population(
+    ctx: DocContext, s: SentenceSpans, t: Target, c: Cluster, para: Paragraph, anchors: list[Anchor]
+) -> tuple[str | None, Anchor | None]:
     """Subgroup and study of an effect: its group's, unless a subgroup frame stands between."""
     text, first = ctx.text, c.start
     if t.group is not None:
@@ -188,5 +235,7 @@ def stratum(text: str, s: SentenceSpans, m: Measure, ci: Interval | None) -> str
         sg = (hit.group("a") or hit.group("b")).strip()
         if not rx("link.stratum_not_population.v1").search(sg):
             return sg
-    after = rx("link.meta_stratum_after.v1").match(text, (ci.end if ci is not None else m.end), s.end)
+    after = rx("link.meta_stratum_after.v1").match(
+        text, (ci.end if ci is not None else m.end), s.end
+    )
     return after.group("c").strip() if after else None

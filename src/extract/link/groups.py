@@ -63,7 +63,9 @@ def stat_for(ep: EndpointMention, unit: str, before: str) -> str:
     return "rate"
 
 
-def group_values(text: str, values: tuple[Value, ...], blockers: list[int]) -> list[tuple[Value, ...]]:
+def group_values(
+    text: str, values: tuple[Value, ...], blockers: list[int]
+) -> list[tuple[Value, ...]]:
     """Consecutive values joined by comparison words, with nothing recognized between them;
     unit-less members borrow the unit of their list ("15.3和6.4个月"); lists without any unit go."""
     groups: list[list[Value]] = []
@@ -104,7 +106,9 @@ def _connects(between: str) -> bool:
         return False  # "…和55.7%, respectively, against 35.7%…", "…，安慰剂组分别为…": a new list
     core = rx("link.parenthesis_aside.v1").sub(" ", rx("link.count_aside.v1").sub(" ", between))
     core = rx("link.arm_phrase.v1").sub(" ", core)
-    if not rx("link.connector_word.v1").search(core) and not rx("link.control_in_parenthesis.v1").fullmatch(between.strip()):
+    if not rx("link.connector_word.v1").search(core) and not rx(
+        "link.control_in_parenthesis.v1"
+    ).fullmatch(between.strip()):
         return False
     rest = rx("link.filler.v1").sub("", rx("link.connector_word.v1").sub("", core))
     return not rest.strip(" ,，;；:：")
@@ -120,8 +124,9 @@ def endpoint_list(text: str, eps: tuple[EndpointMention, ...], last: int) -> lis
     return out
 
 
-def governing(text: str, s: SentenceSpans, vals: tuple[Value, ...],
-              para_ep: EndpointMention | None) -> tuple[list[EndpointMention], str] | None:
+def governing(
+    text: str, s: SentenceSpans, vals: tuple[Value, ...], para_ep: EndpointMention | None
+) -> tuple[list[EndpointMention], str] | None:
     """The endpoint(s) a value group reports on and the rule that decided it, or None.
 
     Values in parentheses or "corresponding" values with no endpoint of their own take the
@@ -135,16 +140,25 @@ def governing(text: str, s: SentenceSpans, vals: tuple[Value, ...],
     before = [i for i, ep in enumerate(s.endpoints) if ep.end <= start]
     if before:
         gap_from = s.endpoints[before[-1]].end
-        if not rx("link.follow_up.v1").search(text, gap_from, start) and not rx("link.other_statistic.v1").search(
-            text, gap_from, start
-        ):
+        if not rx("link.follow_up.v1").search(text, gap_from, start) and not rx(
+            "link.other_statistic.v1"
+        ).search(text, gap_from, start):
             listed = endpoint_list(text, s.endpoints, before[-1])
-            fitting = [ep for ep in listed if unit_fits(ep, vals[0].unit)] or _carried_landmark(s, listed, vals)
+            fitting = [ep for ep in listed if unit_fits(ep, vals[0].unit)] or _carried_landmark(
+                s, listed, vals
+            )
             return (fitting, "result.comparison.v1") if fitting else None
     if (
-        para_ep is not None and len(vals) >= 2 and unit_fits(para_ep, vals[0].unit) and not before
+        para_ep is not None
+        and len(vals) >= 2
+        and unit_fits(para_ep, vals[0].unit)
+        and not before
         # a comparison (with its test, or a versus word), not a description
-        and (s.measures or s.p_values or rx("link.versus.v1").search(text, vals[0].end, vals[1].start))
+        and (
+            s.measures
+            or s.p_values
+            or rx("link.versus.v1").search(text, vals[0].end, vals[1].start)
+        )
         and (
             rx("link.open_parenthesis_before.v1").search(text[max(s.start, start - 3) : start])
             or rx("link.corresponding.v1").search(text, s.start, start)
@@ -155,9 +169,10 @@ def governing(text: str, s: SentenceSpans, vals: tuple[Value, ...],
     return None
 
 
-def _carried_landmark(s: SentenceSpans, listed: list[EndpointMention],
-                      vals: tuple[Value, ...]) -> list[EndpointMention]:
-    """"Three-year OS was 78% vs. 82.4%, while DFS was 59% vs. 75.1%": a survival endpoint with
+def _carried_landmark(
+    s: SentenceSpans, listed: list[EndpointMention], vals: tuple[Value, ...]
+) -> list[EndpointMention]:
+    """ "Three-year OS was 78% vs. 82.4%, while DFS was 59% vs. 75.1%": a survival endpoint with
     rates but no landmark of its own takes the one landmark of the sentence's endpoint before it."""
     if vals[0].unit != "percent" or len(listed) != 1 or listed[0].timepoints:
         return []
@@ -169,7 +184,7 @@ def _carried_landmark(s: SentenceSpans, listed: list[EndpointMention],
 
 
 def _endpoint_after(text: str, s: SentenceSpans, vals: tuple[Value, ...]) -> EndpointMention | None:
-    """"34 (83%) had a major pathological response", "83%的患者达到pCR": the endpoint follows."""
+    """ "34 (83%) had a major pathological response", "83%的患者达到pCR": the endpoint follows."""
     if len(vals) != 1:
         return None
     m = rx("link.endpoint_after.v1").match(text, vals[0].end, s.end)
@@ -185,7 +200,11 @@ def subgroup_for(text: str, s: SentenceSpans, start: int, end: int) -> str | Non
     """The population a value group or effect is reported for: the nearest frame before it in
     its sentence, or one that directly follows the values ("18.4 versus 12.9 months in patients
     with a CPS of 5 or more (HR …)")."""
-    follow = [x for x in s.subgroups if x.start >= end and rx("link.arm_tail.v1").fullmatch(text, end, x.start)]
+    follow = [
+        x
+        for x in s.subgroups
+        if x.start >= end and rx("link.arm_tail.v1").fullmatch(text, end, x.start)
+    ]
     if follow:
         return follow[0].text
     sgs = [x for x in s.subgroups if x.end <= start]

@@ -11,7 +11,12 @@ from .context import DocContext
 
 
 def _evidence(ctx: DocContext, start: int, end: int) -> dict:
-    return {"page": ctx.nd.page_of(start), "start": start, "end": end, "text": ctx.nd.text[start:end]}
+    return {
+        "page": ctx.nd.page_of(start),
+        "start": start,
+        "end": end,
+        "text": ctx.nd.text[start:end],
+    }
 
 
 def own_registry_ids(ctx: DocContext) -> list[RegistryId]:
@@ -24,7 +29,9 @@ def own_registry_ids(ctx: DocContext) -> list[RegistryId]:
         sent = ctx.sentence_at(rid.start)
         s0 = sent.start if sent is not None else rid.start
         s1 = sent.end if sent is not None else rid.end
-        if ctx.mentions_in(s0, s1) and not any(m.rule_id == "trial.own_protocol.v1" for m in ctx.mentions_in(s0, s1)):
+        if ctx.mentions_in(s0, s1) and not any(
+            m.rule_id == "trial.own_protocol.v1" for m in ctx.mentions_in(s0, s1)
+        ):
             continue
         if has_cue(text, max(0, min(s0, rid.start - CUE_WINDOW)), s1):
             out.append(rid)
@@ -52,7 +59,11 @@ def attach_registry_ids(ctx: DocContext, records: list[dict]) -> None:
         if key in by_key:
             found.setdefault(key, []).append((rid, where))
 
-    named = [m for m in ctx.mentions if m.rule_id not in ("trial.cited_unnamed.v1", "trial.own_protocol.v1")]
+    named = [
+        m
+        for m in ctx.mentions
+        if m.rule_id not in ("trial.cited_unnamed.v1", "trial.own_protocol.v1")
+    ]
     for rid in find_registry_ids(text, 0, ctx.body_end):
         sent = ctx.sentence_at(rid.start)
         if sent is None:
@@ -73,7 +84,11 @@ def attach_registry_ids(ctx: DocContext, records: list[dict]) -> None:
     if ctx.own_trial is not None:
         for rid in own_registry_ids(ctx):
             sent = ctx.sentence_at(rid.start)
-            add(trial_key(ctx.own_trial.name), rid, (sent.start, sent.end) if sent else (rid.start, rid.end))
+            add(
+                trial_key(ctx.own_trial.name),
+                rid,
+                (sent.start, sent.end) if sent else (rid.start, rid.end),
+            )
     for key, hits in found.items():
         rec = by_key[key]
         ids = list(rec.get("registry") or [])

@@ -54,14 +54,22 @@ def recognize_sentence(ctx: DocContext, sent: Sentence) -> SentenceSpans:
     if ctx.survey and any(ep.code == "ORR" for ep in s.endpoints):
         # a survey's response rate is the share who answered ("The response rate before the reminder
         # was 17.9% for the Internet group"), not a tumour response
-        kept = tuple(ep for ep in s.endpoints
-                     if ep.code != "ORR" or rx("link.tumour_response_words.v1").search(ep.surface))
+        kept = tuple(
+            ep
+            for ep in s.endpoints
+            if ep.code != "ORR" or rx("link.tumour_response_words.v1").search(ep.surface)
+        )
         s = replace(s, endpoints=kept)
     return s
 
 
-def link_sentence(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: list[Anchor],
-                  para_ep: EndpointMention | None) -> list[Linked]:
+def link_sentence(
+    ctx: DocContext,
+    s: SentenceSpans,
+    para: Paragraph,
+    anchors: list[Anchor],
+    para_ep: EndpointMention | None,
+) -> list[Linked]:
     """The records of one recognized sentence: each group's outcomes, then the effects."""
     groups = value_groups(ctx, s, para, anchors, para_ep)
     own = value_intervals(ctx.text, s)
@@ -70,7 +78,10 @@ def link_sentence(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: l
         out.extend(_outcomes(ctx, s, g, roles, own))
     # an interval that is a value's own is no effect's
     rest = replace(s, intervals=tuple(i for i in s.intervals if i not in own.values()))
-    out.extend(Linked(r, c.start, c.end) for c, r in effect_records(ctx, rest, groups, para, anchors, para_ep))
+    out.extend(
+        Linked(r, c.start, c.end)
+        for c, r in effect_records(ctx, rest, groups, para, anchors, para_ep)
+    )
     return out
 
 
@@ -81,30 +92,44 @@ def value_intervals(text: str, s: SentenceSpans) -> dict[int, Interval]:
     out = {}
     for v in s.values:
         for i in s.intervals:
-            if i.start >= v.end and rx("link.interval_after_value.v1").fullmatch(text, v.end, i.start):
+            if i.start >= v.end and rx("link.interval_after_value.v1").fullmatch(
+                text, v.end, i.start
+            ):
                 out[v.start] = i
                 break
     return out
 
 
-def value_groups(ctx: DocContext, s: SentenceSpans, para: Paragraph, anchors: list[Anchor],
-                 para_ep: EndpointMention | None) -> list[Group]:
+def value_groups(
+    ctx: DocContext,
+    s: SentenceSpans,
+    para: Paragraph,
+    anchors: list[Anchor],
+    para_ep: EndpointMention | None,
+) -> list[Group]:
     """The sentence's value groups that report on an endpoint, with all linking decided."""
     text = ctx.text
     own = value_intervals(text, s).values()  # a value's own CI does not part it from the next value
     blockers = [ep.start for ep in s.endpoints] + [
-        x.start for x in (*s.measures, *s.intervals, *s.p_values) if x not in own]
+        x.start for x in (*s.measures, *s.intervals, *s.p_values) if x not in own
+    ]
     out = []
     for vals in _per_arm_lists(text, s, group_values(text, s.values, blockers), para_ep):
         gov = governing(text, s, vals, para_ep)
         if gov is None:
             continue
         d = distribute(text, s, vals, *gov)
-        out.append(Group(
-            vals, d.endpoints, d.rule_id, d.over, d.trials,
-            subgroup=subgroup_for(text, s, vals[0].start, vals[-1].end),
-            anchor=anchor_of_group(anchors, para, vals[0].start, s, ctx),
-        ))
+        out.append(
+            Group(
+                vals,
+                d.endpoints,
+                d.rule_id,
+                d.over,
+                d.trials,
+                subgroup=subgroup_for(text, s, vals[0].start, vals[-1].end),
+                anchor=anchor_of_group(anchors, para, vals[0].start, s, ctx),
+            )
+        )
     return out
 
 
@@ -115,16 +140,22 @@ def value_counts(text: str, s: SentenceSpans, v: Value) -> tuple[int | None, int
     for the curator, not corrected here."""
     if v.unit != "percent":
         return None, None
-    m = rx("link.count_after_share.v1").match(text, v.end, s.end) or \
-        rx("link.count_before_share.v1").search(text, max(s.start, v.start - 40), v.start)
+    m = rx("link.count_after_share.v1").match(text, v.end, s.end) or rx(
+        "link.count_before_share.v1"
+    ).search(text, max(s.start, v.start - 40), v.start)
     if m is not None:
         return int(m.group("events")), int(m.group("n")) if m.group("n") else None
-    spelled = rx("link.count_word_before_share.v1").search(text, max(s.start, v.start - 40), v.start)
-    return (spelled_number(spelled.group("words")) if spelled else None), None  # "Thirty-two patients (44.4%)"
+    spelled = rx("link.count_word_before_share.v1").search(
+        text, max(s.start, v.start - 40), v.start
+    )
+    return (
+        spelled_number(spelled.group("words")) if spelled else None
+    ), None  # "Thirty-two patients (44.4%)"
 
 
-def _per_arm_lists(text: str, s: SentenceSpans, groups: list[tuple[Value, ...]],
-                   para_ep: EndpointMention | None) -> list[tuple[Value, ...]]:
+def _per_arm_lists(
+    text: str, s: SentenceSpans, groups: list[tuple[Value, ...]], para_ep: EndpointMention | None
+) -> list[tuple[Value, ...]]:
     """A list twice as long as its endpoint's landmarks is two arms' lists: "1、3、5年DFS分别为
     43%、31%和27%，高表达组为58%、47%和43%" → (43, 31, 27), (58, 47, 43)."""
     out = []
@@ -138,22 +169,38 @@ def _per_arm_lists(text: str, s: SentenceSpans, groups: list[tuple[Value, ...]],
     return out
 
 
-def _outcomes(ctx: DocContext, s: SentenceSpans, g: Group, roles: list[ArmRole],
-              own: dict[int, Interval]) -> list[Linked]:
+def _outcomes(
+    ctx: DocContext, s: SentenceSpans, g: Group, roles: list[ArmRole], own: dict[int, Interval]
+) -> list[Linked]:
     g, roles = both_arms(ctx.text, s, g, roles)
     out = []
     for i, v in enumerate(g.values):
         ep = g.endpoints[i] if g.distributed == "endpoints" else g.endpoints[0]
-        timepoint = ep.timepoints[i] if g.distributed == "timepoints" else (ep.timepoints[0] if ep.timepoints else None)
+        timepoint = (
+            ep.timepoints[i]
+            if g.distributed == "timepoints"
+            else (ep.timepoints[0] if ep.timepoints else None)
+        )
         trial, refs = (g.anchor.trial, list(g.anchor.refs)) if g.anchor else (None, [])
         if g.distributed == "trials":
             trial, refs = g.trials[i].name, list(g.trials[i].refs)
         if trial is None and not refs and v.qualifier == "~":
             continue  # "roughly 10% to 15%", "约为55%~60%" with no study behind it: background
         rec = emit.outcome(
-            ctx.nd, (s.start, s.end), s.lang, trial=trial, refs=refs, ep=ep,
-            stat=stat_for(ep, v.unit or "", ctx.text[ep.end : g.start]), timepoint=timepoint, v=v, ci=own.get(v.start),
-            arm=roles[i].arm, role=roles[i].role, subgroup=g.subgroup, rule_id=g.rule_id,
+            ctx.nd,
+            (s.start, s.end),
+            s.lang,
+            trial=trial,
+            refs=refs,
+            ep=ep,
+            stat=stat_for(ep, v.unit or "", ctx.text[ep.end : g.start]),
+            timepoint=timepoint,
+            v=v,
+            ci=own.get(v.start),
+            arm=roles[i].arm,
+            role=roles[i].role,
+            subgroup=g.subgroup,
+            rule_id=g.rule_id,
             **dict(zip(("events", "n"), value_counts(ctx.text, s, v), strict=True)),
         )
         out.append(Linked(rec, v.start, v.end))

@@ -44,7 +44,10 @@ def sentence_roles(ctx: DocContext, s: SentenceSpans, groups: list[Group]) -> li
     _beside_the_control(groups, out)
     _two_named_arms(groups, out)
     # a group named by a factor ("高表达组") is the value's subgroup, not its arm
-    return [[ArmRole(r.role or "single", None if r.role == "single" else r.arm) for r in roles] for roles in out]
+    return [
+        [ArmRole(r.role or "single", None if r.role == "single" else r.arm) for r in roles]
+        for roles in out
+    ]
 
 
 def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
@@ -57,7 +60,9 @@ def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
         return [_lone_role(text, s, g)]
     if k == 2 and any(v.change == "from" for v in g.values):
         # "from 11.0 months with placebo to 22.4 months", "to 8.3 months from 6.8 months"
-        return [ArmRole("control" if v.change == "from" else "experimental", None) for v in g.values]
+        return [
+            ArmRole("control" if v.change == "from" else "experimental", None) for v in g.values
+        ]
     cues = []
     for i, v in enumerate(g.values):
         nxt = g.values[i + 1].start if i + 1 < k else min(s.end, v.end + 50)
@@ -81,13 +86,18 @@ def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
         if role is not None:
             cue = ArmRole(role, arm)
     if cue.role is None and s.lang == "en":
-        role, arm = sentence_arm(text, s.start, s.end)  # "In the TEGAFOX arm, … a response rate of 38.9%"
+        role, arm = sentence_arm(
+            text, s.start, s.end
+        )  # "In the TEGAFOX arm, … a response rate of 38.9%"
         if role is not None:
             cue = ArmRole(role, arm)
-    if cue.role is None and rx("link.not_reached_before.v1").search(text, max(s.start, v.start - 90), v.start):
+    if cue.role is None and rx("link.not_reached_before.v1").search(
+        text, max(s.start, v.start - 90), v.start
+    ):
         cue = ArmRole("control", cue.arm)
     if cue.role is None and any(
-        0 <= m.start - v.end <= 40 and not rx("link.clause_break.v1").search(text[v.end : m.start]) for m in s.measures
+        0 <= m.start - v.end <= 40 and not rx("link.clause_break.v1").search(text[v.end : m.start])
+        for m in s.measures
     ):
         cue = ArmRole("experimental", cue.arm)
     return cue
@@ -142,7 +152,11 @@ def _spread_role(text: str, s: SentenceSpans, groups: list[Group], i: int) -> li
         arms = [a for a in s.arms if lo <= a.start and a.end <= g.start and a.role]
         if arms:
             cue = ArmRole(arms[-1].role, arms[-1].text)
-    if cue.role is None and i and rx("link.versus_before.v1").search(text, max(s.start, g.start - 24), g.start):
+    if (
+        cue.role is None
+        and i
+        and rx("link.versus_before.v1").search(text, max(s.start, g.start - 24), g.start)
+    ):
         cue = ArmRole("control", cue.arm)
     if cue.role is None and cue.arm is None:
         # the arm named after the whole list: "94% and 81% in the IL-2 group, and 74% and 62% in
@@ -151,7 +165,9 @@ def _spread_role(text: str, s: SentenceSpans, groups: list[Group], i: int) -> li
         after = aside.end() if aside else g.end
         cue = ArmRole(*value_cue(text, after, min(s.end, after + 50)))
     if cue.role is None and s.lang == "en" and len(groups) == 1:
-        role, arm = sentence_arm(text, s.start, s.end)  # "The ORR and DCR in the combination group were …"
+        role, arm = sentence_arm(
+            text, s.start, s.end
+        )  # "The ORR and DCR in the combination group were …"
         if role is not None:
             cue = ArmRole(role, arm)
     return [cue] * len(g.values)
@@ -176,16 +192,22 @@ def _pair_spread_groups(groups: list[Group], out: list[list[ArmRole]]) -> None:
             out[b] = [ArmRole("control", r.arm) for r in out[b]]
 
 
-def _comparator_after_shared_value(text: str, s: SentenceSpans, groups: list[Group],
-                                   out: list[list[ArmRole]]) -> None:
-    """"A组与B组的mPFS均为7.6个月，C组为5.5个月": after two arms sharing a value, the arm named
+def _comparator_after_shared_value(
+    text: str, s: SentenceSpans, groups: list[Group], out: list[list[ArmRole]]
+) -> None:
+    """ "A组与B组的mPFS均为7.6个月，C组为5.5个月": after two arms sharing a value, the arm named
     on its own is their comparator."""
     for i, g in enumerate(groups):
         if len(g.values) != 1 or g.distributed or not shared_by_both_arms(text, s, g):
             continue
         for j in range(i + 1, len(groups)):
             gj = groups[j]
-            if len(gj.values) == 1 and not gj.distributed and out[j][0].role is None and out[j][0].arm:
+            if (
+                len(gj.values) == 1
+                and not gj.distributed
+                and out[j][0].role is None
+                and out[j][0].arm
+            ):
                 out[j] = [ArmRole("control", out[j][0].arm)]
                 break
 
@@ -201,7 +223,12 @@ def _beside_the_control(groups: list[Group], out: list[list[ArmRole]]) -> None:
         ep = groups[i].endpoints[0]
         for j in lone:
             other = groups[j].endpoints[0]
-            if j != i and out[j][0].role == "control" and other.code == ep.code and other.timepoints == ep.timepoints:
+            if (
+                j != i
+                and out[j][0].role == "control"
+                and other.code == ep.code
+                and other.timepoints == ep.timepoints
+            ):
                 out[i] = [ArmRole("experimental", out[i][0].arm)]
                 break
 
@@ -211,8 +238,11 @@ def _two_named_arms(groups: list[Group], out: list[list[ArmRole]]) -> None:
     are a comparison: the first arm's and then its comparator's, as in a grouped comparison
     ("the mean DFS for the PET/CT group (27.1 months …) was higher than that for the CT group
     (18.9 months …)")."""
-    lone = [i for i, g in enumerate(groups) if not g.distributed and len(g.values) == 1
-            and out[i][0].role is None and out[i][0].arm]
+    lone = [
+        i
+        for i, g in enumerate(groups)
+        if not g.distributed and len(g.values) == 1 and out[i][0].role is None and out[i][0].arm
+    ]
     if len(lone) != 2:
         return
     a, b = lone
@@ -223,11 +253,13 @@ def _two_named_arms(groups: list[Group], out: list[list[ArmRole]]) -> None:
 
 
 def shared_by_both_arms(text: str, s: SentenceSpans, g: Group) -> bool:
-    """"两组…均为62%", "A组与B组的mPFS均为7.6个月": one value that both arms share."""
+    """ "两组…均为62%", "A组与B组的mPFS均为7.6个月": one value that both arms share."""
     return bool(rx("link.both_arms.v1").search(text, max(s.start, g.start - 6), g.start))
 
 
-def both_arms(text: str, s: SentenceSpans, g: Group, roles: list[ArmRole]) -> tuple[Group, list[ArmRole]]:
+def both_arms(
+    text: str, s: SentenceSpans, g: Group, roles: list[ArmRole]
+) -> tuple[Group, list[ArmRole]]:
     """A lone value both arms share becomes one value per arm: "两组3~4级不良事件发生率均为62%"
     (experimental and control), "A组与B组的mPFS均为7.6个月" (the two arms named before it)."""
     if len(g.values) != 1 or g.distributed or not shared_by_both_arms(text, s, g):

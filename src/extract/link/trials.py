@@ -64,7 +64,9 @@ def trial_summaries(ctx: DocContext) -> dict[str, TrialSummary]:
 def _read_sentence(ctx: DocContext, summary: TrialSummary, m: TrialMention, sent: Sentence) -> bool:
     """Take phase, enrolment and design from the mention's sentence; True if it gave any."""
     text, found = ctx.nd.text, False
-    named = [x for x in ctx.mentions_in(sent.start, sent.end) if x.rule_id != "trial.cited_unnamed.v1"]
+    named = [
+        x for x in ctx.mentions_in(sent.start, sent.end) if x.rule_id != "trial.cited_unnamed.v1"
+    ]
     only_this = len({x.name for x in [*named, m]}) == 1
     for ps, pe, code in find_phases(text, sent.start, sent.end):
         if summary.phase is not None:

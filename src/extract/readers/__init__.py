@@ -37,6 +37,8 @@ def read_document(path: str | Path, **options: Any) -> Document:
 
         return read_jats(path)
     raise ReaderError(
-        path, f"unsupported file type {suffix or '(none)'}; expected one of "
-        + ", ".join(sorted(SUPPORTED_SUFFIXES)), code="unsupported"
+        path,
+        f"unsupported file type {suffix or '(none)'}; expected one of "
+        + ", ".join(sorted(SUPPORTED_SUFFIXES)),
+        code="unsupported",
     )

@@ -44,12 +44,17 @@ from .layout import Glyph, Line, PageLayout, TableBlock, TextBlock, gap_space, i
 
 _REF_HEADING = re.compile(
     r"^\s*(?:\d+\s*)?(?:参考文献|references?|bibliography|literature cited|引用文献)\s*[:：]?\s*$",
-    re.IGNORECASE)
-_ENTRY_START = re.compile(r"^\s*(?:[-•*]\s*)?(?:\[\d{1,3}\]|\d{1,3}[.．、]\s|\d{1,3}\s+[A-Z\u4e00-\u9fff])")
+    re.IGNORECASE,
+)
+_ENTRY_START = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?:\[\d{1,3}\]|\d{1,3}[.．、]\s|\d{1,3}\s+[A-Z\u4e00-\u9fff])"
+)
 _BULLET = re.compile(r"^\s*[•●■▪◦▶➢►✓]\s*")
 _TERMINAL = set("。！？!?.")
 # a paragraph that opens with a label: "Abstract:", "Methods:", "关键词:"
-_LABEL = re.compile(r"^\s*(?:[A-Z][A-Za-z]{1,20}(?: [A-Za-z]{1,15}){0,2}|[\u4e00-\u9fff]{2,6})\s*[:：]")
+_LABEL = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z]{1,20}(?: [A-Za-z]{1,15}){0,2}|[\u4e00-\u9fff]{2,6})\s*[:：]"
+)
 _CITE_BODY = re.compile(r"^\d{1,3}(?:\s*[,，\-–—~～、]\s*\d{1,3})*$")
 _INLINE_CITE = re.compile(r"(?<!\[)( ?)\[(\d{1,3}(?:\s*[,，\-–—~～、]\s*\d{1,3}){0,20})\](?!\()")
 _UNIT_BEFORE = re.compile(r"(?:^|[^A-Za-z])(?:[cmdkµμ]?m|ft|in|L|mL|dL|s|mmHg|/)$")
@@ -117,9 +122,12 @@ def collect_stats(pages: list[PageLayout]) -> Stats:
                             pitches[round(line.size, 1)].append(d)
                     # first-line indent: indented line after a flush line, followed by a flush one
                     lo = b.region[0]
-                    if (i + 2 < len(b.lines) and line.x0 - lo < 0.3 * line.size
-                            and 0.8 * nxt.size <= nxt.x0 - lo <= 4.5 * nxt.size
-                            and b.lines[i + 2].x0 - lo < 0.3 * nxt.size):
+                    if (
+                        i + 2 < len(b.lines)
+                        and line.x0 - lo < 0.3 * line.size
+                        and 0.8 * nxt.size <= nxt.x0 - lo <= 4.5 * nxt.size
+                        and b.lines[i + 2].x0 - lo < 0.3 * nxt.size
+                    ):
                         indents += 1
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     # the most common pitch: leading within paragraphs, not paragraph spacing
@@ -203,7 +211,7 @@ def _set_edges(block: TextBlock) -> None:
         ends = Counter(round(ln.x1 / unit) for ln in group if ln.x1 >= lo + 0.7 * (ghi - lo))
         edges[size] = ghi
         if ends:
-            (bin_, count), = ends.most_common(1)
+            ((bin_, count),) = ends.most_common(1)
             near = [ln.x1 for ln in group if abs(ln.x1 / unit - bin_) <= 1]
             if count >= 3 and len(near) >= 0.3 * len(group):
                 edges[size] = statistics.median(near)
@@ -227,9 +235,14 @@ def split_block(block: TextBlock, stats: Stats, in_refs: bool) -> tuple[list[Par
         nonlocal cur
         if cur:
             heading = all(_line_kind_heading(ln, stats) for ln in cur) or (
-                all(ln.bold for ln in cur) and len(cur) <= 3 and not _ends_terminal(cur[-1])
-                and not any(_line_kind_heading(ln, stats) is False and ln.size < 0.9 * stats.body_size
-                            for ln in cur))
+                all(ln.bold for ln in cur)
+                and len(cur) <= 3
+                and not _ends_terminal(cur[-1])
+                and not any(
+                    _line_kind_heading(ln, stats) is False and ln.size < 0.9 * stats.body_size
+                    for ln in cur
+                )
+            )
             paras.append(Para("heading" if heading else "text", cur, refs=in_refs))
             cur = []
 
@@ -237,7 +250,11 @@ def split_block(block: TextBlock, stats: Stats, in_refs: bool) -> tuple[list[Par
         if cur:
             prev = cur[-1]
             nxt = lines[i + 1] if i + 1 < len(lines) else None
-            if in_refs and _starts_entry(cur[0]) and abs(prev.size - line.size) <= 0.12 * max(prev.size, line.size):
+            if (
+                in_refs
+                and _starts_entry(cur[0])
+                and abs(prev.size - line.size) <= 0.12 * max(prev.size, line.size)
+            ):
                 # a numbered reference list: an entry runs until the next number
                 if _starts_entry(line):
                     flush()
@@ -312,8 +329,9 @@ def _column_flow(a: Line, b: Line, stats: Stats) -> bool:
     wa = a.region[1] - a.region[0]
     wb = b.region[1] - b.region[0]
     if b.base > a.base:
-        return (abs(b.region[0] - a.region[0]) <= a.size
-                and b.base - a.base <= 3 * stats.typical_pitch(a.size))
+        return abs(
+            b.region[0] - a.region[0]
+        ) <= a.size and b.base - a.base <= 3 * stats.typical_pitch(a.size)
     return b.x0 >= a.region[0] + 0.5 * wa and 0.75 <= wb / max(wa, 1.0) <= 1.33
 
 
@@ -329,21 +347,36 @@ def find_footnotes(page: PageLayout, stats: Stats, in_refs: bool) -> list[Line]:
         if any(_REF_HEADING.match(ln.text) for ln in b.lines):
             break  # the reference list starts on this page: small print below it is references
         k = len(b.lines)
-        while k > 0 and b.lines[k - 1].size <= 0.88 * stats.body_size and b.lines[k - 1].top >= limit:
+        while (
+            k > 0 and b.lines[k - 1].size <= 0.88 * stats.body_size and b.lines[k - 1].top >= limit
+        ):
             k -= 1
         if k == len(b.lines):
             continue
         tail = b.lines[k:]
         first = tail[0]
-        starts_marked = bool(first.glyphs and first.glyphs[0].raised) or bool(_FOOTNOTE_MARK.match(first.text))
+        starts_marked = bool(first.glyphs and first.glyphs[0].raised) or bool(
+            _FOOTNOTE_MARK.match(first.text)
+        )
         if not starts_marked and first.top < 0.7 * page.height:
             continue  # unmarked small print counts only right at the foot (correspondence notes)
-        if k > 0 and first.base - b.lines[k - 1].base <= stats.typical_pitch(b.lines[k - 1].size) * 1.15 + 0.3:
+        if (
+            k > 0
+            and first.base - b.lines[k - 1].base
+            <= stats.typical_pitch(b.lines[k - 1].size) * 1.15 + 0.3
+        ):
             continue  # no gap above: part of the text, not a note
         # nothing of body size may sit below the notes in the same columns
-        below = [ln for bb in page.blocks if isinstance(bb, TextBlock) for ln in bb.lines
-                 if ln.base > first.base and ln.size > 0.88 * stats.body_size
-                 and ln.x1 > first.x0 and ln.x0 < max(t.x1 for t in tail)]
+        below = [
+            ln
+            for bb in page.blocks
+            if isinstance(bb, TextBlock)
+            for ln in bb.lines
+            if ln.base > first.base
+            and ln.size > 0.88 * stats.body_size
+            and ln.x1 > first.x0
+            and ln.x0 < max(t.x1 for t in tail)
+        ]
         if below:
             continue
         notes.extend(tail)
@@ -452,7 +485,13 @@ class Writer:
         last = local.last()
         first_glyph = next((g for g in b.glyphs if not g.raised), None)
         first = first_glyph.char.text if first_glyph else ""
-        if last and last in HYPHENS and len(local.chars) >= 2 and local.chars[-2].isalpha() and first.isalpha():
+        if (
+            last
+            and last in HYPHENS
+            and len(local.chars) >= 2
+            and local.chars[-2].isalpha()
+            and first.isalpha()
+        ):
             i = len(local.chars) - 1
             j = i
             while j > 0 and local.chars[j - 1].isalpha():
@@ -462,12 +501,15 @@ class Writer:
             right = ""
             prev_g = None
             for g in b.glyphs:
-                if not g.char.text.isalpha() or (prev_g is not None and gap_space(prev_g, g, b.size)):
+                if not g.char.text.isalpha() or (
+                    prev_g is not None and gap_space(prev_g, g, b.size)
+                ):
                     break
                 right += g.char.text
                 prev_g = g
-            if last == "\u00ad" or join_hyphenated(left, right, before, self.stats.words,
-                                                      self.stats.hyphenated):
+            if last == "\u00ad" or join_hyphenated(
+                left, right, before, self.stats.words, self.stats.hyphenated
+            ):
                 for lst in (local.chars, local.boxes, local.pages):
                     lst.pop()
             return
@@ -479,7 +521,9 @@ class Writer:
             return
         local.put_inserted(" ")
 
-    def _line(self, local: TextOut, line: Line, cites: list[Citation], para: Para, first: bool) -> None:
+    def _line(
+        self, local: TextOut, line: Line, cites: list[Citation], para: Para, first: bool
+    ) -> None:
         glyphs = line.glyphs
         size = line.size
         i = 0
@@ -492,8 +536,10 @@ class Writer:
                 while j < n and glyphs[j].raised:
                     j += 1
                 run = glyphs[i:j]
-                raw = "".join(("" if k == 0 or not x.space_before else " ") + x.char.text
-                              for k, x in enumerate(run))
+                raw = "".join(
+                    ("" if k == 0 or not x.space_before else " ") + x.char.text
+                    for k, x in enumerate(run)
+                )
                 leading = first and not any(ch.isalnum() for ch in local.chars)
                 before = next((ch for ch in reversed(local.chars) if ch != " "), "")
                 if para.refs and leading:
@@ -510,10 +556,14 @@ class Writer:
                     nxt = glyphs[j] if j < n else None
                     space_before = prev is not None and gap_space(prev, run[0], size)
                     space_after = nxt is not None and gap_space(run[-1], nxt, size)
-                    cites.append(Citation(len(local), tuple(parse_citation_refs(body)), raw.strip()))
+                    cites.append(
+                        Citation(len(local), tuple(parse_citation_refs(body)), raw.strip())
+                    )
                     if nxt is not None:
                         nxt_text = nxt.char.text
-                        want = space_after or (space_before and (nxt_text.isalnum() and not is_cjk(nxt_text)))
+                        want = space_after or (
+                            space_before and (nxt_text.isalnum() and not is_cjk(nxt_text))
+                        )
                         if want and local.chars and local.chars[-1] != " ":
                             local.put_inserted(" ")
                     prev = None
@@ -524,15 +574,27 @@ class Writer:
                 prev = run[-1]
                 i = j
                 continue
-            if prev is not None and gap_space(prev, g, size) and local.chars and local.chars[-1] != " ":
+            if (
+                prev is not None
+                and gap_space(prev, g, size)
+                and local.chars
+                and local.chars[-1] != " "
+            ):
                 local.put_inserted(" ")
             local.put(g.char.text, g.char.bbox, line.page)
             prev = g
             i += 1
 
-    def _glyphs(self, local: TextOut, run: list[Glyph], prev: Glyph | None, size: float, page: int) -> None:
+    def _glyphs(
+        self, local: TextOut, run: list[Glyph], prev: Glyph | None, size: float, page: int
+    ) -> None:
         for g in run:
-            if prev is not None and gap_space(prev, g, size) and local.chars and local.chars[-1] != " ":
+            if (
+                prev is not None
+                and gap_space(prev, g, size)
+                and local.chars
+                and local.chars[-1] != " "
+            ):
                 local.put_inserted(" ")
             local.put(g.char.text, g.char.bbox, page)
             prev = g
@@ -561,10 +623,21 @@ class Writer:
                     self._glyphs(local, line.glyphs, None, line.size, line.page)
                 self.out.extend(local)
                 bx = [ln.bbox for ln in lines]
-                cells.append({"row": r, "col": c, "text": "".join(local.chars), "start": cs,
-                              "end": len(self.out),
-                              "bbox": [round(min(b[0] for b in bx), 2), round(min(b[1] for b in bx), 2),
-                                       round(max(b[2] for b in bx), 2), round(max(b[3] for b in bx), 2)]})
+                cells.append(
+                    {
+                        "row": r,
+                        "col": c,
+                        "text": "".join(local.chars),
+                        "start": cs,
+                        "end": len(self.out),
+                        "bbox": [
+                            round(min(b[0] for b in bx), 2),
+                            round(min(b[1] for b in bx), 2),
+                            round(max(b[2] for b in bx), 2),
+                            round(max(b[3] for b in bx), 2),
+                        ],
+                    }
+                )
         self.tables.append(table_record(table, start, len(self.out), cells))
 
 
@@ -579,9 +652,16 @@ def table_record(table: TableBlock, start: int, end: int, cells: list[dict]) -> 
     A table continued on the next page is one table (``pages`` lists both; ``bbox``
     is its part on the first page).
     """
-    return {"page": table.page, "pages": list(table.pages),
-            "bbox": [round(v, 2) for v in table.bbox], "n_rows": table.n_rows,
-            "n_cols": table.n_cols, "start": start, "end": end, "cells": cells}
+    return {
+        "page": table.page,
+        "pages": list(table.pages),
+        "bbox": [round(v, 2) for v in table.bbox],
+        "n_rows": table.n_rows,
+        "n_cols": table.n_cols,
+        "start": start,
+        "end": end,
+        "cells": cells,
+    }
 
 
 def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextOut, list[Citation]]:
@@ -613,9 +693,11 @@ def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextO
     prefix = [0] * (len(text) + 1)
     for k in range(len(text)):
         prefix[k + 1] = prefix[k] + (1 if keep[k] else 0)
-    out = TextOut([ch for ch, k in zip(local.chars, keep, strict=True) if k],
-                  [b for b, k in zip(local.boxes, keep, strict=True) if k],
-                  [p for p, k in zip(local.pages, keep, strict=True) if k])
+    out = TextOut(
+        [ch for ch, k in zip(local.chars, keep, strict=True) if k],
+        [b for b, k in zip(local.boxes, keep, strict=True) if k],
+        [p for p, k in zip(local.pages, keep, strict=True) if k],
+    )
     moved = [Citation(prefix[min(c.offset, len(text))], c.refs, c.raw) for c in cites]
     moved += [Citation(prefix[s], c.refs, c.raw) for s, c in new]
     moved.sort(key=lambda c: c.offset)
@@ -688,7 +770,9 @@ def _footnote_records(page: int, lines: list[Line]) -> list[dict]:
     """One record per note: a marked line starts a note, the lines under it continue it."""
     notes: list[list[Line]] = []
     for line in lines:
-        marked = bool(line.glyphs and line.glyphs[0].raised) or bool(_FOOTNOTE_MARK.match(line.text))
+        marked = bool(line.glyphs and line.glyphs[0].raised) or bool(
+            _FOOTNOTE_MARK.match(line.text)
+        )
         if marked or not notes:
             notes.append([line])
         else:
@@ -697,7 +781,16 @@ def _footnote_records(page: int, lines: list[Line]) -> list[dict]:
     for note in notes:
         boxes = [ln.bbox for ln in note]
         text = " ".join(spaced_text(ln) for ln in note)
-        records.append({"page": page, "text": re.sub(r"(?<=[a-z])- (?=[a-z])", "", text),
-                        "bbox": [round(min(b[0] for b in boxes), 2), round(min(b[1] for b in boxes), 2),
-                                 round(max(b[2] for b in boxes), 2), round(max(b[3] for b in boxes), 2)]})
+        records.append(
+            {
+                "page": page,
+                "text": re.sub(r"(?<=[a-z])- (?=[a-z])", "", text),
+                "bbox": [
+                    round(min(b[0] for b in boxes), 2),
+                    round(min(b[1] for b in boxes), 2),
+                    round(max(b[2] for b in boxes), 2),
+                    round(max(b[3] for b in boxes), 2),
+                ],
+            }
+        )
     return records

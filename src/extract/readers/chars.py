@@ -134,12 +134,25 @@ def _explode_ligatures(chars: list[Char]) -> list[Char]:
             continue
         step = (c.x1 - c.x0) / len(rep)
         for k, letter in enumerate(rep):
-            out.append(Char(letter, c.x0 + k * step, c.top, c.x0 + (k + 1) * step, c.bottom,
-                            c.size, c.font, c.baseline, c.angle))
+            out.append(
+                Char(
+                    letter,
+                    c.x0 + k * step,
+                    c.top,
+                    c.x0 + (k + 1) * step,
+                    c.bottom,
+                    c.size,
+                    c.font,
+                    c.baseline,
+                    c.angle,
+                )
+            )
     return out
 
 
-def upright_page(chars: list[Char], width: float, height: float) -> tuple[list[Char], list[Char], float, float]:
+def upright_page(
+    chars: list[Char], width: float, height: float
+) -> tuple[list[Char], list[Char], float, float]:
     """Keep the text of the page's dominant direction, turned upright.
 
     Text set sideways on an otherwise upright page (a "Downloaded from …" strip
@@ -197,8 +210,9 @@ class PdfplumberSource:
             if isinstance(inner, PDFPasswordIncorrect):
                 raise _password_error(path, password) from e
             if isinstance(inner, PDFEncryptionError):
-                raise ReaderError(path, f"PDF uses an unsupported encryption ({inner})",
-                                  code="encrypted") from e
+                raise ReaderError(
+                    path, f"PDF uses an unsupported encryption ({inner})", code="encrypted"
+                ) from e
             if isinstance(inner, (PDFSyntaxError, PSException)):
                 raise _corrupt_error(path, inner) from e
             raise _corrupt_error(path, inner) from e
@@ -222,8 +236,11 @@ class PdfplumberSource:
 
             if isinstance(inner, (MemoryError, StreamTooLarge)):
                 raise inner from None
-            raise ReaderError(self.path, f"page {number} is damaged ({type(inner).__name__}: {inner})",
-                              code="corrupt") from e
+            raise ReaderError(
+                self.path,
+                f"page {number} is damaged ({type(inner).__name__}: {inner})",
+                code="corrupt",
+            ) from e
         width, height = float(page.width), float(page.height)
         rot = int(page.rotation or 0) % 360
         chars: list[Char] = []
@@ -249,8 +266,11 @@ class PdfplumberSource:
                 font = obj.fontname
                 if isinstance(font, bytes):
                     font = font.decode("latin-1")
-                chars.append(Char(text, float(obj.x0), top, float(obj.x1), bottom, size, font,
-                                  baseline, angle))
+                chars.append(
+                    Char(
+                        text, float(obj.x0), top, float(obj.x1), bottom, size, font, baseline, angle
+                    )
+                )
             elif isinstance(obj, LTImage):
                 images.append((obj.x0, height - obj.y1, obj.x1, height - obj.y0))
             elif isinstance(obj, LTContainer):
@@ -258,7 +278,9 @@ class PdfplumberSource:
         chars.reverse()  # content-stream order
         chars = _explode_ligatures(chars)
         chars, off, width, height = upright_page(chars, width, height)
-        return PageChars(number, width, height, chars, self.name, rot, _coverage(images, width, height), off)
+        return PageChars(
+            number, width, height, chars, self.name, rot, _coverage(images, width, height), off
+        )
 
     def close(self) -> None:
         self._pdf.close()
@@ -291,7 +313,9 @@ class PdfiumSource:
             if "password" in msg:
                 raise _password_error(path, password) from e
             if "security" in msg:
-                raise ReaderError(path, "PDF uses an unsupported encryption", code="encrypted") from e
+                raise ReaderError(
+                    path, "PDF uses an unsupported encryption", code="encrypted"
+                ) from e
             if "(pdfium: success)" in msg:
                 # PDFium refuses a well-formed document whose page tree is empty, with no error
                 raise ReaderError(path, "PDF has no pages", code="no_pages") from e
@@ -379,18 +403,29 @@ class PdfiumSource:
                 # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
                 angle = (-angle) % 360
                 if rot:
-                    box = _rotate_box((rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom),
-                                      w, h, rot)
+                    box = _rotate_box(
+                        (rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom),
+                        w,
+                        h,
+                        rot,
+                    )
                     base = _rotate_point(ox.value - mx0, my1 - oy.value, w, h, rot)[1]
                     # turning the page clockwise turns its text the same way
                     angle = (angle - rot) % 360
                     x0, top, x1, bottom = box
                 else:
-                    x0, top, x1, bottom = rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom
+                    x0, top, x1, bottom = (
+                        rect.left - mx0,
+                        my1 - rect.top,
+                        rect.right - mx0,
+                        my1 - rect.bottom,
+                    )
                     base = my1 - oy.value
                 if angle:
                     base = None
-                append(Char(text, x0, top, x1, bottom, size or abs(bottom - top), font, base, angle))
+                append(
+                    Char(text, x0, top, x1, bottom, size or abs(bottom - top), font, base, angle)
+                )
             images = []
             for left, bottom, right, top in _image_bounds(page.raw):
                 box = (left - mx0, my1 - top, right - mx0, my1 - bottom)
@@ -401,8 +436,9 @@ class PdfiumSource:
         width, height = (h, w) if rot in (90, 270) else (w, h)
         chars = _explode_ligatures(chars)
         chars, off, width, height = upright_page(chars, width, height)
-        return PageChars(number, width, height, chars, self.name, rot,
-                         _coverage(images, width, height), off)
+        return PageChars(
+            number, width, height, chars, self.name, rot, _coverage(images, width, height), off
+        )
 
     def count_chars(self, index: int) -> int:
         """How many characters other than white space PDFium finds on the page (quick: no boxes)."""
@@ -434,7 +470,12 @@ def _image_bounds(page) -> list[tuple[float, float, float, float]]:
     import pypdfium2.raw as R
 
     out = []
-    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    left, bottom, right, top = (
+        ctypes.c_float(),
+        ctypes.c_float(),
+        ctypes.c_float(),
+        ctypes.c_float(),
+    )
     bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
     get_type, get_bounds = R.FPDFPageObj_GetType, R.FPDFPageObj_GetBounds
     image, form = R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_FORM
@@ -492,7 +533,9 @@ def _coverage(boxes, width: float, height: float) -> float:
 
 def _password_error(path: Path, password: str | None) -> ReaderError:
     if password:
-        return ReaderError(path, "PDF is encrypted and the password given is wrong", code="password")
+        return ReaderError(
+            path, "PDF is encrypted and the password given is wrong", code="password"
+        )
     return ReaderError(path, "PDF is encrypted; give its password (--password)", code="encrypted")
 
 
@@ -503,5 +546,7 @@ def _corrupt_error(path: Path, e: Exception) -> ReaderError:
     except OSError:
         tail = b""
     if b"%%EOF" not in tail:
-        return ReaderError(path, f"PDF is truncated (no %%EOF at the end; {detail})", code="truncated")
+        return ReaderError(
+            path, f"PDF is truncated (no %%EOF at the end; {detail})", code="truncated"
+        )
     return ReaderError(path, f"PDF is corrupt ({detail})", code="corrupt")

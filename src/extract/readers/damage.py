@@ -42,12 +42,15 @@ def _pages(pages: list[int]) -> str:
     return ", ".join(str(p) for p in pages)
 
 
-def page_warnings(read: list[PageChars], scanned: list[int], junk: list[int],
-                  damage: DamageLog | None) -> list[dict[str, Any]]:
+def page_warnings(
+    read: list[PageChars], scanned: list[int], junk: list[int], damage: DamageLog | None
+) -> list[dict[str, Any]]:
     """What a PDF's pages say about text that may be missing (see the module doc)."""
     out: list[dict[str, Any]] = []
     if damage is not None:
-        for page in sorted(set(damage.failed) | set(damage.partial), key=lambda p: (p is not None, p or 0)):
+        for page in sorted(
+            set(damage.failed) | set(damage.partial), key=lambda p: (p is not None, p or 0)
+        ):
             failed, partial = damage.failed.get(page, 0), damage.partial.get(page, 0)
             what = []
             if failed:
@@ -55,16 +58,24 @@ def page_warnings(read: list[PageChars], scanned: list[int], junk: list[int],
             if partial:
                 what.append(f"{_plural(partial, 'stream')} decoded only in part")
             where = f"page {page}" if page is not None else "opening the file"
-            w: dict[str, Any] = {"code": "stream_damaged",
-                                 "message": f"{where}: {' and '.join(what)}; text may be missing"}
+            w: dict[str, Any] = {
+                "code": "stream_damaged",
+                "message": f"{where}: {' and '.join(what)}; text may be missing",
+            }
             if page is not None:
                 w["page"] = page
             out.append(w)
     skipped = sorted(set(scanned) | set(junk))
     if skipped:
-        out.append({"code": "pages_skipped", "message": f"page(s) {_pages(skipped)} left out: "
-                    + ("scanned, no text layer" if not junk else "scanned or junk text")
-                    + " (--ocr reads them)", "pages": skipped})
+        out.append(
+            {
+                "code": "pages_skipped",
+                "message": f"page(s) {_pages(skipped)} left out: "
+                + ("scanned, no text layer" if not junk else "scanned or junk text")
+                + " (--ocr reads them)",
+                "pages": skipped,
+            }
+        )
     out += _sparse_pages(read, set(skipped))
     return out
 
@@ -77,15 +88,23 @@ def _sparse_pages(read: list[PageChars], skipped: set[int]) -> list[dict[str, An
     for i, pc in enumerate(read):
         if i == len(read) - 1 or pc.number in skipped or pc.image_coverage >= 0.3:
             continue
-        around = [counts[j] for j in range(max(0, i - 2), min(len(read), i + 3))
-                  if j != i and read[j].number not in skipped]
+        around = [
+            counts[j]
+            for j in range(max(0, i - 2), min(len(read), i + 3))
+            if j != i and read[j].number not in skipped
+        ]
         if len(around) < 2:
             continue
         typical = median(around)
         if typical >= SPARSE_MIN_NEIGHBOURS and counts[i] < SPARSE_SHARE * typical:
-            out.append({"code": "sparse_page", "page": pc.number, "message":
-                        f"page {pc.number} has {counts[i]} characters where the pages around it have "
-                        f"about {int(typical)}; its text may not have been read"})
+            out.append(
+                {
+                    "code": "sparse_page",
+                    "page": pc.number,
+                    "message": f"page {pc.number} has {counts[i]} characters where the pages around it have "
+                    f"about {int(typical)}; its text may not have been read",
+                }
+            )
     return out
 
 
@@ -96,10 +115,20 @@ def text_warnings(text: str) -> list[dict[str, Any]]:
     if controls:
         kinds = sorted(set(controls))
         shown = ", ".join(f"U+{ord(c):04X}" for c in kinds[:5]) + (" …" if len(kinds) > 5 else "")
-        out.append({"code": "control_chars", "message": f"{_plural(len(controls), 'control character')} "
-                    f"({shown}) in the text; normalization removes them"})
+        out.append(
+            {
+                "code": "control_chars",
+                "message": f"{_plural(len(controls), 'control character')} "
+                f"({shown}) in the text; normalization removes them",
+            }
+        )
     bad = text.count("\ufffd") + len(re.findall("[\ud800-\udfff]", text))
     if bad:
-        out.append({"code": "replacement_chars", "message": f"{_plural(bad, 'U+FFFD replacement character')} "
-                    "in the text: glyphs or bytes that did not decode"})
+        out.append(
+            {
+                "code": "replacement_chars",
+                "message": f"{_plural(bad, 'U+FFFD replacement character')} "
+                "in the text: glyphs or bytes that did not decode",
+            }
+        )
     return out

@@ -42,10 +42,30 @@ def _pyphen():
     return pyphen.Pyphen(lang="en_US")
 
 
-_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ying", "y"), ("ing", ""), ("ing", "e"), ("ed", ""),
-             ("ed", "e"), ("es", ""), ("s", ""), ("ly", ""), ("ally", ""), ("er", ""), ("ers", ""),
-             ("ised", "ize"), ("ise", "ize"), ("ising", "ize"), ("isation", "ization"),
-             ("our", "or"), ("ment", ""), ("ness", ""), ("al", ""), ("ic", ""))
+_SUFFIXES = (
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ying", "y"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("es", ""),
+    ("s", ""),
+    ("ly", ""),
+    ("ally", ""),
+    ("er", ""),
+    ("ers", ""),
+    ("ised", "ize"),
+    ("ise", "ize"),
+    ("ising", "ize"),
+    ("isation", "ization"),
+    ("our", "or"),
+    ("ment", ""),
+    ("ness", ""),
+    ("al", ""),
+    ("ic", ""),
+)
 
 
 def is_word(word: str) -> bool:
@@ -70,8 +90,13 @@ def is_word(word: str) -> bool:
     return False
 
 
-def join_hyphenated(left: str, right: str, before: str = "",
-                    joined_seen: Container[str] = (), hyphenated_seen: Container[str] = ()) -> bool:
+def join_hyphenated(
+    left: str,
+    right: str,
+    before: str = "",
+    joined_seen: Container[str] = (),
+    hyphenated_seen: Container[str] = (),
+) -> bool:
     """Should ``left-`` + newline + ``right`` become ``leftright`` (True) or ``left-right``?
 
     Args:

@@ -64,7 +64,9 @@ def read_jats(path: str | Path) -> Document:
     root = _parse(path, data)
     article = root if root.tag == "article" else _find(root, "article")
     if article is None:
-        raise ReaderError(path, f"XML whose root is <{root.tag}>, not a JATS <article>", code="malformed_xml")
+        raise ReaderError(
+            path, f"XML whose root is <{root.tag}>, not a JATS <article>", code="malformed_xml"
+        )
     return _Writer(article).document(path, doc_id_for_bytes(data))
 
 
@@ -173,12 +175,25 @@ class _Writer:
         self._references(back)
         text, origin, cites = pull_citations(self.b)
         if not text.strip():
-            raise ReaderError(path, "a JATS article without title, abstract or body text", code="empty")
-        metadata: dict = {"source_offsets": origin, "flavour": "jats", "headings": self.b.headings,
-                          "sections": self.b.sections}
-        return Document(path=path, doc_id=doc_id, text=text,
-                        pages=[Page(number=1, start=0, end=len(text), source="text")],
-                        citations=cites, tables=self.b.tables, format="text", metadata=metadata)
+            raise ReaderError(
+                path, "a JATS article without title, abstract or body text", code="empty"
+            )
+        metadata: dict = {
+            "source_offsets": origin,
+            "flavour": "jats",
+            "headings": self.b.headings,
+            "sections": self.b.sections,
+        }
+        return Document(
+            path=path,
+            doc_id=doc_id,
+            text=text,
+            pages=[Page(number=1, start=0, end=len(text), source="text")],
+            citations=cites,
+            tables=self.b.tables,
+            format="text",
+            metadata=metadata,
+        )
 
     # -- structure ------------------------------------------------------------------------
 
@@ -201,7 +216,9 @@ class _Writer:
 
     def _section(self, sec: _Node, heading: str | None) -> None:
         title = _find_direct(sec, "title")
-        name = heading if heading is not None else (_plain(title).strip() if title is not None else "")
+        name = (
+            heading if heading is not None else (_plain(title).strip() if title is not None else "")
+        )
         self.path.append(name)
         start = self.b.pos
         if name:
@@ -213,11 +230,15 @@ class _Writer:
                 self.b.put(name, sec.at)
             self.b.headings.append((h0, self.b.pos))
             self.b.paragraph_break(sec.at)
-        if sec.tag == "abstract" and not any(isinstance(c, _Node) and c.tag == "sec" for c in sec.children):
+        if sec.tag == "abstract" and not any(
+            isinstance(c, _Node) and c.tag == "sec" for c in sec.children
+        ):
             self._children(sec)
         else:
             self._children(sec)
-        self.b.sections.append({"path": " / ".join(p for p in self.path if p), "start": start, "end": self.b.pos})
+        self.b.sections.append(
+            {"path": " / ".join(p for p in self.path if p), "start": start, "end": self.b.pos}
+        )
         self.path.pop()
 
     def _paragraph(self, node: _Node, prefix: str = "") -> None:
@@ -268,12 +289,17 @@ class _Writer:
     def _only_citations(self, sup: _Node) -> bool:
         nodes = [c for c in sup.children if isinstance(c, _Node)]
         texts = "".join(c.text for c in sup.children if isinstance(c, _Text))
-        return bool(nodes) and all(n.tag == "xref" and n.attrs.get("ref-type") == "bibr" for n in nodes) \
+        return (
+            bool(nodes)
+            and all(n.tag == "xref" and n.attrs.get("ref-type") == "bibr" for n in nodes)
             and not texts.strip(" ,;–-")
+        )
 
     def _citation(self, xref: _Node) -> None:
         """A caret marker the text reader's citation pass turns into an annotation."""
-        nums = [self.ref_numbers[r] for r in xref.attrs.get("rid", "").split() if r in self.ref_numbers]
+        nums = [
+            self.ref_numbers[r] for r in xref.attrs.get("rid", "").split() if r in self.ref_numbers
+        ]
         if not nums:
             label = _plain(xref).strip()
             nums = [label] if label.isdigit() else []
@@ -318,8 +344,13 @@ class _Writer:
             holders = [table] if part is None else _all(table, part)
             for holder in holders:
                 for tr in (c for c in holder.children if isinstance(c, _Node) and c.tag == "tr"):
-                    rows.append([self._cell(td, part == "thead") for td in tr.children
-                                 if isinstance(td, _Node) and td.tag in ("td", "th")])
+                    rows.append(
+                        [
+                            self._cell(td, part == "thead")
+                            for td in tr.children
+                            if isinstance(td, _Node) and td.tag in ("td", "th")
+                        ]
+                    )
             if part is None and rows:
                 break
         return rows
@@ -332,7 +363,14 @@ class _Writer:
         stripped = text.strip()
         lead = len(text) - len(text.lstrip())
         origin = origin[lead : lead + len(stripped)]
-        return _Cell(stripped, origin, td.at, _span(td, "rowspan"), _span(td, "colspan"), in_head or td.tag == "th")
+        return _Cell(
+            stripped,
+            origin,
+            td.at,
+            _span(td, "rowspan"),
+            _span(td, "colspan"),
+            in_head or td.tag == "th",
+        )
 
     # -- references ---------------------------------------------------------------------------
 

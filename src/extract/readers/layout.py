@@ -38,9 +38,19 @@ from .chars import Char, PageChars
 # Scripts set without spaces between words (CJK ideographs and punctuation, kana, hangul,
 # full-width forms, and the Roman numerals Chinese text uses: "Ⅲ期").
 _CJK_RANGES = (
-    (0x2160, 0x217F), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x312F),
-    (0x3190, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
-    (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x2FA1F),
+    (0x2160, 0x217F),
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x303F),
+    (0x3040, 0x30FF),
+    (0x3100, 0x312F),
+    (0x3190, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),
+    (0x20000, 0x2FA1F),
 )
 
 
@@ -104,8 +114,12 @@ class Line:
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
-        return (self.x0, min(g.char.top for g in self.glyphs), self.x1,
-                max(g.char.bottom for g in self.glyphs))
+        return (
+            self.x0,
+            min(g.char.top for g in self.glyphs),
+            self.x1,
+            max(g.char.bottom for g in self.glyphs),
+        )
 
     @property
     def bold(self) -> bool:
@@ -136,7 +150,10 @@ def spaced_text(line: Line) -> str:
 
 def is_bold_font(name: str) -> bool:
     n = name.lower()
-    return any(k in n for k in ("bold", "black", "heavy", "semibold", ",b", "-b", "demi")) and "oblique" not in n[-3:]
+    return (
+        any(k in n for k in ("bold", "black", "heavy", "semibold", ",b", "-b", "demi"))
+        and "oblique" not in n[-3:]
+    )
 
 
 @dataclass
@@ -336,8 +353,9 @@ def build_segments(page: PageChars) -> list[Line]:
             rows[k].extend(spaces)
     segments: list[Line] = []
     for glyphs in rows.values():
-        size = _dominant_size([g.char for g in glyphs if not (g.raised or g.lowered)] or
-                              [g.char for g in glyphs])
+        size = _dominant_size(
+            [g.char for g in glyphs if not (g.raised or g.lowered)] or [g.char for g in glyphs]
+        )
         base = statistics.median(g.char.base for g in glyphs)
         _flag_by_box(glyphs, size)
         segments.extend(_split_row(glyphs, page.number, base, size))
@@ -346,8 +364,11 @@ def build_segments(page: PageChars) -> list[Line]:
 
 def _flag_by_box(glyphs: list[Glyph], size: float) -> None:
     """Flag small glyphs raised or lowered by text rise, which leaves the baseline as it is."""
-    bottoms = sorted(g.char.bottom for g in glyphs
-                     if abs(g.char.size - size) < 0.15 * size and not g.char.text.isspace())
+    bottoms = sorted(
+        g.char.bottom
+        for g in glyphs
+        if abs(g.char.size - size) < 0.15 * size and not g.char.text.isspace()
+    )
     if not bottoms:
         return
     mb = bottoms[len(bottoms) // 2]
@@ -477,7 +498,9 @@ def find_furniture(pages: list[tuple[PageChars, list[Line]]]) -> set[str]:
     return {k for k, v in counts.items() if v >= need}
 
 
-def remove_furniture(pc: PageChars, segments: list[Line], keys: set[str]) -> tuple[list[Line], list[str]]:
+def remove_furniture(
+    pc: PageChars, segments: list[Line], keys: set[str]
+) -> tuple[list[Line], list[str]]:
     """Take running headers/footers and page numbers out of the page; return what was removed."""
     removed_ids: set[int] = set()
     removed_text: list[str] = []
@@ -492,7 +515,9 @@ def remove_furniture(pc: PageChars, segments: list[Line], keys: set[str]) -> tup
         for k, s in enumerate(row):
             t = s.text
             # a page number stands alone in its row, or at either end of the page's first/last row
-            number = _PAGE_NUMBER.match(t) and (len(row) == 1 or (extreme and k in (0, len(row) - 1)))
+            number = _PAGE_NUMBER.match(t) and (
+                len(row) == 1 or (extreme and k in (0, len(row) - 1))
+            )
             if _furniture_key(t) in keys or number:
                 removed_ids.add(id(s))
                 removed_text.append(spaced_text(s))
@@ -546,12 +571,16 @@ class _Coverage:
 
     def gaps(self, lo: float, hi: float, min_gap: float) -> tuple[list[tuple[float, float]], bool]:
         m = self.ivs
-        internal = [(m[i][1], m[i + 1][0]) for i in range(len(m) - 1) if m[i + 1][0] - m[i][1] >= min_gap]
+        internal = [
+            (m[i][1], m[i + 1][0]) for i in range(len(m) - 1) if m[i + 1][0] - m[i][1] >= min_gap
+        ]
         free = bool(internal) or m[0][0] - lo >= min_gap or hi - m[-1][1] >= min_gap
         return internal, free
 
 
-def _gaps(segs: list[Line], lo: float, hi: float, min_gap: float) -> tuple[list[tuple[float, float]], bool]:
+def _gaps(
+    segs: list[Line], lo: float, hi: float, min_gap: float
+) -> tuple[list[tuple[float, float]], bool]:
     """Empty vertical bands within [lo, hi]: (internal gaps, any free band at all)."""
     ivs = sorted((s.x0, s.x1) for s in segs)
     merged: list[list[float]] = []
@@ -560,8 +589,11 @@ def _gaps(segs: list[Line], lo: float, hi: float, min_gap: float) -> tuple[list[
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    internal = [(merged[i][1], merged[i + 1][0]) for i in range(len(merged) - 1)
-                if merged[i + 1][0] - merged[i][1] >= min_gap]
+    internal = [
+        (merged[i][1], merged[i + 1][0])
+        for i in range(len(merged) - 1)
+        if merged[i + 1][0] - merged[i][1] >= min_gap
+    ]
     free = bool(internal) or merged[0][0] - lo >= min_gap or hi - merged[-1][1] >= min_gap
     return internal, free
 
@@ -638,8 +670,13 @@ class _Orderer:
             return [_Ordered(line=self._line(row, lo, hi, region_id))]
         out = []
         for run in runs:
-            out.append(_Ordered(line=self._line(run, min(s.x0 for s in run), max(s.x1 for s in run),
-                                                self._new_region())))
+            out.append(
+                _Ordered(
+                    line=self._line(
+                        run, min(s.x0 for s in run), max(s.x1 for s in run), self._new_region()
+                    )
+                )
+            )
         return out
 
     def _line(self, row: list[Line], lo: float, hi: float, region_id: int) -> Line:
@@ -648,8 +685,9 @@ class _Orderer:
         line.region_id = region_id
         return line
 
-    def _split(self, group: list[Line], lo: float, hi: float, depth: int,
-               region_id: int) -> list[_Ordered] | None:
+    def _split(
+        self, group: list[Line], lo: float, hi: float, depth: int, region_id: int
+    ) -> list[_Ordered] | None:
         internal, _ = _gaps(group, lo, hi, 0.9 * self.em)
         cuts = [(a + b) / 2 for a, b in internal]
         parts: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
@@ -754,8 +792,12 @@ def make_table(parts: list[list[Line]], page: int) -> TableBlock:
             line = merge_row(segs) if len(segs) > 1 else segs[0]
             cells.append(Cell(r, c, [line]))
     allsegs = [s for p in parts for s in p]
-    bbox = (min(s.x0 for s in allsegs), min(s.bbox[1] for s in allsegs),
-            max(s.x1 for s in allsegs), max(s.bbox[3] for s in allsegs))
+    bbox = (
+        min(s.x0 for s in allsegs),
+        min(s.bbox[1] for s in allsegs),
+        max(s.x1 for s in allsegs),
+        max(s.bbox[3] for s in allsegs),
+    )
     return TableBlock(page, cells, len(rows), len(parts), bbox)
 
 
@@ -769,7 +811,9 @@ def page_em(segments: list[Line]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def layout_page(pc: PageChars, segments: list[Line], removed: list[str], em: float | None = None) -> PageLayout:
+def layout_page(
+    pc: PageChars, segments: list[Line], removed: list[str], em: float | None = None
+) -> PageLayout:
     """Order a page's segments into text and table blocks."""
     out = PageLayout(pc.number, pc.width, pc.height, pc.source, removed=removed)
     if not segments:

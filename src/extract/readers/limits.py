@@ -221,7 +221,9 @@ _OUT_CHUNK = 1 << 24
 
 
 def _zlib_header(b: bytes | memoryview) -> bool:
-    return len(b) >= 2 and (b[0] & 0x0F) == 8 and (b[0] >> 4) <= 7 and ((b[0] << 8) | b[1]) % 31 == 0
+    return (
+        len(b) >= 2 and (b[0] & 0x0F) == 8 and (b[0] >> 4) <= 7 and ((b[0] << 8) | b[1]) % 31 == 0
+    )
 
 
 def _inflated_size(data: bytes | memoryview, start: int, limit: int, depth: int = 0) -> int:
@@ -262,7 +264,7 @@ def _text_decoded(data: bytes, start: int) -> bytes | None:
     """A stream written as ASCII85 or hex text (``/Filter [/ASCII85Decode /FlateDecode]``, as
     ReportLab writes them), decoded, when its dictionary says so; else None."""
     head = data[max(0, start - 512) : start]
-    head = head[head.rfind(b"<<"):] if b"<<" in head else head
+    head = head[head.rfind(b"<<") :] if b"<<" in head else head
     if b"/ASCII85Decode" in head or b"/A85" in head:
         end = data.find(b"~>", start)
         if end < 0:
@@ -299,20 +301,29 @@ def check_pdf(path: Path, data: bytes, limit_mb: float = MAX_STREAM_MB) -> None:
             size = _inflated_size(text, 0, limit)
         if size > limit:
             raise ReaderError(
-                path, f"a compressed stream at byte {start} expands past {limit_mb:g} MiB "
-                "(a decompression bomb, or content far larger than any article)", code="too_large")
+                path,
+                f"a compressed stream at byte {start} expands past {limit_mb:g} MiB "
+                "(a decompression bomb, or content far larger than any article)",
+                code="too_large",
+            )
 
 
 def check_pages(path: Path, n_pages: int, max_pages: int | None) -> None:
     """Refuse (``too_large``) a PDF with more pages than ``max_pages`` (None: no limit)."""
     if max_pages is not None and n_pages > max_pages:
-        raise ReaderError(path, f"PDF has {n_pages} pages, more than the limit of {max_pages} "
-                          "(--max-pages)", code="too_large")
+        raise ReaderError(
+            path,
+            f"PDF has {n_pages} pages, more than the limit of {max_pages} (--max-pages)",
+            code="too_large",
+        )
 
 
 def too_large(path: Path, e: StreamTooLarge) -> ReaderError:
-    return ReaderError(path, f"{e} (a decompression bomb, or content far larger than any article)",
-                       code="too_large")
+    return ReaderError(
+        path,
+        f"{e} (a decompression bomb, or content far larger than any article)",
+        code="too_large",
+    )
 
 
 # -- the file's structure ----------------------------------------------------------------------
@@ -329,25 +340,45 @@ def structure_warnings(data: bytes) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     tail = data[-2048:]
     if b"%%EOF" not in tail:
-        out.append({"code": "truncated", "message": "the file is cut short (no %%EOF at its end); "
-                    "pages or text at its end may be missing"})
+        out.append(
+            {
+                "code": "truncated",
+                "message": "the file is cut short (no %%EOF at its end); "
+                "pages or text at its end may be missing",
+            }
+        )
     found = list(_STARTXREF.finditer(tail))
     if not found:
         if out:  # truncated: no trailer to check
             return out
-        out.append({"code": "xref_repaired", "message": "no startxref at the end of the file; "
-                    "its objects were found by re-scanning it"})
+        out.append(
+            {
+                "code": "xref_repaired",
+                "message": "no startxref at the end of the file; "
+                "its objects were found by re-scanning it",
+            }
+        )
         return out
     at = int(found[-1].group(1))
     where = data[at : at + 64]
     if where.startswith(b"xref"):
         bad, total = _check_xref_table(data, at)
         if bad:
-            out.append({"code": "xref_repaired", "message": f"{bad} of {total} cross-reference entries "
-                        "point at no object; the objects were found by re-scanning the file"})
+            out.append(
+                {
+                    "code": "xref_repaired",
+                    "message": f"{bad} of {total} cross-reference entries "
+                    "point at no object; the objects were found by re-scanning the file",
+                }
+            )
     elif not _OBJ_AT.match(where):
-        out.append({"code": "xref_repaired", "message": f"startxref points at byte {at}, where there is no "
-                    "cross-reference table; the objects were found by re-scanning the file"})
+        out.append(
+            {
+                "code": "xref_repaired",
+                "message": f"startxref points at byte {at}, where there is no "
+                "cross-reference table; the objects were found by re-scanning the file",
+            }
+        )
     return out
 
 

@@ -45,7 +45,9 @@ _TD = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S | re.I)
 def flavour(raw: str) -> str:
     """``pmc``, ``converter`` (Markdown from a PDF converter) or ``plain``, from the content."""
     head = raw.lstrip()[:400]
-    if head.startswith("TITLE:") and re.search(r"^[ \t]*(?:ABSTRACT|BODY)[^\n:]*:[ \t]*$", raw, re.M):
+    if head.startswith("TITLE:") and re.search(
+        r"^[ \t]*(?:ABSTRACT|BODY)[^\n:]*:[ \t]*$", raw, re.M
+    ):
         return "pmc"
     if _HTML_TABLE.search(raw) or has_converter_math(raw) or _IMAGE.search(raw):
         return "converter"
@@ -103,7 +105,12 @@ def build_pmc(raw: str) -> Built:
             h0 = b.pos
             b.put(m.group(1) + ":", list(range(start + m.start(1), start + m.end(1) + 1)))
             b.headings.append((h0, b.pos))
-            section = {"heading": m.group(1), "path": m.group(1).split("."), "start": b.pos, "end": None}
+            section = {
+                "heading": m.group(1),
+                "path": m.group(1).split("."),
+                "start": b.pos,
+                "end": None,
+            }
             b.sections.append(section)
             if m.group(2).strip():  # "TITLE: Quality of life in …": the title follows on the line
                 b.paragraph_break(start + m.start(2))
@@ -227,10 +234,20 @@ def _html_rows(raw: str, a: int, e: int) -> list[list[_Cell]]:
         cells = []
         for td in _TD.finditer(raw, tr.start(1), tr.end(1)):
             attrs = td.group(2)
-            span = {k: int(v) for k, v in re.findall(r'(rowspan|colspan)\s*=\s*"?(\d+)', attrs, re.I)}
+            span = {
+                k: int(v) for k, v in re.findall(r'(rowspan|colspan)\s*=\s*"?(\d+)', attrs, re.I)
+            }
             text, origin = _cell_text(raw, td.start(3), td.end(3))
-            cells.append(_Cell(text, origin, td.start(3), max(1, span.get("rowspan", 1)),
-                               max(1, span.get("colspan", 1)), td.group(1).lower() == "th"))
+            cells.append(
+                _Cell(
+                    text,
+                    origin,
+                    td.start(3),
+                    max(1, span.get("rowspan", 1)),
+                    max(1, span.get("colspan", 1)),
+                    td.group(1).lower() == "th",
+                )
+            )
         rows.append(cells)
     return rows
 
@@ -282,14 +299,31 @@ def _table(b: Built, rows: list[list[_Cell]], at: int) -> None:
                 cell = grid[(r, c)]
                 s = b.pos
                 b.put(cell.text, cell.origin)
-                out_cells.append({
-                    "row": r, "col": c, "text": cell.text, "start": s, "end": b.pos, "bbox": None,
-                    "rowspan": cell.rowspan, "colspan": cell.colspan, "header": cell.header,
-                })
-    b.tables.append({
-        "page": 1, "pages": [1], "bbox": None, "n_rows": n_rows, "n_cols": n_cols,
-        "start": t_start, "end": b.pos, "cells": out_cells,
-    })
+                out_cells.append(
+                    {
+                        "row": r,
+                        "col": c,
+                        "text": cell.text,
+                        "start": s,
+                        "end": b.pos,
+                        "bbox": None,
+                        "rowspan": cell.rowspan,
+                        "colspan": cell.colspan,
+                        "header": cell.header,
+                    }
+                )
+    b.tables.append(
+        {
+            "page": 1,
+            "pages": [1],
+            "bbox": None,
+            "n_rows": n_rows,
+            "n_cols": n_cols,
+            "start": t_start,
+            "end": b.pos,
+            "cells": out_cells,
+        }
+    )
     b.paragraph_break(at)
 
 

@@ -19,35 +19,163 @@ from __future__ import annotations
 import re
 
 SYMBOLS: dict[str, str] = {
-    "geqslant": "≥", "geq": "≥", "ge": "≥", "leqslant": "≤", "leq": "≤", "le": "≤",
-    "neq": "≠", "ne": "≠", "pm": "±", "mp": "∓", "times": "×", "div": "÷", "sim": "~",
-    "approx": "≈", "simeq": "≃", "lt": "<", "gt": ">", "cdot": "·", "cdots": "…", "ldots": "…",
-    "dots": "…", "bullet": "•", "circ": "°", "degree": "°", "prime": "′", "infty": "∞",
-    "rightarrow": "→", "to": "→", "leftarrow": "←", "uparrow": "↑", "downarrow": "↓",
-    "Rightarrow": "⇒", "%": "%", "_": "_", "&": "&", "#": "#", "$": "$", "{": "{", "}": "}",
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "kappa": "κ", "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
-    "chi": "χ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "Omega": "Ω", "sum": "Σ",
-    "textless": "<", "textgreater": ">", "textasciitilde": "~", "backslash": "\\",
-    "vert": "|", "mid": "|", "lvert": "|", "rvert": "|", "langle": "⟨", "rangle": "⟩",
-    "star": "*", "ast": "*", "S": "§", "partial": "∂", "surd": "√", "cap": "∩", "cup": "∪",
+    "geqslant": "≥",
+    "geq": "≥",
+    "ge": "≥",
+    "leqslant": "≤",
+    "leq": "≤",
+    "le": "≤",
+    "neq": "≠",
+    "ne": "≠",
+    "pm": "±",
+    "mp": "∓",
+    "times": "×",
+    "div": "÷",
+    "sim": "~",
+    "approx": "≈",
+    "simeq": "≃",
+    "lt": "<",
+    "gt": ">",
+    "cdot": "·",
+    "cdots": "…",
+    "ldots": "…",
+    "dots": "…",
+    "bullet": "•",
+    "circ": "°",
+    "degree": "°",
+    "prime": "′",
+    "infty": "∞",
+    "rightarrow": "→",
+    "to": "→",
+    "leftarrow": "←",
+    "uparrow": "↑",
+    "downarrow": "↓",
+    "Rightarrow": "⇒",
+    "%": "%",
+    "_": "_",
+    "&": "&",
+    "#": "#",
+    "$": "$",
+    "{": "{",
+    "}": "}",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "chi": "χ",
+    "omega": "ω",
+    "Delta": "Δ",
+    "Sigma": "Σ",
+    "Omega": "Ω",
+    "sum": "Σ",
+    "textless": "<",
+    "textgreater": ">",
+    "textasciitilde": "~",
+    "backslash": "\\",
+    "vert": "|",
+    "mid": "|",
+    "lvert": "|",
+    "rvert": "|",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "star": "*",
+    "ast": "*",
+    "S": "§",
+    "partial": "∂",
+    "surd": "√",
+    "cap": "∩",
+    "cup": "∪",
 }
 SPACES = {",", ";", ":", " ", "quad", "qquad", "enspace", "thinspace", "medspace", "thickspace"}
 # commands whose braced argument is text to keep (font, accent-free wrappers)
 KEEP_ARG = {
-    "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "mathcal", "mathbb", "mathfrak", "mathscr",
-    "boldsymbol", "bm", "textbf", "textit", "textrm", "textsf", "texttt", "emph", "operatorname",
-    "operatorname*", "mathnormal", "overline", "underline", "widetilde", "widehat", "tilde", "hat",
-    "bar", "vec", "dot", "ddot", "overbrace", "underbrace", "mathop", "mathbin", "mathrel",
-    "mathord", "displaylimits", "boxed", "cancel", "left", "right", "stackrel", "overset",
-    "underset", "textcircled", "pmb", "textsuperscript", "textsubscript",
+    "mathrm",
+    "mathbf",
+    "mathit",
+    "mathsf",
+    "mathtt",
+    "mathcal",
+    "mathbb",
+    "mathfrak",
+    "mathscr",
+    "boldsymbol",
+    "bm",
+    "textbf",
+    "textit",
+    "textrm",
+    "textsf",
+    "texttt",
+    "emph",
+    "operatorname",
+    "operatorname*",
+    "mathnormal",
+    "overline",
+    "underline",
+    "widetilde",
+    "widehat",
+    "tilde",
+    "hat",
+    "bar",
+    "vec",
+    "dot",
+    "ddot",
+    "overbrace",
+    "underbrace",
+    "mathop",
+    "mathbin",
+    "mathrel",
+    "mathord",
+    "displaylimits",
+    "boxed",
+    "cancel",
+    "left",
+    "right",
+    "stackrel",
+    "overset",
+    "underset",
+    "textcircled",
+    "pmb",
+    "textsuperscript",
+    "textsubscript",
 }
 TEXT_ARG = {"text", "mbox", "hbox", "textnormal", "textup"}  # spaces inside are kept
 DROP_ARG = {"phantom", "hphantom", "vphantom", "label", "tag", "hspace", "vspace"}
 DROP = {
-    "scriptstyle", "displaystyle", "textstyle", "scriptscriptstyle", "big", "Big", "bigg", "Bigg",
-    "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "limits", "nolimits", "!", "nonumber",
-    "hline", "cline", "tiny", "small", "large", "Large", "normalsize", "footnotesize",
+    "scriptstyle",
+    "displaystyle",
+    "textstyle",
+    "scriptscriptstyle",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "limits",
+    "nolimits",
+    "!",
+    "nonumber",
+    "hline",
+    "cline",
+    "tiny",
+    "small",
+    "large",
+    "Large",
+    "normalsize",
+    "footnotesize",
 }
 CITATION_REFS = r"[0-9０-９,，\-–—~～、\s]{1,40}"
 """What a bracketed citation marker holds: ``3``, ``3,4``, ``1-2``, ``１、３``."""
@@ -184,7 +312,9 @@ _ANY_COMMAND = re.compile(r"\\[A-Za-z]+")
 def has_converter_math(text: str) -> bool:
     """True when ``text`` carries inline math the way converters write it (spaced tokens,
     braces or commands inside ``$…$``), as opposed to a lone dollar sign."""
-    return bool(re.search(r"\$[^$\n]{0,80}(?:\d \d|\\[A-Za-z%]|\{ ?[<>=]|[<>=]) ?[^$\n]{0,80}\$", text))
+    return bool(
+        re.search(r"\$[^$\n]{0,80}(?:\d \d|\\[A-Za-z%]|\{ ?[<>=]|[<>=]) ?[^$\n]{0,80}\$", text)
+    )
 
 
 def decode_markup(text: str, all_math: bool = True) -> tuple[str, list[int]]:
@@ -218,8 +348,19 @@ def decode_markup(text: str, all_math: bool = True) -> tuple[str, list[int]]:
 
 
 _KNOWN = re.compile(
-    r"\\(" + "|".join(sorted((re.escape(n) for n in {*SYMBOLS, *KEEP_ARG, *TEXT_ARG, *DROP_ARG, *DROP}
-                               if n[:1].isalpha()), key=len, reverse=True)) + r")(?![A-Za-z])"
+    r"\\("
+    + "|".join(
+        sorted(
+            (
+                re.escape(n)
+                for n in {*SYMBOLS, *KEEP_ARG, *TEXT_ARG, *DROP_ARG, *DROP}
+                if n[:1].isalpha()
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?![A-Za-z])"
 )
 
 

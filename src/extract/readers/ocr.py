@@ -43,15 +43,19 @@ def tesseract_available(langs: str = LANGS) -> bool:
     return all(lang in have for lang in langs.split("+"))
 
 
-def ocr_page(path: Path, index: int, password: str | None = None, langs: str = LANGS,
-             timeout: float = 300.0) -> PageChars:
+def ocr_page(
+    path: Path, index: int, password: str | None = None, langs: str = LANGS, timeout: float = 300.0
+) -> PageChars:
     """OCR page ``index`` (0-based) of the PDF at ``path``."""
     import pypdfium2 as pdfium
 
     exe = shutil.which("tesseract")
     if not exe:
-        raise ReaderError(path, "OCR needs the tesseract command "
-                          "(apt-get install tesseract-ocr tesseract-ocr-chi-sim)", code="ocr_unavailable")
+        raise ReaderError(
+            path,
+            "OCR needs the tesseract command (apt-get install tesseract-ocr tesseract-ocr-chi-sim)",
+            code="ocr_unavailable",
+        )
     doc = pdfium.PdfDocument(str(path), password=password or None)
     try:
         page = doc[index]
@@ -69,13 +73,23 @@ def ocr_page(path: Path, index: int, password: str | None = None, langs: str = L
         png = Path(tmp) / "page.png"
         image.save(png)
         try:
-            proc = subprocess.run([exe, str(png), "stdout", "-l", langs, "--psm", "3", "tsv"],
-                                  capture_output=True, text=True, timeout=timeout, env=env)
+            proc = subprocess.run(
+                [exe, str(png), "stdout", "-l", langs, "--psm", "3", "tsv"],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=env,
+            )
         except subprocess.TimeoutExpired as e:
-            raise ReaderError(path, f"OCR of page {index + 1} timed out after {timeout:.0f} s",
-                              code="ocr_failed") from e
+            raise ReaderError(
+                path, f"OCR of page {index + 1} timed out after {timeout:.0f} s", code="ocr_failed"
+            ) from e
     if proc.returncode != 0:
-        reason = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"
+        reason = (
+            proc.stderr.strip().splitlines()[-1]
+            if proc.stderr.strip()
+            else f"exit {proc.returncode}"
+        )
         raise ReaderError(path, f"OCR of page {index + 1} failed ({reason})", code="ocr_failed")
     chars = chars_from_tsv(proc.stdout, 1.0 / scale)
     return PageChars(index + 1, float(width), float(height), chars, "ocr")
@@ -106,7 +120,18 @@ def chars_from_tsv(tsv: str, scale: float) -> list[Char]:
             width = int(w["width"]) * scale
             step = width / len(text)
             for k, ch in enumerate(text):
-                chars.append(Char(ch, left + k * step, top, left + (k + 1) * step,
-                                  top + int(w["height"]) * scale, size, "OCR", base - 0.18 * size, 0))
+                chars.append(
+                    Char(
+                        ch,
+                        left + k * step,
+                        top,
+                        left + (k + 1) * step,
+                        top + int(w["height"]) * scale,
+                        size,
+                        "OCR",
+                        base - 0.18 * size,
+                        0,
+                    )
+                )
     # no space glyphs: word gaps give Latin spaces, and Chinese needs none
     return chars

@@ -66,8 +66,13 @@ BACKEND_CHOICES = ("auto", "pdfplumber", "pdfium")
 _BAD_PAGE_SHARE = 0.25
 
 
-def read_pdf(path: str | Path, password: str | None = None, backend: str = "auto",
-             ocr: bool = False, max_pages: int | None = DEFAULT_MAX_PAGES) -> Document:
+def read_pdf(
+    path: str | Path,
+    password: str | None = None,
+    backend: str = "auto",
+    ocr: bool = False,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+) -> Document:
     """Read a PDF into a :class:`Document`.
 
     Args:
@@ -83,7 +88,9 @@ def read_pdf(path: str | Path, password: str | None = None, backend: str = "auto
         ValueError: ``backend`` is not one of ``auto``, ``pdfplumber``, ``pdfium``.
     """
     if backend not in BACKEND_CHOICES:
-        raise ValueError(f"unknown PDF backend {backend!r}; expected one of {', '.join(BACKEND_CHOICES)}")
+        raise ValueError(
+            f"unknown PDF backend {backend!r}; expected one of {', '.join(BACKEND_CHOICES)}"
+        )
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -102,8 +109,15 @@ def read_pdf(path: str | Path, password: str | None = None, backend: str = "auto
             raise too_large(path, e) from e
 
 
-def _read(path: Path, data: bytes, password: str | None, backend: str, ocr: bool,
-          max_pages: int | None, damage: DamageLog) -> Document:
+def _read(
+    path: Path,
+    data: bytes,
+    password: str | None,
+    backend: str,
+    ocr: bool,
+    max_pages: int | None,
+    damage: DamageLog,
+) -> Document:
     warnings = structure_warnings(data)
     asked = backend
     primary = "pdfium" if backend == "pdfium" else "pdfplumber"
@@ -121,13 +135,25 @@ def _read(path: Path, data: bytes, password: str | None, backend: str, ocr: bool
         except ReaderError:
             raise e from None
         backend = "pdfium"
-        warnings.append({"code": "backends_disagree", "message": f"pdfplumber cannot open the file ({e.reason}); "
-                         f"PDFium reads it, and finds {n_pages} page(s)"})
+        warnings.append(
+            {
+                "code": "backends_disagree",
+                "message": f"pdfplumber cannot open the file ({e.reason}); "
+                f"PDFium reads it, and finds {n_pages} page(s)",
+            }
+        )
     try:
         check_pages(path, n_pages, max_pages)
-        if getattr(source, "xref_repaired", False) and not any(w["code"] == "xref_repaired" for w in warnings):
-            warnings.append({"code": "xref_repaired", "message": "the cross-reference table is broken; "
-                             "the objects were found by re-scanning the file"})
+        if getattr(source, "xref_repaired", False) and not any(
+            w["code"] == "xref_repaired" for w in warnings
+        ):
+            warnings.append(
+                {
+                    "code": "xref_repaired",
+                    "message": "the cross-reference table is broken; "
+                    "the objects were found by re-scanning the file",
+                }
+            )
         if backend == "auto":
             # PDFium counts every page's characters too (quickly), to catch a page one backend
             # reads only in part; it reads the pages pdfplumber cannot decode
@@ -136,8 +162,13 @@ def _read(path: Path, data: bytes, password: str | None, backend: str, ocr: bool
             except ReaderError as e:
                 fallback_error = e
             if fallback is not None and len(fallback) != n_pages:
-                warnings.append({"code": "backends_disagree", "message": f"pdfplumber finds {n_pages} "
-                                 f"page(s), PDFium {len(fallback)}; pages may be missing"})
+                warnings.append(
+                    {
+                        "code": "backends_disagree",
+                        "message": f"pdfplumber finds {n_pages} "
+                        f"page(s), PDFium {len(fallback)}; pages may be missing",
+                    }
+                )
         read: list[PageChars] = []
         scanned: list[int] = []
         junk: list[tuple[int, str]] = []
@@ -151,7 +182,9 @@ def _read(path: Path, data: bytes, password: str | None, backend: str, ocr: bool
                 if i < len(fallback):
                     pc, verdict = _cross_check(fallback, i, path, pc, verdict, warnings)
             if pc is None:
-                raise ReaderError(path, f"page {i + 1} is damaged: {verdict.reason}", code="corrupt")
+                raise ReaderError(
+                    path, f"page {i + 1} is damaged: {verdict.reason}", code="corrupt"
+                )
             if verdict.kind in ("scanned", "junk") and ocr:
                 from .ocr import ocr_page
 
@@ -159,10 +192,14 @@ def _read(path: Path, data: bytes, password: str | None, backend: str, ocr: bool
                 verdict = judge(pc)
             if verdict.kind == "scanned":
                 scanned.append(i + 1)
-                pc = PageChars(pc.number, pc.width, pc.height, [], pc.source, pc.rotation, pc.image_coverage)
+                pc = PageChars(
+                    pc.number, pc.width, pc.height, [], pc.source, pc.rotation, pc.image_coverage
+                )
             elif verdict.kind == "junk":
                 junk.append((i + 1, verdict.reason))
-                pc = PageChars(pc.number, pc.width, pc.height, [], pc.source, pc.rotation, pc.image_coverage)
+                pc = PageChars(
+                    pc.number, pc.width, pc.height, [], pc.source, pc.rotation, pc.image_coverage
+                )
             read.append(pc)
     finally:
         source.close()
@@ -172,12 +209,17 @@ def _read(path: Path, data: bytes, password: str | None, backend: str, ocr: bool
     text_pages = [pc for pc in read if pc.chars]
     if junk and (not text_pages or len(junk) > _BAD_PAGE_SHARE * n_pages):
         pages = ", ".join(str(p) for p, _ in junk)
-        raise ReaderError(path, f"text layer decodes to junk on page(s) {pages} ({junk[0][1]}); "
-                          "use --ocr to read them from the image", code="junk_text")
+        raise ReaderError(
+            path,
+            f"text layer decodes to junk on page(s) {pages} ({junk[0][1]}); "
+            "use --ocr to read them from the image",
+            code="junk_text",
+        )
     if scanned and (not text_pages or len(scanned) > _BAD_PAGE_SHARE * n_pages):
         pages = ", ".join(str(p) for p in scanned)
-        raise ReaderError(path, f"scanned page(s) {pages} have no text layer; needs OCR (--ocr)",
-                          code="needs_ocr")
+        raise ReaderError(
+            path, f"scanned page(s) {pages} have no text layer; needs OCR (--ocr)", code="needs_ocr"
+        )
     if not text_pages:
         raise ReaderError(path, f"no text on any of the {n_pages} page(s)", code="no_text")
     warnings += page_warnings(read, scanned, [p for p, _ in junk], damage)
@@ -191,8 +233,9 @@ def _open(path: Path, backend: str, password: str | None) -> tuple[CharSource, i
         try:
             n_pages = len(source)
         except Exception as e:  # a damaged page tree
-            raise ReaderError(path, f"PDF is corrupt (page tree: {type(e).__name__}: {e})",
-                              code="corrupt") from e
+            raise ReaderError(
+                path, f"PDF is corrupt (page tree: {type(e).__name__}: {e})", code="corrupt"
+            ) from e
         if n_pages == 0:
             raise ReaderError(path, "PDF has no pages", code="no_pages")
     except BaseException:
@@ -201,8 +244,14 @@ def _open(path: Path, backend: str, password: str | None) -> tuple[CharSource, i
     return source, n_pages
 
 
-def _cross_check(fallback: CharSource, i: int, path: Path, pc: PageChars | None, verdict: Verdict,
-                 warnings: list[dict]) -> tuple[PageChars | None, Verdict]:
+def _cross_check(
+    fallback: CharSource,
+    i: int,
+    path: Path,
+    pc: PageChars | None,
+    verdict: Verdict,
+    warnings: list[dict],
+) -> tuple[PageChars | None, Verdict]:
     """A page read by pdfplumber, checked against PDFium: PDFium's reading is taken when
     pdfplumber's is not text (no characters, glyph codes, junk), or holds much less text
     than PDFium finds there; a strong disagreement that remains is a warning."""
@@ -211,9 +260,14 @@ def _cross_check(fallback: CharSource, i: int, path: Path, pc: PageChars | None,
         if pc is None and alt is not None:
             # pdfplumber could not decode the page at all: PDFium often reads such a page
             # only up to the damage, and says nothing
-            warnings.append({"code": "stream_damaged", "page": i + 1, "message":
-                             f"page {i + 1}: pdfplumber cannot decode it ({verdict.reason}); PDFium's "
-                             "reading is kept, and may stop where the damage starts"})
+            warnings.append(
+                {
+                    "code": "stream_damaged",
+                    "page": i + 1,
+                    "message": f"page {i + 1}: pdfplumber cannot decode it ({verdict.reason}); PDFium's "
+                    "reading is kept, and may stop where the damage starts",
+                }
+            )
         if alt_verdict.kind == "ok" or pc is None:
             return alt, alt_verdict
         return pc, verdict
@@ -224,19 +278,30 @@ def _cross_check(fallback: CharSource, i: int, path: Path, pc: PageChars | None,
     if theirs > mine:
         alt, alt_verdict = _read_page(fallback, i, path)
         if alt is not None and alt_verdict.kind == "ok" and _count(alt) > mine:
-            warnings.append({"code": "backends_disagree", "page": i + 1, "message":
-                             f"page {i + 1}: pdfplumber reads {mine} characters, PDFium {_count(alt)}; "
-                             "PDFium's reading is kept"})
+            warnings.append(
+                {
+                    "code": "backends_disagree",
+                    "page": i + 1,
+                    "message": f"page {i + 1}: pdfplumber reads {mine} characters, PDFium {_count(alt)}; "
+                    "PDFium's reading is kept",
+                }
+            )
             return alt, alt_verdict
-    warnings.append({"code": "backends_disagree", "page": i + 1, "message":
-                     f"page {i + 1}: pdfplumber reads {mine} characters, PDFium {theirs}; "
-                     "pdfplumber's reading is kept"})
+    warnings.append(
+        {
+            "code": "backends_disagree",
+            "page": i + 1,
+            "message": f"page {i + 1}: pdfplumber reads {mine} characters, PDFium {theirs}; "
+            "pdfplumber's reading is kept",
+        }
+    )
     return pc, verdict
 
 
 def _count(pc: PageChars) -> int:
-    return sum(1 for c in pc.chars if not c.text.isspace()) + sum(1 for c in pc.off_direction
-                                                                    if not c.text.isspace())
+    return sum(1 for c in pc.chars if not c.text.isspace()) + sum(
+        1 for c in pc.off_direction if not c.text.isspace()
+    )
 
 
 def _disagree(a: int, b: int) -> bool:
@@ -257,8 +322,15 @@ def _read_page(source: CharSource, index: int, path: Path) -> tuple[PageChars | 
     return pc, judge(pc)
 
 
-def _build(path: Path, data: bytes, read: list[PageChars], backend: str, scanned: list[int],
-           junk: list[tuple[int, str]], warnings: list[dict]) -> Document:
+def _build(
+    path: Path,
+    data: bytes,
+    read: list[PageChars],
+    backend: str,
+    scanned: list[int],
+    junk: list[tuple[int, str]],
+    warnings: list[dict],
+) -> Document:
     segments = [(pc, build_segments(pc)) for pc in read]
     keys = find_furniture(segments)
     em = page_em([s for _, segs in segments for s in segs])
@@ -273,9 +345,20 @@ def _build(path: Path, data: bytes, read: list[PageChars], backend: str, scanned
     for pc, lay in zip(read, layouts, strict=True):
         start = bisect_left(page_of_char, pc.number)
         end = bisect_right(page_of_char, pc.number)
-        pages.append(Page(pc.number, start, end, round(pc.width, 2), round(pc.height, 2),
-                          pc.source, list(lay.removed)))
-    sideways = {pc.number: "".join(c.text for c in pc.off_direction) for pc in read if pc.off_direction}
+        pages.append(
+            Page(
+                pc.number,
+                start,
+                end,
+                round(pc.width, 2),
+                round(pc.height, 2),
+                pc.source,
+                list(lay.removed),
+            )
+        )
+    sideways = {
+        pc.number: "".join(c.text for c in pc.off_direction) for pc in read if pc.off_direction
+    }
     metadata = {
         "backend": backend,
         "page_sources": [pc.source for pc in read],
@@ -285,9 +368,17 @@ def _build(path: Path, data: bytes, read: list[PageChars], backend: str, scanned
         "junk_pages": [p for p, _ in junk],
         "warnings": warnings,
     }
-    return Document(path=path, doc_id=doc_id_for_bytes(data), text=text, pages=pages,
-                    char_boxes=_rounded(out.boxes),
-                    citations=out.citations, tables=tables, format="pdf", metadata=metadata)
+    return Document(
+        path=path,
+        doc_id=doc_id_for_bytes(data),
+        text=text,
+        pages=pages,
+        char_boxes=_rounded(out.boxes),
+        citations=out.citations,
+        tables=tables,
+        format="pdf",
+        metadata=metadata,
+    )
 
 
 def _monotonic(pages: list[int]) -> list[int]:
@@ -299,7 +390,9 @@ def _monotonic(pages: list[int]) -> list[int]:
     return out
 
 
-def _rounded(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+def _rounded(
+    boxes: list[tuple[float, float, float, float]],
+) -> list[tuple[float, float, float, float]]:
     """Boxes rounded to 0.01 pt for output. A glyph's box is shared by the characters
     inserted after it (spaces, line breaks), and the glyphs of a line share their top and
     bottom: each distinct box and each distinct coordinate is rounded once."""

@@ -33,20 +33,30 @@ def judge(page: PageChars) -> Verdict:
     n = len(chars)
     if n < 5:
         if page.image_coverage >= 0.5:
-            return Verdict("scanned", f"no text layer, images cover {page.image_coverage:.0%} of the page", n)
+            return Verdict(
+                "scanned", f"no text layer, images cover {page.image_coverage:.0%} of the page", n
+            )
         return Verdict("empty", "no characters", n)
     cid = sum(1 for t in chars if t.startswith("(cid:"))
     text = "".join(t for t in chars if not t.startswith("(cid:"))
-    bad = sum(1 for ch in text if ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs"))
+    bad = sum(
+        1 for ch in text if ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs")
+    )
     latin1 = sum(1 for ch in text if "\u0080" <= ch <= "\u00ff" and ch not in _LATIN1_OK)
     punct = sum(1 for ch in text if ch in _PUNCT)
     if (cid + bad) / n > 0.1:
-        return Verdict("junk", f"{(cid + bad) / n:.0%} of the characters are unmapped glyph codes", n)
+        return Verdict(
+            "junk", f"{(cid + bad) / n:.0%} of the characters are unmapped glyph codes", n
+        )
     if latin1 / n > 0.05 and _gbk_mojibake(text):
         return Verdict("junk", "Chinese text decoded as Latin-1 (font without a ToUnicode map)", n)
     if n >= 40 and punct / n > 0.3:
-        return Verdict("junk", f"{punct / n:.0%} of the characters are ASCII symbols: a font without "
-                       "a usable encoding", n)
+        return Verdict(
+            "junk",
+            f"{punct / n:.0%} of the characters are ASCII symbols: a font without "
+            "a usable encoding",
+            n,
+        )
     return Verdict("ok", "", n)
 
 

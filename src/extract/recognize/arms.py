@@ -104,14 +104,22 @@ def value_cue(text: str, start: int, end: int, lone: bool = False) -> tuple[str 
     肤剂组") makes it the experimental arm's; inside a list of values that comparison is the
     whole list's and says nothing of the last value.
     """
-    if text[start:start + 1] in (")", "）"):
-        start += 1  # "three patients (8.8%) with gemcitabine plus huachansu": past the share's bracket
+    if text[start : start + 1] in (")", "）"):
+        start += (
+            1  # "three patients (8.8%) with gemcitabine plus huachansu": past the share's bracket
+        )
     for rule in _rules().rules:
-        if not rule.id.startswith("arm.value_cue") or (rule.id == "arm.value_cue_better_than.v1" and not lone):
+        if not rule.id.startswith("arm.value_cue") or (
+            rule.id == "arm.value_cue_better_than.v1" and not lone
+        ):
             continue
         m = _rx(rule.id).match(text[start:end])
         if m:
-            arm = _rx("arm.article.v1").sub("", m.group("arm").strip()) if m.groupdict().get("arm") else None
+            arm = (
+                _rx("arm.article.v1").sub("", m.group("arm").strip())
+                if m.groupdict().get("arm")
+                else None
+            )
             # an arm whose words say nothing ("with osimertinib") leaves the role to the comparison
             role = rule.value or (arm_role(arm) if arm else None)
             return role, arm
@@ -140,8 +148,10 @@ def cue_before(window: str, spread: bool = False) -> tuple[str | None, str | Non
 def sentence_arm(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """(role, arm) of the one arm an English sentence names as its setting ("In the TEGAFOX arm",
     "in the combination group"); (None, None) when it names none or several."""
-    arms = {m.group("arm").strip().lower(): m.group("arm").strip()
-            for m in _rx("arm.sentence_group_en.v1").finditer(text, start, end)}
+    arms = {
+        m.group("arm").strip().lower(): m.group("arm").strip()
+        for m in _rx("arm.sentence_group_en.v1").finditer(text, start, end)
+    }
     if len(arms) != 1:
         return None, None
     arm = next(iter(arms.values()))

@@ -113,8 +113,11 @@ def _not_a_value(text: str, m: re.Match[str], start: int, end: int) -> bool:
         return True
     if unit in ("year", None) and _rx("number.year_date.v1").match(m.group("v")):
         return True  # 2024年 is a date
-    if unit == "percent" and _rx("number.count_before_share.v1").search(text[max(start, a - 16) : a]) \
-            and not _rx("number.result_after_share.v1").match(text, b, end):
+    if (
+        unit == "percent"
+        and _rx("number.count_before_share.v1").search(text[max(start, a - 16) : a])
+        and not _rx("number.result_after_share.v1").match(text, b, end)
+    ):
         return True  # "20例(38%)": the share of a count, a baseline figure (unless "… achieved PR")
     prev = text[max(start, a - 1) : a]
     if prev in _rules().lexicon("not_value_marks_before") or (prev.isalpha() and prev.isascii()):
@@ -125,12 +128,14 @@ def _not_a_value(text: str, m: re.Match[str], start: int, end: int) -> bool:
         return True
     if unit is None and _rx("number.count_then_share.v1").match(text, b):
         return True  # "34 (83%)": a count; its share is the value
-    if _rx("number.cutoff_before.v1").search(text, max(start, a - 2), a) and _rx("number.who_after.v1").match(
-        text, max(b, a), end
-    ):
+    if _rx("number.cutoff_before.v1").search(text, max(start, a - 2), a) and _rx(
+        "number.who_after.v1"
+    ).match(text, max(b, a), end):
         return True  # "无化疗间期≥90天患者", "<90天者": a cut-off that defines patients
     # "1-2" without a unit is not a range of values
-    return bool(m.group("v2")) and m.group("rsep") in _rules().lexicon("range_dashes") and unit is None
+    return (
+        bool(m.group("v2")) and m.group("rsep") in _rules().lexicon("range_dashes") and unit is None
+    )
 
 
 def _values_of(text: str, m: re.Match[str], start: int, end: int) -> list[Value]:
@@ -157,7 +162,9 @@ def _values_of(text: str, m: re.Match[str], start: int, end: int) -> list[Value]
     return [Value(a, max(b, qa_end), v, v2, unit, qualifier, text[a : max(b, qa_end)], change)]
 
 
-def _qualifier(text: str, a: int, b: int, start: int, end: int, unit: str | None) -> tuple[str, int]:
+def _qualifier(
+    text: str, a: int, b: int, start: int, end: int, unit: str | None
+) -> tuple[str, int]:
     """(qualifier, end of the value with it) of the value at ``text[a:b]``.
 
     A word before ("不足", "more than", "≥") qualifies any value; a word after
@@ -166,7 +173,9 @@ def _qualifier(text: str, a: int, b: int, start: int, end: int, unit: str | None
     qualifier = "="
     qb = _rx("number.qualifier_before.v1").search(text, max(start, a - 16), a)
     if qb:
-        qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(qb.group("q"), "qualifiers_before")]
+        qualifier = _rules().lexicon("qualifiers_before")[
+            _lookup_key(qb.group("q"), "qualifiers_before")
+        ]
     qa = _rx("number.qualifier_after.v1").match(text, b, min(end, b + 4))
     if qa and unit is not None:
         return _rules().lexicon("qualifiers_after")[qa.group("q")], qa.end()
@@ -179,11 +188,25 @@ def _number_word_values(
     """Spelled-out years with a qualifier: "不足一年", "超过两年", "less than one year"."""
     out = []
     for m in _rx("number.word_value.v1").finditer(text, start, end):
-        if _overlaps(blocked, *m.span()) or any(v.start < m.end() and m.start() < v.end for v in found):
+        if _overlaps(blocked, *m.span()) or any(
+            v.start < m.end() and m.start() < v.end for v in found
+        ):
             continue
         words = _rules().lexicon("number_words")
-        qualifier = _rules().lexicon("qualifiers_before")[_lookup_key(m.group("q"), "qualifiers_before")]
-        out.append(Value(m.start("w"), m.end(), float(words[m.group("w").lower()]), None, "year", qualifier, m.group(0)))
+        qualifier = _rules().lexicon("qualifiers_before")[
+            _lookup_key(m.group("q"), "qualifiers_before")
+        ]
+        out.append(
+            Value(
+                m.start("w"),
+                m.end(),
+                float(words[m.group("w").lower()]),
+                None,
+                "year",
+                qualifier,
+                m.group(0),
+            )
+        )
     return out
 
 
@@ -195,14 +218,21 @@ def spelled_number(words: str) -> int | None:
     if w in lex:
         return int(lex[w])
     tens, _, unit = w.replace(" ", "-").partition("-")
-    if tens in lex and unit in lex and 20 <= lex[tens] <= 90 and lex[tens] % 10 == 0 and 0 < lex[unit] < 10:
+    if (
+        tens in lex
+        and unit in lex
+        and 20 <= lex[tens] <= 90
+        and lex[tens] % 10 == 0
+        and 0 < lex[unit] < 10
+    ):
         return int(lex[tens] + lex[unit])
     return None
 
 
-def _spelled_percents(text: str, start: int, end: int, blocked: list[tuple[int, int]],
-                      found: list[Value]) -> list[Value]:
-    """"Seventy-three percent and 67% …": a spelled-out percentage is a value like 73%."""
+def _spelled_percents(
+    text: str, start: int, end: int, blocked: list[tuple[int, int]], found: list[Value]
+) -> list[Value]:
+    """ "Seventy-three percent and 67% …": a spelled-out percentage is a value like 73%."""
     out = []
     for m in _rx("number.spelled_percent.v1").finditer(text, start, end):
         n = spelled_number(m.group("w")) if not _overlaps(blocked, *m.span()) else None
@@ -279,7 +309,10 @@ def _respective_p_values(text: str, pos: int, end: int) -> list[PValue]:
     if not more or not _rx("number.respective_after.v1").match(text, pos, end):
         return []
     ops = _rules().lexicon("p_operators")
-    return [PValue(n.start("val"), n.end(), float(n.group("val")), ops.get(n.group("op") or "=", "=")) for n in more]
+    return [
+        PValue(n.start("val"), n.end(), float(n.group("val")), ops.get(n.group("op") or "=", "="))
+        for n in more
+    ]
 
 
 def measure_code(raw: str) -> str:
@@ -332,7 +365,9 @@ def _more_measure_values(text: str, pos: int, end: int, code: str, about: str) -
     """The further values of a measure's list: "HR分别为0.524（95%CI…）和0.478"."""
     out = []
     while (more := _rx("number.more_measure_values.v1").match(text, pos, end)) is not None:
-        out.append(Measure(more.start("val"), more.end("val"), code, float(more.group("val")), about))
+        out.append(
+            Measure(more.start("val"), more.end("val"), code, float(more.group("val")), about)
+        )
         pos = more.end()
     return out
 

@@ -71,8 +71,16 @@ def find_registry_ids(text: str, start: int = 0, end: int | None = None) -> list
             continue
         for m in rule.regex.finditer(text, start, end):
             num = m.group("num")
-            found.append(RegistryId(m.start(), m.end(), m.group(0), normalize(rule.label or "", num),
-                                    rule.label or "", rule.id))
+            found.append(
+                RegistryId(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    normalize(rule.label or "", num),
+                    rule.label or "",
+                    rule.id,
+                )
+            )
     return sorted(found, key=lambda r: r.start)
 
 

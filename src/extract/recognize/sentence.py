@@ -50,7 +50,9 @@ class SentenceSpans:
     trials: tuple[TrialMention, ...] = ()
 
 
-def recognize(text: str, start: int, end: int, lang: str, trials: Iterable[TrialMention] = ()) -> SentenceSpans:
+def recognize(
+    text: str, start: int, end: int, lang: str, trials: Iterable[TrialMention] = ()
+) -> SentenceSpans:
     """Recognize ``text[start:end]`` (a sentence, or a curator's selection with its sentence).
 
     ``trials`` are the document's trial mentions inside the span (the document context finds
@@ -69,9 +71,19 @@ def recognize(text: str, start: int, end: int, lang: str, trials: Iterable[Trial
             blocked.append((ep.start, ep.end))
     blocked.extend((m.start, m.end) for m in trials)
     values = tuple(find_values(text, start, end, blocked))
-    return SentenceSpans(start, end, lang, values, measures, intervals, p_values, endpoints,
-                         _shifted(find_arms(sub, 0, n), start), _shifted(find_subgroups(sub, 0, n, lang), start),
-                         trials)
+    return SentenceSpans(
+        start,
+        end,
+        lang,
+        values,
+        measures,
+        intervals,
+        p_values,
+        endpoints,
+        _shifted(find_arms(sub, 0, n), start),
+        _shifted(find_subgroups(sub, 0, n, lang), start),
+        trials,
+    )
 
 
 def _shifted(found: Iterable[Any], offset: int) -> tuple[Any, ...]:

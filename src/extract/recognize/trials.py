@@ -48,7 +48,9 @@ def _never() -> frozenset[str]:
 
 @cache
 def _families() -> tuple[str, ...]:
-    return tuple(sorted((f.upper() for f in _rules().lexicon("known_families")), key=len, reverse=True))
+    return tuple(
+        sorted((f.upper() for f in _rules().lexicon("known_families")), key=len, reverse=True)
+    )
 
 
 def _prefix(surface: str) -> str:
@@ -76,7 +78,9 @@ def _common_words() -> frozenset[str]:
 
 def _cue_right_after(tail: str) -> bool:
     """Does ``tail`` open with a study word or a phase in brackets ("研究", " trial", "（Ⅲ期）")?"""
-    return bool(_rx("trial.cue_after.v1").match(tail) or _rx("trial.phase_paren_after.v1").match(tail))
+    return bool(
+        _rx("trial.cue_after.v1").match(tail) or _rx("trial.phase_paren_after.v1").match(tail)
+    )
 
 
 def _direct_cue(text: str, end: int, citation_ends: set[int], limit: int) -> bool:
@@ -129,7 +133,9 @@ def find_trial_mentions(
             if any(t.start < e and s < t.end for t in out):
                 continue
             surface = m.group("name")
-            if is_never_trial(surface) or not _is_trial(rule_id, surface, text, e, citation_ends, reference_names, end):
+            if is_never_trial(surface) or not _is_trial(
+                rule_id, surface, text, e, citation_ends, reference_names, end
+            ):
                 continue
             out.append(TrialMention(s, e, surface, canonical_trial_name(surface), rule_id))
     out.sort(key=lambda t: t.start)
@@ -137,7 +143,13 @@ def find_trial_mentions(
 
 
 def _is_trial(
-    rule_id: str, surface: str, text: str, e: int, citation_ends: set[int], reference_names: set[str], end: int
+    rule_id: str,
+    surface: str,
+    text: str,
+    e: int,
+    citation_ends: set[int],
+    reference_names: set[str],
+    end: int,
 ) -> bool:
     """Does the text treat the candidate name ``surface`` (ending at ``e``) as a study?
 
@@ -186,11 +198,15 @@ def find_phases(text: str, start: int = 0, end: int | None = None) -> list[tuple
     return out
 
 
-def find_enrolment(text: str, lang: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, int]]:
+def find_enrolment(
+    text: str, lang: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, int]]:
     """(start, end, n) of enrolment counts ("共有749例…入组", "749 patients were randomized")."""
     end = len(text) if end is None else end
     out = []
-    for m in _rx("trial.enrolment_zh.v1" if lang == "zh" else "trial.enrolment_en.v1").finditer(text, start, end):
+    for m in _rx("trial.enrolment_zh.v1" if lang == "zh" else "trial.enrolment_en.v1").finditer(
+        text, start, end
+    ):
         raw = m.group("n") or m.group("n2")
         n = int(raw.replace(",", ""))
         if n > 0:
@@ -237,6 +253,8 @@ def names_in_reference_title(title: str) -> list[str]:
     if not out:
         for m in _rx("trial.acronym_number.v1").finditer(title):
             name = m.group("name")
-            if not is_never_trial(name) and (is_known_family(name) or _rx("trial.title_colon_after.v1").match(title[m.end() :])):
+            if not is_never_trial(name) and (
+                is_known_family(name) or _rx("trial.title_colon_after.v1").match(title[m.end() :])
+            ):
                 out.append(name)
     return out
