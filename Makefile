@@ -61,7 +61,8 @@ holdout: $(STAMP)
 	$(BIN)/extract evaluate --gold corpus/holdout/gold --pred outputs/holdout/records.jsonl --report outputs/holdout/eval
 
 lint: $(TESTSTAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks corpus/tools
+	$(BIN)/ruff format --check src tests benchmarks corpus/tools
 
 clean-outputs:
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -60,14 +60,18 @@ def _rx(rule_id: str) -> re.Pattern[str]:
 def _endpoints() -> dict[str, Endpoint]:
     """The lexicon ``endpoints`` validated: an unknown kind or key names the code at fault."""
     try:
-        return {code: Endpoint.model_validate(e) for code, e in _rules().lexicon("endpoints").items()}
+        return {
+            code: Endpoint.model_validate(e) for code, e in _rules().lexicon("endpoints").items()
+        }
     except ValidationError as e:
         first = e.errors()[0]
-        raise RuleFileError(f"resources/endpoints.json: lexicons.endpoints: {first['loc']}: {first['msg']}") from e
+        raise RuleFileError(
+            f"resources/endpoints.json: lexicons.endpoints: {first['loc']}: {first['msg']}"
+        ) from e
 
 
 def endpoint_kind(code: str) -> Literal["time", "rate"] | None:
-    """"time" for a duration endpoint (OS, PFS, DOR…), "rate" for a proportion (ORR, pCR, AE…).
+    """ "time" for a duration endpoint (OS, PFS, DOR…), "rate" for a proportion (ORR, pCR, AE…).
 
     None for a code outside the vocabulary.
     """
@@ -133,9 +137,15 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
         code = forms.get(surface.lower()) or forms[surface.lower()[:-1]]  # plural "responses"
         s, stat = _stat(text, m, start)
         out.append(EndpointMention(s, m.end(), code, stat, text[s : m.end()]))
-    for m in _rx("endpoint.response_abbrev.v1").finditer(text, start, end):  # "(CR, 4.4%; PR, 71.6%)"
+    for m in _rx("endpoint.response_abbrev.v1").finditer(
+        text, start, end
+    ):  # "(CR, 4.4%; PR, 71.6%)"
         if not any(e.start < m.end("code") and m.start("code") < e.end for e in out):
-            out.append(EndpointMention(m.start("code"), m.end("code"), m.group("code"), "rate", m.group("code")))
+            out.append(
+                EndpointMention(
+                    m.start("code"), m.end("code"), m.group("code"), "rate", m.group("code")
+                )
+            )
     out.sort(key=lambda e: e.start)
     out = _attach_landmarks(text, start, end, lang, out)
     if lang == "en":
@@ -144,11 +154,17 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
     return _merge_adjacent(text, out)
 
 
-def _landmark_rates(text: str, start: int, end: int, eps: list[EndpointMention]) -> list[EndpointMention]:
-    """"…, and the 5-year rates were …": a landmark rate of the landmark endpoint named before it."""
+def _landmark_rates(
+    text: str, start: int, end: int, eps: list[EndpointMention]
+) -> list[EndpointMention]:
+    """ "…, and the 5-year rates were …": a landmark rate of the landmark endpoint named before it."""
     out = list(eps)
     for m in _rx("endpoint.landmark_rates_en.v1").finditer(text, start, end):
-        before = [ep for ep in out if ep.end <= m.start() and (x := _endpoints().get(ep.code)) is not None and x.landmark]
+        before = [
+            ep
+            for ep in out
+            if ep.end <= m.start() and (x := _endpoints().get(ep.code)) is not None and x.landmark
+        ]
         if not before or any(ep.start < m.end() and m.start() < ep.end for ep in out):
             continue
         try:
@@ -156,8 +172,17 @@ def _landmark_rates(text: str, start: int, end: int, eps: list[EndpointMention])
         except ValueError:
             continue
         ep = before[-1]
-        out.append(EndpointMention(m.start("w"), m.end("w"), ep.code, "rate", m.group("w"), [months],
-                                   landmark_spans=[(m.start(), m.end("tu"))]))
+        out.append(
+            EndpointMention(
+                m.start("w"),
+                m.end("w"),
+                ep.code,
+                "rate",
+                m.group("w"),
+                [months],
+                landmark_spans=[(m.start(), m.end("tu"))],
+            )
+        )
     return sorted(out, key=lambda e: e.start)
 
 
@@ -171,12 +196,18 @@ def _stat(text: str, m: re.Match[str], start: int) -> tuple[int, str | None]:
     surface = m.group(0)
     before = text[max(start, m.start() - 6) : m.start()]
     median_before = _rx("endpoint.median_before.v1").search(before)
-    if median_before or _rx("endpoint.median_form.v1").match(surface) or _rx("endpoint.m_prefix.v1").match(surface):
+    if (
+        median_before
+        or _rx("endpoint.median_form.v1").match(surface)
+        or _rx("endpoint.m_prefix.v1").match(surface)
+    ):
         s = m.start() - (len(before) - median_before.start()) if median_before else m.start()
         return s, "median"
     if _rx("endpoint.mean_before.v1").search(before):
         return m.start(), "mean"
-    if _rx("endpoint.rate_form.v1").search(surface) or _rx("endpoint.rate_after.v1").match(text[m.end() : m.end() + 6]):
+    if _rx("endpoint.rate_form.v1").search(surface) or _rx("endpoint.rate_after.v1").match(
+        text[m.end() : m.end() + 6]
+    ):
         return m.start(), "rate"
     return m.start(), None
 
@@ -202,7 +233,9 @@ def _landmarks(text: str, start: int, end: int, lang: str) -> list[tuple[int, in
     return spans
 
 
-def _listed_before(text: str, start: int, pos: int, unit: str) -> list[tuple[int, int, float, bool]]:
+def _listed_before(
+    text: str, start: int, pos: int, unit: str
+) -> list[tuple[int, int, float, bool]]:
     """Bare timepoints listed right before a landmark share its unit: "1、3、5年", "1- and 5-year"."""
     lst = _rx("endpoint.landmark_list_before.v1").search(text, max(start, pos - 40), pos)
     if lst is None:
@@ -225,12 +258,17 @@ def _attach_landmarks(
         for i in _landmark_targets(text, eps, s, e, after_form):
             ep = eps[i]
             eps[i] = replace(
-                ep, stat="rate", timepoints=[*ep.timepoints, months], landmark_spans=[*ep.landmark_spans, (s, e)]
+                ep,
+                stat="rate",
+                timepoints=[*ep.timepoints, months],
+                landmark_spans=[*ep.landmark_spans, (s, e)],
             )
     return eps
 
 
-def _landmark_targets(text: str, eps: list[EndpointMention], s: int, e: int, after_form: bool) -> list[int]:
+def _landmark_targets(
+    text: str, eps: list[EndpointMention], s: int, e: int, after_form: bool
+) -> list[int]:
     """Indices in ``eps`` of the endpoints the landmark at ``text[s:e]`` qualifies.
 
     "OS rate at 24 months": the landmark endpoint just before; otherwise ("At 5 years,
@@ -239,23 +277,33 @@ def _landmark_targets(text: str, eps: list[EndpointMention], s: int, e: int, aft
     """
     if after_form:
         before = [
-            i for i, ep in enumerate(eps)
-            if ep.end <= s and s - ep.end <= 14 and (x := _endpoints().get(ep.code)) is not None and x.landmark
+            i
+            for i, ep in enumerate(eps)
+            if ep.end <= s
+            and s - ep.end <= 14
+            and (x := _endpoints().get(ep.code)) is not None
+            and x.landmark
         ]
         if before:
             return [before[-1]]
-    following = [i for i, ep in enumerate(eps) if ep.start >= e and ep.start - e <= 14 and not ep.grade]
+    following = [
+        i for i, ep in enumerate(eps) if ep.start >= e and ep.start - e <= 14 and not ep.grade
+    ]
     if not following:
         return []
     targets = [following[0]]
     for i in following[1:]:
-        if not _rx("endpoint.landmark_list_gap.v1").search(text[eps[targets[-1]].end : eps[i].start]):
+        if not _rx("endpoint.landmark_list_gap.v1").search(
+            text[eps[targets[-1]].end : eps[i].start]
+        ):
             break
         targets.append(i)
     return targets
 
 
-def _attach_grades(text: str, start: int, end: int, lang: str, eps: list[EndpointMention]) -> list[EndpointMention]:
+def _attach_grades(
+    text: str, start: int, end: int, lang: str, eps: list[EndpointMention]
+) -> list[EndpointMention]:
     """Graded adverse events replace the AE words they contain; AE mentions get their event.
 
     "3级及以上治疗相关不良事件" is one AE mention with grade ">=3" and event
@@ -270,43 +318,74 @@ def _attach_grades(text: str, start: int, end: int, lang: str, eps: list[Endpoin
             continue
         span_end = tail.end()
         eps = [ep for ep in eps if not (m.start() <= ep.start and ep.end <= span_end + 2)]
-        eps.append(EndpointMention(m.start(), span_end, "AE", "rate", text[m.start() : span_end],
-                                   grade=_grade_code(m), event=event_in(text[m.end() : span_end])))
+        eps.append(
+            EndpointMention(
+                m.start(),
+                span_end,
+                "AE",
+                "rate",
+                text[m.start() : span_end],
+                grade=_grade_code(m),
+                event=event_in(text[m.end() : span_end]),
+            )
+        )
     eps = [
         replace(ep, event=event_in(text[max(start, ep.start - 12) : ep.end]))
-        if ep.code == "AE" and ep.event is None else ep
+        if ep.code == "AE" and ep.event is None
+        else ep
         for ep in eps
     ]
-    about_ae: bool | None = None  # is the sentence about adverse events? (looked up when needed)
-    for m in _rx("endpoint.event.v1").finditer(text, start, end):
-        if any(ep.start <= m.start() < ep.end for ep in eps):
-            continue
-        rate = _rx("endpoint.event_rate_after.v1").match(text, m.end(), m.end() + 8)
-        if rate:
-            eps.append(EndpointMention(m.start(), rate.end(), "AE", "rate", text[m.start() : rate.end()],
-                                       event=_event_names()[m.group(0).lower()]))
-        elif _rx("endpoint.event_value_after.v1").match(text, m.end(), end) and (
-            about_ae if about_ae is not None
-            else (about_ae := _rx("endpoint.ae_context.v1").search(text, start, end) is not None)
-        ):
-            # "toxicities were: asthenia (9.1% …), anorexia (6.8 vs 9.5%)": each event its values
-            eps.append(EndpointMention(m.start(), m.end(), "AE", "rate", m.group(0),
-                                       event=_event_names()[m.group(0).lower()]))
+    eps.extend(_event_mentions(text, start, end, eps))
     eps.sort(key=lambda e: e.start)
     return eps
 
 
+def _event_mentions(
+    text: str, start: int, end: int, eps: list[EndpointMention]
+) -> list[EndpointMention]:
+    """Event words that are AE mentions of their own: with a rate word ("急性食管炎发生率"), or
+    followed by their values in a sentence about adverse events ("toxicities were: asthenia
+    (9.1% …), anorexia (6.8 vs 9.5%)")."""
+    out: list[EndpointMention] = []
+    about_ae: bool | None = None  # is the sentence about adverse events? (looked up when needed)
+    for m in _rx("endpoint.event.v1").finditer(text, start, end):
+        if any(ep.start <= m.start() < ep.end for ep in eps):
+            continue
+        event = _event_names()[m.group(0).lower()]
+        rate = _rx("endpoint.event_rate_after.v1").match(text, m.end(), m.end() + 8)
+        if rate:
+            out.append(
+                EndpointMention(
+                    m.start(), rate.end(), "AE", "rate", text[m.start() : rate.end()], event=event
+                )
+            )
+            continue
+        if not _rx("endpoint.event_value_after.v1").match(text, m.end(), end):
+            continue
+        if about_ae is None:
+            about_ae = _rx("endpoint.ae_context.v1").search(text, start, end) is not None
+        if about_ae:
+            out.append(EndpointMention(m.start(), m.end(), "AE", "rate", m.group(0), event=event))
+    return out
+
+
 def _merge_adjacent(text: str, eps: list[EndpointMention]) -> list[EndpointMention]:
-    """"中位无进展生存期(mPFS)" is one mention: same code, only brackets between."""
+    """ "中位无进展生存期(mPFS)" is one mention: same code, only brackets between."""
     out: list[EndpointMention] = []
     for ep in sorted(eps, key=lambda e: e.start):
         if out:
             prev = out[-1]
             gap = text[prev.end : ep.start]
-            if prev.code == ep.code and _rx("endpoint.open_bracket_gap.v1").search(gap) and not ep.timepoints:
+            if (
+                prev.code == ep.code
+                and _rx("endpoint.open_bracket_gap.v1").search(gap)
+                and not ep.timepoints
+            ):
                 close = _rx("endpoint.close_bracket.v1").match(text[ep.end : ep.end + 3])
                 new_end = ep.end + (close.end() if close else 0)
-                out[-1] = replace(prev, end=new_end, surface=text[prev.start : new_end], stat=prev.stat or ep.stat)
+                out[-1] = replace(
+                    prev, end=new_end, surface=text[prev.start : new_end], stat=prev.stat or ep.stat
+                )
                 continue
             if ep.start < prev.end:  # overlapping (a graded AE span containing a lexicon word)
                 if ep.end - ep.start > prev.end - prev.start:
