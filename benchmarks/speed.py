@@ -48,6 +48,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import ingest_bench  # noqa: E402 - the revision line and the replicated corpus, shared
+
 PY = sys.executable
 
 
@@ -301,27 +304,6 @@ def profile(paths: list[Path], backend: str, top: int) -> str:
     return "\n".join([total, *lines[start:]]).rstrip()
 
 
-def revision() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" + uncommitted changes" if dirty else "")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -342,7 +324,7 @@ def main() -> None:
 
     default_backend = dict(load_pipeline().stages)["extract.read.v1"].get("pdf_backend", "auto")
     print(
-        f"# extract speed benchmark — code {revision()}, Python {platform.python_version()}, "
+        f"# extract speed benchmark — code {ingest_bench.revision()}, Python {platform.python_version()}, "
         f"{platform.system()}",
         flush=True,
     )
