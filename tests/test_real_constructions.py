@@ -156,6 +156,12 @@ OUTCOMES = [
         "The median OS and median PFS were 9.1 and 3.3 months, respectively (Fig.1).",
         [("OS", 9.1, "single", None, None), ("PFS", 3.3, "single", None, None)],
     ),
+    # the relief of a symptom (黄疸缓解率) is no tumour response
+    (
+        "ChinaXiv-201712.00555V1",
+        "结果 所有患者均成功接受手术治疗,术后1周患者血清总胆红素水平较术前显著降低 (t=5.156,P<0.01) ，黄疸缓解率为 61.5% 。",
+        [],
+    ),
     # values in parentheses that describe patients, not the endpoint of the sentence before
     (
         "PMC5131536",
@@ -315,6 +321,14 @@ def test_spelled_numbers_are_counts_and_percentages():
         (3.1, 1),
         (8.8, 3),
     ]
+
+
+def test_side_reactions_are_adverse_events():
+    # corpus/real_text/zh_chinaxiv/ChinaXiv-201712.00577V1.md; its curators give 15% to the
+    # irradiated (experimental) arm and 0 to the other, a "(0)" the rules do not read as a rate yet
+    sentence = "但内乳照射患者副反应率( 15% 明显高于非内乳照射患者(0)，差异有统计学意义 (P<0.05) 。"
+    got = [(r.endpoint, r.value) for r in process_text(sentence).records if r.kind == "outcome"]
+    assert got == [("AE", 15.0)]
 
 
 def test_lancet_middle_dot_decimals_are_numbers():

@@ -97,7 +97,11 @@ def _borrow_unit(g: list[Value], i: int, last: str) -> Value:
 def _bare_list(between: str, prev: Value, v: Value) -> bool:
     """Two values of one unit with only spaces between: a list whose commas a converter lost
     ("1、3、5年无瘤生存率分别为98.6% 94.9% 和 89.3%")."""
-    return bool(between) and not between.strip() and prev.unit is not None and prev.unit == v.unit
+    if prev.unit is None or prev.unit != v.unit or not between:
+        return False
+    # "48.48%(16/33) ）63.64%(21/33)": only counts and brackets between
+    rest = rx("link.count_aside.v1").sub("", between)
+    return not rest.strip(" ()（）[]")
 
 
 def _connects(between: str) -> bool:
