@@ -79,13 +79,14 @@ def link_sentence(
     para_ep: EndpointMention | None,
 ) -> list[Linked]:
     """The records of one recognized sentence: each group's outcomes, then the effects."""
-    groups = value_groups(ctx, s, para, anchors, para_ep)
     own = value_intervals(ctx.text, s)
+    groups = value_groups(ctx, s, para, anchors, para_ep, own)
     out: list[Linked] = []
     for g, roles in zip(groups, sentence_roles(ctx, s, groups), strict=True):
         out.extend(_outcomes(ctx, s, g, roles, own))
     # an interval that is a value's own is no effect's
-    rest = replace(s, intervals=tuple(i for i in s.intervals if i not in own.values()))
+    owned = list(own.values())
+    rest = replace(s, intervals=tuple(i for i in s.intervals if i not in owned))
     out.extend(
         Linked(r, c.start, c.end)
         for c, r in effect_records(ctx, rest, groups, para, anchors, para_ep)
@@ -114,16 +115,20 @@ def value_groups(
     para: Paragraph,
     anchors: list[Anchor],
     para_ep: EndpointMention | None,
+    own: dict[int, Interval],
 ) -> list[Group]:
-    """The sentence's value groups that report on an endpoint, with all linking decided."""
+    """The sentence's value groups that report on an endpoint, with all linking decided.
+
+    ``own`` are the values' own CIs (:func:`value_intervals`): such a CI does not part a value
+    from the next one.
+    """
     text = ctx.text
-    own = value_intervals(text, s).values()  # a value's own CI does not part it from the next value
+    owned = list(own.values())
     blockers = [ep.start for ep in s.endpoints] + [
-        x.start for x in (*s.measures, *s.intervals, *s.p_values) if x not in own
+        x.start for x in (*s.measures, *s.intervals, *s.p_values) if x not in owned
     ]
     out = []
-    for vals in _per_arm_lists(text, s, group_values(text, s.values, blockers), para_ep):
-        gov = governing(text, s, vals, para_ep)
+    for vals, gov in _per_arm_lists(text, s, group_values(text, s.values, blockers), para_ep):
         if gov is None:
             continue
         d = distribute(text, s, vals, *gov)
@@ -163,17 +168,19 @@ def value_counts(text: str, s: SentenceSpans, v: Value) -> tuple[int | None, int
 
 def _per_arm_lists(
     text: str, s: SentenceSpans, groups: list[tuple[Value, ...]], para_ep: EndpointMention | None
-) -> list[tuple[Value, ...]]:
-    """A list twice as long as its endpoint's landmarks is two arms' lists: "1、3、5年DFS分别为
-    43%、31%和27%，高表达组为58%、47%和43%" → (43, 31, 27), (58, 47, 43)."""
+) -> list[tuple[tuple[Value, ...], tuple[list[EndpointMention], str] | None]]:
+    """Each value list with its governing endpoint(s) (:func:`governing`). A list twice as long
+    as its endpoint's landmarks is two arms' lists: "1、3、5年DFS分别为43%、31%和27%，高表达组为
+    58%、47%和43%" → (43, 31, 27), (58, 47, 43)."""
     out = []
     for vals in groups:
         gov = governing(text, s, vals, para_ep)
         t = len(gov[0][0].timepoints) if gov is not None and len(gov[0]) == 1 else 0
         if t >= 2 and len(vals) == 2 * t:
-            out += [vals[:t], vals[t:]]
+            # the first half starts where the list did: the same endpoint governs it
+            out += [(vals[:t], gov), (vals[t:], governing(text, s, vals[t:], para_ep))]
         else:
-            out.append(vals)
+            out.append((vals, gov))
     return out
 
 
