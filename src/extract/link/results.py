@@ -51,14 +51,6 @@ def result_records(ctx: DocContext) -> list[dict]:
 
 def recognize_sentence(ctx: DocContext, sent: Sentence) -> SentenceSpans:
     s = recognize(ctx.text, sent.start, sent.end, sent.lang, ctx.mentions_in(sent.start, sent.end))
-    relief = [
-        ep
-        for ep in s.endpoints
-        if ep.code == "ORR"
-        and rx("link.symptom_relief.v1").search(ctx.text, max(s.start, ep.start - 6), ep.start)
-    ]
-    if relief:  # "黄疸缓解率为61.5%": jaundice relief, no tumour response
-        s = replace(s, endpoints=tuple(ep for ep in s.endpoints if ep not in relief))
     if ctx.survey and any(ep.code == "ORR" for ep in s.endpoints):
         # a survey's response rate is the share who answered ("The response rate before the reminder
         # was 17.9% for the Internet group"), not a tumour response

@@ -136,6 +136,10 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
         surface = m.group(0)
         code = forms.get(surface.lower()) or forms[surface.lower()[:-1]]  # plural "responses"
         s, stat = _stat(text, m, start)
+        if code == "ORR" and _rx("endpoint.symptom_relief_before.v1").search(
+            text, max(start, s - 6), s
+        ):
+            continue  # "黄疸缓解率为61.5%": the relief of a symptom, no tumour response
         out.append(EndpointMention(s, m.end(), code, stat, text[s : m.end()]))
     for m in _rx("endpoint.response_abbrev.v1").finditer(
         text, start, end
