@@ -148,16 +148,7 @@ def _cited_unnamed(ctx: DocContext, named: list[TrialMention]) -> list[TrialMent
             continue  # the study is named between its introduction and the marker
         if any(a <= c.offset <= b + 4 for a, b in named_spans):
             continue
-        out.append(
-            TrialMention(
-                start,
-                c.offset,
-                ctx.ref_surface[c.refs[0]],
-                ctx.ref_trial[c.refs[0]],
-                "trial.cited_unnamed.v1",
-                c.refs,
-            )
-        )
+        out.append(_named_by_reference(ctx, start, c.offset, c.refs, "trial.cited_unnamed.v1"))
     return out
 
 
@@ -171,15 +162,15 @@ def _own_trial(ctx: DocContext) -> TrialMention | None:
         if protocol.search(text, max(0, c.offset - 40), c.offset) and protocol.search(
             ctx.references[c.refs[0]].title
         ):
-            return TrialMention(
-                c.offset,
-                c.offset,
-                ctx.ref_surface[c.refs[0]],
-                ctx.ref_trial[c.refs[0]],
-                "trial.own_protocol.v1",
-                c.refs,
-            )
+            return _named_by_reference(ctx, c.offset, c.offset, c.refs, "trial.own_protocol.v1")
     return None
+
+
+def _named_by_reference(
+    ctx: DocContext, start: int, end: int, refs: tuple[str, ...], rule_id: str
+) -> TrialMention:
+    """A mention of the trial the (single) cited reference's title names."""
+    return TrialMention(start, end, ctx.ref_surface[refs[0]], ctx.ref_trial[refs[0]], rule_id, refs)
 
 
 OWN_TRIAL_OPENING = 1500  # characters: the title and abstract of a report

@@ -32,6 +32,7 @@ from ..document import Document, Page
 from ..errors import ReaderError
 from ..records import doc_id_for_bytes
 from .markup import Built, _Cell, _table, pull_citations
+from .text import file_bytes
 
 _SKIPPED_IN_TEXT = {"object-id", "alt-text", "tex-math", "label", "ext-link-type"}
 _BLOCKS = {"p", "list-item", "disp-quote", "def", "statement", "caption", "fn", "boxed-text"}
@@ -55,12 +56,7 @@ def read_jats(path: str | Path) -> Document:
     """Read a JATS article into a :class:`Document` (ReaderError ``malformed_xml`` when the file
     does not parse or is not an article)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ReaderError(path, f"cannot read file ({e.strerror})", code="io") from e
-    if not data.strip():
-        raise ReaderError(path, "file is empty", code="empty")
+    data = file_bytes(path)
     root = _parse(path, data)
     article = root if root.tag == "article" else _find(root, "article")
     if article is None:

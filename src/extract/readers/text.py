@@ -19,15 +19,22 @@ from ..records import doc_id_for_bytes
 from .markup import Built, build_converter, build_pmc, flavour, pull_citations
 
 
-def read_text(path: str | Path) -> Document:
-    """Read a ``.txt`` / ``.md`` file into a :class:`Document` (UTF-8, GB18030 as fallback)."""
-    path = Path(path)
+def file_bytes(path: Path) -> bytes:
+    """The bytes of a text or XML file; ReaderError ``io`` when it cannot be read, ``empty`` when
+    it holds nothing but white space."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise ReaderError(path, f"cannot read file ({e.strerror})", code="io") from e
     if not data.strip():
         raise ReaderError(path, "file is empty", code="empty")
+    return data
+
+
+def read_text(path: str | Path) -> Document:
+    """Read a ``.txt`` / ``.md`` file into a :class:`Document` (UTF-8, GB18030 as fallback)."""
+    path = Path(path)
+    data = file_bytes(path)
     for enc in ("utf-8-sig", "gb18030"):
         try:
             raw = data.decode(enc)
