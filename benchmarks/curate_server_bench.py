@@ -25,35 +25,18 @@ import argparse
 import re
 import resource
 import socket
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fuzzpdf import one_line_pdf  # noqa: E402 - the test PDFs' writer
+
 PASSWORD = "correct horse battery"
-
-
-def pdf_bytes(width: float, height: float, text: str) -> bytes:
-    content = f"BT /F1 24 Tf 72 72 Td ({text}) Tj ET".encode()
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width:.0f} {height:.0f}] /Contents 4 0 R"
-        " /Resources << /Font << /F1 5 0 R >> >> >>".encode(),
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
 
 
 def max_rss_mb() -> float:
@@ -96,7 +79,7 @@ def main() -> None:
         paths = [ROOT / "corpus" / "seed" / "000_05e11c3b259efc19.pdf"]
         for label, side in (("200 in (14400 pt)", 14400), ("10⁹ pt", 1e9)):
             p = work / f"huge_{int(side)}.pdf"
-            p.write_bytes(pdf_bytes(side, side, "KEYNOTE-590 median OS 12.4 months"))
+            p.write_bytes(one_line_pdf(side, side, "KEYNOTE-590 median OS 12.4 months"))
             huge[label] = p
             paths.append(p)
         for p in paths:

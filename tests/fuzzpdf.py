@@ -95,6 +95,12 @@ def simple_pdf(
     return build_pdf(objs)
 
 
+def one_line_pdf(width: float, height: float, text: str) -> bytes:
+    """One page of ``width`` × ``height`` pt (any size, 1e9 too) with one line of text."""
+    content = b"BT /F1 24 Tf 72 72 Td (%s) Tj ET" % text.encode("latin-1")
+    return simple_pdf([content], media=b"[0 0 %.0f %.0f]" % (width, height), compress=False)
+
+
 # -- flate bombs -------------------------------------------------------------------------------
 
 

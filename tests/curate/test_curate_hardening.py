@@ -16,31 +16,9 @@ import threading
 import httpx
 import pytest
 from curate_support import PASSWORD, edit_form, find_record
+from fuzzpdf import one_line_pdf
 
 # -- helpers ------------------------------------------------------------------------
-
-
-def _pdf_bytes(width: float, height: float, text: str) -> bytes:
-    """A one-page PDF with a ``width`` × ``height`` pt media box and one line of text."""
-    content = f"BT /F1 24 Tf 72 72 Td ({text}) Tj ET".encode()
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width:.0f} {height:.0f}] /Contents 4 0 R"
-        " /Resources << /Font << /F1 5 0 R >> >> >>".encode(),
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
 
 
 def _add_pdf(store, path) -> str:
@@ -92,7 +70,7 @@ def test_a_page_with_a_huge_media_box_is_downscaled_to_the_pixel_budget(
     from extract.curate.render import MAX_PIXELS
 
     path = tmp_path / f"huge_{int(side)}.pdf"
-    path.write_bytes(_pdf_bytes(side, side, "KEYNOTE-590 median OS 12.4 months"))
+    path.write_bytes(one_line_pdf(side, side, "KEYNOTE-590 median OS 12.4 months"))
     doc_id = _add_pdf(store, path)
     c = client_factory("alice")
     for scale in ("1.5", "3"):
@@ -106,7 +84,7 @@ def test_a_page_as_long_as_a_road_still_gives_an_image(client_factory, store, tm
     from extract.curate.render import MAX_PIXELS, MAX_SIDE
 
     path = tmp_path / "ribbon.pdf"
-    path.write_bytes(_pdf_bytes(1e9, 100, "KEYNOTE-590"))
+    path.write_bytes(one_line_pdf(1e9, 100, "KEYNOTE-590"))
     doc_id = _add_pdf(store, path)
     c = client_factory("alice")
     r = c.get(f"/doc/{doc_id}/page/1.png")
