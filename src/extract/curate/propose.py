@@ -13,6 +13,7 @@ way. Evidence is the sentence(s) around the selection, in the given text's offse
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import threading
@@ -70,9 +71,10 @@ class _Offsets:
         self.raw = [source[j] for j in ctx.nd.origin]
 
     def to_read(self, raw_start: int, raw_end: int) -> tuple[int, int]:
-        """The read text's span of the given text's ``[raw_start, raw_end)``."""
-        inside = [i for i, r in enumerate(self.raw) if raw_start <= r < raw_end]
-        return (inside[0], inside[-1] + 1) if inside else (0, 0)
+        """The read text's span of the given text's ``[raw_start, raw_end)`` (offsets only grow
+        along the text: reading pulls markers out, it does not reorder)."""
+        a, b = bisect.bisect_left(self.raw, raw_start), bisect.bisect_left(self.raw, raw_end)
+        return (a, b) if a < b else (0, 0)
 
 
 _CONTEXTS: OrderedDict[str, DocContext] = OrderedDict()

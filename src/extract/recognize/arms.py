@@ -109,9 +109,7 @@ def value_cue(text: str, start: int, end: int, lone: bool = False) -> tuple[str 
             1  # "three patients (8.8%) with gemcitabine plus huachansu": past the share's bracket
         )
     for rule in _rules().rules:
-        if not rule.id.startswith("arm.value_cue") or (
-            rule.id == "arm.value_cue_better_than.v1" and not lone
-        ):
+        if not rule.id.startswith("arm.value_cue") or (rule.label == "lone_value" and not lone):
             continue
         m = _rx(rule.id).match(text[start:end])
         if m:
