@@ -18,6 +18,7 @@ from ..recognize.trials import TrialMention, find_trial_mentions, names_in_refer
 from ..records import canonical_trial_name, trial_key
 from ..refs import Reference
 from ..segment import Paragraph, Sentence
+from .doc_arms import DocArms, document_arms
 from .rules import rx
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class DocContext:
     survey: bool = (
         False  # a survey or questionnaire study: its "response rate" is no tumour response
     )
+    arms: DocArms = field(default_factory=DocArms)  # a primary report's arms and their roles
 
     @property
     def text(self) -> str:
@@ -95,6 +97,8 @@ def build_context(
         ctx.own_trial = _only_trial(mentions)
     ctx.mentions = _refs_from_sentence(ctx, sorted(mentions, key=lambda m: m.start))
     ctx.trials = trial_summaries(ctx)
+    english = [(s.start, s.end) for p in paragraphs for s in p.sentences if s.lang == "en"]
+    ctx.arms = document_arms(nd.text, english, len(ctx.trials), ctx.meta_analysis)
     return ctx
 
 

@@ -43,11 +43,41 @@ def sentence_roles(ctx: DocContext, s: SentenceSpans, groups: list[Group]) -> li
     _comparator_after_shared_value(ctx.text, s, groups, out)
     _beside_the_control(groups, out)
     _two_named_arms(groups, out)
-    # a group named by a factor ("高表达组") is the value's subgroup, not its arm
     return [
-        [ArmRole(r.role or "single", None if r.role == "single" else r.arm) for r in roles]
-        for roles in out
+        [_settled(ctx, s, g, i, r) for i, r in enumerate(roles)]
+        for g, roles in zip(groups, out, strict=True)
     ]
+
+
+def _settled(ctx: DocContext, s: SentenceSpans, g: Group, i: int, r: ArmRole) -> ArmRole:
+    """A value's final role. One the sentence leaves open is, in a primary report, the role
+    of the document's arm named with it ("In the TEGAFOX arm, …", "13% of cases with
+    TEGAFIRI"); otherwise a single cohort's. A group named by a factor ("高表达组") is the
+    value's subgroup, not its arm."""
+    if r.role is None and ctx.arms.comparative:
+        arm = r.arm or _doc_arm_near(ctx, s, g, i)
+        role = ctx.arms.role_of(arm)
+        if role is not None:
+            return ArmRole(role, arm)
+    return ArmRole(r.role or "single", None if r.role == "single" else r.arm)
+
+
+def _doc_arm_near(ctx: DocContext, s: SentenceSpans, g: Group, i: int) -> str | None:
+    """The document arm named with value ``i`` of ``g``: right before it ("in arm B (90%)"),
+    else right after it ("13% of cases with TEGAFIRI; 1% in the TEGAFOX group"), else earlier
+    in its clause."""
+    v = g.values[i]
+    prev = max((w.end for w in s.values if w.end <= v.start), default=s.start)
+    nxt = min((w.start for w in s.values if w.start >= v.end), default=s.end)
+    before = ctx.arms.named_near(ctx.text, max(prev, v.start - 60), v.start, last=True)
+    after = ctx.arms.named_near(ctx.text, v.end, min(nxt, v.end + 40), last=False)
+    if before is not None and (v.start - before[1] <= 3 or after is None):
+        return before[2]
+    if after is not None:
+        return after[2]
+    # "IL-2-related toxicity grade 1 (24%), 2 (67%), or 3 (9%)": the arm the clause began with
+    clause = ctx.arms.named_near(ctx.text, max(s.start, v.start - 150), v.start, last=True)
+    return clause[2] if clause is not None else None
 
 
 def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
@@ -68,7 +98,7 @@ def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
         nxt = g.values[i + 1].start if i + 1 < k else min(s.end, v.end + 50)
         cue = ArmRole(*value_cue(text, v.end, nxt))
         cues.append(cue if cue.role is not None else _cue_before(text, s, g, i))
-    return _comparison_roles(s, g, cues)
+    return _comparison_roles(ctx, s, g, cues)
 
 
 def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
@@ -89,7 +119,7 @@ def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
         role, arm = sentence_arm(
             text, s.start, s.end
         )  # "In the TEGAFOX arm, … a response rate of 38.9%"
-        if role is not None:
+        if role is not None or arm:
             cue = ArmRole(role, arm)
     if cue.role is None and rx("link.not_reached_before.v1").search(
         text, max(s.start, v.start - 90), v.start
@@ -103,7 +133,9 @@ def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
     return cue
 
 
-def _comparison_roles(s: SentenceSpans, g: Group, cues: list[ArmRole]) -> list[ArmRole]:
+def _comparison_roles(
+    ctx: DocContext, s: SentenceSpans, g: Group, cues: list[ArmRole]
+) -> list[ArmRole]:
     """Roles of a comparison of ``k`` values, given each value's own cue (or none)."""
     k = len(g.values)
     if all(c.role is None for c in cues):
@@ -119,9 +151,11 @@ def _comparison_roles(s: SentenceSpans, g: Group, cues: list[ArmRole]) -> list[A
                 roles = [r or _other(known) for r in roles]
             if all(roles) and len(set(roles)) > 1:
                 return [ArmRole(r, a.text) for r, a in zip(roles, arms, strict=True)]
-        default = ["experimental"] * (k - 1) + ["control"]
         texts = [a.text for a in arms] if len(arms) == k else [c.arm for c in cues]
-        return [ArmRole(r, t) for r, t in zip(default, texts, strict=True)]
+        return _by_document_arms(ctx, s, g, texts) or [
+            ArmRole(r, t)
+            for r, t in zip(["experimental"] * (k - 1) + ["control"], texts, strict=True)
+        ]
     known = [c.role for c in cues if c.role]
     if k == 2 and len(known) == 1:
         return [ArmRole(c.role or _other(known[0]), c.arm) for c in cues]
@@ -130,6 +164,22 @@ def _comparison_roles(s: SentenceSpans, g: Group, cues: list[ArmRole]) -> list[A
         last = max(i for i, c in enumerate(cues) if c.role is None)
         cues[last] = ArmRole("control", cues[last].arm)
     return [ArmRole(c.role or "experimental", c.arm) for c in cues]
+
+
+def _by_document_arms(
+    ctx: DocContext, s: SentenceSpans, g: Group, texts: list[str | None]
+) -> list[ArmRole] | None:
+    """A primary report's comparison whose values' arms the sentence does not cue: the roles
+    of the document's arms named with the values; when the document calls none of its arms a
+    control, every arm is experimental (two regimens compared head to head). None: the
+    sentence order decides (the comparator is reported last)."""
+    if not ctx.arms.comparative:
+        return None
+    found = [t or _doc_arm_near(ctx, s, g, i) for i, t in enumerate(texts)]
+    roles = [ctx.arms.role_of(t) for t in found]
+    if all(roles) and len(set(roles)) == len(roles):
+        return [ArmRole(r or "experimental", t) for r, t in zip(roles, found, strict=True)]
+    return None
 
 
 def _other(role: str | None) -> str:

@@ -1,0 +1,106 @@
+"""The arms of a primary report: the groups the whole document compares, and their roles.
+
+A trial report names its arms throughout ("the TEGAFOX arm", "in the IL-2 group",
+"the control group"), and a sentence often reports one arm's value without the other
+("In the TEGAFOX arm, … an overall response rate of 38.9%", "13% of cases with
+TEGAFIRI"). The sentence alone cannot say that value is an arm's rather than a single
+cohort's; the document can. :func:`document_arms` collects the arms an English report
+names as groups, and gives each a role by the words of its name, as the curators do
+(``corpus/gold/NOTES_adjudication.md``, convention 1): placebo / control / "alone" /
+a bare standard treatment is the control; every other arm of a comparison is
+experimental — two arms of which neither is called standard are both experimental.
+
+Reviews of many trials and meta-analyses have no document arms: their groups are
+other trials' arms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..recognize.arms import arm_role
+from .rules import lexicon, rx
+
+
+@dataclass(frozen=True)
+class DocArms:
+    """Arm cores (lower-cased names without "the … group") → (name as written, role)."""
+
+    roles: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def comparative(self) -> bool:
+        return len(self.roles) >= 2
+
+    @property
+    def has_control(self) -> bool:
+        return any(role == "control" for _, role in self.roles.values())
+
+    def role_of(self, arm: str | None) -> str | None:
+        """Role of the document arm that ``arm`` (words of a sentence) names; None if none."""
+        if not arm or not self.comparative:
+            return None
+        key = core(arm)
+        hit = self.roles.get(key) or next(
+            (v for k, v in self.roles.items() if _has_word(key, k) or _has_word(k, key)), None
+        )
+        return hit[1] if hit else None
+
+    def named_near(self, text: str, lo: int, hi: int, last: bool) -> tuple[int, int, str] | None:
+        """``(start, end, name)`` of the document arm named in ``text[lo:hi]`` (the last one
+        named there, or the first)."""
+        if not self.comparative or hi <= lo:
+            return None
+        window = text[lo:hi].lower()
+        found = [
+            (lo + pos, lo + pos + len(key), name)
+            for key, (name, _) in self.roles.items()
+            for pos in _word_positions(window, key)
+        ]
+        if not found:
+            return None
+        return max(found) if last else min(found)
+
+
+def document_arms(
+    text: str, spans: list[tuple[int, int]], n_trials: int, meta_analysis: bool
+) -> DocArms:
+    """The arms a primary report names as groups ("the X arm / group") in its English
+    sentences (``spans``)."""
+    if n_trials > 1 or meta_analysis:
+        return DocArms()
+    names: dict[str, str] = {}
+    rules = ("link.document_arm_en.v1", "link.document_arm_label_en.v1")
+    hits = (m for r in rules for lo, hi in spans for m in rx(r).finditer(text, lo, hi))
+    for m in hits:
+        name = m.group("arm").strip()
+        role = arm_role(name + " group")
+        if role == "single" or core(name) in lexicon("not_arm_cores"):
+            continue  # a group by a patient or tumour factor is a subgroup, not an arm
+        names.setdefault(core(name), name)
+    if len(names) < 2:
+        return DocArms()
+    return DocArms(
+        {k: (name, arm_role(name + " group") or "experimental") for k, name in names.items()}
+    )
+
+
+def core(arm: str) -> str:
+    """An arm's words without article and group noun: "the TEGAFOX arm" → "tegafox"."""
+    return rx("link.arm_core_edges.v1").sub("", arm.strip()).strip().lower()
+
+
+def _has_word(haystack: str, needle: str) -> bool:
+    return bool(needle) and bool(_word_positions(haystack, needle))
+
+
+def _word_positions(haystack: str, needle: str) -> list[int]:
+    """Where ``needle`` stands in ``haystack`` as whole words."""
+    out, i = [], haystack.find(needle)
+    while i >= 0:
+        before = haystack[i - 1] if i else " "
+        after = haystack[i + len(needle)] if i + len(needle) < len(haystack) else " "
+        if not (before.isalnum() or after.isalnum()):
+            out.append(i)
+        i = haystack.find(needle, i + 1)
+    return out
