@@ -67,8 +67,6 @@ def document_arms(
 ) -> DocArms:
     """The arms a primary report names as groups ("the X arm / group") in its English
     sentences (``spans``)."""
-    if n_trials > 1 or meta_analysis:
-        return DocArms()
     names: dict[str, str] = {}
     rules = ("link.document_arm_en.v1", "link.document_arm_label_en.v1")
     hits = (m for r in rules for lo, hi in spans for m in rx(r).finditer(text, lo, hi))
@@ -78,7 +76,7 @@ def document_arms(
         if role == "single" or core(name) in lexicon("not_arm_cores"):
             continue  # a group by a patient or tumour factor is a subgroup, not an arm
         names.setdefault(core(name), name)
-    if len(names) < 2:
+    if len(names) < 2 or n_trials > 1 or meta_analysis:
         return DocArms()
     return DocArms(
         {k: (name, arm_role(name + " group") or "experimental") for k, name in names.items()}
