@@ -302,6 +302,56 @@ def test_a_regimen_acronym_is_no_trial():
     assert [r for r in process_text(sentence).records if r.kind == "trial"] == []
 
 
+INTRODUCED_TRIALS = [
+    # a numbered name in brackets after the study it names
+    (
+        "corpus/real_text/en_pmc/PMC3456942.txt (title)",
+        "Bevacizumab followed by second-line FOLFIRI in advanced colorectal cancer: a multicenter, "
+        "single-arm, phase II trial (CCOG-0801)",
+        ["CCOG-0801"],
+    ),
+    # an acronym in brackets after its expansion, then the study word
+    (
+        "corpus/real_text/en_pmc/PMC4914313.txt (title)",
+        "miR-21 is a negative predictor of pancreatic cancer: exploratory analysis of the pancreatic "
+        "cancer Erbitux, radiotherapy and UFT (PERU) trial",
+        ["PERU"],
+    ),
+    # an alias in brackets after the trial's name is the same trial
+    (
+        "corpus/composed/en_review_nsclc_perioperative.md",
+        "In the placebo-controlled phase 3 KEYNOTE-091 (PEARLS) trial, 1177 patients with completely "
+        "resected stage IB to IIIA disease received pembrolizumab or placebo.",
+        ["KEYNOTE-091"],
+    ),
+    # a bare acronym in brackets after the study it names
+    (
+        "../shared/corpus/real_text/en_pmc/PMC3176241.txt",
+        "This multicenter phase III trial (NEOPAC) has been designed to explore the efficacy",
+        ["NEOPAC"],
+    ),
+    # the initials of the words before the bracket abbreviate them: no trial
+    (
+        "corpus/real_text/en_pmc/PMC4282697.txt",
+        "We conducted a phase III randomized controlled trial (RCT) to investigate the efficacy of "
+        "postsurgical",
+        [],
+    ),
+    (
+        "../shared/corpus/real_text/en_pmc/PMC3774725.txt",
+        "The Moffitt PNRP used a controlled cluster randomized trial (CRT) design in which clinics "
+        "were randomized",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "sentence", "trials"), INTRODUCED_TRIALS)
+def test_trials_the_text_introduces_by_name(source, sentence, trials):
+    got = sorted(r.name for r in process_text(sentence).records if r.kind == "trial")
+    assert got == trials, source
+
+
 def test_spelled_numbers_are_counts_and_percentages():
     from extract.recognize import recognize
     from extract.recognize.numbers import spelled_number

@@ -13,7 +13,7 @@ known trial family, or a reference title names it. The rules are data in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ..records import canonical_trial_name, trial_key
@@ -133,12 +133,28 @@ def find_trial_mentions(
             if any(t.start < e and s < t.end for t in out):
                 continue
             surface = m.group("name")
-            if is_never_trial(surface) or not _is_trial(
-                rule_id, surface, text, e, citation_ends, reference_names, end
+            if is_never_trial(surface) or not (
+                _is_trial(rule_id, surface, text, e, citation_ends, reference_names, end)
+                or _introduced(surface, text, s, e, end)
             ):
                 continue
             out.append(TrialMention(s, e, surface, canonical_trial_name(surface), rule_id))
     out.sort(key=lambda t: t.start)
+    return _bracketed_aliases(text, out)
+
+
+def _bracketed_aliases(text: str, mentions: list[TrialMention]) -> list[TrialMention]:
+    """A name in brackets right after another names the same trial: "KEYNOTE-091 (PEARLS)"."""
+    out: list[TrialMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and _rx("trial.alias_bracket_between.v1").fullmatch(text[prev.end : m.start])
+            and _rx("trial.bracket_close_after.v1").match(text[m.end : m.end + 3])
+        ):
+            m = replace(m, name=prev.name)
+        out.append(m)
     return out
 
 
@@ -169,6 +185,33 @@ def _is_trial(
         and surface.upper() not in _common_words()
         and _direct_cue(text, e, citation_ends, end)
     )
+
+
+def _introduced(surface: str, text: str, s: int, e: int, end: int) -> bool:
+    """A name the text introduces as a study's: in brackets right after a study word ("a phase
+    II trial (CCOG-0801)", "This multicenter phase III trial (NEOPAC)", "一项Ⅲ期研究（ORIENT-15）"
+    — but not the initials of the words before it: "a randomised controlled trial (RCT)"), or
+    opening a sentence that says what study it is ("SUNRISE was a randomised, double-blind
+    trial")."""
+    if surface.upper() in _common_words():
+        return False
+    bracketed = bool(
+        not _initials_of(surface, text[max(0, s - 80) : s])
+        and _rx("trial.study_before_bracket.v1").search(text[max(0, s - 12) : s])
+        and _rx("trial.bracket_close_after.v1").match(text[e : min(end, e + 3)])
+    )
+    return bracketed or bool(_rx("trial.copula_study_after.v1").match(text[e : min(end, e + 120)]))
+
+
+def _initials_of(acronym: str, before: str) -> bool:
+    """Is ``acronym`` the initials of the last words of ``before`` ("RCT" after "randomized
+    controlled trial (")?"""
+    letters = [ch for ch in acronym.lower() if ch.isalpha()]
+    words = [
+        w for w in "".join(c if c.isalnum() else " " for c in before).split() if w[0].isalpha()
+    ]
+    tail = words[-len(letters) :] if letters else []
+    return len(tail) == len(letters) and [w[0].lower() for w in tail] == letters
 
 
 def _phase_code(raw: str) -> str | None:
