@@ -8,3 +8,4 @@ GOLD = CORPUS / "gold"
 SEED_TXT = CORPUS / "seed" / "000_05e11c3b259efc19.txt"
 SEED_PDF = CORPUS / "seed" / "000_05e11c3b259efc19.pdf"
 REAL = CORPUS / "real"
+REAL_PDF = ROOT.parent / "shared" / "corpus" / "real_pdf"  # not all open: read in place

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from corpus_paths import CORPUS, GOLD
+from corpus_paths import CORPUS, GOLD, REAL_PDF
 from typer.testing import CliRunner
 
 from extract.cli import app
@@ -30,15 +30,19 @@ def test_the_gold_corpus_has_the_documents_the_issue_asks_for():
     assert len([s for s in stems if s.startswith("en_review_")]) >= 3
     for negative in ("negative_qualitative_rehab", "zh_negative_research_report"):
         assert (GOLD / f"{negative}.jsonl").read_text(encoding="utf-8").strip() == ""
-    # every gold stem has its document in the corpus
-    docs = {p.stem for p in CORPUS.rglob("*") if p.suffix in (".pdf", ".txt", ".md")}
-    assert stems <= docs
+    # every gold stem has its document in the corpus, or (a PDF not open to redistribute) in
+    # ../shared/corpus/real_pdf with the pages its gold covers in scope.json
+    docs = {p.stem for p in CORPUS.rglob("*") if p.suffix in (".pdf", ".txt", ".md", ".nxml")}
+    scope = json.loads((GOLD / "scope.json").read_text(encoding="utf-8"))["pages"]
+    assert stems - docs <= set(scope)
+    if REAL_PDF.is_dir():
+        assert stems - docs <= {p.stem for p in REAL_PDF.glob("*.pdf")}
 
 
 def test_real_text_gold_has_the_documents_and_double_curations_the_issue_asks_for():
     """Issue 11: ≥ 40 English PMC and ≥ 30 Chinese ChinaXiv documents curated, ≥ 10 of each
     curated twice (A and B kept in curations/) with an adjudicated final file."""
-    stems = {p.stem for p in GOLD_FILES}
+    stems = {p.stem for p in GOLD_FILES if not p.stem.endswith("_tables")}
     en = {s for s in stems if s.startswith("PMC")}
     zh = {s for s in stems if s.startswith("ChinaXiv-")}
     assert len(en) >= 40 and len(zh) >= 30
@@ -50,6 +54,30 @@ def test_real_text_gold_has_the_documents_and_double_curations_the_issue_asks_fo
     manifest = (CORPUS / "real_text" / "MANIFEST.md").read_text(encoding="utf-8")
     for s in en | zh:
         assert f"{s}." in manifest  # every curated document has its source and licence line
+
+
+def test_table_gold_has_the_tables_and_double_curations_the_issue_asks_for():
+    """Issue 14: ≥ 15 real tables from PMC JATS and ≥ 5 from ChinaXiv Markdown, a third of them
+    curated twice (A and B kept in curations/), each excerpt with its source and licence line."""
+    excerpts = sorted((CORPUS / "real_tables").glob("*/*_tables.*"))
+    n_tables = {
+        p.stem: len(
+            re.findall(
+                r"<table-wrap\b|<table\b" if p.suffix == ".md" else r"<table-wrap\b",
+                p.read_text(encoding="utf-8"),
+            )
+        )
+        for p in excerpts
+    }
+    en = sum(n for s, n in n_tables.items() if s.startswith("PMC"))
+    zh = sum(n for s, n in n_tables.items() if s.startswith("ChinaXiv-"))
+    assert en >= 15 and zh >= 5
+    double = [s for s in n_tables if (GOLD / "curations" / f"{s}.B.jsonl").is_file()]
+    assert 3 * sum(n_tables[s] for s in double) >= en + zh
+    manifest = (CORPUS / "real_tables" / "MANIFEST.md").read_text(encoding="utf-8")
+    for s in n_tables:
+        assert (GOLD / f"{s}.jsonl").is_file() and (GOLD / "curations" / f"{s}.A.jsonl").is_file()
+        assert f"{s}." in manifest
 
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: p.stem)
