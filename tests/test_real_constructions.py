@@ -13,6 +13,30 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # "RR" before a percentage is the response rate; each value before its own endpoint
+    (
+        "PMC3456942",
+        "In the first-line setting, 47 patients treated with mFOLFOX6 plus bevacizumab achieved RR "
+        "of 61.7 %, DCR of 89.4 %, and median PFS of 13.1 months (95 % CI, 8.7-17.5 months).",
+        [
+            ("ORR", 61.7, "single", None, None),
+            ("DCR", 89.4, "single", None, None),
+            ("PFS", 13.1, "single", None, 8.7),
+        ],
+    ),
+    # bare response abbreviations after "achieved"; progressive disease is no endpoint
+    (
+        "PMC4101294",
+        "By comparison, 2 patients (11.76%) achieved PR, 4 patients (23.53%) achieved SD, and 11 "
+        "patients (64.71%) achieved progressive disease (PD) in chemotherapy group (ORR = 11.76%; "
+        "DCR = 35.29%).",
+        [
+            ("PR", 11.76, "control", None, None),
+            ("SD", 23.53, "control", None, None),
+            ("ORR", 11.76, "control", None, None),
+            ("DCR", 35.29, "control", None, None),
+        ],
+    ),
     # landmark lists that share one unit ("1、3、5年"), values listed with spaces (a converter lost 、)
     (
         "ChinaXiv-201712.00948V1",

@@ -138,6 +138,8 @@ def governing(
     versus word: "anorexia (6.8 vs 9.5%)"): "(83.6% and 79.7% in the RT and CRT groups, respectively)" after a
     sentence on response describes tumour grades, not response."""
     start = vals[0].start
+    if len(vals) == 1 and rx("link.other_category_after.v1").match(text, vals[0].end, s.end):
+        return None  # "11 patients (64.71%) achieved progressive disease": no endpoint's value
     after = _endpoint_after(text, s, vals)
     if after is not None:
         return [after], "result.endpoint_after.v1"

@@ -128,6 +128,22 @@ def event_in(text: str) -> str | None:
     return _event_names()[m.group(0).lower()] if m else None
 
 
+def _response_abbreviations(
+    text: str, start: int, end: int, found: list[EndpointMention]
+) -> list[EndpointMention]:
+    """Bare abbreviations that are responses only where they stand: before a value ("(CR, 4.4%;
+    PR, 71.6%)", "RR of 61.7 %") or after a response verb ("4 patients (23.53%) achieved SD")."""
+    out: list[EndpointMention] = []
+    for rule in _rules().rules:
+        if not rule.id.startswith("endpoint.response_abbrev"):
+            continue
+        for m in _rx(rule.id).finditer(text, start, end):
+            s, e = m.span("code")
+            if not any(x.start < e and s < x.end for x in (*found, *out)):
+                out.append(EndpointMention(s, e, rule.value or m.group("code"), "rate", text[s:e]))
+    return out
+
+
 def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointMention]:
     """Endpoint mentions in ``text[start:end]`` (non-overlapping, in text order)."""
     forms = _forms(lang)
@@ -141,15 +157,7 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
         ):
             continue  # "黄疸缓解率为61.5%": the relief of a symptom, no tumour response
         out.append(EndpointMention(s, m.end(), code, stat, text[s : m.end()]))
-    for m in _rx("endpoint.response_abbrev.v1").finditer(
-        text, start, end
-    ):  # "(CR, 4.4%; PR, 71.6%)"
-        if not any(e.start < m.end("code") and m.start("code") < e.end for e in out):
-            out.append(
-                EndpointMention(
-                    m.start("code"), m.end("code"), m.group("code"), "rate", m.group("code")
-                )
-            )
+    out += _response_abbreviations(text, start, end, out)
     out.sort(key=lambda e: e.start)
     out = _attach_landmarks(text, start, end, lang, out)
     if lang == "en":
