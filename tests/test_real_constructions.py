@@ -13,6 +13,19 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # mean and median side by side, each arm's pair spread over the two statistics
+    (
+        "PMC3691625",
+        "For AA patients, the mean and median survival time was 41.29 and 44.56 months, if they "
+        "received nimotuzumab vs. 29.67 and 17.56 months for the control patients (Weibull "
+        "statistics, p = 0.311).",
+        [
+            ("OS", 41.29, "experimental", None, None),
+            ("OS", 44.56, "experimental", None, None),
+            ("OS", 29.67, "control", None, None),
+            ("OS", 17.56, "control", None, None),
+        ],
+    ),
     # "RR" before a percentage is the response rate; each value before its own endpoint
     (
         "PMC3456942",
@@ -244,6 +257,25 @@ def test_values_where_only_the_design_decides_the_roles(sentence, expected):
         if r.kind == "outcome"
     )
     assert got == expected
+
+
+def test_a_mean_and_a_median_are_two_statistics_of_one_endpoint():
+    """corpus/real_text/en_pmc/PMC3691625.txt: the gold gives each value its statistic, and the
+    Weibull P stays the endpoint's."""
+    sentence = (
+        "For the GBM patients, mean and median overall survival corresponded to 17.24 and 8.40 "
+        "(nimotuzumab arm) vs. 9.84 and 8.36 months (placebo arm), respectively (Weibull "
+        "statistics, p = 0.026)."
+    )
+    res = process_text(sentence)
+    got = sorted((r.stat, r.value, r.arm_role) for r in res.records if r.kind == "outcome")
+    assert got == [
+        ("mean", 9.84, "control"),
+        ("mean", 17.24, "experimental"),
+        ("median", 8.36, "control"),
+        ("median", 8.4, "experimental"),
+    ]
+    assert [(r.endpoint, r.p_value) for r in res.records if r.kind == "effect"] == [("OS", 0.026)]
 
 
 @pytest.mark.parametrize(

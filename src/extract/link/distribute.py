@@ -9,6 +9,7 @@ a comparison of arms, governed by the last endpoint listed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..recognize import SentenceSpans
@@ -37,7 +38,7 @@ def distribute(
 ) -> Distribution:
     k, start, end = len(vals), vals[0].start, vals[-1].end
     eps = tuple(endpoints)
-    if k > 1 and len(eps) == k and rx("link.respectively.v1").search(text, s.start, s.end):
+    if k > 1 and len(eps) == k and spread_over_endpoints(text, s, eps):
         return Distribution("endpoints", eps, (), "result.respectively_endpoints.v1")
     if k > 1 and len(eps) == 1 and len(eps[0].timepoints) == k:
         return Distribution("timepoints", eps, (), "result.respectively_timepoints.v1")
@@ -50,6 +51,16 @@ def distribute(
     ):
         return Distribution("trials", eps, tuple(trials[-k:]), "result.respectively_trials.v1")
     return Distribution(None, eps[-1:], (), rule_id)
+
+
+def spread_over_endpoints(text: str, s: SentenceSpans, eps: Sequence[EndpointMention]) -> bool:
+    """Do values listed after these endpoints spread over them? With "respectively" (分别), or
+    when they are one endpoint's two statistics ("the mean and median survival time was 41.29
+    and 44.56 months"): values of one endpoint's mean and median are never arms."""
+    paired = (
+        len(eps) == 2 and eps[0].code == eps[1].code and {e.stat for e in eps} == {"mean", "median"}
+    )
+    return paired or bool(rx("link.respectively.v1").search(text, s.start, s.end))
 
 
 def _distinct_trials(mentions: list[TrialMention]) -> list[TrialMention]:

@@ -146,6 +146,11 @@ def _listed_p_values(
     return {i: Target(ep.code, ep, None) for i, ep in zip(alone, listed, strict=True)}
 
 
+def _statistics_of_one(g: Group) -> bool:
+    """Values spread over one endpoint's statistics (its mean and median): a P is that endpoint's."""
+    return g.distributed == "endpoints" and len({ep.code for ep in g.endpoints}) == 1
+
+
 def targets(
     text: str, s: SentenceSpans, groups: list[Group], c: Cluster, para_ep: EndpointMention | None
 ) -> list[Target]:
@@ -154,7 +159,7 @@ def targets(
     prior = [g for g in groups if g.end <= first]
     named = [ep for ep in s.endpoints if m is not None and m.start <= ep.start and ep.end <= m.end]
     about = named[0].code if named else (about_endpoint(m.about) if m is not None else None)
-    if prior and prior[-1].distributed:
+    if prior and prior[-1].distributed and not _statistics_of_one(prior[-1]):
         return []  # one P for values spread over endpoints/trials: which comparison is unclear
     if prior:
         g = prior[-1]

@@ -19,7 +19,7 @@ from ..segment import Paragraph, Sentence
 from . import emit
 from .anchors import Anchor, anchor_of_group, find_anchors
 from .context import DocContext
-from .distribute import distribute
+from .distribute import distribute, spread_over_endpoints
 from .effects import effect_records
 from .groups import Group, governing, group_values, stat_for, subgroup_for
 from .roles import ArmRole, both_arms, sentence_roles
@@ -162,15 +162,21 @@ def _per_arm_lists(
     text: str, s: SentenceSpans, groups: list[tuple[Value, ...]], para_ep: EndpointMention | None
 ) -> list[tuple[tuple[Value, ...], tuple[list[EndpointMention], str] | None]]:
     """Each value list with its governing endpoint(s) (:func:`governing`). A list twice as long
-    as its endpoint's landmarks is two arms' lists: "1、3、5年DFS分别为43%、31%和27%，高表达组为
-    58%、47%和43%" → (43, 31, 27), (58, 47, 43)."""
+    as its endpoint's landmarks, or as the endpoints listed for it with "respectively", is two
+    arms' lists: "1、3、5年DFS分别为43%、31%和27%，高表达组为58%、47%和43%" → (43, 31, 27),
+    (58, 47, 43)."""
     out = []
     for vals in groups:
         gov = governing(text, s, vals, para_ep)
         t = len(gov[0][0].timepoints) if gov is not None and len(gov[0]) == 1 else 0
+        n = len(gov[0]) if gov is not None else 0
         if t >= 2 and len(vals) == 2 * t:
             # the first half starts where the list did: the same endpoint governs it
             out += [(vals[:t], gov), (vals[t:], governing(text, s, vals[t:], para_ep))]
+        elif n >= 2 and len(vals) == 2 * n and spread_over_endpoints(text, s, gov[0]):
+            # "mean and median OS … 17.24 and 8.40 (nimotuzumab arm) vs. 9.84 and 8.36 months
+            # (placebo arm), respectively": each arm's list spreads over the listed endpoints
+            out += [(vals[:n], gov), (vals[n:], gov)]
         else:
             out.append((vals, gov))
     return out

@@ -144,6 +144,24 @@ def _response_abbreviations(
     return out
 
 
+def _paired_statistics(
+    text: str, start: int, found: list[EndpointMention]
+) -> list[EndpointMention]:
+    """ "mean and median overall survival": the endpoint twice, a mean and a median, so the values
+    that follow are spread over the two as over any list of endpoints."""
+    out = []
+    for ep in found:
+        if ep.stat not in ("median", "mean"):
+            continue
+        m = _rx("endpoint.paired_statistic_before.v1").search(
+            text, max(start, ep.start - 12), ep.start
+        )
+        if m and m.group("stat").lower() != ep.stat:
+            a, b = m.span("stat")
+            out.append(EndpointMention(a, b, ep.code, m.group("stat").lower(), text[a:b]))
+    return out
+
+
 def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointMention]:
     """Endpoint mentions in ``text[start:end]`` (non-overlapping, in text order)."""
     forms = _forms(lang)
@@ -158,6 +176,7 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
             continue  # "黄疸缓解率为61.5%": the relief of a symptom, no tumour response
         out.append(EndpointMention(s, m.end(), code, stat, text[s : m.end()]))
     out += _response_abbreviations(text, start, end, out)
+    out += _paired_statistics(text, start, out)
     out.sort(key=lambda e: e.start)
     out = _attach_landmarks(text, start, end, lang, out)
     if lang == "en":
