@@ -13,6 +13,18 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # landmarks written after the rates they date; their numbers are no values
+    (
+        "PMC2360567",
+        "Tumour-specific survival in the IL-2 group and the control group was 98 vs 81% after 1 "
+        "year and 86 vs 73% after 5 years (P=0.04).",
+        [
+            ("CSS", 98.0, "experimental", 12.0, None),
+            ("CSS", 81.0, "control", 12.0, None),
+            ("CSS", 86.0, "experimental", 60.0, None),
+            ("CSS", 73.0, "control", 60.0, None),
+        ],
+    ),
     # mean and median side by side, each arm's pair spread over the two statistics
     (
         "PMC3691625",

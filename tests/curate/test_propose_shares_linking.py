@@ -73,7 +73,9 @@ def test_a_change_in_linking_is_proposed_the_same_way(monkeypatch):
     before = propose_records(text, sel, sel + 11)[0]
     assert before["arm_role"] == "control"
     monkeypatch.setattr(
-        roles, "_comparison_roles", lambda s, g, cues: [roles.ArmRole("single", None)] * len(cues)
+        roles,
+        "_comparison_roles",
+        lambda ctx, s, g, cues: [roles.ArmRole("single", None)] * len(cues),
     )
     after = propose_records(text, sel, sel + 11)[0]
     assert after["arm_role"] == "single"

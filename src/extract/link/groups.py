@@ -131,6 +131,26 @@ def endpoint_list(text: str, eps: tuple[EndpointMention, ...], last: int) -> lis
 def governing(
     text: str, s: SentenceSpans, vals: tuple[Value, ...], para_ep: EndpointMention | None
 ) -> tuple[list[EndpointMention], str] | None:
+    """The endpoint(s) a value group reports on (:func:`_governing`), at the landmark written
+    right after the group ("98 vs 81% after 1 year"), if any."""
+    after = [t for a, _, t in s.landmarks_after if 0 <= a - vals[-1].end <= 2]
+    if after and vals[-1].unit == "percent":
+        dated = tuple(
+            replace(ep, timepoints=[after[0]], stat="rate") if _dateable(ep) else ep
+            for ep in s.endpoints
+        )
+        s = replace(s, endpoints=dated)
+    return _governing(text, s, vals, para_ep)
+
+
+def _dateable(ep: EndpointMention) -> bool:
+    """A survival endpoint named without a landmark: rates of it are at some timepoint."""
+    return endpoint_kind(ep.code) == "time" and not ep.timepoints
+
+
+def _governing(
+    text: str, s: SentenceSpans, vals: tuple[Value, ...], para_ep: EndpointMention | None
+) -> tuple[list[EndpointMention], str] | None:
     """The endpoint(s) a value group reports on and the rule that decided it, or None.
 
     Values in parentheses or "corresponding" values with no endpoint of their own take the

@@ -102,6 +102,18 @@ def _months(t: str, unit: str) -> float:
     return n * 12 if unit_code(unit) == "year" else n
 
 
+def find_trailing_landmarks(text: str, start: int, end: int) -> list[tuple[int, int, float]]:
+    """(start, end, months) of each landmark written right after the rates it dates: "98 vs 81%
+    after 1 year" (English; Chinese names the landmark before: "1年生存率")."""
+    out = []
+    for m in _rx("endpoint.landmark_after_value_en.v1").finditer(text, start, end):
+        try:
+            out.append((m.start(), m.end(), _months(m.group("t"), m.group("tu"))))
+        except ValueError:
+            continue
+    return out
+
+
 def _grade_code(m: re.Match[str]) -> str:
     """A grade match as RECORDS.md writes it: "3", "1-2", ">=3" (3~5级 and 3级及以上 are ">=3")."""
     g = m.groupdict()

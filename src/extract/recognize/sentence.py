@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .arms import ArmMention, SubgroupMention, find_arms, find_subgroups
-from .endpoints import EndpointMention, find_endpoints
+from .endpoints import EndpointMention, find_endpoints, find_trailing_landmarks
 from .numbers import (
     Interval,
     Measure,
@@ -48,6 +48,8 @@ class SentenceSpans:
     arms: tuple[ArmMention, ...]
     subgroups: tuple[SubgroupMention, ...]
     trials: tuple[TrialMention, ...] = ()
+    # landmarks written after the rates they date ("86 vs 73% after 5 years"): (start, end, months)
+    landmarks_after: tuple[tuple[int, int, float], ...] = ()
 
 
 def recognize(
@@ -70,6 +72,8 @@ def recognize(
         if ep.grade is not None:
             blocked.append((ep.start, ep.end))
     blocked.extend((m.start, m.end) for m in trials)
+    trailing = tuple((a + start, b + start, t) for a, b, t in find_trailing_landmarks(sub, 0, n))
+    blocked.extend((a, b) for a, b, _ in trailing)
     values = tuple(find_values(text, start, end, blocked))
     return SentenceSpans(
         start,
@@ -83,6 +87,7 @@ def recognize(
         _shifted(find_arms(sub, 0, n), start),
         _shifted(find_subgroups(sub, 0, n, lang), start),
         trials,
+        trailing,
     )
 
 
