@@ -271,6 +271,23 @@ def test_values_where_only_the_design_decides_the_roles(sentence, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "sentence"),
+    [
+        (
+            "ChinaXiv-201801.00668V1",
+            "结果 59例NSCLC患者生存期最短为23个月，最长随访期>67个月；共有19例复发。",
+        ),
+        (
+            "ChinaXiv-201801.00668V1",
+            "59例NSCLC患者生存期最短为23个月（为IV期患者且未接受放疗)，最长随访期为67个月（该例删失）。",
+        ),
+    ],
+)
+def test_the_shortest_or_longest_survival_is_no_median(source, sentence):
+    assert [r for r in process_text(sentence).records if r.kind == "outcome"] == [], source
+
+
 def test_a_mean_and_a_median_are_two_statistics_of_one_endpoint():
     """corpus/real_text/en_pmc/PMC3691625.txt: the gold gives each value its statistic, and the
     Weibull P stays the endpoint's."""
