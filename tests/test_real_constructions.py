@@ -515,6 +515,14 @@ def test_counts_with_their_shares_fill_events_and_n(source, sentence, expected):
 
 
 EFFECTS = [
+    # each comparison with its own P in its own brackets; cCR and "remission" name responses
+    (
+        "PMC4907713",
+        "Treatment with XEC led to an increased rate of pCR (18% vs 6%, P=0.027), cCR (20% vs 7%, "
+        "P=0.033), and objective remission rate (ORR; 87% vs 73%, P=0.048) compared with FEC "
+        "(Table 2).",
+        [("pCR", None, None, 0.027), ("CR", None, None, 0.033), ("ORR", None, None, 0.048)],
+    ),
     # a decimal comma in P; a landmark carried to the second endpoint of the sentence
     (
         "PMC5131536",
