@@ -171,6 +171,8 @@ class Cell:
     row: int
     col: int
     lines: list[Line]
+    colspan: int = 1
+    header: bool = False
 
 
 @dataclass
@@ -638,7 +640,7 @@ class _Orderer:
                 out.extend(self._row(group, lo, hi, region_id))
                 i = best
                 continue
-            handled = self._split(group, lo, hi, depth, region_id)
+            handled, rest = self._split(group, lo, hi, depth, region_id)
             if handled is None:
                 # no columns after all: take the first slab on its own and look again below it
                 for row in group_rows(slabs[i]):
@@ -646,6 +648,11 @@ class _Orderer:
                 i += 1
                 continue
             out.extend(handled)
+            if rest:
+                # lines below a table that the run took in (a footnote, the columns under
+                # it) are read again with what follows them
+                below = rest + [s for slab in slabs[best:] for s in slab]
+                return out + self.order(below, lo, hi, depth)
             i = best
         return out
 
@@ -687,7 +694,8 @@ class _Orderer:
 
     def _split(
         self, group: list[Line], lo: float, hi: float, depth: int, region_id: int
-    ) -> list[_Ordered] | None:
+    ) -> tuple[list[_Ordered] | None, list[Line]]:
+        """The group read as columns or as a table (and the lines below the table), or None."""
         internal, _ = _gaps(group, lo, hi, 0.9 * self.em)
         cuts = [(a + b) / 2 for a, b in internal]
         parts: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
@@ -697,13 +705,17 @@ class _Orderer:
         parts = [p for p in parts if p]
         kind = classify_split(parts, self.em) if _aligned_starts(parts) else "none"
         if kind == "table":
-            return [_Ordered(table=make_table(parts, self.page))]
+            before, table, after = make_table(group, self.page, self.em)
+            if table is None:
+                return None, []
+            out = [o for row in before for o in self._row(row, lo, hi, region_id)]
+            return out + [_Ordered(table=table)], [s for row in after for s in row]
         if kind == "columns":
             out: list[_Ordered] = []
             for p in parts:
                 out.extend(self.order(p, min(s.x0 for s in p), max(s.x1 for s in p), depth + 1))
-            return out
-        return None  # not a real split (a hanging number column, a stray gap)
+            return out, []
+        return None, []  # not a real split (a hanging number column, a stray gap)
 
 
 def _aligned_starts(parts: list[list[Line]]) -> bool:
@@ -775,30 +787,169 @@ def classify_split(parts: list[list[Line]], em: float) -> str:
     return "none"
 
 
-def make_table(parts: list[list[Line]], page: int) -> TableBlock:
-    """Cells from column parts: rows by baseline across the whole table."""
-    col_of = {}
-    for k, p in enumerate(parts):
-        for s in p:
-            col_of[id(s)] = k
-    rows = group_rows([s for p in parts for s in p])
-    cells: list[Cell] = []
-    for r, row in enumerate(rows):
-        by_col: dict[int, list[Line]] = defaultdict(list)
-        for s in row:
-            by_col[col_of[id(s)]].append(s)
-        for c in sorted(by_col):
-            segs = sorted(by_col[c], key=lambda s: s.x0)
-            line = merge_row(segs) if len(segs) > 1 else segs[0]
-            cells.append(Cell(r, c, [line]))
-    allsegs = [s for p in parts for s in p]
+# a cell that holds a number: the body of a table starts at the first row with one
+_NUMERIC_CELL = re.compile(r"^[<>≤≥=~±+\-–−]?\s*\d")
+
+
+def _columns(rows: list[list[Line]], em: float) -> list[tuple[float, float]]:
+    """The x-extents of the table's columns, from its fullest rows.
+
+    A cell spanning several columns (a header over the arm columns, a footnote) bridges
+    the gaps between them, so only the rows with as many pieces as the fullest row say
+    where the gaps are.
+    """
+    most = max(len(r) for r in rows)
+    defining = [s for r in rows if len(r) == most for s in r]
+    x0 = min(s.x0 for s in defining)
+    x1 = max(s.x1 for s in defining)
+    gaps, _ = _gaps(defining, x0, x1, 0.9 * em)
+    edges = [x0] + [v for g in gaps for v in g] + [x1]
+    return [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
+
+
+def _cells_of(
+    row: list[Line], cols: list[tuple[float, float]]
+) -> dict[int, tuple[int, list[Line]]]:
+    """The row's segments by first column: {column: (columns spanned, segments)}."""
+    out: dict[int, tuple[int, list[Line]]] = {}
+    for s in sorted(row, key=lambda s: s.x0):
+        hit = [k for k, (a, b) in enumerate(cols) if s.x0 < b and s.x1 > a]
+        if not hit:  # inside a gap: the nearest column
+            mid = (s.x0 + s.x1) / 2
+            hit = [min(range(len(cols)), key=lambda k: abs((cols[k][0] + cols[k][1]) / 2 - mid))]
+        first, last = hit[0], hit[-1]
+        # a segment that starts in a column another segment of the row already spans joins it
+        owner = next((c for c, (n, _) in out.items() if c <= first < c + n), None)
+        if owner is not None:
+            n, segs = out.pop(owner)
+            out[owner] = (max(n, last - owner + 1), segs + [s])
+        else:
+            out[first] = (last - first + 1, [s])
+    return out
+
+
+def _continues_cell(prev: list[Line], row: list[Line], cells: dict, prev_cells: dict) -> bool:
+    """Is ``row`` the next line of the cells of ``prev`` (a cell set on two lines)?"""
+    size = max(min(s.size for s in row), 1.0)
+    pitch = min(s.base for s in row) - max(s.base for s in prev)
+    if pitch > 1.4 * size:
+        return False
+    return (
+        set(cells) <= set(prev_cells)
+        and len(cells) < len(prev_cells)
+        or (set(cells) == set(prev_cells) and len(cells) == 1)
+    )
+
+
+def _span_over(cells: dict, below: dict, n_cols: int) -> dict:
+    """Header cells over the sub-header cells of the next header row span their columns.
+
+    A centred header ("Median OS, months" over the arm columns) reaches over the
+    sub-headers it stands above; a left-aligned one stands over the first and leaves
+    the columns on its right empty.
+    """
+
+    def extent(segs: list[Line]) -> tuple[float, float]:
+        return min(s.x0 for s in segs), max(s.x1 for s in segs)
+
+    out: dict = {}
+    taken = set(cells)
+    for c in sorted(cells):
+        n, segs = cells[c]
+        a, b = extent(segs)
+        under = [k for k, (_, bs) in below.items() if extent(bs)[0] < b and extent(bs)[1] > a]
+        first, last = c, c + n - 1
+        if len(under) >= 2:
+            first = min(first, *under)
+            last = max(last, *(k + below[k][0] - 1 for k in under))
+        while last + 1 < n_cols and last + 1 not in taken and last + 1 in below and c in below:
+            last += 1
+        if any(k in taken for k in range(first, c)) or any(
+            k in taken for k in range(c + 1, last + 1)
+        ):
+            first, last = c, c + n - 1  # it would cover a neighbour: keep it as it stands
+        out[first] = (last - first + 1, segs)
+    return out
+
+
+def make_table(
+    group: list[Line], page: int, em: float
+) -> tuple[list[list[Line]], TableBlock | None, list[list[Line]]]:
+    """Cells from a region classified as a table: (rows before it, the table, rows after).
+
+    Rows by baseline; columns from the fullest rows; a cell over several columns gets a
+    ``colspan``; the lines of a cell set on two lines are one cell; a one-cell line
+    across the table above it (a caption) is not part of it, nor are the lines below
+    its last row of single-column cells (footnotes, the text under the table);
+    the leading rows without a number are header rows, and a header cell with sub-headers
+    under it and under the empty columns on its right spans those columns.
+    """
+    rows = group_rows(group)
+    cols = _columns(rows, em)
+    per_row = [_cells_of(r, cols) for r in rows]
+
+    lo, hi = 0, len(rows)
+    while (
+        lo < hi
+        and len(per_row[lo]) == 1
+        and next(iter(per_row[lo].values()))[0] > max(1, len(cols) // 2)
+    ):
+        lo += 1
+    # below the last row without a cell over several columns: footnotes, or the text
+    # under the table (two columns' first lines side by side, a heading in other type
+    # or further down than the rows are apart)
+    sizes = sorted(statistics.median(s.size for s in r) for r in rows)
+    size = sizes[len(sizes) // 2]
+    pitches = sorted(rows[k + 1][0].base - rows[k][0].base for k in range(len(rows) - 1))
+    pitch = pitches[len(pitches) // 2] if pitches else 0.0
+
+    def outside(k: int) -> bool:
+        if any(n > 1 for n, _ in per_row[k].values()):
+            return True
+        if abs(statistics.median(s.size for s in rows[k]) - size) > 0.15 * size:
+            return True
+        return k > 0 and rows[k][0].base - rows[k - 1][0].base > 2.5 * pitch
+
+    while hi > lo and outside(hi - 1):
+        hi -= 1
+    if hi - lo < 2:
+        return rows, None, []
+    # join the lines of multi-line cells
+    merged: list[tuple[list[Line], dict[int, tuple[int, list[Line]]]]] = []
+    for k in range(lo, hi):
+        row, cells = rows[k], per_row[k]
+        if merged and _continues_cell(merged[-1][0], row, cells, merged[-1][1]):
+            prev_row, prev_cells = merged[-1]
+            for c, (n, segs) in cells.items():
+                pn, psegs = prev_cells[c]
+                prev_cells[c] = (max(pn, n), psegs + segs)
+            merged[-1] = (prev_row + row, prev_cells)
+        else:
+            merged.append((row, dict(cells)))
+    header = 0
+    for r, (_, cells) in enumerate(merged):
+        texts = [spaced_text(merge_row(segs)) for c, (_, segs) in cells.items() if c > 0]
+        if any(_NUMERIC_CELL.match(t) for t in texts):
+            header = r
+            break
+    if header == 0 or header > len(merged) // 2:
+        header = 1
+    for r in range(header - 1):
+        merged[r] = (merged[r][0], _span_over(merged[r][1], merged[r + 1][1], len(cols)))
+    out: list[Cell] = []
+    for r, (_, cells) in enumerate(merged):
+        for c in sorted(cells):
+            n, segs = cells[c]
+            lines = [merge_row(ln) if len(ln) > 1 else ln[0] for ln in group_rows(segs)]
+            out.append(Cell(r, c, lines, colspan=n, header=r < header))
+    allsegs = [s for row in rows[lo:hi] for s in row]
     bbox = (
         min(s.x0 for s in allsegs),
         min(s.bbox[1] for s in allsegs),
         max(s.x1 for s in allsegs),
         max(s.bbox[3] for s in allsegs),
     )
-    return TableBlock(page, cells, len(rows), len(parts), bbox)
+    return rows[:lo], TableBlock(page, out, len(merged), len(cols), bbox), rows[hi:]
 
 
 # --------------------------------------------------------------------------- 4. blocks
