@@ -796,13 +796,19 @@ def _columns(rows: list[list[Line]], em: float) -> list[tuple[float, float]]:
 
     A cell spanning several columns (a header over the arm columns, a footnote) bridges
     the gaps between them, so only the rows with as many pieces as the fullest row say
-    where the gaps are.
+    where the gaps are, and only gaps that most rows leave empty.
     """
     most = max(len(r) for r in rows)
     defining = [s for r in rows if len(r) == most for s in r]
     x0 = min(s.x0 for s in defining)
     x1 = max(s.x1 for s in defining)
     gaps, _ = _gaps(defining, x0, x1, 0.9 * em)
+    # a gap that most rows run across is a river of word spaces in those rows, not a column gap
+    gaps = [
+        (a, b)
+        for a, b in gaps
+        if sum(any(s.x0 < (a + b) / 2 < s.x1 for s in r) for r in rows) <= 0.4 * len(rows)
+    ]
     edges = [x0] + [v for g in gaps for v in g] + [x1]
     return [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
 
@@ -828,17 +834,103 @@ def _cells_of(
     return out
 
 
-def _continues_cell(prev: list[Line], row: list[Line], cells: dict, prev_cells: dict) -> bool:
-    """Is ``row`` the next line of the cells of ``prev`` (a cell set on two lines)?"""
-    size = max(min(s.size for s in row), 1.0)
-    pitch = min(s.base for s in row) - max(s.base for s in prev)
-    if pitch > 1.4 * size:
-        return False
-    return (
-        set(cells) <= set(prev_cells)
-        and len(cells) < len(prev_cells)
-        or (set(cells) == set(prev_cells) and len(cells) == 1)
-    )
+def _split_at_values(row: list[Line], cols: list[tuple[float, float]]) -> list[Line]:
+    """Cut a segment that runs from one column into the next at a word gap that lies in
+    the gap between the columns, when a number follows ("Absolute CD19+ count 0.1")."""
+    out: list[Line] = []
+    for s in row:
+        cut = None
+        for k in range(1, len(s.glyphs)):
+            a, g = s.glyphs[k - 1].char, s.glyphs[k].char
+            if not gap_space(s.glyphs[k - 1], s.glyphs[k], s.size):
+                continue
+            if any(a.x1 <= cols[j][0] and g.x0 >= cols[j - 1][1] for j in range(1, len(cols))):
+                rest = "".join(x.char.text for x in s.glyphs[k:])
+                if _NUMERIC_CELL.match(rest):
+                    cut = k
+                    break
+        if cut is None:
+            out.append(s)
+        else:
+            out.append(_make_line(s.glyphs[:cut], s.page, s.base))
+            out.extend(_split_at_values([_make_line(s.glyphs[cut:], s.page, s.base)], cols))
+    return out
+
+
+def _median(values) -> float:
+    v = sorted(values)
+    return v[len(v) // 2] if v else 0.0
+
+
+def _trim(rows: list[list[Line]]) -> tuple[int, int]:
+    """The rows of the table proper: not the lines set in larger type above or below it
+    (a caption, a heading)."""
+    size = _median(statistics.median(s.size for s in r) for r in rows)
+    lo, hi = 0, len(rows)
+
+    def other(k: int) -> bool:
+        return statistics.median(s.size for s in rows[k]) > 1.15 * size
+
+    while lo < hi and other(lo):
+        lo += 1
+    while hi > lo and other(hi - 1):
+        hi -= 1
+    return lo, hi
+
+
+Cells = dict[int, tuple[int, list[Line]]]
+
+
+def _join_rows(rows: list[list[Line]], per_row: list[Cells]) -> list[Cells]:
+    """Rows of one table row: lines closer than a line apart (a label on two lines with its
+    value centred between them), and the next line of a cell set on two lines."""
+    merged: list[tuple[list[Line], Cells]] = []
+    for row, cells in zip(rows, per_row, strict=True):
+        if merged:
+            prev_row, prev = merged[-1]
+            size = max(min(s.size for s in row), 1.0)
+            pitch = min(s.base for s in row) - max(s.base for s in prev_row)
+            tight = pitch < 0.9 * size
+            # a wrapped line holds words: a line with a value is a row of its own
+            wrapped = (
+                pitch <= 1.4 * size
+                and not any(_NUMERIC_CELL.match(_text(segs)) for _, segs in cells.values())
+                and (
+                    set(cells) <= set(prev)
+                    and len(cells) < len(prev)
+                    or set(cells) == set(prev)
+                    and len(cells) == 1
+                )
+                # not a label set further left (a section label under an indented row)
+                and all(
+                    min(x.x0 for x in segs) >= min(x.x0 for x in prev[c][1]) - 1
+                    for c, (_, segs) in cells.items()
+                    if c in prev
+                )
+            )
+            if (tight or wrapped) and all(
+                c in prev or not any(p <= c < p + n for p, (n, _) in prev.items()) for c in cells
+            ):
+                joined = dict(prev)
+                for c, (n, segs) in cells.items():
+                    pn, psegs = joined.get(c, (n, []))
+                    joined[c] = (max(pn, n), psegs + segs)
+                merged[-1] = (prev_row + row, joined)
+                continue
+        merged.append((row, dict(cells)))
+    return [cells for _, cells in merged]
+
+
+def _text(segs: list[Line]) -> str:
+    return " ".join(spaced_text(ln) for ln in segs)
+
+
+def _header_rows(merged: list[Cells]) -> int:
+    """The leading rows without a number in a column other than the first (at least one)."""
+    for r, cells in enumerate(merged):
+        if any(_NUMERIC_CELL.match(_text(segs)) for c, (_, segs) in cells.items() if c > 0):
+            return r if 0 < r <= len(merged) // 2 else 1
+    return 1
 
 
 def _span_over(cells: dict, below: dict, n_cols: int) -> dict:
@@ -872,72 +964,80 @@ def _span_over(cells: dict, below: dict, n_cols: int) -> dict:
     return out
 
 
+def _join_header_lines(merged: list[Cells], header: int, n_cols: int) -> tuple[list[Cells], int]:
+    """Header rows that are the lines of the same cells ("Group" over "I vs II", each in its
+    own column) are one row; a row under a cell spanning columns is a row of sub-headers."""
+    out = merged[:1]
+    for r in range(1, header):
+        prev, cells = out[-1], merged[r]
+        lines = [ln for _, segs in prev.values() for ln in segs]
+        nxt = [ln for _, segs in cells.values() for ln in segs]
+        pitch = min(s.base for s in nxt) - max(s.base for s in lines)
+        size = max(min(s.size for s in nxt), 1.0)
+        single = all(n == 1 for n, _ in (*prev.values(), *cells.values()))
+        spans = any(n > 1 for n, _ in _span_over(prev, cells, n_cols).values())
+        if single and len(prev) > 1 and pitch <= 2 * size and not spans:
+            joined = dict(prev)
+            for c, (_, segs) in cells.items():
+                joined[c] = (1, joined.get(c, (1, []))[1] + segs)
+            out[-1] = joined
+        else:
+            out.append(cells)
+    return out + merged[header:], len(out)
+
+
 def make_table(
     group: list[Line], page: int, em: float
 ) -> tuple[list[list[Line]], TableBlock | None, list[list[Line]]]:
     """Cells from a region classified as a table: (rows before it, the table, rows after).
 
-    Rows by baseline; columns from the fullest rows; a cell over several columns gets a
-    ``colspan``; the lines of a cell set on two lines are one cell; a one-cell line
-    across the table above it (a caption) is not part of it, nor are the lines below
-    its last row of single-column cells (footnotes, the text under the table);
-    the leading rows without a number are header rows, and a header cell with sub-headers
-    under it and under the empty columns on its right spans those columns.
+    Rows by baseline; lines in other type above or below (a caption) are not rows;
+    columns from the fullest rows, a label run into its value cut at the column gap; a
+    one-cell line across the table above it is not part of it, nor are the lines below its
+    last row of single-column cells (footnotes, the text under the table); lines closer
+    than a line apart and the lines of a cell set on two lines are one row; the leading
+    rows without a number are header rows, and a header cell with sub-headers under it
+    spans their columns (a header row of one cell spans the columns on its right).
     """
     rows = group_rows(group)
-    cols = _columns(rows, em)
-    per_row = [_cells_of(r, cols) for r in rows]
-
-    lo, hi = 0, len(rows)
+    lo, hi = _trim(rows)
+    if hi - lo < 2:
+        return rows, None, []
+    cols = _columns(rows[lo:hi], em)
+    per_row = [_cells_of(_split_at_values(r, cols), cols) for r in rows]
     while (
         lo < hi
         and len(per_row[lo]) == 1
         and next(iter(per_row[lo].values()))[0] > max(1, len(cols) // 2)
     ):
         lo += 1
-    # below the last row without a cell over several columns: footnotes, or the text
-    # under the table (two columns' first lines side by side, a heading in other type
-    # or further down than the rows are apart)
-    sizes = sorted(statistics.median(s.size for s in r) for r in rows)
-    size = sizes[len(sizes) // 2]
-    pitches = sorted(rows[k + 1][0].base - rows[k][0].base for k in range(len(rows) - 1))
-    pitch = pitches[len(pitches) // 2] if pitches else 0.0
+    pitch = _median(rows[k + 1][0].base - rows[k][0].base for k in range(lo, hi - 1))
 
-    def outside(k: int) -> bool:
+    def below(k: int) -> bool:
         if any(n > 1 for n, _ in per_row[k].values()):
             return True
-        if abs(statistics.median(s.size for s in rows[k]) - size) > 0.15 * size:
-            return True
-        return k > 0 and rows[k][0].base - rows[k - 1][0].base > 2.5 * pitch
+        return k > lo and rows[k][0].base - rows[k - 1][0].base > 2.5 * pitch
 
-    while hi > lo and outside(hi - 1):
+    while hi > lo and below(hi - 1):
         hi -= 1
     if hi - lo < 2:
         return rows, None, []
-    # join the lines of multi-line cells
-    merged: list[tuple[list[Line], dict[int, tuple[int, list[Line]]]]] = []
-    for k in range(lo, hi):
-        row, cells = rows[k], per_row[k]
-        if merged and _continues_cell(merged[-1][0], row, cells, merged[-1][1]):
-            prev_row, prev_cells = merged[-1]
-            for c, (n, segs) in cells.items():
-                pn, psegs = prev_cells[c]
-                prev_cells[c] = (max(pn, n), psegs + segs)
-            merged[-1] = (prev_row + row, prev_cells)
-        else:
-            merged.append((row, dict(cells)))
-    header = 0
-    for r, (_, cells) in enumerate(merged):
-        texts = [spaced_text(merge_row(segs)) for c, (_, segs) in cells.items() if c > 0]
-        if any(_NUMERIC_CELL.match(t) for t in texts):
-            header = r
-            break
-    if header == 0 or header > len(merged) // 2:
-        header = 1
-    for r in range(header - 1):
-        merged[r] = (merged[r][0], _span_over(merged[r][1], merged[r + 1][1], len(cols)))
+    merged = _join_rows(rows[lo:hi], per_row[lo:hi])
+    numbers = any(
+        _NUMERIC_CELL.match(_text(segs)) for cells in merged for _, segs in cells.values()
+    )
+    if len(merged) < 2 or len(cols) < 2 or (len(merged) <= 3 and not numbers):
+        return rows, None, []  # lines of text after all (a river of word spaces down them)
+    merged, header = _join_header_lines(merged, _header_rows(merged), len(cols))
+    for r in range(header):
+        nxt = merged[r + 1] if r + 1 < len(merged) else {}
+        if len(merged[r]) == 1 and r == header - 1:
+            ((c, (_, segs)),) = merged[r].items()
+            merged[r] = {c: (len(cols) - c, segs)}
+        elif r < header - 1:
+            merged[r] = _span_over(merged[r], nxt, len(cols))
     out: list[Cell] = []
-    for r, (_, cells) in enumerate(merged):
+    for r, cells in enumerate(merged):
         for c in sorted(cells):
             n, segs = cells[c]
             lines = [merge_row(ln) if len(ln) > 1 else ln[0] for ln in group_rows(segs)]
