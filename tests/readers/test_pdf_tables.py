@@ -32,6 +32,7 @@ CASES = [
     ("en_review_nsclc_first_line", 1, "full grid in one column, spanning header over arms"),
     ("zh_review_gastric_immunotherapy", 0, "三线表 full width, continued on the next page"),
     ("zh_review_gastric_immunotherapy", 1, "full grid in one column, 发生率 over the arms"),
+    ("en_review_gastric_io", 0, "booktabs on a landscape page, three spanning headers"),
 ]
 
 
@@ -47,13 +48,16 @@ def grid_of(table: dict) -> dict[tuple[int, int], dict]:
 # pdfminer decodes the built-in Symbol font by the standard encoding: "≥" (Symbol 0xB3) comes
 # out as "‡" there, in running text as in tables (a glyph fault of that backend, not of tables)
 SYMBOL_GLYPH = pytest.mark.xfail(strict=True, reason="pdfplumber reads Symbol-font ≥ as ‡")
-BAD_GLYPH = ("pdfplumber", "en_review_nsclc_first_line", 1)
+BAD_GLYPH = {
+    ("pdfplumber", "en_review_nsclc_first_line", 1),
+    ("pdfplumber", "en_review_gastric_io", 0),
+}
 
 
 def backend_cases():
     for backend in BACKENDS:
         for stem, k, what in CASES:
-            marks = [SYMBOL_GLYPH] if (backend, stem, k) == BAD_GLYPH else []
+            marks = [SYMBOL_GLYPH] if (backend, stem, k) in BAD_GLYPH else []
             yield pytest.param(stem, k, backend, marks=marks, id=f"{what}-{backend}")
 
 
@@ -94,6 +98,16 @@ def test_continued_table_is_one_table_over_two_pages(backend):
     assert cells[(cut - 1, 0)]["page"] == first and cells[(cut, 0)]["page"] == second
     # the repeated header on the second page is not a row of the table
     assert [c["text"] for c in table["cells"]].count("研究") == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_landscape_table_page_is_wide_and_the_text_goes_on_upright(backend):
+    doc = read(str(COMPOSED / "en_review_gastric_io.pdf"), backend)
+    [table] = doc.tables
+    page = doc.pages[table["page"] - 1]
+    assert page.width > page.height
+    assert all(p.width < p.height for p in doc.pages if p.number != table["page"])
+    assert doc.page_of(doc.text.index("In HER2-positive disease")) == table["page"] + 1
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
