@@ -926,10 +926,12 @@ def _text(segs: list[Line]) -> str:
 
 
 def _header_rows(merged: list[Cells]) -> int:
-    """The leading rows without a number in a column other than the first (at least one)."""
+    """The leading rows without a number in a column other than the first: none when the
+    first row holds numbers (a part continued without its header), one when no row does
+    or the rows without numbers are most of the table."""
     for r, cells in enumerate(merged):
         if any(_NUMERIC_CELL.match(_text(segs)) for c, (_, segs) in cells.items() if c > 0):
-            return r if 0 < r <= len(merged) // 2 else 1
+            return r if r <= len(merged) // 2 else 1
     return 1
 
 
@@ -1028,7 +1030,9 @@ def make_table(
     )
     if len(merged) < 2 or len(cols) < 2 or (len(merged) <= 3 and not numbers):
         return rows, None, []  # lines of text after all (a river of word spaces down them)
-    merged, header = _join_header_lines(merged, _header_rows(merged), len(cols))
+    header = _header_rows(merged)
+    if header:
+        merged, header = _join_header_lines(merged, header, len(cols))
     for r in range(header):
         nxt = merged[r + 1] if r + 1 < len(merged) else {}
         if len(merged[r]) == 1 and r == header - 1:
