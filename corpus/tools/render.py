@@ -17,7 +17,13 @@ and writes
   give back: title, headings, paragraphs and reference entries in reading
   order, one blank line between blocks, no running header / page numbers,
   citation markers removed, hyphenation undone. In other words: the source
-  text with the markup stripped.
+  text with the markup stripped. A table stands where its block stands in
+  the source: its caption as a paragraph, then the table as one paragraph
+  with a line per row and the cells of a row separated by a tab (every row
+  has as many cells as the table has columns; a spanning cell's text is in
+  its first column, the columns it covers are empty; the lines of a
+  multi-line cell are joined like paragraph lines; header rows once, not
+  repeated for a continued part), then each footnote line as a paragraph.
 
 Rendering is deterministic: the same input gives the same PDF bytes
 (reportlab ``invariant=1``, fixed metadata, no dates).
@@ -41,6 +47,35 @@ Source format (``.md``, UTF-8)
   if the first heading is ``Abstract`` / ``Summary`` / ``摘要`` (case-insensitive),
   that heading and its section. In two-column layout the front matter is set
   full-width at the top of page 1 and the body below it in two columns.
+* Tables: a block from a line ``::: table [OPTIONS]`` to a line ``:::``::
+
+      ::: table booktabs full break=6
+      Table 1. Overall survival in the phase 3 trials
+      | Trial | n | Median OS, months | < | HR (95% CI) |
+      | | | Experimental | Control | |
+      |---|
+      | KEYNOTE-024 | 305 | 26.3 | 13.4 | 0.62 (0.48–0.81) |
+      …
+      HR, hazard ratio; CI, confidence interval.
+      :::
+
+  The first line is the caption; lines starting with ``|`` are rows, and the
+  row ``|---|`` parts the header rows (above) from the body rows (below).
+  A cell holding only ``<`` is covered by the cell on its left (that cell
+  spans it: "Median OS, months" over the arm columns); ``<br>`` in a cell
+  breaks the cell's line ("HR for death<br>(95% CI)"). Lines after the rows
+  are footnotes, set in small print under the table. Options: the rule
+  style, one of ``booktabs`` (default: top, header and bottom rules, and a
+  short rule under each spanning header cell), ``grid`` (every cell ruled)
+  or ``plain`` (no rules, the columns aligned by white space only);
+  ``full`` (two-column layout only: the table is set across both columns
+  at the top of a new page, the columns continue below it); ``break=N``
+  (the table stops after body row N and continues on the next page, or the
+  next column, with its header rows repeated); ``landscape`` (one-column
+  layout only: the table is set on a page of its own turned to landscape).
+  Cells are set in the body font one point smaller, left-aligned; header
+  rows in the bold font; a spanning cell centred over the columns it spans. A table wider than its frame is an error (break its cells with
+  ``<br>``).
 * No other markup is interpreted: ``*``, ``<``, ``&`` etc. are printed as
   written.
 
@@ -97,8 +132,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, letter
+from reportlab.lib.pagesizes import landscape as landscape_size
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -109,8 +146,11 @@ from reportlab.platypus import (
     Frame,
     FrameBreak,
     NextPageTemplate,
+    PageBreak,
     PageTemplate,
     Paragraph,
+    Table,
+    TableStyle,
 )
 
 try:  # optional; the project should depend on it so output is the same everywhere
@@ -155,10 +195,114 @@ class RenderError(Exception):
 
 
 @dataclass
+class TableSpec:
+    """A table of the source: header and body rows of cell texts (``<`` = spanned)."""
+
+    caption: str
+    header: list[list[str]]
+    body: list[list[str]]
+    notes: list[str]
+    style: str = "booktabs"
+    full: bool = False
+    break_after: int | None = None
+    landscape: bool = False
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.header[0])
+
+    def grid(self) -> list[list[str]]:
+        """The rows a perfect reader gives: spanned cells empty, cell lines joined."""
+        return [
+            ["" if c == SPAN else _join_cell_lines(c) for c in row]
+            for row in self.header + self.body
+        ]
+
+    def spans(self) -> list[tuple[int, int, int]]:
+        """(row, first column, number of columns) of every cell spanning columns."""
+        out = []
+        for r, row in enumerate(self.header + self.body):
+            c = 0
+            while c < len(row):
+                k = 1
+                while c + k < len(row) and row[c + k] == SPAN:
+                    k += 1
+                if k > 1:
+                    out.append((r, c, k))
+                c += k
+        return out
+
+
+@dataclass
 class Block:
-    kind: str  # title | heading | para | ref
-    text: str  # source text (with citation markers)
+    kind: str  # title | heading | para | ref | table
+    text: str  # source text (with citation markers); a table's caption
     front: bool = False
+    table: TableSpec | None = None
+
+
+SPAN = "<"
+BR = "<br>"
+TABLE_STYLES = ("booktabs", "grid", "plain")
+_RULE_ROW = re.compile(r"^\|[\s\-:|]+\|$")
+
+
+def _join_cell_lines(cell: str) -> str:
+    """A multi-line cell as one line: a space between the lines, none next to CJK."""
+    out = ""
+    for part in (p.strip() for p in cell.split(BR)):
+        if out and part and not (ord(out[-1]) >= 0x2E80 or ord(part[0]) >= 0x2E80):
+            out += " "
+        out += part
+    return out
+
+
+def _table_options(words: list[str], where: str) -> dict:
+    opts: dict = {}
+    for w in words:
+        if w in TABLE_STYLES:
+            opts["style"] = w
+        elif w == "full":
+            opts["full"] = True
+        elif w == "landscape":
+            opts["landscape"] = True
+        elif w.startswith("break=") and w[6:].isdigit() and int(w[6:]) > 0:
+            opts["break_after"] = int(w[6:])
+        else:
+            raise RenderError(f"{where}: unknown table option {w!r}")
+    return opts
+
+
+def _split_row(line: str) -> list[str]:
+    inner = line.strip()[1:]
+    if inner.endswith("|"):
+        inner = inner[:-1]
+    return [c.strip() for c in inner.split("|")]
+
+
+def parse_table(lines: list[str], opts: dict, where: str) -> TableSpec:
+    """A ``::: table`` block's lines (without the fences) → :class:`TableSpec`."""
+    lines = [ln.strip() for ln in lines if ln.strip()]
+    if not lines or lines[0].startswith("|"):
+        raise RenderError(f"{where}: a table block starts with its caption line")
+    caption, rest = lines[0], lines[1:]
+    rows = [ln for ln in rest if ln.startswith("|")]
+    n_rows = len(rows)
+    if rest[:n_rows] != rows:
+        raise RenderError(f"{where}: footnote lines come after all the rows")
+    rules = [i for i, ln in enumerate(rows) if _RULE_ROW.match(ln) and "-" in ln]
+    if len(rules) != 1 or rules[0] == 0 or rules[0] == n_rows - 1:
+        raise RenderError(f"{where}: one '|---|' row must part header rows from body rows")
+    cells = [_split_row(ln) for i, ln in enumerate(rows) if i != rules[0]]
+    widths = {len(r) for r in cells}
+    if len(widths) != 1:
+        raise RenderError(f"{where}: rows have different numbers of cells {sorted(widths)}")
+    if any(r[0] == SPAN for r in cells):
+        raise RenderError(f"{where}: a row's first cell cannot be spanned ('<')")
+    spec = TableSpec(caption, cells[: rules[0]], cells[rules[0] :], rest[n_rows:], **opts)
+    if spec.break_after is not None and spec.break_after >= len(spec.body):
+        raise RenderError(f"{where}: break={spec.break_after} but only {len(spec.body)} body rows")
+    return spec
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -189,14 +333,31 @@ def parse_source(text: str) -> list[Block]:
     blocks = [Block("title", lines[0][2:].strip())]
     in_refs = False
     pending: list[str] = []
+    table_lines: list[str] | None = None
+    table_opts: dict = {}
+    table_at = 0
 
     def flush():
         if pending:
             blocks.append(Block("para", _join_lines([p.strip() for p in pending])))
             pending.clear()
 
-    for ln in lines[1:]:
+    for lineno, ln in enumerate(lines[1:], start=2):
         s = ln.strip()
+        if table_lines is not None:
+            if s == ":::":
+                spec = parse_table(table_lines, table_opts, f"table at line {table_at}")
+                blocks.append(Block("table", spec.caption, table=spec))
+                table_lines = None
+            else:
+                table_lines.append(s)
+            continue
+        if s.startswith("::: table"):
+            flush()
+            table_at = lineno
+            table_opts = _table_options(s.split()[2:], f"line {lineno}")
+            table_lines = []
+            continue
         if s.startswith("# "):
             raise RenderError(f"only one '# Title' line allowed: {s!r}")
         if s.startswith("## "):
@@ -215,6 +376,8 @@ def parse_source(text: str) -> list[Block]:
             flush()
         else:
             pending.append(s)
+    if table_lines is not None:
+        raise RenderError(f"table at line {table_at}: no closing ':::' line")
     flush()
 
     # front matter
@@ -240,8 +403,16 @@ def strip_markup(text: str) -> str:
     return CITE_RE.sub("", text)
 
 
+def _expected_block(b: Block) -> str:
+    if b.table is None:
+        return strip_markup(b.text)
+    t = b.table
+    rows = "\n".join("\t".join(row) for row in t.grid())
+    return "\n\n".join([t.caption, rows, *t.notes])
+
+
 def expected_text(blocks: list[Block]) -> str:
-    return "\n\n".join(strip_markup(b.text) for b in blocks) + "\n"
+    return "\n\n".join(_expected_block(b) for b in blocks) + "\n"
 
 
 # --------------------------------------------------------------------------- style
@@ -479,6 +650,130 @@ def _decorator(st: dict, regular: str):
     return on_page
 
 
+# --------------------------------------------------------------------------- tables
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    try:
+        return pdfmetrics.stringWidth(text, font, size)
+    except (UnicodeEncodeError, KeyError):  # a Symbol-font character: about one em
+        return sum(
+            pdfmetrics.stringWidth(ch, font, size) if _winansi_ok(ch) else size for ch in text
+        )
+
+
+class TableMaker:
+    """Platypus flowables for one :class:`TableSpec`: caption, table part(s), footnotes."""
+
+    def __init__(self, st: dict, regular: str, bold: str, cjk: bool, styles: dict) -> None:
+        self.st = st
+        self.regular, self.bold = regular, bold
+        self.helv = st["font"] == "helvetica"
+        self.size = float(st["font_size"]) - 1
+        self.pad = 0.75 * self.size  # left and right: 1.5 em between two columns' text
+        base = styles["para"]
+        lead = self.size * (1.5 if cjk else 1.2)
+        self.cell = ParagraphStyle(
+            "cell",
+            parent=base,
+            fontSize=self.size,
+            leading=lead,
+            alignment=TA_LEFT,
+            spaceAfter=0,
+            hyphenationLang="",
+        )
+        self.head = ParagraphStyle("head", parent=self.cell, fontName=bold)
+        self.spanning = ParagraphStyle("spanning", parent=self.head, alignment=TA_CENTER)
+        self.caption = ParagraphStyle(
+            "caption",
+            parent=base,
+            fontName=bold,
+            alignment=TA_LEFT,
+            keepWithNext=1,
+            spaceBefore=self.size * 0.6,
+            spaceAfter=self.size * 0.4,
+            hyphenationLang="",
+        )
+        self.note = ParagraphStyle(
+            "note", parent=self.cell, fontSize=self.size - 0.5, spaceBefore=self.size * 0.2
+        )
+
+    def col_widths(self, spec: TableSpec, frame_width: float) -> list[float]:
+        n = spec.n_cols
+        widths = [0.0] * n
+        rows = spec.header + spec.body
+        for r, row in enumerate(rows):
+            font = self.bold if r < len(spec.header) else self.regular
+            for c, text in enumerate(row):
+                if text != SPAN and (c + 1 == n or row[c + 1] != SPAN):
+                    w = max(_text_width(p.strip(), font, self.size) for p in text.split(BR))
+                    widths[c] = max(widths[c], w + 2 * self.pad + 1)
+        for r, c, k in spec.spans():
+            font = self.bold if r < len(spec.header) else self.regular
+            need = max(_text_width(p.strip(), font, self.size) for p in rows[r][c].split(BR))
+            need += 2 * self.pad + 1
+            have = sum(widths[c : c + k])
+            if need > have:
+                widths[c + k - 1] += need - have
+        total = sum(widths)
+        if total > frame_width:
+            raise RenderError(
+                f"table {spec.caption[:30]!r} is {total:.0f} pt wide, the frame {frame_width:.0f} pt:"
+                " break its cells with <br>"
+            )
+        if spec.full:  # across the page: the spare width goes to the gaps
+            widths = [w + (frame_width - total) / n for w in widths]
+        return widths
+
+    def _cell(self, text: str, header: bool, spanning: bool):
+        if text == SPAN:
+            return ""
+        markup = "<br/>".join(to_markup(p.strip(), self.st, self.helv) for p in text.split(BR))
+        style = self.spanning if spanning else self.head if header else self.cell
+        return Paragraph(markup, style)
+
+    def _table(self, spec: TableSpec, body: list[list[str]], widths: list[float]) -> Table:
+        rows = spec.header + body
+        h = len(spec.header)
+        part = TableSpec(spec.caption, spec.header, body, [])
+        starts = {(r, c) for r, c, _ in part.spans()}
+        data = [
+            [self._cell(t, r < h, (r, c) in starts) for c, t in enumerate(row)]
+            for r, row in enumerate(rows)
+        ]
+        cmds = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), self.pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), self.pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ]
+        for r, c, k in part.spans():
+            cmds.append(("SPAN", (c, r), (c + k - 1, r)))
+            if spec.style == "booktabs" and r < h:
+                cmds.append(("LINEBELOW", (c, r), (c + k - 1, r), 0.4, colors.black))
+        if spec.style == "booktabs":
+            cmds += [
+                ("LINEABOVE", (0, 0), (-1, 0), 1.0, colors.black),
+                ("LINEBELOW", (0, h - 1), (-1, h - 1), 0.6, colors.black),
+                ("LINEBELOW", (0, -1), (-1, -1), 1.0, colors.black),
+            ]
+        elif spec.style == "grid":
+            cmds.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+        return Table(data, colWidths=widths, style=TableStyle(cmds), hAlign="LEFT")
+
+    def parts(self, spec: TableSpec, frame_width: float) -> list[list]:
+        """The flowables of each part of the table (one part unless ``break=N``)."""
+        widths = self.col_widths(spec, frame_width)
+        cut = spec.break_after or len(spec.body)
+        bodies = [spec.body[:cut], spec.body[cut:]] if cut < len(spec.body) else [spec.body]
+        caption = Paragraph(to_markup(spec.caption, self.st, self.helv), self.caption)
+        out = [[self._table(spec, b, widths)] for b in bodies]
+        out[0].insert(0, caption)
+        out[-1] += [Paragraph(to_markup(n, self.st, self.helv), self.note) for n in spec.notes]
+        return out
+
+
 def _stack_height(flows, width) -> float:
     total = 0.0
     for i, f in enumerate(flows):
@@ -500,13 +795,13 @@ def render(stem: str) -> None:
     helv = st["font"] == "helvetica"
     styles = build_styles(st, regular, bold, cjk)
 
+    tables = TableMaker(st, regular, bold, cjk, styles)
+
     def flow(b: Block):
         style = styles["front"] if (b.front and b.kind == "para") else styles[b.kind]
         return Paragraph(to_markup(b.text, st, helv), style)
 
     front = [flow(b) for b in blocks if b.front]
-    body = [flow(b) for b in blocks if not b.front]
-
     pagesize = A4 if str(st["page_size"]).lower() == "a4" else letter
     pw, ph = pagesize
     margin = float(st["margin_mm"]) * mm
@@ -529,15 +824,76 @@ def render(stem: str) -> None:
         producer="reportlab",
     )
     pad = dict(leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    gap = float(st["column_gap_mm"]) * mm
+    cw = (fw - gap) / 2
+    extra: list[PageTemplate] = []  # the pages that carry a full-width or landscape table
+
+    def columns_under(name: str, top_h: float) -> PageTemplate:
+        """A page with ``top_h`` points of full width at the top and two columns below."""
+        if fh - top_h - 4 < fh * 0.15:
+            return PageTemplate(name, [Frame(x0, y0, fw, fh, id=name, **pad)], onPage=on_page)
+        below = fh - top_h - 4
+        return PageTemplate(
+            name,
+            [
+                Frame(x0, y0 + fh - top_h, fw, top_h, id=name + "t", **pad),
+                Frame(x0, y0, cw, below, id=name + "l", **pad),
+                Frame(x0 + cw + gap, y0, cw, below, id=name + "r", **pad),
+            ],
+            onPage=on_page,
+        )
+
+    def table_flows(b: Block, k: int) -> list:
+        spec = b.table
+        if spec.landscape:
+            if st["columns"] != 1:
+                raise RenderError(f"{spec.caption[:30]!r}: landscape tables need columns = 1")
+            lw, lh = landscape_size(pagesize)
+            name = f"land{k}"
+            frame = Frame(x0, y0, lw - 2 * margin, lh - 2 * margin, id=name, **pad)
+            extra.append(PageTemplate(name, [frame], onPage=on_page, pagesize=(lw, lh)))
+            parts = tables.parts(spec, lw - 2 * margin)
+            out = [NextPageTemplate(name), PageBreak()]
+            for i, part in enumerate(parts):
+                out += ([PageBreak()] if i else []) + part
+            return out + [NextPageTemplate("one"), PageBreak()]
+        if st["columns"] == 1 or not spec.full:
+            if spec.full and st["columns"] == 1:
+                raise RenderError(f"{spec.caption[:30]!r}: 'full' is for two-column layout")
+            width = fw if st["columns"] == 1 else cw
+            parts = tables.parts(spec, width)
+            out = []
+            for i, part in enumerate(parts):
+                out += ([PageBreak() if st["columns"] == 1 else FrameBreak()] if i else []) + part
+            return out
+        parts = tables.parts(spec, fw)
+        out = []
+        for i, part in enumerate(parts):
+            height = _stack_height(part, fw) + 6
+            if height > fh:
+                raise RenderError(f"{spec.caption[:30]!r}: a table part taller than the page")
+            name = f"full{k}_{i}"
+            last = i == len(parts) - 1
+            extra.append(
+                columns_under(name, height)
+                if last
+                else PageTemplate(name, [Frame(x0, y0, fw, fh, id=name, **pad)], onPage=on_page)
+            )
+            out += [NextPageTemplate(name), PageBreak(), *part]
+        return out + [NextPageTemplate("later"), FrameBreak()]
+
+    body = []
+    for k, b in enumerate(blocks):
+        if b.front:
+            continue
+        body += table_flows(b, k) if b.table is not None else [flow(b)]
 
     if st["columns"] == 1:
         doc.addPageTemplates(
-            [PageTemplate("one", [Frame(x0, y0, fw, fh, id="f", **pad)], onPage=on_page)]
+            [PageTemplate("one", [Frame(x0, y0, fw, fh, id="f", **pad)], onPage=on_page), *extra]
         )
         story = front + body
     else:
-        gap = float(st["column_gap_mm"]) * mm
-        cw = (fw - gap) / 2
         top_h = _stack_height(front, fw) + 4
         if top_h > fh * 0.8:
             raise RenderError(f"{stem}: front matter too tall for a two-column first page")
@@ -559,7 +915,7 @@ def render(stem: str) -> None:
             ],
             onPage=on_page,
         )
-        doc.addPageTemplates([first, later])
+        doc.addPageTemplates([first, later, *extra])
         story = front + [NextPageTemplate("later"), FrameBreak()] + body
     doc.build(story)
     (COMPOSED / f"{stem}.expected.txt").write_text(expected_text(blocks), encoding="utf-8")

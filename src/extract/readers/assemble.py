@@ -604,8 +604,12 @@ class Writer:
         start = len(self.out)
         cells = []
         by_row: dict[int, dict[int, list[Line]]] = defaultdict(dict)
+        colspan: dict[tuple[int, int], int] = {}
+        header: dict[tuple[int, int], bool] = {}
         for cell in table.cells:
             by_row[cell.row][cell.col] = cell.lines
+            colspan[(cell.row, cell.col)] = cell.colspan
+            header[(cell.row, cell.col)] = cell.header
         for r in range(table.n_rows):
             if r:
                 self.out.put_inserted("\n")
@@ -630,6 +634,10 @@ class Writer:
                         "text": "".join(local.chars),
                         "start": cs,
                         "end": len(self.out),
+                        "page": lines[0].page,
+                        "rowspan": 1,
+                        "colspan": colspan[(r, c)],
+                        "header": header[(r, c)],
                         "bbox": [
                             round(min(b[0] for b in bx), 2),
                             round(min(b[1] for b in bx), 2),
@@ -650,7 +658,10 @@ def table_record(table: TableBlock, start: int, end: int, cells: list[dict]) -> 
     offsets in ``Document.text``, where the table stands as one paragraph with a
     row per line and cells separated by a tab; rows and columns count from 0.
     A table continued on the next page is one table (``pages`` lists both; ``bbox``
-    is its part on the first page).
+    is its part on the first page; the header it repeats there is dropped). Each cell
+    also has its ``page``, ``rowspan`` (1), ``colspan`` (the columns it spans: a header
+    over the arm columns) and ``header`` (in the leading rows without numbers), as the
+    tables of the other readers do; a cell's lines set on two lines are one cell.
     """
     return {
         "page": table.page,
@@ -750,16 +761,29 @@ def assemble(pages: list[PageLayout]) -> tuple[TextOut, list[dict], list[dict]]:
     return writer.out, writer.tables, footnotes
 
 
+def _header_texts(table: TableBlock) -> list[tuple[int, int, str]]:
+    return [
+        (c.row, c.col, " ".join(spaced_text(ln) for ln in c.lines)) for c in table.cells if c.header
+    ]
+
+
 def _join_split_tables(pages: list[PageLayout]) -> None:
-    """A table that ends one page and starts the next with as many columns is one table."""
+    """A table that ends one page and starts the next with as many columns is one table.
+
+    The continuation's header rows, when they repeat the table's header, are dropped.
+    """
     prev: TableBlock | None = None
     for page in pages:
         first = page.blocks[0] if page.blocks else None
         if prev is not None and isinstance(first, TableBlock) and first.n_cols == prev.n_cols:
+            head = _header_texts(first)
+            drop = 0
+            if head and sorted(head) == sorted(_header_texts(prev)):
+                drop = max(r for r, _, _ in head) + 1
             for cell in first.cells:
-                cell.row += prev.n_rows
-            prev.cells.extend(first.cells)
-            prev.n_rows += first.n_rows
+                cell.row += prev.n_rows - drop
+            prev.cells.extend(c for c in first.cells if not c.header or not drop)
+            prev.n_rows += first.n_rows - drop
             prev.pages.extend(first.pages)
             page.blocks = page.blocks[1:]
         last = page.blocks[-1] if page.blocks else None

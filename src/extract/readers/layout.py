@@ -171,6 +171,8 @@ class Cell:
     row: int
     col: int
     lines: list[Line]
+    colspan: int = 1
+    header: bool = False
 
 
 @dataclass
@@ -638,7 +640,7 @@ class _Orderer:
                 out.extend(self._row(group, lo, hi, region_id))
                 i = best
                 continue
-            handled = self._split(group, lo, hi, depth, region_id)
+            handled, rest = self._split(group, lo, hi, depth, region_id)
             if handled is None:
                 # no columns after all: take the first slab on its own and look again below it
                 for row in group_rows(slabs[i]):
@@ -646,6 +648,11 @@ class _Orderer:
                 i += 1
                 continue
             out.extend(handled)
+            if rest:
+                # lines below a table that the run took in (a footnote, the columns under
+                # it) are read again with what follows them
+                below = rest + [s for slab in slabs[best:] for s in slab]
+                return out + self.order(below, lo, hi, depth)
             i = best
         return out
 
@@ -687,7 +694,8 @@ class _Orderer:
 
     def _split(
         self, group: list[Line], lo: float, hi: float, depth: int, region_id: int
-    ) -> list[_Ordered] | None:
+    ) -> tuple[list[_Ordered] | None, list[Line]]:
+        """The group read as columns or as a table (and the lines below the table), or None."""
         internal, _ = _gaps(group, lo, hi, 0.9 * self.em)
         cuts = [(a + b) / 2 for a, b in internal]
         parts: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
@@ -697,13 +705,17 @@ class _Orderer:
         parts = [p for p in parts if p]
         kind = classify_split(parts, self.em) if _aligned_starts(parts) else "none"
         if kind == "table":
-            return [_Ordered(table=make_table(parts, self.page))]
+            before, table, after = make_table(group, self.page, self.em)
+            if table is None:
+                return None, []
+            out = [o for row in before for o in self._row(row, lo, hi, region_id)]
+            return out + [_Ordered(table=table)], [s for row in after for s in row]
         if kind == "columns":
             out: list[_Ordered] = []
             for p in parts:
                 out.extend(self.order(p, min(s.x0 for s in p), max(s.x1 for s in p), depth + 1))
-            return out
-        return None  # not a real split (a hanging number column, a stray gap)
+            return out, []
+        return None, []  # not a real split (a hanging number column, a stray gap)
 
 
 def _aligned_starts(parts: list[list[Line]]) -> bool:
@@ -775,30 +787,273 @@ def classify_split(parts: list[list[Line]], em: float) -> str:
     return "none"
 
 
-def make_table(parts: list[list[Line]], page: int) -> TableBlock:
-    """Cells from column parts: rows by baseline across the whole table."""
-    col_of = {}
-    for k, p in enumerate(parts):
-        for s in p:
-            col_of[id(s)] = k
-    rows = group_rows([s for p in parts for s in p])
-    cells: list[Cell] = []
-    for r, row in enumerate(rows):
-        by_col: dict[int, list[Line]] = defaultdict(list)
-        for s in row:
-            by_col[col_of[id(s)]].append(s)
-        for c in sorted(by_col):
-            segs = sorted(by_col[c], key=lambda s: s.x0)
-            line = merge_row(segs) if len(segs) > 1 else segs[0]
-            cells.append(Cell(r, c, [line]))
-    allsegs = [s for p in parts for s in p]
+# a cell that holds a number: the body of a table starts at the first row with one
+_NUMERIC_CELL = re.compile(r"^[<>≤≥=~±+\-–−]?\s*\d")
+
+
+def _columns(rows: list[list[Line]], em: float) -> list[tuple[float, float]]:
+    """The x-extents of the table's columns, from its fullest rows.
+
+    A cell spanning several columns (a header over the arm columns, a footnote) bridges
+    the gaps between them, so only the rows with as many pieces as the fullest row say
+    where the gaps are, and only gaps that most rows leave empty.
+    """
+    most = max(len(r) for r in rows)
+    defining = [s for r in rows if len(r) == most for s in r]
+    x0 = min(s.x0 for s in defining)
+    x1 = max(s.x1 for s in defining)
+    gaps, _ = _gaps(defining, x0, x1, 0.9 * em)
+    # a gap that most rows run across is a river of word spaces in those rows, not a column gap
+    gaps = [
+        (a, b)
+        for a, b in gaps
+        if sum(any(s.x0 < (a + b) / 2 < s.x1 for s in r) for r in rows) <= 0.4 * len(rows)
+    ]
+    edges = [x0] + [v for g in gaps for v in g] + [x1]
+    return [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
+
+
+def _cells_of(
+    row: list[Line], cols: list[tuple[float, float]]
+) -> dict[int, tuple[int, list[Line]]]:
+    """The row's segments by first column: {column: (columns spanned, segments)}."""
+    out: dict[int, tuple[int, list[Line]]] = {}
+    for s in sorted(row, key=lambda s: s.x0):
+        hit = [k for k, (a, b) in enumerate(cols) if s.x0 < b and s.x1 > a]
+        if not hit:  # inside a gap: the nearest column
+            mid = (s.x0 + s.x1) / 2
+            hit = [min(range(len(cols)), key=lambda k: abs((cols[k][0] + cols[k][1]) / 2 - mid))]
+        first, last = hit[0], hit[-1]
+        # a segment that starts in a column another segment of the row already spans joins it
+        owner = next((c for c, (n, _) in out.items() if c <= first < c + n), None)
+        if owner is not None:
+            n, segs = out.pop(owner)
+            out[owner] = (max(n, last - owner + 1), segs + [s])
+        else:
+            out[first] = (last - first + 1, [s])
+    return out
+
+
+def _split_at_values(row: list[Line], cols: list[tuple[float, float]]) -> list[Line]:
+    """Cut a segment that runs from one column into the next at a word gap that lies in
+    the gap between the columns, when a number follows ("Absolute CD19+ count 0.1")."""
+    out: list[Line] = []
+    for s in row:
+        cut = None
+        for k in range(1, len(s.glyphs)):
+            a, g = s.glyphs[k - 1].char, s.glyphs[k].char
+            if not gap_space(s.glyphs[k - 1], s.glyphs[k], s.size):
+                continue
+            if any(a.x1 <= cols[j][0] and g.x0 >= cols[j - 1][1] for j in range(1, len(cols))):
+                rest = "".join(x.char.text for x in s.glyphs[k:])
+                if _NUMERIC_CELL.match(rest):
+                    cut = k
+                    break
+        if cut is None:
+            out.append(s)
+        else:
+            out.append(_make_line(s.glyphs[:cut], s.page, s.base))
+            out.extend(_split_at_values([_make_line(s.glyphs[cut:], s.page, s.base)], cols))
+    return out
+
+
+def _median(values) -> float:
+    v = sorted(values)
+    return v[len(v) // 2] if v else 0.0
+
+
+def _trim(rows: list[list[Line]]) -> tuple[int, int]:
+    """The rows of the table proper: not the lines set in larger type above or below it
+    (a caption, a heading)."""
+    size = _median(statistics.median(s.size for s in r) for r in rows)
+    lo, hi = 0, len(rows)
+
+    def other(k: int) -> bool:
+        return statistics.median(s.size for s in rows[k]) > 1.15 * size
+
+    while lo < hi and other(lo):
+        lo += 1
+    while hi > lo and other(hi - 1):
+        hi -= 1
+    return lo, hi
+
+
+Cells = dict[int, tuple[int, list[Line]]]
+
+
+def _join_rows(rows: list[list[Line]], per_row: list[Cells]) -> list[Cells]:
+    """Rows of one table row: lines closer than a line apart (a label on two lines with its
+    value centred between them), and the next line of a cell set on two lines."""
+    merged: list[tuple[list[Line], Cells]] = []
+    for row, cells in zip(rows, per_row, strict=True):
+        if merged:
+            prev_row, prev = merged[-1]
+            size = max(min(s.size for s in row), 1.0)
+            pitch = min(s.base for s in row) - max(s.base for s in prev_row)
+            tight = pitch < 0.9 * size
+            # a wrapped line holds words: a line with a value is a row of its own
+            wrapped = (
+                pitch <= 1.4 * size
+                and not any(_NUMERIC_CELL.match(_text(segs)) for _, segs in cells.values())
+                and (
+                    set(cells) <= set(prev)
+                    and len(cells) < len(prev)
+                    or set(cells) == set(prev)
+                    and len(cells) == 1
+                )
+                # not a label set further left (a section label under an indented row)
+                and all(
+                    min(x.x0 for x in segs) >= min(x.x0 for x in prev[c][1]) - 1
+                    for c, (_, segs) in cells.items()
+                    if c in prev
+                )
+            )
+            if (tight or wrapped) and all(
+                c in prev or not any(p <= c < p + n for p, (n, _) in prev.items()) for c in cells
+            ):
+                joined = dict(prev)
+                for c, (n, segs) in cells.items():
+                    pn, psegs = joined.get(c, (n, []))
+                    joined[c] = (max(pn, n), psegs + segs)
+                merged[-1] = (prev_row + row, joined)
+                continue
+        merged.append((row, dict(cells)))
+    return [cells for _, cells in merged]
+
+
+def _text(segs: list[Line]) -> str:
+    return " ".join(spaced_text(ln) for ln in segs)
+
+
+def _header_rows(merged: list[Cells]) -> int:
+    """The leading rows without a number in a column other than the first: none when the
+    first row holds numbers (a part continued without its header), one when no row does
+    or the rows without numbers are most of the table."""
+    for r, cells in enumerate(merged):
+        if any(_NUMERIC_CELL.match(_text(segs)) for c, (_, segs) in cells.items() if c > 0):
+            return r if r <= len(merged) // 2 else 1
+    return 1
+
+
+def _span_over(cells: dict, below: dict, n_cols: int) -> dict:
+    """Header cells over the sub-header cells of the next header row span their columns.
+
+    A centred header ("Median OS, months" over the arm columns) reaches over the
+    sub-headers it stands above; a left-aligned one stands over the first and leaves
+    the columns on its right empty.
+    """
+
+    def extent(segs: list[Line]) -> tuple[float, float]:
+        return min(s.x0 for s in segs), max(s.x1 for s in segs)
+
+    out: dict = {}
+    taken = set(cells)
+    for c in sorted(cells):
+        n, segs = cells[c]
+        a, b = extent(segs)
+        under = [k for k, (_, bs) in below.items() if extent(bs)[0] < b and extent(bs)[1] > a]
+        first, last = c, c + n - 1
+        if len(under) >= 2:
+            first = min(first, *under)
+            last = max(last, *(k + below[k][0] - 1 for k in under))
+        while last + 1 < n_cols and last + 1 not in taken and last + 1 in below and c in below:
+            last += 1
+        if any(k in taken for k in range(first, c)) or any(
+            k in taken for k in range(c + 1, last + 1)
+        ):
+            first, last = c, c + n - 1  # it would cover a neighbour: keep it as it stands
+        out[first] = (last - first + 1, segs)
+    return out
+
+
+def _join_header_lines(merged: list[Cells], header: int, n_cols: int) -> tuple[list[Cells], int]:
+    """Header rows that are the lines of the same cells ("Group" over "I vs II", each in its
+    own column) are one row; a row under a cell spanning columns is a row of sub-headers."""
+    out = merged[:1]
+    for r in range(1, header):
+        prev, cells = out[-1], merged[r]
+        lines = [ln for _, segs in prev.values() for ln in segs]
+        nxt = [ln for _, segs in cells.values() for ln in segs]
+        pitch = min(s.base for s in nxt) - max(s.base for s in lines)
+        size = max(min(s.size for s in nxt), 1.0)
+        single = all(n == 1 for n, _ in (*prev.values(), *cells.values()))
+        spans = any(n > 1 for n, _ in _span_over(prev, cells, n_cols).values())
+        if single and len(prev) > 1 and pitch <= 2 * size and not spans:
+            joined = dict(prev)
+            for c, (_, segs) in cells.items():
+                joined[c] = (1, joined.get(c, (1, []))[1] + segs)
+            out[-1] = joined
+        else:
+            out.append(cells)
+    return out + merged[header:], len(out)
+
+
+def make_table(
+    group: list[Line], page: int, em: float
+) -> tuple[list[list[Line]], TableBlock | None, list[list[Line]]]:
+    """Cells from a region classified as a table: (rows before it, the table, rows after).
+
+    Rows by baseline; lines in other type above or below (a caption) are not rows;
+    columns from the fullest rows, a label run into its value cut at the column gap; a
+    one-cell line across the table above it is not part of it, nor are the lines below its
+    last row of single-column cells (footnotes, the text under the table); lines closer
+    than a line apart and the lines of a cell set on two lines are one row; the leading
+    rows without a number are header rows, and a header cell with sub-headers under it
+    spans their columns (a header row of one cell spans the columns on its right).
+    """
+    rows = group_rows(group)
+    lo, hi = _trim(rows)
+    if hi - lo < 2:
+        return rows, None, []
+    cols = _columns(rows[lo:hi], em)
+    per_row = [_cells_of(_split_at_values(r, cols), cols) for r in rows]
+    while (
+        lo < hi
+        and len(per_row[lo]) == 1
+        and next(iter(per_row[lo].values()))[0] > max(1, len(cols) // 2)
+    ):
+        lo += 1
+    pitch = _median(rows[k + 1][0].base - rows[k][0].base for k in range(lo, hi - 1))
+
+    def below(k: int) -> bool:
+        if any(n > 1 for n, _ in per_row[k].values()):
+            return True
+        return k > lo and rows[k][0].base - rows[k - 1][0].base > 2.5 * pitch
+
+    while hi > lo and below(hi - 1):
+        hi -= 1
+    if hi - lo < 2:
+        return rows, None, []
+    merged = _join_rows(rows[lo:hi], per_row[lo:hi])
+    numbers = any(
+        _NUMERIC_CELL.match(_text(segs)) for cells in merged for _, segs in cells.values()
+    )
+    if len(merged) < 2 or len(cols) < 2 or (len(merged) <= 3 and not numbers):
+        return rows, None, []  # lines of text after all (a river of word spaces down them)
+    header = _header_rows(merged)
+    if header:
+        merged, header = _join_header_lines(merged, header, len(cols))
+    for r in range(header):
+        nxt = merged[r + 1] if r + 1 < len(merged) else {}
+        if len(merged[r]) == 1 and r == header - 1:
+            ((c, (_, segs)),) = merged[r].items()
+            merged[r] = {c: (len(cols) - c, segs)}
+        elif r < header - 1:
+            merged[r] = _span_over(merged[r], nxt, len(cols))
+    out: list[Cell] = []
+    for r, cells in enumerate(merged):
+        for c in sorted(cells):
+            n, segs = cells[c]
+            lines = [merge_row(ln) if len(ln) > 1 else ln[0] for ln in group_rows(segs)]
+            out.append(Cell(r, c, lines, colspan=n, header=r < header))
+    allsegs = [s for row in rows[lo:hi] for s in row]
     bbox = (
         min(s.x0 for s in allsegs),
         min(s.bbox[1] for s in allsegs),
         max(s.x1 for s in allsegs),
         max(s.bbox[3] for s in allsegs),
     )
-    return TableBlock(page, cells, len(rows), len(parts), bbox)
+    return rows[:lo], TableBlock(page, out, len(merged), len(cols), bbox), rows[hi:]
 
 
 # --------------------------------------------------------------------------- 4. blocks
