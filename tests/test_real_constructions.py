@@ -288,6 +288,26 @@ def test_the_shortest_or_longest_survival_is_no_median(source, sentence):
     assert [r for r in process_text(sentence).records if r.kind == "outcome"] == [], source
 
 
+@pytest.mark.parametrize(
+    ("source", "sentence"),
+    [
+        (
+            "PMC4518214",
+            "In conclusion, PFS and FFS at 2 and 3 years may be candidate surrogate endpoints for OS "
+            "at 5 years; 3-year PFS may be more appropriate for early assessment of long-term "
+            "survival.",
+        ),
+        (
+            "PMC4506382",
+            "In contrast to our findings using the absolute CEC numbers after 4 weeks and 6 weeks "
+            "of treatment, we did not observe any association between CEC changes and OS.",
+        ),
+    ],
+)
+def test_a_duration_after_at_or_after_dates_something_and_is_no_value(source, sentence):
+    assert [r for r in process_text(sentence).records if r.kind == "outcome"] == [], source
+
+
 def test_a_mean_and_a_median_are_two_statistics_of_one_endpoint():
     """corpus/real_text/en_pmc/PMC3691625.txt: the gold gives each value its statistic, and the
     Weibull P stays the endpoint's."""

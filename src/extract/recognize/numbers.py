@@ -92,6 +92,15 @@ def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]])
     return out
 
 
+def timepoint_spans(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
+    """Durations that date something ("at 2 and 3 years", "after 6 weeks"): no values."""
+    if lang != "en":
+        return []
+    return [
+        m.span() for m in _rx("number.timepoint_after_preposition_en.v1").finditer(text, start, end)
+    ]
+
+
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
     """Does ``[a, b)`` overlap one of ``spans``?"""
     return any(x < b and a < y for x, y in spans)
