@@ -308,6 +308,17 @@ def test_a_duration_after_at_or_after_dates_something_and_is_no_value(source, se
     assert [r for r in process_text(sentence).records if r.kind == "outcome"] == [], source
 
 
+def test_the_endpoint_after_a_list_of_values_is_theirs():
+    """corpus/real_text/en_pmc/PMC4134501.txt (gold: SD 27% and 33%)."""
+    sentence = (
+        "At the end of cycle 3, 10 (67%) and 7 (58%) patients in Arms A and B, respectively, had "
+        "achieved a partial response, whereas an additional 4 patients in each arm (27% and 33%, "
+        "respectively) had stable disease."
+    )
+    got = {r.value: r.endpoint for r in process_text(sentence).records if r.kind == "outcome"}
+    assert got[27.0] == "SD" and got[33.0] == "SD"
+
+
 def test_a_mean_and_a_median_are_two_statistics_of_one_endpoint():
     """corpus/real_text/en_pmc/PMC3691625.txt: the gold gives each value its statistic, and the
     Weibull P stays the endpoint's."""

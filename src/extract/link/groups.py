@@ -210,14 +210,13 @@ def _carried_landmark(
 
 
 def _endpoint_after(text: str, s: SentenceSpans, vals: tuple[Value, ...]) -> EndpointMention | None:
-    """ "34 (83%) had a major pathological response", "83%的患者达到pCR": the endpoint follows."""
-    if len(vals) != 1:
-        return None
-    m = rx("link.endpoint_after.v1").match(text, vals[0].end, s.end)
+    """ "34 (83%) had a major pathological response", "83%的患者达到pCR", "2 (14%) and 3 (27%)
+    patients, respectively, had stable disease": the endpoint follows the value(s)."""
+    m = rx("link.endpoint_after.v1").match(text, vals[-1].end, s.end)
     if not m:
         return None
     for ep in s.endpoints:
-        if ep.start == m.end() and unit_fits(ep, vals[0].unit):
+        if ep.start == m.end() and unit_fits(ep, vals[-1].unit):
             return ep
     return None
 
