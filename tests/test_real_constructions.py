@@ -13,6 +13,13 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # a graded event with no "adverse event" word is an adverse event
+    (
+        "../shared/corpus/real_text/en_pmc/PMC1936363.txt",
+        "Apart from skin rash, the rate of grade 3/4 diarrhea was different between the arms being "
+        "6% in the gemcitabine/erlotinib arm and 2% in the gemcitabine/placebo arm.",
+        [("AE", 6.0, "experimental", None, None), ("AE", 2.0, "control", None, None)],
+    ),
     # landmarks written after the rates they date; their numbers are no values
     (
         "PMC2360567",
@@ -317,6 +324,17 @@ def test_the_endpoint_after_a_list_of_values_is_theirs():
     )
     got = {r.value: r.endpoint for r in process_text(sentence).records if r.kind == "outcome"}
     assert got[27.0] == "SD" and got[33.0] == "SD"
+
+
+def test_a_share_followed_by_its_endpoint_and_thresholds_that_are_none():
+    """corpus/real_text/en_pmc/PMC4369228.txt: gold CR 27.3 (the "more than 50% response" share
+    is an optional PR there; "no response" is no endpoint)."""
+    sentence = (
+        "There were 27.3% complete response, 31.8% more than 50% response, and 40.9% no response "
+        "with GDP."
+    )
+    got = [(r.endpoint, r.value) for r in process_text(sentence).records if r.kind == "outcome"]
+    assert got == [("CR", 27.3)]
 
 
 def test_a_mean_and_a_median_are_two_statistics_of_one_endpoint():

@@ -358,7 +358,9 @@ def _attach_grades(
     eps = list(eps)
     rule = "endpoint.grade_zh.v1" if lang == "zh" else "endpoint.grade_en.v1"
     for m in _rx(rule).finditer(text, start, end):
-        tail = _rx("endpoint.ae_tail.v1").match(text, m.end(), min(end, m.end() + 40))
+        tail = _rx("endpoint.ae_tail.v1").match(text, m.end(), min(end, m.end() + 40)) or _rx(
+            "endpoint.graded_event.v1"
+        ).match(text, m.end(), min(end, m.end() + 40))  # "Grade 3 neutropenia occurred in 12%"
         if not tail:
             continue
         span_end = tail.end()

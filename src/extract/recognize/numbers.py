@@ -92,13 +92,14 @@ def find_values(text: str, start: int, end: int, blocked: list[tuple[int, int]])
     return out
 
 
-def timepoint_spans(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
-    """Durations that date something ("at 2 and 3 years", "after 6 weeks"): no values."""
-    if lang != "en":
-        return []
-    return [
-        m.span() for m in _rx("number.timepoint_after_preposition_en.v1").finditer(text, start, end)
-    ]
+def not_result_spans(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
+    """Numbers that are no results: durations that date something ("at 2 and 3 years", "after 6
+    weeks"; English) and thresholds that define a response ("more than 50% decreases in tumor
+    size", "缩小≥30%")."""
+    rules = ["number.response_criterion.v1"]
+    if lang == "en":
+        rules.append("number.timepoint_after_preposition_en.v1")
+    return [m.span() for r in rules for m in _rx(r).finditer(text, start, end)]
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:

@@ -29,7 +29,7 @@ from .numbers import (
     find_measures,
     find_p_values,
     find_values,
-    timepoint_spans,
+    not_result_spans,
 )
 from .trials import TrialMention
 
@@ -75,7 +75,7 @@ def recognize(
     blocked.extend((m.start, m.end) for m in trials)
     trailing = tuple((a + start, b + start, t) for a, b, t in find_trailing_landmarks(sub, 0, n))
     blocked.extend((a, b) for a, b, _ in trailing)
-    blocked.extend(timepoint_spans(text, start, end, lang))
+    blocked.extend(not_result_spans(text, start, end, lang))
     values = tuple(find_values(text, start, end, blocked))
     return SentenceSpans(
         start,
