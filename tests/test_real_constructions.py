@@ -515,6 +515,14 @@ def test_side_reactions_are_adverse_events():
     assert got == [("AE", 15.0)]
 
 
+def test_complications_of_the_operation_are_adverse_events():
+    # corpus/real_text/zh_chinaxiv/ChinaXiv-201712.00424V1.md (gold: a P-only AE effect,
+    # corpus/gold/NOTES_adjudication.md)
+    sentence = "两组患者术后并发症比较，治疗组术后并发症明显少于对照组 $( P { < } 0 . 0 5$ ，表3)。"
+    got = [(r.endpoint, r.p_value) for r in process_text(sentence).records if r.kind == "effect"]
+    assert got == [("AE", 0.05)]
+
+
 def test_lancet_middle_dot_decimals_are_numbers():
     # corpus/real_text/en_pmc/PMC4737890.txt (The Lancet Oncology style)
     sentence = (
