@@ -523,6 +523,17 @@ def test_complications_of_the_operation_are_adverse_events():
     assert got == [("AE", 0.05)]
 
 
+def test_a_p_value_of_the_difference_the_sentence_before_reported():
+    """corpus/real_text/en_pmc/PMC2817867.txt (gold: an OS effect with P = 0.02)."""
+    text = (
+        "The 5-year overall survival after resection alone was 43% (95% CI = 26 to 58%), while the "
+        "5-year survival after RFA alone was 23% (95% CI = 11 to 39%), as shown in Figure 1. This "
+        "difference was statistically significant (P = .02)."
+    )
+    got = [(r.endpoint, r.p_value) for r in process_text(text).records if r.kind == "effect"]
+    assert got == [("OS", 0.02)]
+
+
 def test_lancet_middle_dot_decimals_are_numbers():
     # corpus/real_text/en_pmc/PMC4737890.txt (The Lancet Oncology style)
     sentence = (

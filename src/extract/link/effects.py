@@ -195,6 +195,13 @@ def _without_group(
         return [Target(about, None, None)]
     if m is not None and para_ep is not None:
         return [Target(para_ep.code, para_ep, None)]
+    if (
+        m is None
+        and para_ep is not None
+        and not s.values
+        and rx("link.refers_back_p.v1").search(text, s.start, s.end)
+    ):  # "This difference was statistically significant (P = .02)." after the medians
+        return [Target(para_ep.code, para_ep, None)]
     if (m is not None and c.interval is not None) or (
         c.p is not None and rx("link.comparison.v1").search(text, s.start, s.end)
     ):
