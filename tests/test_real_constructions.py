@@ -13,6 +13,13 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # a dispersion in brackets between a number and its unit belongs to the value
+    (
+        "PMC2360567",
+        "The median tumour-specific survival time was 18 (±4) months in the IL-2 group and 10 (±1) "
+        "months in the control group (P=0.015).",
+        [("CSS", 18.0, "experimental", None, None), ("CSS", 10.0, "control", None, None)],
+    ),
     # a graded event with no "adverse event" word is an adverse event
     (
         "../shared/corpus/real_text/en_pmc/PMC1936363.txt",

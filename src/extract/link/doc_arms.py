@@ -32,10 +32,6 @@ class DocArms:
     def comparative(self) -> bool:
         return len(self.roles) >= 2
 
-    @property
-    def has_control(self) -> bool:
-        return any(role == "control" for _, role in self.roles.values())
-
     def role_of(self, arm: str | None) -> str | None:
         """Role of the document arm that ``arm`` (words of a sentence) names; None if none."""
         if not arm or not self.comparative:

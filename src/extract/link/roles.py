@@ -170,9 +170,10 @@ def _by_document_arms(
     ctx: DocContext, s: SentenceSpans, g: Group, texts: list[str | None]
 ) -> list[ArmRole] | None:
     """A primary report's comparison whose values' arms the sentence does not cue: the roles
-    of the document's arms named with the values; when the document calls none of its arms a
-    control, every arm is experimental (two regimens compared head to head). None: the
-    sentence order decides (the comparator is reported last)."""
+    of the document's arms named with the values, when they differ. None: the sentence order
+    decides (the comparator is reported last). Whether two regimens neither called standard
+    are both experimental (convention 1 of corpus/gold/NOTES_adjudication.md) the report's
+    design decides, which the rules do not read yet."""
     if not ctx.arms.comparative:
         return None
     found = [t or _doc_arm_near(ctx, s, g, i) for i, t in enumerate(texts)]
