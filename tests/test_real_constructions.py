@@ -344,6 +344,16 @@ def test_a_share_followed_by_its_endpoint_and_thresholds_that_are_none():
     assert got == [("CR", 27.3)]
 
 
+def test_a_count_with_its_share_in_an_arm_that_experienced_the_endpoint():
+    """corpus/real_text/en_pmc/PMC3427491.txt (gold: AE 13.0 %, 12 events, in the TOMOX group)."""
+    sentence = (
+        "Sixteen patients (18.6 %) in the FOLFOX4 group and 12 patients (13.0 %) in TOMOX group "
+        "experienced serious AEs (SAEs)."
+    )
+    got = {r.value: (r.endpoint, r.events) for r in process_text(sentence).records}
+    assert got[13.0] == ("AE", 12)
+
+
 def test_a_mean_and_a_median_are_two_statistics_of_one_endpoint():
     """corpus/real_text/en_pmc/PMC3691625.txt: the gold gives each value its statistic, and the
     Weibull P stays the endpoint's."""

@@ -216,7 +216,9 @@ def _endpoint_after(text: str, s: SentenceSpans, vals: tuple[Value, ...]) -> End
     if not m:
         return None
     for ep in s.endpoints:
-        if ep.start == m.end() and unit_fits(ep, vals[-1].unit):
+        gap = rx("link.endpoint_qualifier_words.v1").match(text, m.end(), ep.start)
+        at = m.end() + (gap.end() - gap.start() if gap else 0)
+        if ep.start == at and unit_fits(ep, vals[-1].unit):
             return ep
     return None
 
