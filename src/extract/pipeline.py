@@ -160,7 +160,28 @@ def _segment(state: DocState, settings: dict[str, Any]) -> None:
     text = state.nd.text
     ref_start = find_reference_section(text)
     state.body_end = ref_start if ref_start is not None else len(text)
-    state.paragraphs = _without_headings(state.nd, segment(text, 0, state.body_end))
+    state.paragraphs = _without_headings(
+        state.nd, _segment_outside_tables(state.nd, state.body_end)
+    )
+
+
+def _segment_outside_tables(nd: NormalizedDocument, end: int) -> list[Paragraph]:
+    """Paragraphs and sentences of ``nd.text[:end]`` outside its tables: a table's rows are
+    read by the table stage (``extract.tables.v1``), not as sentences. Captions and footnotes
+    are paragraphs of their own, so they stay text."""
+    from .tables import table_spans
+
+    out: list[Paragraph] = []
+    pos = 0
+    for a, e in table_spans(nd):
+        if a >= end:
+            break
+        if a > pos:
+            out.extend(segment(nd.text, pos, a))
+        pos = max(pos, e)
+    if pos < end:
+        out.extend(segment(nd.text, pos, end))
+    return out
 
 
 def _without_headings(nd: NormalizedDocument, paragraphs: list[Paragraph]) -> list[Paragraph]:
@@ -199,6 +220,15 @@ def _results(state: DocState, settings: dict[str, Any]) -> None:
     if state.context is None:
         raise PipelineConfigError("extract.results.v1 needs extract.trials.v1 before it")
     state.records.extend(result_records(state.context))
+
+
+@stage("extract.tables.v1", produces="records")
+def _tables(state: DocState, settings: dict[str, Any]) -> None:
+    from .tables import table_records
+
+    if state.context is None:
+        raise PipelineConfigError("extract.tables.v1 needs extract.trials.v1 before it")
+    state.records.extend(table_records(state.context))
 
 
 def prepare(
@@ -522,6 +552,10 @@ def evidence_boxes(
     """
     out: list[tuple[int, tuple[float, float, float, float]]] = []
     for ev in evidence:
+        cells = cell_boxes(nd, ev)
+        if cells:  # a record read from a table: the outline of each cell it used
+            out.extend(cells)
+            continue
         cur_page: int | None = None
         cur: list[float] | None = None
         for i in range(ev.start, ev.end):
@@ -545,6 +579,22 @@ def evidence_boxes(
                 cur_page, cur = page, list(box)
         if cur is not None and cur_page is not None:
             out.append((cur_page, (cur[0], cur[1], cur[2], cur[3])))
+    return out
+
+
+def cell_boxes(
+    nd: NormalizedDocument, ev: Any
+) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Page and box of each table cell an evidence used (``cell``), for a PDF table's record."""
+    out = []
+    for ref in getattr(ev, "cell", None) or []:
+        tables = nd.doc.tables
+        if not 0 <= ref.table < len(tables):
+            continue
+        for c in tables[ref.table]["cells"]:
+            if c["row"] == ref.row and c["col"] == ref.col and c.get("bbox"):
+                x0, top, x1, bottom = c["bbox"]
+                out.append((nd.doc.page_of(c["start"]), (x0, top, x1, bottom)))
     return out
 
 

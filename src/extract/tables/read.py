@@ -1,0 +1,430 @@
+"""Records from the tables of a document: each value cell an outcome, each P or HR cell an effect.
+
+:func:`table_records` reads every ``Document.tables`` entry (JATS, converter Markdown, PDF
+alike) that reports results: the arms from one axis (:mod:`.axes`), the endpoints, grades
+and events from the other (:mod:`.headers`), the values from the cells (:mod:`.cells`).
+The trial is the row's (a trial named in it), else the caption's, else the document's own
+trial. Every record's evidence is the row, with the cells it used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..link import emit
+from ..link.context import DocContext
+from ..recognize.endpoints import EndpointMention, endpoint_kind
+from ..recognize.numbers import Interval, PValue, Value
+from ..rules import load_rules
+from ..segment import detect_language
+from .axes import Column, arms_in_rows, columns, listing, row_label
+from .cells import CellValue, cell_p, cell_value
+from .grid import GridCell, TableView, table_view
+from .headers import (
+    Topic,
+    abbreviations,
+    clean,
+    event_topic,
+    grade_of,
+    is_p,
+    is_statistic,
+    timepoint_of,
+    topic_of,
+)
+from .rules import rx
+
+
+@dataclass
+class Reading:
+    """One table being read, with what holds for all of it."""
+
+    ctx: DocContext
+    view: TableView
+    lang: str
+    abbrevs: dict[str, str]
+    ae: bool
+    trial: tuple[str | None, list[str]]
+    caption_percent: bool
+    caption_n: int | None
+    out: list[tuple[int, dict]] = field(default_factory=list)
+
+
+def table_records(ctx: DocContext) -> list[dict]:
+    """Outcome and effect records (``source: "table"``) of every results table of the document."""
+    out: list[tuple[int, dict]] = []
+    for i, table in enumerate(ctx.nd.doc.tables):
+        view = table_view(ctx.nd, table, i)
+        if view is None or not view.data_rows or view.start >= ctx.body_end:
+            continue
+        if rx("table.not_results.v1").search(view.caption) or listing(view):
+            continue
+        reading = _reading(ctx, view)
+        if arms_in_rows(view):
+            _read_arm_rows(reading)
+        else:
+            _read_arm_columns(reading)
+        out.extend(reading.out)
+    return [r for _, r in sorted(out, key=lambda x: x[0])]
+
+
+def _reading(ctx: DocContext, view: TableView) -> Reading:
+    text = ctx.text[view.start : view.end]
+    lang = detect_language(view.caption + text)
+    ae_rule = load_rules("endpoints.json").regex("endpoint.ae_context.v1")
+    heads = " ".join(
+        c.text for r in {h for hs in view.header_of.values() for h in hs} for c in view.grid[r] if c
+    )
+    stub = " ".join(view.text(r, 0) for r in view.header_of.get(view.data_rows[0], []))
+    ae = bool(
+        ae_rule.search(view.caption)
+        or ae_rule.search(stub)
+        or (rx("table.grade.v1").search(heads) and not topic_of(stub, lang, {}))
+    )
+    n = rx("table.arm_n.v1").search(view.caption)
+    return Reading(
+        ctx,
+        view,
+        lang,
+        abbreviations(view.footnotes),
+        ae,
+        _trial(ctx, view),
+        "%" in view.caption or "％" in view.caption,
+        int(n.group("n")) if n else None,
+    )
+
+
+def _trial(ctx: DocContext, view: TableView) -> tuple[str | None, list[str]]:
+    """The caption's trial, else the document's own."""
+    if view.caption_span is not None:
+        found = ctx.mentions_in(*view.caption_span)
+        if found:
+            return found[0].name, list(found[0].refs)
+    own = ctx.own_trial
+    return (own.name, list(own.refs)) if own is not None else (None, [])
+
+
+def _row_trial(reading: Reading, r: int) -> tuple[str | None, list[str]]:
+    a, e = row_span(reading.view, reading.ctx.text, r)
+    found = reading.ctx.mentions_in(a, e)
+    return (found[0].name, list(found[0].refs)) if found else reading.trial
+
+
+def row_span(view: TableView, text: str, r: int) -> tuple[int, int]:
+    """The span of row ``r`` in the normalized text (the table stands a row a line)."""
+    lines = text[view.start : view.end].split("\n")
+    if len(lines) != len(view.grid):
+        cells = [c for c in view.grid[r] if c is not None and c.row == r]
+        return (min(c.start for c in cells), max(c.end for c in cells)) if cells else (0, 0)
+    a = view.start + sum(len(x) + 1 for x in lines[:r])
+    return a, a + len(lines[r])
+
+
+# --------------------------------------------------------------------------- arms in columns
+
+
+def _read_arm_columns(reading: Reading) -> None:
+    view = reading.view
+    label, label_row = "", None
+    for r in view.data_rows:
+        own = row_label(view, r)
+        if own:
+            label, label_row = own, r
+        cols = columns(view, view.header_of[r])
+        topic, subgroup = _row_topic(reading, r, label)
+        if topic is None or label_row is None:
+            continue
+        stub = [c for c in (view.grid[label_row][k] for k in view.stub_cols) if c is not None]
+        for col in cols:
+            cell = view.grid[r][col.col]
+            if cell is None or cell.row != r or not cell.text:
+                continue
+            if col.kind == "value":
+                t = _column_grade(topic, col)
+                _outcome(reading, r, t, subgroup, col, cell, [*stub, *col.parts], label)
+            elif col.kind in ("p", "measure"):
+                _effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
+
+
+def _row_topic(reading: Reading, r: int, label: str) -> tuple[Topic | None, str | None]:
+    """The endpoint of a row and its subgroup: the label's endpoint; in an AE table the event;
+    a label that only names a statistic ("Median (95% CI)") takes its section's endpoint; a
+    subgroup ("WT", "Codon 12 mutation") takes the endpoint the stub's header names."""
+    view, lang, ab = reading.view, reading.lang, reading.abbrevs
+    grade = _context_grade(reading, r)
+    t = topic_of(label, lang, ab)
+    if t is not None:
+        return _with_grade(t, grade), None
+    sec = view.section_of.get(r)
+    heads = view.header_of.get(r, [])
+    stub_head = " ".join(view.text(h, 0) for h in heads)
+    if not label or rx("table.stat_label.v1").match(clean(label)):
+        for source in (view.text(sec, 0) if sec is not None else "", stub_head, view.caption):
+            t = topic_of(source, lang, ab)
+            if t is not None:
+                return _with_grade(t, grade), None
+        return None, None
+    if reading.ae:
+        return event_topic(label, lang, ab, grade), None
+    t = topic_of(stub_head, lang, ab)
+    if t is not None and (endpoint_kind(t.code) == "time" or t.stat == "rate"):
+        whole = rx("table.total_label.v1").match(label)
+        return t, None if whole else clean(label)
+    return None, None
+
+
+def _column_grade(topic: Topic, col: Column) -> Topic:
+    """An AE's grade from its column ("Grade 3", "Grade≥3"); "All grades" is no grade."""
+    if topic.code != "AE":
+        return topic
+    grade = grade_of(col.text)
+    if grade is None and not rx("table.any_grade.v1").search(col.text):
+        return topic
+    return Topic(topic.code, topic.stat, topic.timepoint, grade, topic.event)
+
+
+def _context_grade(reading: Reading, r: int) -> str | None:
+    view = reading.view
+    sec = view.section_of.get(r)
+    for text in (view.text(sec, 0) if sec is not None else "", view.caption):
+        g = rx("table.grade.v1").search(text)
+        if g:
+            return grade_of(text)
+    return None
+
+
+def _with_grade(t: Topic, grade: str | None) -> Topic:
+    return (
+        t if t.grade or not grade or t.code != "AE" else Topic(t.code, t.stat, None, grade, t.event)
+    )
+
+
+# --------------------------------------------------------------------------- arms in rows
+
+
+def _read_arm_rows(reading: Reading) -> None:
+    view = reading.view
+    rows = [r for r in view.data_rows if not is_statistic(row_label(view, r))]
+    arms = [r for r in rows if not is_p(row_label(view, r))]
+    from .headers import arm_name, arm_roles, arm_size, is_arm, is_total
+
+    names = [_arm_cell(view, r) for r in arms]
+    roles = dict(zip(arms, arm_roles([arm_name(n) for n in names]), strict=True)) if arms else {}
+    for r in rows:
+        cols = columns(view, view.header_of[r])
+        count = next((c for c in cols if c.kind == "count" or _is_size(c)), None)
+        stub = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
+        for col in cols:
+            cell = view.grid[r][col.col]
+            if cell is None or cell.row != r or not cell.text or col is count:
+                continue
+            topic = topic_of(
+                " ".join(p.text for p in reversed(col.parts)), reading.lang, reading.abbrevs
+            )
+            if topic is None and reading.ae and col.kind == "value":
+                topic = event_topic(
+                    col.text, reading.lang, reading.abbrevs, _context_grade(reading, r)
+                )
+            if topic is None:
+                continue
+            if r not in roles or col.kind in ("p", "measure"):
+                _effect(reading, r, topic, None, col, cell, [*stub, *col.parts])
+                continue
+            if col.kind != "value":
+                continue
+            name = _arm_cell(view, r)
+            n = arm_size(name) or _count(view, r, count) or reading.caption_n
+            arm_text = None if is_total(name) else arm_name(name)
+            arm = Column(col.col, col.parts, col.kind, arm_text, roles[r], n, col.percent)
+            if is_arm(name) or arm.role:
+                _outcome(
+                    reading,
+                    r,
+                    topic,
+                    _other_stub(view, r, name),
+                    arm,
+                    cell,
+                    [*stub, *col.parts],
+                    "",
+                )
+
+
+def _arm_cell(view: TableView, r: int) -> str:
+    from .headers import is_arm
+
+    texts = [view.text(r, c) for c in view.stub_cols if view.text(r, c)]
+    return next((t for t in texts if is_arm(t)), texts[-1] if texts else "")
+
+
+def _other_stub(view: TableView, r: int, arm: str) -> str | None:
+    rest = [view.text(r, c) for c in view.stub_cols if view.text(r, c) and view.text(r, c) != arm]
+    return " ".join(rest) or None
+
+
+def _is_size(col: Column) -> bool:
+    return bool(col.parts) and bool(rx("table.count_header.v1").match(clean(col.parts[-1].text)))
+
+
+def _count(view: TableView, r: int, col: Column | None) -> int | None:
+    if col is None:
+        return None
+    v = cell_value(view.text(r, col.col))
+    return int(v.value) if v is not None and v.unit is None and v.value >= 1 else None
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _outcome(
+    reading: Reading,
+    r: int,
+    topic: Topic,
+    subgroup: str | None,
+    col: Column,
+    cell: GridCell,
+    used: list[GridCell],
+    label: str,
+) -> None:
+    v = cell_value(cell.text)
+    if v is None:
+        return
+    events, v = _events_beside(reading, r, col, v)
+    unit, stat = _unit_stat(reading, topic, col, v, label)
+    if unit is None:
+        return
+    if stat == "rate" and topic.timepoint is None and endpoint_kind(topic.code) == "time":
+        topic = Topic(topic.code, "rate", timepoint_of(col.text), topic.grade, topic.event)
+    ep = EndpointMention(
+        cell.start, cell.end, topic.code, stat, cell.text, grade=topic.grade, event=topic.event
+    )
+    value = Value(cell.start, cell.end, v.value, None, unit, v.qualifier, cell.text)
+    ci = Interval(cell.start, cell.end, _ci_level(col, label), *v.ci) if v.ci else None
+    trial, refs = _row_trial(reading, r)
+    rec = emit.outcome(
+        reading.ctx.nd,
+        row_span(reading.view, reading.ctx.text, r),
+        reading.lang,
+        trial=trial,
+        refs=refs,
+        ep=ep,
+        stat=stat,
+        timepoint=topic.timepoint,
+        v=value,
+        ci=ci,
+        arm=col.arm,
+        role=col.role,
+        subgroup=subgroup,
+        rule_id="table.cell.v1",
+        events=events if events is not None else v.events,
+        n=v.n or col.n or reading.caption_n,
+        evidence=_evidence(reading, r, [cell, *used]),
+    )
+    reading.out.append((cell.start, rec))
+
+
+def _events_beside(
+    reading: Reading, r: int, col: Column, v: CellValue
+) -> tuple[int | None, CellValue]:
+    """A "%" column beside its arm's "No." column: the count is the value's events."""
+    if v.share or col.col == 0:
+        return None, v
+    left = reading.view.grid[r][col.col - 1]
+    heads = columns(reading.view, reading.view.header_of[r])
+    left_col = next((c for c in heads if c.col == col.col - 1), None)
+    if left is None or left_col is None or left_col.kind != "count" or left_col.arm != col.arm:
+        return None, v
+    count = cell_value(left.text)
+    return (int(count.value) if count is not None else None), v
+
+
+def _unit_stat(
+    reading: Reading, topic: Topic, col: Column, v: CellValue, label: str
+) -> tuple[str | None, str]:
+    """The value's unit and statistic: from the cell, else the endpoint's kind and the headers."""
+    kind = endpoint_kind(topic.code)
+    context = f"{col.text} {label}"
+    as_rate = v.unit is None and col.percent and v.ci is None
+    if rx("table.median_context.v1").search(context):
+        as_rate = False
+    if kind == "time" and not topic.timepoint and not as_rate:
+        stat = "mean" if "mean" in context.lower() else "median"
+        if v.unit in (None, "month"):
+            return "month", stat
+        return None, stat
+    if v.unit == "percent":
+        return "percent", "rate"
+    if v.unit is None and (
+        col.percent or rx("table.percent_context.v1").search(label) or reading.caption_percent
+    ):
+        if rx("table.count_label.v1").search(context):
+            return None, "rate"
+        return "percent", "rate"
+    return None, "rate"
+
+
+def _ci_level(col: Column, label: str) -> float | None:
+    return 0.95 if "95" in f"{col.text} {label}" else None
+
+
+def _effect(
+    reading: Reading,
+    r: int,
+    topic: Topic,
+    subgroup: str | None,
+    col: Column,
+    cell: GridCell,
+    used: list[GridCell],
+) -> None:
+    p: PValue | None = None
+    m, ci = None, None
+    v = cell_value(cell.text)
+    if v is not None and v.ci is not None and col.kind == "measure":
+        from ..recognize.numbers import Measure
+
+        code = rx("table.measure_header.v1").search(col.text)
+        measure = (
+            {"hazard ratio": "HR", "odds ratio": "OR"}.get(
+                code.group("code").lower(), code.group("code").upper()
+            )
+            if code
+            else "HR"
+        )
+        m = Measure(
+            cell.start, cell.end, measure if measure in ("HR", "OR", "RR") else "RR", v.value, ""
+        )
+        ci = Interval(cell.start, cell.end, _ci_level(col, ""), *v.ci)
+    else:
+        p = cell_p(cell.text)
+        if p is None:
+            return
+    trial, refs = _row_trial(reading, r)
+    ep = EndpointMention(
+        cell.start,
+        cell.end,
+        topic.code,
+        topic.stat,
+        cell.text,
+        grade=topic.grade,
+        event=topic.event,
+    )
+    rec = emit.effect(
+        reading.ctx.nd,
+        row_span(reading.view, reading.ctx.text, r),
+        reading.lang,
+        trial=trial,
+        refs=refs,
+        endpoint=topic.code,
+        ep=ep,
+        subgroup=subgroup,
+        m=m,
+        ci=ci,
+        p=p,
+        evidence=_evidence(reading, r, [cell, *used]),
+    )
+    reading.out.append((cell.start, rec))
+
+
+def _evidence(reading: Reading, r: int, used: list[GridCell]) -> dict:
+    cells = list(dict.fromkeys((c.row, c.col) for c in used))
+    boxes = [c.bbox for c in used if c.bbox is not None]
+    a, e = row_span(reading.view, reading.ctx.text, r)
+    return emit.table_evidence(reading.ctx.nd, a, e, reading.view.index, cells, boxes)

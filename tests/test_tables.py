@@ -1,0 +1,197 @@
+"""Records from tables (issue 14): real tables of corpus/real_tables/ and of ../shared, read by
+the table engine (``extract.tables``), and kept out of the text stages.
+
+Each case quotes its source file and table; the expected values are the cells as printed.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+from corpus_paths import CORPUS, ROOT
+
+from extract.pipeline import DocState, prepare, process_document
+
+TABLES = CORPUS / "real_tables"
+SHARED_PMC = ROOT.parent / "shared" / "corpus" / "real_text" / "en_pmc"
+
+
+@cache
+def _records(path: Path) -> list:
+    res = process_document(path)
+    assert res.status == "ok", res.error
+    return res.records
+
+
+def _table(path: Path, **fields) -> list:
+    return [
+        r
+        for r in _records(path)
+        if r.source == "table" and all(getattr(r, k) == v for k, v in fields.items())
+    ]
+
+
+CASES = [
+    # (file, table, what a curator reads in the cell, the record's fields)
+    (
+        "en_pmc/PMC3117815_tables.nxml",
+        "T3: 'Weekly docetaxel (n = 41)' spans No. and %; row 'cCR' 26 | 63",
+        dict(kind="outcome", endpoint="CR", value=63.0),
+        dict(unit="percent", stat="rate", arm="Weekly docetaxel", n=41, events=26),
+    ),
+    (
+        "en_pmc/PMC4134501_tables.nxml",
+        "tbl3 'Grade ⩾3 adverse events': Neutropenia 8 (53.3) in 'Arm A …, n=15'",
+        dict(kind="outcome", endpoint="AE", value=53.3),
+        dict(grade=">=3", event="neutropenia", n=15, events=8),
+    ),
+    (
+        "en_pmc/PMC4907713_tables.nxml",
+        "t5: 'HFS' (footnote: 'HFS, hand-foot syndrome') 35 (57) under 'XEC(n=61) (%)'",
+        dict(kind="outcome", endpoint="AE", value=57.0),
+        dict(event="hand-foot syndrome", n=61, events=35),
+    ),
+    (
+        "en_pmc/PMC4907713_tables.nxml",
+        "t5: HFS 'P-value*' 0.000 — rounded to zero, so < 0.001",
+        dict(kind="effect", endpoint="AE", p_value=0.001),
+        dict(p_qualifier="<", measure=None, event="hand-foot syndrome"),
+    ),
+    (
+        "en_pmc/PMC4907713_tables.nxml",
+        "t2: 'pCR in tumor' 11 (18) | 4 (6) | 0.027",
+        dict(kind="effect", endpoint="pCR", p_value=0.027),
+        dict(p_qualifier="="),
+    ),
+    (
+        "en_pmc/PMC3845560_tables.nxml",
+        "t05: 'OS rate (%)' spans 1-year / 3-year / 5-year; Arm A 3-year 82.4",
+        dict(kind="outcome", endpoint="OS", value=82.4),
+        dict(stat="rate", timepoint_months=36.0, arm="Arm A", unit="percent"),
+    ),
+    (
+        "en_pmc/PMC3442969_tables.nxml",
+        "T4: stub 'PFS', row 'WT', column 'HR (95% CI)' 0.82 (0.56-1.19)",
+        dict(kind="effect", endpoint="PFS", measure="HR", value=0.82),
+        dict(ci_low=0.56, ci_high=1.19, subgroup="WT"),
+    ),
+    (
+        "en_pmc/PMC5362536_tables.nxml",
+        "T2: section 'OS (month)', row 'Median(95%, CI)', Gefitinib 13.5(11.3-15.7)",
+        dict(kind="outcome", endpoint="OS", value=13.5),
+        dict(stat="median", unit="month", ci_low=11.3, ci_high=15.7, arm_role="control"),
+    ),
+    (
+        "en_pmc/PMC5362536_tables.nxml",
+        "T3: Nimotuzumab+Gefitinib 'Grade≥3' Acneiform rash 2 (2.6%)",
+        dict(kind="outcome", endpoint="AE", value=2.6, event="rash"),
+        dict(grade=">=3", arm_role="experimental", events=2),
+    ),
+    (
+        "zh_chinaxiv/ChinaXiv-201712.00051V1_tables.md",
+        "表2 (n=25,%): 组别 | … | 总有效率; 对照组 22(88.0)",
+        dict(kind="outcome", endpoint="ORR", value=88.0),
+        dict(arm="对照组", arm_role="control", events=22, n=25, lang="zh"),
+    ),
+    (
+        "zh_chinaxiv/ChinaXiv-201712.00535V1_tables.md",
+        "组别 | n | 显效 | 有效 | 无效 | 总有效率; 观察组 35 … 91.4",
+        dict(kind="outcome", endpoint="ORR", value=91.4),
+        dict(arm="观察组", arm_role="experimental", n=35, unit="percent"),
+    ),
+    (
+        "zh_chinaxiv/ChinaXiv-201712.00424V1_tables.md",
+        "表3 两组患者术后并发症: 尿潴留 column, 对照组 7(23.33), P row <0.05",
+        dict(kind="outcome", endpoint="AE", value=23.33, event="尿潴留"),
+        dict(arm_role="control", events=7, n=30),
+    ),
+    (
+        "zh_chinaxiv/ChinaXiv-202208.00164V1_tables.md",
+        "表1: 术后48h spans two rows (rowspan); its 对照组(n=30) row 19(63.00)",
+        dict(kind="outcome", value=63.0, arm="对照组"),
+        dict(subgroup="术后48h", n=30, arm_role="control"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "where", "key", "expected"), CASES, ids=[c[1][:40] for c in CASES]
+)
+def test_a_real_table_cell_becomes_a_record(name, where, key, expected):
+    found = _table(TABLES / name, **key)
+    assert len(found) == 1, f"{name} {where}: {len(found)} records for {key}"
+    rec = found[0]
+    for k, v in expected.items():
+        assert getattr(rec, k) == v, f"{name} {where}: {k} is {getattr(rec, k)!r}, not {v!r}"
+
+
+def test_evidence_is_the_row_with_the_cells_used():
+    """PMC3117815 T3: the record of 63 (Weekly docetaxel, cCR) points at its row and at the
+    value cell, the row label and the spanning arm header."""
+    path = TABLES / "en_pmc/PMC3117815_tables.nxml"
+    rec = _table(path, kind="outcome", endpoint="CR", value=63.0)[0]
+    ev = rec.evidence[0]
+    assert ev.text.startswith("cCR\t17\t18\t26\t63")
+    cells = {(c.row, c.col) for c in ev.cell}
+    assert {(4, 4), (4, 0), (0, 3)} <= cells  # value, row label, "Weekly docetaxel (n = 41)"
+    res = process_document(path)
+    assert res.text[ev.start : ev.end] == ev.text
+
+
+def test_a_test_statistic_and_a_count_are_no_records():
+    """ChinaXiv-201712.00424V1 表1: the 'x' row (3.7740 …) is χ², and counts without a share are
+    no outcomes (ChinaXiv-201712.00574V1: 显效 85 | 有效 16)."""
+    assert not [
+        r
+        for r in _records(TABLES / "zh_chinaxiv/ChinaXiv-201712.00424V1_tables.md")
+        if r.kind == "outcome" and r.value == 3.774
+    ]
+    values = {r.value for r in _table(TABLES / "zh_chinaxiv/ChinaXiv-201712.00574V1_tables.md")}
+    assert values == {91.82, 82.73}
+
+
+def test_a_patient_listing_yields_nothing():
+    """PMC4019890 Table 2 lists the 19 patients one a row (Arm A/B/C repeated): no results."""
+    assert _table(TABLES / "en_pmc/PMC4019890_tables.nxml") == []
+
+
+def _cut(tmp_path: Path, pmc: str, table: str) -> Path:
+    src = SHARED_PMC / f"{pmc}.nxml"
+    if not src.is_file():
+        pytest.skip(f"{src} is not here")
+    sys.path.insert(0, str(CORPUS / "tools"))
+    from table_excerpt import jats_tables
+
+    out = tmp_path / f"{pmc}_{table}.nxml"
+    out.write_text(jats_tables(src.read_text(encoding="utf-8"), [table]), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("pmc", "table"),
+    [("PMC3117815", "T1"), ("PMC4907713", "t1-ott-9-3443")],  # patient / tumour characteristics
+)
+def test_a_baseline_table_yields_nothing(tmp_path, pmc, table):
+    path = _cut(tmp_path, pmc, table)
+    res = process_document(path)
+    assert res.status == "ok"
+    assert [r for r in res.records if r.kind != "trial"] == []
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.relative_to(TABLES).as_posix() for p in TABLES.glob("*/*_tables.*"))
+)
+def test_text_stages_do_not_read_table_rows(name):
+    """Rows of a table are the table engine's: no text record's evidence lies in a table."""
+    state = prepare(DocState(path=TABLES / name), upto="text")
+    from extract.tables import table_spans
+
+    spans = table_spans(state.nd)
+    assert spans
+    for r in _records(TABLES / name):
+        ev = r.evidence[0]
+        inside = any(a <= ev.start < e for a, e in spans)
+        assert inside == (r.source == "table"), f"{name}: {r.source} record at {ev.start}"
