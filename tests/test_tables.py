@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from corpus_paths import CORPUS, ROOT
 
-from extract.pipeline import DocState, prepare, process_document
+from extract.pipeline import DocState, evidence_boxes, prepare, process_document
 
 TABLES = CORPUS / "real_tables"
 SHARED_PMC = ROOT.parent / "shared" / "corpus" / "real_text" / "en_pmc"
@@ -195,3 +195,34 @@ def test_text_stages_do_not_read_table_rows(name):
         ev = r.evidence[0]
         inside = any(a <= ev.start < e for a, e in spans)
         assert inside == (r.source == "table"), f"{name}: {r.source} record at {ev.start}"
+
+
+def test_a_pdf_table_record_outlines_its_cells(tmp_path):
+    """PMC4907713 Table 2 set as a ruled PDF table: the record of 'pCR in tumor' 11 (18) under
+    'XEC (n=61) (%)' carries the box of its cells, and its evidence boxes are those cells."""
+    from tablepdf import write_table_pdf
+
+    from extract.pipeline import load_pipeline
+
+    path = write_table_pdf(tmp_path / "table.pdf")
+    state = prepare(DocState(path=path), load_pipeline(), upto="text")
+    assert len(state.doc.tables) == 1, "the PDF reader no longer finds the ruled table"
+    cells = {(c["row"], c["col"]): c for c in state.doc.tables[0]["cells"]}
+    rec = next(
+        r for r in _records(path) if r.source == "table" and r.kind == "outcome" and r.value == 18.0
+    )
+    assert (rec.endpoint, rec.arm, rec.n, rec.events) == ("pCR", "XEC", 61, 11)
+    ev = rec.evidence[0]
+    used = [cells[(c.row, c.col)]["bbox"] for c in ev.cell]
+    assert ev.bbox == [
+        min(b[0] for b in used),
+        min(b[1] for b in used),
+        max(b[2] for b in used),
+        max(b[3] for b in used),
+    ]
+    boxes = evidence_boxes(state.nd, rec.evidence)
+    assert [tuple(b) for _, b in boxes] == [tuple(b) for b in used]
+    value_box = cells[(1, 1)]["bbox"]
+    chars = [state.nd.bbox_of(i) for i in range(ev.start, ev.end)]
+    inside = [b for b in chars if b and value_box[0] <= b[0] and b[2] <= value_box[2] + 0.5]
+    assert inside, "the value cell's box holds none of the row's characters"

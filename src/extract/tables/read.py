@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..link import emit
 from ..link.context import DocContext
 from ..recognize.endpoints import EndpointMention, endpoint_kind
-from ..recognize.numbers import Interval, PValue, Value
+from ..recognize.numbers import Interval, Measure, Value, measure_code
 from ..rules import load_rules
 from ..segment import detect_language
 from .axes import Column, arms_in_rows, columns, listing, row_label
@@ -47,6 +47,7 @@ class Reading:
     caption_percent: bool
     caption_n: int | None
     out: list[tuple[int, dict]] = field(default_factory=list)
+    effects: dict[tuple, tuple[int, dict]] = field(default_factory=dict)  # last effect per cell key
 
 
 def table_records(ctx: DocContext) -> list[dict]:
@@ -374,28 +375,12 @@ def _effect(
     cell: GridCell,
     used: list[GridCell],
 ) -> None:
-    p: PValue | None = None
-    m, ci = None, None
-    v = cell_value(cell.text)
-    if v is not None and v.ci is not None and col.kind == "measure":
-        from ..recognize.numbers import Measure
-
-        code = rx("table.measure_header.v1").search(col.text)
-        measure = (
-            {"hazard ratio": "HR", "odds ratio": "OR"}.get(
-                code.group("code").lower(), code.group("code").upper()
-            )
-            if code
-            else "HR"
-        )
-        m = Measure(
-            cell.start, cell.end, measure if measure in ("HR", "OR", "RR") else "RR", v.value, ""
-        )
-        ci = Interval(cell.start, cell.end, _ci_level(col, ""), *v.ci)
-    else:
-        p = cell_p(cell.text)
-        if p is None:
-            return
+    """The effect of a P cell or an HR cell. An HR written on the line under its row's P
+    ("WT | … | 0.29" then " | | | 0.82 (0.56-1.19)") completes that row's effect."""
+    m, ci = _measure(col, cell)
+    p = cell_p(cell.text) if m is None else None
+    if m is None and p is None:
+        return
     trial, refs = _row_trial(reading, r)
     ep = EndpointMention(
         cell.start,
@@ -420,7 +405,52 @@ def _effect(
         p=p,
         evidence=_evidence(reading, r, [cell, *used]),
     )
+    key = (topic, subgroup, col.col)
+    before = reading.effects.get(key)
+    if before is not None and _complete(before, rec, reading, r):
+        return
+    reading.effects[key] = (r, rec)
     reading.out.append((cell.start, rec))
+
+
+def _measure(col: Column, cell: GridCell) -> tuple[Measure | None, Interval | None]:
+    """An HR / OR / RR and its CI, from a cell "0.82 (0.56-1.19)" of a measure column."""
+    v = cell_value(cell.text)
+    if col.kind != "measure" or v is None or v.ci is None:
+        return None, None
+    code = rx("table.measure_header.v1").search(col.text)
+    name = measure_code(code.group("code")) if code else "difference"
+    m = Measure(cell.start, cell.end, name, v.value, "")
+    return m, Interval(cell.start, cell.end, _ci_level(col, ""), *v.ci)
+
+
+def _complete(before: tuple[int, dict], rec: dict, reading: Reading, r: int) -> bool:
+    """Fold ``rec`` into the effect of the row above when one has the P and the other the
+    measure; True when folded."""
+    row, old = before
+    if row != r - 1 or row_label(reading.view, r):
+        return False
+    if (old["measure"] is None) == (rec["measure"] is None):
+        return False
+    keep = (
+        ("measure", "value", "ci_level", "ci_low", "ci_high")
+        if old["measure"] is None
+        else (
+            "p_value",
+            "p_qualifier",
+        )
+    )
+    for k in keep:
+        old[k] = rec[k]
+    old["rule_id"] = "table.effect.measure.v1"
+    ev, new = old["evidence"][0], rec["evidence"][0]
+    ev["end"] = new["end"]
+    ev["text"] = reading.ctx.text[ev["start"] : ev["end"]]
+    ev["cell"] += [c for c in new["cell"] if c not in ev["cell"]]
+    if ev.get("bbox") and new.get("bbox"):
+        a, b = ev["bbox"], new["bbox"]
+        ev["bbox"] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+    return True
 
 
 def _evidence(reading: Reading, r: int, used: list[GridCell]) -> dict:
