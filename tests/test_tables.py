@@ -226,3 +226,38 @@ def test_a_pdf_table_record_outlines_its_cells(tmp_path):
     chars = [state.nd.bbox_of(i) for i in range(ev.start, ev.end)]
     inside = [b for b in chars if b and value_box[0] <= b[0] and b[2] <= value_box[2] + 0.5]
     assert inside, "the value cell's box holds none of the row's characters"
+
+
+SHARED_CASES = [
+    (
+        "PMC2360030",
+        "Table 2 '% pts' over 'TEGAFIRI (No. 68 pts)' over G1 … G4: Diarrhoea G3 14.7",
+        dict(kind="outcome", endpoint="AE", value=14.7, event="diarrhea"),
+        dict(grade="3", arm="TEGAFIRI", n=68, unit="percent"),
+    ),
+    (
+        "PMC5830087",
+        "Table 2: 'Objective Response Rate' 29 (60.4) with its '95% CI' column (45.3, 74.2)",
+        dict(kind="outcome", endpoint="ORR", value=60.4),
+        dict(ci_low=45.3, ci_high=74.2, events=29, n=48),
+    ),
+    (
+        "PMC5292678",
+        "Table 2 'DA (%)' | 'DClo (%)' | 'HR/OR, 95% CI': CR 64 | 58 | 1.30 (0.98–1.73) | 0.07",
+        dict(kind="effect", endpoint="CR", value=1.3),
+        dict(ci_low=0.98, ci_high=1.73, p_value=0.07, p_qualifier="="),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("pmc", "where", "key", "expected"), SHARED_CASES, ids=[c[0] for c in SHARED_CASES]
+)
+def test_a_full_article_table_cell_becomes_a_record(pmc, where, key, expected):
+    path = SHARED_PMC / f"{pmc}.nxml"
+    if not path.is_file():
+        pytest.skip(f"{path} is not here")
+    found = _table(path, **key)
+    assert len(found) == 1, f"{pmc} {where}: {len(found)} records for {key}"
+    for k, v in expected.items():
+        assert getattr(found[0], k) == v, f"{pmc} {where}: {k} is {getattr(found[0], k)!r}"

@@ -11,7 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .grid import GridCell, TableView
-from .headers import arm_name, arm_roles, arm_size, clean, is_arm, is_p, is_statistic, is_total
+from .headers import (
+    arm_name,
+    arm_roles,
+    arm_size,
+    clean,
+    is_arm,
+    is_p,
+    is_statistic,
+    is_total,
+    topic_of,
+)
 from .rules import rx
 
 
@@ -53,16 +63,29 @@ def _kind(parts: list[GridCell]) -> str:
 
 
 def _arm_part(parts: list[GridCell]) -> GridCell | None:
-    """The header cell naming the column's arm: one that reads as an arm, else the top one
-    when it is no statistic, grade or unit."""
+    """The header cell naming the column's arm: one that reads as an arm, else the first
+    that can be a group's name (not a statistic, grade, unit, count or endpoint)."""
     for p in parts:
         if is_arm(p.text) or is_total(p.text):
             return p
-    if parts and len(parts) > 1:
-        top = clean(parts[0].text)
-        if not rx("table.percent_context.v1").search(top) and not rx("table.grade.v1").search(top):
-            return parts[0]
-    return None
+    return next((p for p in parts if _names_a_group(p.text)), None)
+
+
+def _names_a_group(text: str) -> bool:
+    """A lone header that can be an arm's name ("DA (%)", "FOLFOX4"): not a statistic, a
+    unit, a count, a grade, a timepoint, an endpoint or a P."""
+    name = arm_name(text)
+    if not name or not any(ch.isalpha() for ch in name) or is_p(name) or is_statistic(name):
+        return False
+    if rx("table.any_grade.v1").search(name) or rx("table.timepoint.v1").search(name):
+        return False
+    if rx("table.percent_context.v1").search(name) or rx("table.grade.v1").search(name):
+        return False
+    if rx("table.count_header.v1").match(name) or rx("table.count_label.v1").search(name):
+        return False
+    if rx("table.median_context.v1").search(name):
+        return False
+    return topic_of(name, "zh", {}) is None
 
 
 def columns(view: TableView, rows: list[int]) -> list[Column]:
@@ -76,7 +99,9 @@ def columns(view: TableView, rows: list[int]) -> list[Column]:
         col.percent = any(rx("table.percent_context.v1").search(p.text) for p in parts)
         arm = _arm_part(parts) if col.kind in ("value", "count") else None
         if arm is not None:
-            col.n = arm_size(arm.text)
+            col.n = arm_size(arm.text) or next(
+                (arm_size(p.text) for p in parts if arm_size(p.text)), None
+            )
             col.arm = None if is_total(arm.text) else arm_name(arm.text)
             col.role = "single" if is_total(arm.text) else None
         out.append(col)

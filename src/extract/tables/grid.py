@@ -131,6 +131,8 @@ def _row_kind(view: TableView, r: int) -> str:
     """``data`` (a value in some column past the stub), ``header``, ``section`` or ``blank``."""
     cells = view.grid[r]
     rest = [cells[c] for c in range(view.n_cols) if c not in view.stub_cols]
+    if _grade_heads(rest, r):
+        return "header"
     if any(x is not None and x.row == r and is_value_cell(x.text) for x in rest):
         return "data"
     filled = [x.text for x in rest if x is not None and x.row == r and x.text]
@@ -144,6 +146,19 @@ def _row_kind(view: TableView, r: int) -> str:
     if len(own) == 1:
         return "section"
     return "header"
+
+
+def _grade_heads(cells: list[GridCell | None], r: int) -> bool:
+    """A row of grade headers ("0 | I | II | III", "G1 | G2"): some cell names a grade, and
+    none holds a count with its share or an estimate."""
+    own = [x.text for x in cells if x is not None and x.row == r and x.text]
+    named = [
+        t for t in own if rx("table.roman_grade.v1").match(t) or rx("table.grade.v1").search(t)
+    ]
+    if not [t for t in named if any(ch.isalpha() for ch in t)]:
+        return False  # "0" alone is a count as well as a grade
+    forms = ("table.cell_count_share.v1", "table.cell_estimate_ci.v1")
+    return not any(rx(f).match(t) for t in own for f in forms)
 
 
 def _rows(view: TableView) -> None:

@@ -45,18 +45,19 @@ def grade_of(text: str) -> str | None:
     """The grade a header or label names, as RECORDS.md writes it: "3", "3-4", ">=3"."""
     m = rx("table.grade.v1").search(text)
     if m is None:
-        return None
+        roman = rx("table.roman_grade.v1").match(text)
+        return lexicon("roman_numerals").get(roman.group("r").lower()) if roman else None
     g = {k: v for k, v in m.groupdict().items() if v}
-    ge = g.get("ge") or g.get("ge3") or g.get("ge4")
+    ge = g.get("ge") or g.get("ge3") or g.get("ge4") or g.get("ge5")
     if ge:
         return f">={ge}"
     lo, hi = (
-        g.get("lo") or g.get("lo2") or g.get("lo3"),
-        g.get("hi") or g.get("hi2") or g.get("hi3"),
+        g.get("lo") or g.get("lo2") or g.get("lo3") or g.get("lo4"),
+        g.get("hi") or g.get("hi2") or g.get("hi3") or g.get("hi4"),
     )
     if lo and hi:
         return f">={lo}" if int(hi) == 5 and int(lo) >= 3 else f"{lo}-{hi}"
-    return g.get("one") or g.get("one3")
+    return g.get("one") or g.get("one3") or g.get("one5")
 
 
 def _label_code(text: str, abbrevs: dict[str, str], lang: str) -> str | None:
@@ -96,6 +97,8 @@ def event_topic(label: str, lang: str, abbrevs: dict[str, str], grade: str | Non
         t = rx("table.label_marker.v1").sub("", t)
     full = abbrevs.get(t.lower(), t)
     event = event_in(full) or event_in(t) or (full.lower() if lang == "en" else full)
+    if rx("table.any_event_label.v1").match(t) and not event_in(t):
+        event = None  # "Any AE", "Patients with at least 1 AE": all events together
     return Topic("AE", "rate", None, grade_of(t) or grade, event)
 
 
@@ -117,7 +120,7 @@ def is_total(text: str) -> bool:
 
 def arm_size(text: str) -> int | None:
     m = rx("table.arm_n.v1").search(text)
-    return int(m.group("n")) if m else None
+    return int(m.group("n") or m.group("n2")) if m else None
 
 
 def arm_name(text: str) -> str:

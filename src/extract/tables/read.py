@@ -135,6 +135,7 @@ def _read_arm_columns(reading: Reading) -> None:
         if topic is None or label_row is None:
             continue
         stub = [c for c in (view.grid[label_row][k] for k in view.stub_cols) if c is not None]
+        first = len(reading.out)
         for col in cols:
             cell = view.grid[r][col.col]
             if cell is None or cell.row != r or not cell.text:
@@ -144,6 +145,23 @@ def _read_arm_columns(reading: Reading) -> None:
                 _outcome(reading, r, t, subgroup, col, cell, [*stub, *col.parts], label)
             elif col.kind in ("p", "measure"):
                 _effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
+        _one_effect_per_row(reading, first)
+
+
+def _one_effect_per_row(reading: Reading, first: int) -> None:
+    """A row's measure ("1.30 (0.98–1.73)") and its P ("0.07") in columns of their own are one
+    comparison: one effect with both, as the text's "HR 1.30 (…), P = 0.07" is."""
+    made = reading.out[first:]
+    measures = [x for x in made if x[1]["kind"] == "effect" and x[1]["measure"] is not None]
+    ps = [x for x in made if x[1]["kind"] == "effect" and x[1]["measure"] is None]
+    if len(measures) != 1 or len(ps) != 1 or measures[0][1]["p_value"] is not None:
+        return
+    m, p = measures[0][1], ps[0][1]
+    m["p_value"], m["p_qualifier"] = p["p_value"], p["p_qualifier"]
+    cells = m["evidence"][0]["cell"]
+    cells += [c for c in p["evidence"][0]["cell"] if c not in cells]
+    reading.out.remove(ps[0])
+    reading.effects = {k: v for k, v in reading.effects.items() if v[1] is not p}
 
 
 def _row_topic(reading: Reading, r: int, label: str) -> tuple[Topic | None, str | None]:
@@ -177,7 +195,7 @@ def _column_grade(topic: Topic, col: Column) -> Topic:
     """An AE's grade from its column ("Grade 3", "Grade≥3"); "All grades" is no grade."""
     if topic.code != "AE":
         return topic
-    grade = grade_of(col.text)
+    grade = next((g for p in reversed(col.parts) if (g := grade_of(p.text))), None)
     if grade is None and not rx("table.any_grade.v1").search(col.text):
         return topic
     return Topic(topic.code, topic.stat, topic.timepoint, grade, topic.event)
@@ -187,8 +205,7 @@ def _context_grade(reading: Reading, r: int) -> str | None:
     view = reading.view
     sec = view.section_of.get(r)
     for text in (view.text(sec, 0) if sec is not None else "", view.caption):
-        g = rx("table.grade.v1").search(text)
-        if g:
+        if rx("table.grade.v1").search(text) and not rx("table.any_grade.v1").search(text):
             return grade_of(text)
     return None
 
@@ -222,11 +239,13 @@ def _read_arm_rows(reading: Reading) -> None:
                 " ".join(p.text for p in reversed(col.parts)), reading.lang, reading.abbrevs
             )
             if topic is None and reading.ae and col.kind == "value":
+                named = " ".join(p.text for p in col.parts if grade_of(p.text) is None)
                 topic = event_topic(
-                    col.text, reading.lang, reading.abbrevs, _context_grade(reading, r)
+                    named, reading.lang, reading.abbrevs, _context_grade(reading, r)
                 )
             if topic is None:
                 continue
+            topic = _column_grade(topic, col)
             if r not in roles or col.kind in ("p", "measure"):
                 _effect(reading, r, topic, None, col, cell, [*stub, *col.parts])
                 continue
@@ -286,9 +305,10 @@ def _outcome(
     label: str,
 ) -> None:
     v = cell_value(cell.text)
-    if v is None:
+    if v is None or topic.grade == "0":  # grade 0: patients without the event
         return
     events, v = _events_beside(reading, r, col, v)
+    v = _ci_beside(reading, r, col, v)
     unit, stat = _unit_stat(reading, topic, col, v, label)
     if unit is None:
         return
@@ -335,6 +355,24 @@ def _events_beside(
         return None, v
     count = cell_value(left.text)
     return (int(count.value) if count is not None else None), v
+
+
+def _ci_beside(reading: Reading, r: int, col: Column, v: CellValue) -> CellValue:
+    """A value whose CI stands in the arm's next column ("29 (60.4)" | "(45.3, 74.2)" under
+    "95% CI") gets it."""
+    view = reading.view
+    if v.ci is not None or col.col + 1 >= view.n_cols:
+        return v
+    right = view.grid[r][col.col + 1]
+    heads = columns(view, view.header_of[r])
+    nxt = next((c for c in heads if c.col == col.col + 1), None)
+    if right is None or nxt is None or nxt.arm != col.arm or "CI" not in nxt.text:
+        return v
+    m = rx("table.cell_interval.v1").match(clean(right.text))
+    if m is None:
+        return v
+    ci = (float(m.group("lo")), float(m.group("hi")))
+    return CellValue(v.value, v.unit, v.qualifier, v.events, v.n, ci, v.share)
 
 
 def _unit_stat(
@@ -443,14 +481,19 @@ def _complete(before: tuple[int, dict], rec: dict, reading: Reading, r: int) -> 
     for k in keep:
         old[k] = rec[k]
     old["rule_id"] = "table.effect.measure.v1"
-    ev, new = old["evidence"][0], rec["evidence"][0]
-    ev["end"] = new["end"]
+    ev, more = old["evidence"][0], rec["evidence"][0]
+    ev["end"] = more["end"]
     ev["text"] = reading.ctx.text[ev["start"] : ev["end"]]
-    ev["cell"] += [c for c in new["cell"] if c not in ev["cell"]]
-    if ev.get("bbox") and new.get("bbox"):
-        a, b = ev["bbox"], new["bbox"]
-        ev["bbox"] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+    _join_evidence(ev, more)
     return True
+
+
+def _join_evidence(ev: dict, more: dict) -> None:
+    """``ev`` also holds the cells (and their box) of ``more``."""
+    ev["cell"] += [c for c in more["cell"] if c not in ev["cell"]]
+    if ev.get("bbox") and more.get("bbox"):
+        a, b = ev["bbox"], more["bbox"]
+        ev["bbox"] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
 
 
 def _evidence(reading: Reading, r: int, used: list[GridCell]) -> dict:
