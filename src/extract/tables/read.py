@@ -23,11 +23,16 @@ from .grid import GridCell, TableView, table_view
 from .headers import (
     Topic,
     abbreviations,
+    arm_name,
+    arm_roles,
+    arm_size,
     clean,
     event_topic,
     grade_of,
+    is_arm,
     is_p,
     is_statistic,
+    is_total,
     timepoint_of,
     topic_of,
 )
@@ -81,7 +86,6 @@ def _reading(ctx: DocContext, view: TableView) -> Reading:
         or ae_rule.search(stub)
         or (rx("table.grade.v1").search(heads) and not topic_of(stub, lang, {}))
     )
-    n = rx("table.arm_n.v1").search(view.caption)
     return Reading(
         ctx,
         view,
@@ -90,7 +94,7 @@ def _reading(ctx: DocContext, view: TableView) -> Reading:
         ae,
         _trial(ctx, view),
         "%" in view.caption or "％" in view.caption,
-        int(n.group("n")) if n else None,
+        arm_size(view.caption),
     )
 
 
@@ -223,8 +227,6 @@ def _read_arm_rows(reading: Reading) -> None:
     view = reading.view
     rows = [r for r in view.data_rows if not is_statistic(row_label(view, r))]
     arms = [r for r in rows if not is_p(row_label(view, r))]
-    from .headers import arm_name, arm_roles, arm_size, is_arm, is_total
-
     names = [_arm_cell(view, r) for r in arms]
     roles = dict(zip(arms, arm_roles([arm_name(n) for n in names]), strict=True)) if arms else {}
     for r in rows:
@@ -235,17 +237,9 @@ def _read_arm_rows(reading: Reading) -> None:
             cell = view.grid[r][col.col]
             if cell is None or cell.row != r or not cell.text or col is count:
                 continue
-            topic = topic_of(
-                " ".join(p.text for p in reversed(col.parts)), reading.lang, reading.abbrevs
-            )
-            if topic is None and reading.ae and col.kind == "value":
-                named = " ".join(p.text for p in col.parts if grade_of(p.text) is None)
-                topic = event_topic(
-                    named, reading.lang, reading.abbrevs, _context_grade(reading, r)
-                )
+            topic = _column_topic(reading, r, col)
             if topic is None:
                 continue
-            topic = _column_grade(topic, col)
             if r not in roles or col.kind in ("p", "measure"):
                 _effect(reading, r, topic, None, col, cell, [*stub, *col.parts])
                 continue
@@ -268,9 +262,19 @@ def _read_arm_rows(reading: Reading) -> None:
                 )
 
 
-def _arm_cell(view: TableView, r: int) -> str:
-    from .headers import is_arm
+def _column_topic(reading: Reading, r: int, col: Column) -> Topic | None:
+    """What a column of an arms-in-rows table reports: the endpoint its headers name, read
+    leaf first ("1-year" over "OS rate (%)"), or in an AE table the event it names; the grade
+    its headers give."""
+    heads = " ".join(p.text for p in reversed(col.parts))
+    topic = topic_of(heads, reading.lang, reading.abbrevs)
+    if topic is None and reading.ae and col.kind == "value":
+        named = " ".join(p.text for p in col.parts if grade_of(p.text) is None)
+        topic = event_topic(named, reading.lang, reading.abbrevs, _context_grade(reading, r))
+    return _column_grade(topic, col) if topic is not None else None
 
+
+def _arm_cell(view: TableView, r: int) -> str:
     texts = [view.text(r, c) for c in view.stub_cols if view.text(r, c)]
     return next((t for t in texts if is_arm(t)), texts[-1] if texts else "")
 
