@@ -322,7 +322,7 @@ def _outcome(
         cell.start, cell.end, topic.code, stat, cell.text, grade=topic.grade, event=topic.event
     )
     value = Value(cell.start, cell.end, v.value, None, unit, v.qualifier, cell.text)
-    ci = Interval(cell.start, cell.end, _ci_level(col, label), *v.ci) if v.ci else None
+    ci = Interval(cell.start, cell.end, _ci_level(label), *v.ci) if v.ci else None
     trial, refs = _row_trial(reading, r)
     rec = emit.outcome(
         reading.ctx.nd,
@@ -404,8 +404,10 @@ def _unit_stat(
     return None, "rate"
 
 
-def _ci_level(col: Column, label: str) -> float | None:
-    return 0.95 if "95" in f"{col.text} {label}" else None
+def _ci_level(label: str) -> float | None:
+    """0.95 when the row itself says 95% ("Median (95% CI)"): a record holds no value its
+    evidence, the row, does not show, so a level written only in a header is left out."""
+    return 0.95 if "95" in label else None
 
 
 def _effect(
@@ -463,7 +465,7 @@ def _measure(col: Column, cell: GridCell) -> tuple[Measure | None, Interval | No
     code = rx("table.measure_header.v1").search(col.text)
     name = measure_code(code.group("code")) if code else "difference"
     m = Measure(cell.start, cell.end, name, v.value, "")
-    return m, Interval(cell.start, cell.end, _ci_level(col, ""), *v.ci)
+    return m, Interval(cell.start, cell.end, _ci_level(""), *v.ci)
 
 
 def _complete(before: tuple[int, dict], rec: dict, reading: Reading, r: int) -> bool:
