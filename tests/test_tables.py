@@ -108,12 +108,6 @@ CASES = [
         dict(kind="outcome", endpoint="AE", value=23.33, event="尿潴留"),
         dict(arm_role="control", events=7, n=30),
     ),
-    (
-        "zh_chinaxiv/ChinaXiv-202208.00164V1_tables.md",
-        "表1: 术后48h spans two rows (rowspan); its 对照组(n=30) row 19(63.00)",
-        dict(kind="outcome", value=63.0, arm="对照组"),
-        dict(subgroup="术后48h", n=30, arm_role="control"),
-    ),
 ]
 
 
@@ -139,6 +133,31 @@ def test_evidence_is_the_row_with_the_cells_used():
     assert {(4, 4), (4, 0), (0, 3)} <= cells  # value, row label, "Weekly docetaxel (n = 41)"
     res = process_document(path)
     assert res.text[ev.start : ev.end] == ev.text
+
+
+def test_a_spanning_cell_covers_every_position_it_spans():
+    """Spans as the readers give them (origin cell with rowspan/colspan) cover their grid:
+    ChinaXiv-202208.00164V1 表1 '术后24h' (rowspan 2, converter HTML) labels both its rows;
+    PMC3117815 T3 'Weekly docetaxel (n = 41)' (JATS colspan 2) heads both No. and %."""
+    from extract.tables.grid import table_view
+
+    def view(name):
+        state = prepare(DocState(path=TABLES / name), upto="text")
+        return table_view(state.nd, state.doc.tables[0], 0)
+
+    zh = view("zh_chinaxiv/ChinaXiv-202208.00164V1_tables.md")
+    assert zh.grid[2][0] is zh.grid[3][0] and zh.grid[3][0].text == "术后24h"
+    assert zh.caption.startswith("表1两组患者术后疼痛干预效果比较")
+    en = view("en_pmc/PMC3117815_tables.nxml")
+    assert en.grid[0][3] is en.grid[0][4] and en.grid[0][4].text == "Weekly docetaxel (n = 41)"
+    assert en.data_rows[0] == 4 and en.section_of[4] == 3  # "Clinical response" above cCR
+
+
+def test_the_relief_of_a_symptom_is_no_tumour_response():
+    """ChinaXiv-202208.00164V1 表1 "两组患者术后疼痛干预效果比较": 完全缓解 is the pain's
+    relief, so its cells are no CR."""
+    path = TABLES / "zh_chinaxiv/ChinaXiv-202208.00164V1_tables.md"
+    assert [r for r in _table(path) if r.endpoint in ("CR", "PR", "ORR")] == []
 
 
 def test_a_test_statistic_and_a_count_are_no_records():

@@ -311,6 +311,8 @@ def _outcome(
     v = cell_value(cell.text)
     if v is None or topic.grade == "0":  # grade 0: patients without the event
         return
+    if topic.code in _RESPONSES and rx("table.symptom_caption.v1").search(reading.view.caption):
+        return  # "术后疼痛干预效果": 完全缓解 is the pain's relief, no tumour response
     events, v = _events_beside(reading, r, col, v)
     v = _ci_beside(reading, r, col, v)
     unit, stat = _unit_stat(reading, topic, col, v, label)
@@ -344,6 +346,9 @@ def _outcome(
         evidence=_evidence(reading, r, [cell, *used]),
     )
     reading.out.append((cell.start, rec))
+
+
+_RESPONSES = ("CR", "PR", "SD", "ORR", "DCR")
 
 
 def _events_beside(
