@@ -280,3 +280,20 @@ def test_a_full_article_table_cell_becomes_a_record(pmc, where, key, expected):
     assert len(found) == 1, f"{pmc} {where}: {len(found)} records for {key}"
     for k, v in expected.items():
         assert getattr(found[0], k) == v, f"{pmc} {where}: {k} is {getattr(found[0], k)!r}"
+
+
+def test_hr_and_p_rows_compare_the_endpoint_above_in_each_column_group():
+    """PMC4674925 Table 4: 'Median OS, months (95 % CI)' per arm under three patient groups,
+    then 'HR eribulin vs. TPC (95 % CI)' and 'p value' rows whose cells span the two arms;
+    TPC is "treatment of physician’s choice" (footnote), the control."""
+    path = SHARED_PMC / "PMC4674925.nxml"
+    if not path.is_file():
+        pytest.skip(f"{path} is not here")
+    hr = _table(path, kind="effect", measure="HR", value=0.76)
+    assert len(hr) == 1
+    assert (hr[0].endpoint, hr[0].ci_low, hr[0].ci_high, hr[0].p_value) == ("OS", 0.51, 1.12, 0.16)
+    assert hr[0].subgroup == "Progression due to new metastases"
+    tpc = _table(path, kind="outcome", endpoint="OS", value=8.4)
+    assert [(r.arm, r.arm_role, r.n, r.ci_low, r.ci_high) for r in tpc] == [
+        ("TPC", "control", 68, 7.0, 14.4)
+    ]

@@ -34,6 +34,7 @@ class Column:
     role: str | None = None
     n: int | None = None
     percent: bool = False  # its header says its numbers are percentages
+    subgroup: str | None = None  # a header over the arm that names a group of patients
 
     @property
     def text(self) -> str:
@@ -63,18 +64,29 @@ def _kind(parts: list[GridCell]) -> str:
 
 
 def _arm_part(parts: list[GridCell]) -> GridCell | None:
-    """The header cell naming the column's arm: one that reads as an arm, else the first
-    that can be a group's name (not a statistic, grade, unit, count or endpoint)."""
-    for p in parts:
-        if is_arm(p.text) or is_total(p.text):
+    """The header cell naming the column's arm, the lowest that does: one that reads as an arm
+    by its name ("Arm A", "观察组", not a bare "(n = 216)"), a total, or one that can be a
+    group's name (not a statistic, grade, unit, count or endpoint)."""
+    for p in reversed(parts):
+        named = clean(rx("table.arm_name_tail.v1").sub("", p.text))
+        if is_total(p.text) or (is_arm(p.text) and any(ch.isalpha() for ch in named)):
             return p
-    return next((p for p in parts if _names_a_group(p.text)), None)
+        if _names_a_group(p.text):
+            return p
+    return None
+
+
+def _subgroup(parts: list[GridCell], arm: GridCell) -> str | None:
+    """Headers over the arm's that name a group ("Progression due to new metastases")."""
+    above = parts[: parts.index(arm)]
+    names = [clean(p.text) for p in above if _names_a_group(p.text) and not is_arm(p.text)]
+    return " ".join(names) or None
 
 
 def _names_a_group(text: str) -> bool:
     """A lone header that can be an arm's name ("DA (%)", "FOLFOX4"): not a statistic, a
     unit, a count, a grade, a timepoint, an endpoint or a P."""
-    name = arm_name(text)
+    name = clean(rx("table.arm_name_tail.v1").sub("", text))
     if not name or not any(ch.isalpha() for ch in name) or is_p(name) or is_statistic(name):
         return False
     if rx("table.any_grade.v1").search(name) or rx("table.timepoint.v1").search(name):
@@ -88,8 +100,11 @@ def _names_a_group(text: str) -> bool:
     return topic_of(name, "zh", {}) is None
 
 
-def columns(view: TableView, rows: list[int]) -> list[Column]:
-    """The non-stub columns under header rows ``rows``, with their arms and roles."""
+def columns(
+    view: TableView, rows: list[int], abbrevs: dict[str, str] | None = None
+) -> list[Column]:
+    """The non-stub columns under header rows ``rows``, with their arms and roles (an arm
+    named by an abbreviation the footnotes define, "TPC", has the role of its words)."""
     out = []
     for c in range(view.n_cols):
         if c in view.stub_cols:
@@ -104,14 +119,16 @@ def columns(view: TableView, rows: list[int]) -> list[Column]:
             )
             col.arm = None if is_total(arm.text) else arm_name(arm.text)
             col.role = "single" if is_total(arm.text) else None
+            col.subgroup = _subgroup(parts, arm)
         out.append(col)
-    _roles(out)
+    _roles(out, abbrevs or {})
     return out
 
 
-def _roles(cols: list[Column]) -> None:
+def _roles(cols: list[Column], abbrevs: dict[str, str]) -> None:
     names = list(dict.fromkeys(c.arm for c in cols if c.arm))
-    roles = dict(zip(names, arm_roles(names), strict=True)) if names else {}
+    spelled = [abbrevs.get(n.lower(), n) for n in names]
+    roles = dict(zip(names, arm_roles(spelled), strict=True)) if names else {}
     for c in cols:
         if c.arm:
             c.role = roles[c.arm]

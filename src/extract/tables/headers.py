@@ -36,8 +36,9 @@ def abbreviations(footnotes: list[str]) -> dict[str, str]:
     """Abbreviation → its words, as the table's footnotes define them."""
     out: dict[str, str] = {}
     for note in footnotes:
-        for m in rx("table.footnote_abbreviation.v1").finditer(note):
-            out.setdefault(m.group("abbr").lower(), m.group("full").strip())
+        for rule in ("table.footnote_abbreviation.v1", "table.footnote_abbreviation_spaced.v1"):
+            for m in rx(rule).finditer(note):
+                out.setdefault(m.group("abbr").lower(), m.group("full").strip())
     return out
 
 

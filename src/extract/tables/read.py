@@ -130,12 +130,17 @@ def row_span(view: TableView, text: str, r: int) -> tuple[int, int]:
 def _read_arm_columns(reading: Reading) -> None:
     view = reading.view
     label, label_row = "", None
+    last: Topic | None = None
     for r in view.data_rows:
         own = row_label(view, r)
+        cols = columns(view, view.header_of[r], reading.abbrevs)
+        if _stat_row(own) and last is not None:  # "HR eribulin vs. capecitabine (95% CI)"
+            _stat_row_effects(reading, r, _stat_row(own), last, cols)
+            continue
         if own:
             label, label_row = own, r
-        cols = columns(view, view.header_of[r])
         topic, subgroup = _row_topic(reading, r, label)
+        last = topic
         if topic is None or label_row is None:
             continue
         stub = [c for c in (view.grid[label_row][k] for k in view.stub_cols) if c is not None]
@@ -146,10 +151,38 @@ def _read_arm_columns(reading: Reading) -> None:
                 continue
             if col.kind == "value":
                 t = _column_grade(topic, col)
-                _outcome(reading, r, t, subgroup, col, cell, [*stub, *col.parts], label)
+                _outcome(
+                    reading, r, t, subgroup or col.subgroup, col, cell, [*stub, *col.parts], label
+                )
             elif col.kind in ("p", "measure"):
                 _effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
         _one_effect_per_row(reading, first)
+
+
+def _stat_row(label: str) -> str | None:
+    """ "measure" for a row of HRs ("HR (95% CI)"), "p" for a row of P values ("Wald p value",
+    "P"), under the row whose endpoint they compare; None for any other row."""
+    t = clean(label)
+    if not t:
+        return None
+    if rx("table.measure_header.v1").match(t):
+        return "measure"
+    return "p" if is_p(t) or rx("table.p_label.v1").match(t) else None
+
+
+def _stat_row_effects(reading: Reading, r: int, kind: str, topic: Topic, cols: list) -> None:
+    """The effects of a row of HRs or P values: one per cell (a cell spanning two arms' columns
+    is one comparison), of the endpoint of the row above, in each column's subgroup."""
+    view = reading.view
+    label = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
+    seen: list[GridCell] = []
+    for col in cols:
+        cell = view.grid[r][col.col]
+        if cell is None or cell.row != r or not cell.text or cell in seen:
+            continue
+        seen.append(cell)
+        stat = Column(col.col, [*label, *col.parts], kind, subgroup=col.subgroup)
+        _effect(reading, r, topic, col.subgroup, stat, cell, [*label, *col.parts])
 
 
 def _one_effect_per_row(reading: Reading, first: int) -> None:
@@ -230,7 +263,7 @@ def _read_arm_rows(reading: Reading) -> None:
     names = [_arm_cell(view, r) for r in arms]
     roles = dict(zip(arms, arm_roles([arm_name(n) for n in names]), strict=True)) if arms else {}
     for r in rows:
-        cols = columns(view, view.header_of[r])
+        cols = columns(view, view.header_of[r], reading.abbrevs)
         count = next((c for c in cols if c.kind == "count" or _is_size(c)), None)
         stub = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
         for col in cols:
@@ -358,7 +391,7 @@ def _events_beside(
     if v.share or col.col == 0:
         return None, v
     left = reading.view.grid[r][col.col - 1]
-    heads = columns(reading.view, reading.view.header_of[r])
+    heads = columns(reading.view, reading.view.header_of[r], reading.abbrevs)
     left_col = next((c for c in heads if c.col == col.col - 1), None)
     if left is None or left_col is None or left_col.kind != "count" or left_col.arm != col.arm:
         return None, v
@@ -373,7 +406,7 @@ def _ci_beside(reading: Reading, r: int, col: Column, v: CellValue) -> CellValue
     if v.ci is not None or col.col + 1 >= view.n_cols:
         return v
     right = view.grid[r][col.col + 1]
-    heads = columns(view, view.header_of[r])
+    heads = columns(view, view.header_of[r], reading.abbrevs)
     nxt = next((c for c in heads if c.col == col.col + 1), None)
     if right is None or nxt is None or nxt.arm != col.arm or "CI" not in nxt.text:
         return v
@@ -477,7 +510,8 @@ def _complete(before: tuple[int, dict], rec: dict, reading: Reading, r: int) -> 
     """Fold ``rec`` into the effect of the row above when one has the P and the other the
     measure; True when folded."""
     row, old = before
-    if row != r - 1 or row_label(reading.view, r):
+    own = row_label(reading.view, r)
+    if row != r - 1 or (own and _stat_row(own) is None):
         return False
     if (old["measure"] is None) == (rec["measure"] is None):
         return False
