@@ -160,28 +160,7 @@ def _segment(state: DocState, settings: dict[str, Any]) -> None:
     text = state.nd.text
     ref_start = find_reference_section(text)
     state.body_end = ref_start if ref_start is not None else len(text)
-    state.paragraphs = _without_headings(
-        state.nd, _segment_outside_tables(state.nd, state.body_end)
-    )
-
-
-def _segment_outside_tables(nd: NormalizedDocument, end: int) -> list[Paragraph]:
-    """Paragraphs and sentences of ``nd.text[:end]`` outside its tables: a table's rows are
-    read by the table stage (``extract.tables.v1``), not as sentences. Captions and footnotes
-    are paragraphs of their own, so they stay text."""
-    from .tables import table_spans
-
-    out: list[Paragraph] = []
-    pos = 0
-    for a, e in table_spans(nd):
-        if a >= end:
-            break
-        if a > pos:
-            out.extend(segment(nd.text, pos, a))
-        pos = max(pos, e)
-    if pos < end:
-        out.extend(segment(nd.text, pos, end))
-    return out
+    state.paragraphs = _without_headings(state.nd, segment(text, 0, state.body_end))
 
 
 def _without_headings(nd: NormalizedDocument, paragraphs: list[Paragraph]) -> list[Paragraph]:
@@ -219,7 +198,31 @@ def _results(state: DocState, settings: dict[str, Any]) -> None:
 
     if state.context is None:
         raise PipelineConfigError("extract.results.v1 needs extract.trials.v1 before it")
-    state.records.extend(result_records(state.context))
+    state.records.extend(result_records(_outside_tables(state.context)))
+
+
+def _outside_tables(ctx: Any) -> Any:
+    """The context with the sentences of table rows left out: a table's rows are read by the
+    table stage (``extract.tables.v1``), not as sentences of results. Captions and footnotes
+    are paragraphs of their own, so they stay text; the trial stage still reads the rows (a
+    trial named only in a table is a trial)."""
+    from dataclasses import replace
+
+    from .tables import table_spans
+
+    spans = table_spans(ctx.nd)
+    if not spans:
+        return ctx
+
+    def inside(a: int, e: int) -> bool:
+        return any(s <= a and e <= t for s, t in spans)
+
+    paragraphs = []
+    for p in ctx.paragraphs:
+        kept = [x for x in p.sentences if not inside(x.start, x.end)]
+        if kept:
+            paragraphs.append(replace(p, sentences=kept))
+    return replace(ctx, paragraphs=paragraphs)
 
 
 @stage("extract.tables.v1", produces="records")
