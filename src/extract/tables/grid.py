@@ -105,13 +105,17 @@ def _caption(nd: NormalizedDocument, table: dict, start: int) -> tuple[str, tupl
     return str(table.get("caption") or ""), None
 
 
+_VALUE_FORMS = ("table.cell_count_share.v1", "table.cell_estimate_ci.v1", "table.cell_number.v1")
+
+
 def is_value_cell(text: str) -> bool:
-    """Does the cell hold a value (a number, a count and share, an estimate and CI)?"""
+    """Does the cell hold a value (a number, a count and share, an estimate and CI), or two
+    arms' values ("12.4 vs 9.8")?"""
     t = rx("table.cell_marker.v1").sub("", text).strip()
-    return any(
-        rx(r).match(t)
-        for r in ("table.cell_count_share.v1", "table.cell_estimate_ci.v1", "table.cell_number.v1")
-    )
+    if any(rx(r).match(t) for r in _VALUE_FORMS):
+        return True
+    pair = rx("table.cell_versus.v1").match(t)
+    return pair is not None and all(is_value_cell(pair.group(g)) for g in ("a", "b"))
 
 
 def _stub_cols(view: TableView) -> list[int]:

@@ -57,6 +57,8 @@ class Reading:
 
 def table_records(ctx: DocContext) -> list[dict]:
     """Outcome and effect records (``source: "table"``) of every results table of the document."""
+    from .trial_rows import read_trial_rows, trial_rows  # it builds on this module's records
+
     out: list[tuple[int, dict]] = []
     for i, table in enumerate(ctx.nd.doc.tables):
         view = table_view(ctx.nd, table, i)
@@ -65,7 +67,9 @@ def table_records(ctx: DocContext) -> list[dict]:
         if rx("table.not_results.v1").search(view.caption) or listing(view):
             continue
         reading = _reading(ctx, view)
-        if arms_in_rows(view):
+        if trial_rows(ctx, view):
+            read_trial_rows(reading)
+        elif arms_in_rows(view):
             _read_arm_rows(reading)
         else:
             _read_arm_columns(reading)
@@ -151,12 +155,12 @@ def _read_arm_columns(reading: Reading) -> None:
                 continue
             if col.kind == "value":
                 t = _column_grade(topic, col)
-                _outcome(
+                outcome(
                     reading, r, t, subgroup or col.subgroup, col, cell, [*stub, *col.parts], label
                 )
             elif col.kind in ("p", "measure"):
-                _effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
-        _one_effect_per_row(reading, first)
+                effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
+        one_effect_per_row(reading, first)
 
 
 def _stat_row(label: str) -> str | None:
@@ -182,10 +186,10 @@ def _stat_row_effects(reading: Reading, r: int, kind: str, topic: Topic, cols: l
             continue
         seen.append(cell)
         stat = Column(col.col, [*label, *col.parts], kind, subgroup=col.subgroup)
-        _effect(reading, r, topic, col.subgroup, stat, cell, [*label, *col.parts])
+        effect(reading, r, topic, col.subgroup, stat, cell, [*label, *col.parts])
 
 
-def _one_effect_per_row(reading: Reading, first: int) -> None:
+def one_effect_per_row(reading: Reading, first: int) -> None:
     """A row's measure ("1.30 (0.98–1.73)") and its P ("0.07") in columns of their own are one
     comparison: one effect with both, as the text's "HR 1.30 (…), P = 0.07" is."""
     made = reading.out[first:]
@@ -270,11 +274,11 @@ def _read_arm_rows(reading: Reading) -> None:
             cell = view.grid[r][col.col]
             if cell is None or cell.row != r or not cell.text or col is count:
                 continue
-            topic = _column_topic(reading, r, col)
+            topic = column_topic(reading, r, col)
             if topic is None:
                 continue
             if r not in roles or col.kind in ("p", "measure"):
-                _effect(reading, r, topic, None, col, cell, [*stub, *col.parts])
+                effect(reading, r, topic, None, col, cell, [*stub, *col.parts])
                 continue
             if col.kind != "value":
                 continue
@@ -283,7 +287,7 @@ def _read_arm_rows(reading: Reading) -> None:
             arm_text = None if is_total(name) else arm_name(name)
             arm = Column(col.col, col.parts, col.kind, arm_text, roles[r], n, col.percent)
             if is_arm(name) or arm.role:
-                _outcome(
+                outcome(
                     reading,
                     r,
                     topic,
@@ -295,7 +299,7 @@ def _read_arm_rows(reading: Reading) -> None:
                 )
 
 
-def _column_topic(reading: Reading, r: int, col: Column) -> Topic | None:
+def column_topic(reading: Reading, r: int, col: Column) -> Topic | None:
     """What a column of an arms-in-rows table reports: the endpoint its headers name, read
     leaf first ("1-year" over "OS rate (%)"), or in an AE table the event it names; the grade
     its headers give."""
@@ -331,7 +335,7 @@ def _count(view: TableView, r: int, col: Column | None) -> int | None:
 # --------------------------------------------------------------------------- records
 
 
-def _outcome(
+def outcome(
     reading: Reading,
     r: int,
     topic: Topic,
@@ -340,8 +344,10 @@ def _outcome(
     cell: GridCell,
     used: list[GridCell],
     label: str,
+    value: CellValue | None = None,
 ) -> None:
-    v = cell_value(cell.text)
+    """The outcome of a value cell (or of ``value``, one side of a cell "12.4 vs 9.8")."""
+    v = value or cell_value(cell.text)
     if v is None or topic.grade == "0":  # grade 0: patients without the event
         return
     if topic.code in _RESPONSES and rx("table.symptom_caption.v1").search(reading.view.caption):
@@ -448,7 +454,7 @@ def _ci_level(label: str) -> float | None:
     return 0.95 if "95" in label else None
 
 
-def _effect(
+def effect(
     reading: Reading,
     r: int,
     topic: Topic,
