@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..recognize.arms import arm_role
 from ..recognize.endpoints import endpoint_kind, event_in, find_endpoints
+from ..rules import load_rules
 from .rules import lexicon, rx
 
 
@@ -61,13 +62,23 @@ def grade_of(text: str) -> str | None:
     return g.get("one") or g.get("one3") or g.get("one5")
 
 
+def _endpoints(text: str, lang: str) -> list:
+    """Endpoint mentions of a label; none when a survival the vocabulary does not have
+    ("failure-free survival", "metastasis-free survival") only ends in a word it has."""
+    eps = find_endpoints(text, 0, len(text), lang)
+    other = rx("table.other_free_survival.v1").search(text)
+    if eps and other and not (eps[0].start <= other.start() and other.end() <= eps[0].end):
+        return []
+    return eps
+
+
 def _label_code(text: str, abbrevs: dict[str, str], lang: str) -> str | None:
     """The endpoint of a short label: "cCR", "RR (%)", "CR (cases)", or an abbreviation."""
     key = rx("table.label_unit_tail.v1").sub("", text).strip().lower()
     code = lexicon("label_endpoints").get(key)
     if code is None and key in abbrevs:
         full = abbrevs[key]
-        eps = find_endpoints(full, 0, len(full), lang)
+        eps = _endpoints(full, lang)
         code = eps[0].code if eps else lexicon("label_endpoints").get(full.lower())
     return code
 
@@ -77,9 +88,9 @@ def topic_of(text: str, lang: str, abbrevs: dict[str, str]) -> Topic | None:
     t = clean(text)
     if not t:
         return None
-    eps = find_endpoints(t, 0, len(t), lang)
+    eps = _endpoints(t, lang)
     if not eps and rx("table.glued_mark.v1").search(t):  # "Stable diseaseb": a glued footnote mark
-        eps = find_endpoints(t[:-1], 0, len(t) - 1, lang)
+        eps = _endpoints(t[:-1], lang)
     grade = grade_of(t)
     if eps:
         ep = eps[0]
@@ -134,7 +145,9 @@ def timepoint_of(text: str) -> float | None:
     m = rx("table.timepoint.v1").search(text)
     if m is None:
         return None
-    return float(m.group("t")) * (12 if m.group("u").lower() in ("year", "yr", "年") else 1)
+    t = m.group("t").lower()
+    n = float(t) if t.isdigit() else float(load_rules("numbers.json").lexicon("number_words")[t])
+    return n * (12 if m.group("u").lower().rstrip("s") in ("year", "yr", "年") else 1)
 
 
 def arm_roles(names: list[str]) -> list[str]:

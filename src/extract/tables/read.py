@@ -357,8 +357,7 @@ def outcome(
     unit, stat = _unit_stat(reading, topic, col, v, label)
     if unit is None:
         return
-    if stat == "rate" and topic.timepoint is None and endpoint_kind(topic.code) == "time":
-        topic = Topic(topic.code, "rate", timepoint_of(col.text), topic.grade, topic.event)
+    topic = _landmark(reading, r, topic, col, stat)
     ep = EndpointMention(
         cell.start, cell.end, topic.code, stat, cell.text, grade=topic.grade, event=topic.event
     )
@@ -388,6 +387,16 @@ def outcome(
 
 
 _RESPONSES = ("CR", "PR", "SD", "ORR", "DCR")
+
+
+def _landmark(reading: Reading, r: int, topic: Topic, col: Column, stat: str) -> Topic:
+    """A rate of a survival endpoint at the timepoint its column or section names ("1-year",
+    "Two-year analysis")."""
+    if stat != "rate" or topic.timepoint is not None or endpoint_kind(topic.code) != "time":
+        return topic
+    sec = reading.view.section_of.get(r)
+    heads = f"{col.text} {reading.view.text(sec, 0) if sec is not None else ''}"
+    return Topic(topic.code, "rate", timepoint_of(heads), topic.grade, topic.event)
 
 
 def _events_beside(
@@ -429,6 +438,8 @@ def _unit_stat(
     """The value's unit and statistic: from the cell, else the endpoint's kind and the headers."""
     kind = endpoint_kind(topic.code)
     context = f"{col.text} {label}"
+    if kind == "time" and v.share:
+        return None, "rate"  # "28 (18)" under PFS "Events, No. (%)": events, not the endpoint
     as_rate = v.unit is None and col.percent and v.ci is None
     if rx("table.median_context.v1").search(context):
         as_rate = False
