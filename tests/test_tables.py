@@ -343,3 +343,20 @@ def test_a_review_summary_table_gives_each_trial_its_records(tmp_path):
         ("KEYNOTE-590", "HR", 0.73, 0.62, 0.86, 0.0001, "<"),
         ("CHECKMATE-649", "HR", 0.8, 0.68, 0.94, 0.0002, "="),
     }
+
+
+def test_events_of_a_survival_endpoint_are_not_its_value():
+    """PMC4518214 Table 2 (section 'Two-year analysis'): 'PFS | 28 (18) | 45 (28) | 73 (23) |
+    84 | 73 | 0.55 (0.35–0.89) | 0.014' — the counts under 'Events, No. (%)' are events, the
+    rates under 'CRT group, %' are 2-year PFS; the 'FFS' row (failure-free survival) is no
+    endpoint of the vocabulary."""
+    path = SHARED_PMC / "PMC4518214.nxml"
+    if not path.is_file():
+        pytest.skip(f"{path} is not here")
+    pfs = _table(path, kind="outcome", endpoint="PFS")
+    assert {(r.value, r.timepoint_months, r.arm) for r in pfs if r.timepoint_months == 24.0} == {
+        (84.0, 24.0, "CRT group"),
+        (73.0, 24.0, "RT group"),
+    }
+    assert not [r for r in pfs if r.value in (18.0, 28.0)]
+    assert not [r for r in _table(path) if r.evidence[0].text.split("\t")[0] == "FFS"]
