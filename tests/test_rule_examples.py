@@ -90,7 +90,11 @@ def test_every_lexicon_is_read_by_the_code():
     from extract.pipeline import process_document
 
     real = sorted((CORPUS / "real_text").glob("*/*.*"))
-    reviews = [*sorted((CORPUS / "composed").glob("*.md")), SEED_TXT, *real]
+    tables = [  # the table engine's lexicons: short labels, Roman grades (PMC529310 Table 5)
+        CORPUS / "real_tables" / "en_pmc" / name
+        for name in ("PMC4134501_tables.nxml", "PMC529310_tables.nxml")
+    ]
+    reviews = [*sorted((CORPUS / "composed").glob("*.md")), SEED_TXT, *real, *tables]
     assert len(reviews) >= 2
     for path in reviews:
         assert process_document(path).status == "ok", path

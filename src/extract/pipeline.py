@@ -198,7 +198,40 @@ def _results(state: DocState, settings: dict[str, Any]) -> None:
 
     if state.context is None:
         raise PipelineConfigError("extract.results.v1 needs extract.trials.v1 before it")
-    state.records.extend(result_records(state.context))
+    state.records.extend(result_records(_outside_tables(state.context)))
+
+
+def _outside_tables(ctx: Any) -> Any:
+    """The context with the sentences of table rows left out: a table's rows are read by the
+    table stage (``extract.tables.v1``), not as sentences of results. Captions and footnotes
+    are paragraphs of their own, so they stay text; the trial stage still reads the rows (a
+    trial named only in a table is a trial)."""
+    from dataclasses import replace
+
+    from .tables import table_spans
+
+    spans = table_spans(ctx.nd)
+    if not spans:
+        return ctx
+
+    def inside(a: int, e: int) -> bool:
+        return any(s <= a and e <= t for s, t in spans)
+
+    paragraphs = []
+    for p in ctx.paragraphs:
+        kept = [x for x in p.sentences if not inside(x.start, x.end)]
+        if kept:
+            paragraphs.append(replace(p, sentences=kept))
+    return replace(ctx, paragraphs=paragraphs)
+
+
+@stage("extract.tables.v1", produces="records")
+def _tables(state: DocState, settings: dict[str, Any]) -> None:
+    from .tables import table_records
+
+    if state.context is None:
+        raise PipelineConfigError("extract.tables.v1 needs extract.trials.v1 before it")
+    state.records.extend(table_records(state.context))
 
 
 def prepare(
@@ -522,6 +555,10 @@ def evidence_boxes(
     """
     out: list[tuple[int, tuple[float, float, float, float]]] = []
     for ev in evidence:
+        cells = cell_boxes(nd, ev)
+        if cells:  # a record read from a table: the outline of each cell it used
+            out.extend(cells)
+            continue
         cur_page: int | None = None
         cur: list[float] | None = None
         for i in range(ev.start, ev.end):
@@ -545,6 +582,22 @@ def evidence_boxes(
                 cur_page, cur = page, list(box)
         if cur is not None and cur_page is not None:
             out.append((cur_page, (cur[0], cur[1], cur[2], cur[3])))
+    return out
+
+
+def cell_boxes(
+    nd: NormalizedDocument, ev: Any
+) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """Page and box of each table cell an evidence used (``cell``), for a PDF table's record."""
+    out = []
+    for ref in getattr(ev, "cell", None) or []:
+        tables = nd.doc.tables
+        if not 0 <= ref.table < len(tables):
+            continue
+        for c in tables[ref.table]["cells"]:
+            if c["row"] == ref.row and c["col"] == ref.col and c.get("bbox"):
+                x0, top, x1, bottom = c["bbox"]
+                out.append((nd.doc.page_of(c["start"]), (x0, top, x1, bottom)))
     return out
 
 

@@ -161,6 +161,7 @@ RULE_FILES = (
     "arms.json",
     "linking.json",
     "registry.json",
+    "tables.json",
 )
 
 

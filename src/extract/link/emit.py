@@ -22,6 +22,28 @@ def _evidence(nd: NormalizedDocument, start: int, end: int) -> dict[str, Any]:
     return {"page": nd.page_of(start), "start": start, "end": end, "text": nd.text[start:end]}
 
 
+def table_evidence(
+    nd: NormalizedDocument,
+    start: int,
+    end: int,
+    table: int,
+    cells: list[tuple[int, int]],
+    boxes: list[tuple[float, float, float, float]],
+) -> dict[str, Any]:
+    """Evidence of a record read from a table: the row's span and text, each cell used
+    (``{table, row, col}``) and, for a PDF, the box around those cells."""
+    ev = _evidence(nd, start, end)
+    ev["cell"] = [{"table": table, "row": r, "col": c} for r, c in cells]
+    if boxes:
+        ev["bbox"] = [
+            round(min(b[0] for b in boxes), 2),
+            round(min(b[1] for b in boxes), 2),
+            round(max(b[2] for b in boxes), 2),
+            round(max(b[3] for b in boxes), 2),
+        ]
+    return ev
+
+
 def trial(nd: NormalizedDocument, s: TrialSummary) -> dict[str, Any]:
     return {
         "kind": "trial",
@@ -56,7 +78,9 @@ def outcome(
     rule_id: str,
     events: int | None = None,
     n: int | None = None,
+    evidence: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """An outcome; ``evidence`` (:func:`table_evidence`) makes it a record read from a table."""
     return {
         "kind": "outcome",
         "trial": trial,
@@ -79,7 +103,8 @@ def outcome(
         "n": n,
         "events": events,
         "lang": lang,
-        "evidence": [_evidence(nd, *sentence)],
+        "evidence": [evidence or _evidence(nd, *sentence)],
+        "source": "table" if evidence is not None else "text",
         "rule_id": rule_id,
     }
 
@@ -97,7 +122,9 @@ def effect(
     m: Measure | None,
     ci: Interval | None,
     p: PValue | None,
+    evidence: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """An effect; ``evidence`` (:func:`table_evidence`) makes it a record read from a table."""
     return {
         "kind": "effect",
         "trial": trial,
@@ -114,6 +141,8 @@ def effect(
         "p_value": p.value if p else None,
         "p_qualifier": p.qualifier if p else None,
         "lang": lang,
-        "evidence": [_evidence(nd, *sentence)],
-        "rule_id": "effect.measure.v1" if m else "effect.p_only.v1",
+        "evidence": [evidence or _evidence(nd, *sentence)],
+        "source": "table" if evidence is not None else "text",
+        "rule_id": ("table." if evidence is not None else "")
+        + ("effect.measure.v1" if m else "effect.p_only.v1"),
     }
