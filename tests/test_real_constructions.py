@@ -497,6 +497,18 @@ INTRODUCED_TRIALS = [
 ]
 
 
+def test_a_numbered_name_closing_the_title_is_the_reports_trial():
+    """corpus/real_tables/en_pmc/PMC5362536_tables.nxml: the title ends "… (KCSG LU12-01)"; the
+    gold gives that trial to every record of its tables."""
+    from corpus_paths import CORPUS
+
+    from extract.pipeline import process_document
+
+    res = process_document(CORPUS / "real_tables" / "en_pmc" / "PMC5362536_tables.nxml")
+    assert [r.name for r in res.records if r.kind == "trial"] == ["KCSG-LU12-01"]
+    assert {r.trial for r in res.records if r.kind != "trial"} == {"KCSG-LU12-01"}
+
+
 @pytest.mark.parametrize(("source", "sentence", "trials"), INTRODUCED_TRIALS)
 def test_trials_the_text_introduces_by_name(source, sentence, trials):
     got = sorted(r.name for r in process_text(sentence).records if r.kind == "trial")

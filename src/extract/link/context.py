@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..normalize import NormalizedDocument
-from ..recognize.trials import TrialMention, find_trial_mentions, names_in_reference_title
+from ..recognize.trials import (
+    TrialMention,
+    find_trial_mentions,
+    names_in_reference_title,
+    title_trial,
+)
 from ..records import canonical_trial_name, trial_key
 from ..refs import Reference
 from ..segment import Paragraph, Sentence
@@ -122,6 +127,10 @@ def _named_mentions(ctx: DocContext) -> list[TrialMention]:
         tail = rx("link.after_trial_name.v1").match(text, m.end)
         refs = _refs_after(nd, m.end) or (_refs_after(nd, tail.end()) if tail else ())
         out.append(TrialMention(m.start, m.end, m.surface, m.name, m.rule_id, refs))
+    title = ctx.paragraphs[0] if ctx.paragraphs else None
+    named = title_trial(text, title.start, title.end) if title is not None else None
+    if named is not None and not any(m.start < named.end and named.start < m.end for m in out):
+        out.append(named)  # "… lung cancer (KCSG LU12-01)": the title names the report's trial
     return out
 
 

@@ -187,6 +187,17 @@ def _is_trial(
     )
 
 
+def title_trial(text: str, start: int, end: int) -> TrialMention | None:
+    """The trial a report's title ``text[start:end]`` names in the brackets that close it."""
+    m = _rx("trial.title_bracket_name.v1").search(text, start, end)
+    if m is None or is_never_trial(m.group("name")):
+        return None
+    s, e = m.span("name")
+    return TrialMention(
+        s, e, m.group("name"), canonical_trial_name(m.group("name")), "trial.title_bracket_name.v1"
+    )
+
+
 def _introduced(surface: str, text: str, s: int, e: int, end: int) -> bool:
     """A name the text introduces as a study's: in brackets right after a study word ("a phase
     II trial (CCOG-0801)", "This multicenter phase III trial (NEOPAC)", "一项Ⅲ期研究（ORIENT-15）"
