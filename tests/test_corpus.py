@@ -10,6 +10,7 @@ import re
 
 from corpus_paths import GOLD
 
+from extract.recognize.numbers import spelled_number
 from extract.report import compare_metrics, load_metrics, metrics_dict, score_files
 
 _NUM = re.compile(r"-?\d*\.\d+|-?\d+")  # a CI bound may be negative ("95% CI -0.54 to 12.44")
@@ -36,6 +37,10 @@ def _numbers(text: str) -> list[float]:
         float(x.replace(",", ".")) for x in re.findall(r"\b0,\d+", text)
     ]  # "P = 0,05": a decimal comma
     nums += [float(v) for w, v in _WORDS.items() if w in text.lower()]
+    # numbers spelled out as the text writes them ("Ninety percent", "Thirty-two patients")
+    nums += [
+        float(n) for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", text) if (n := spelled_number(w))
+    ]
     return nums
 
 
