@@ -10,9 +10,13 @@
    Tesseract when ``ocr=True`` (:mod:`~extract.readers.ocr`), otherwise the
    document is reported as needing OCR; a text layer that decodes to junk is
    never passed on as text;
-3. layout (:mod:`~extract.readers.layout`): rows, running headers/footers,
+3. private-use glyphs resolved (:mod:`~extract.readers.glyphs`: the font's
+   encoding, the other backend's reading, a decimal point between digits);
+   what is repaired is listed in ``metadata["glyph_repairs"]``, what is left is an
+   ``unresolved_glyphs`` warning;
+4. layout (:mod:`~extract.readers.layout`): rows, running headers/footers,
    columns, reading order, tables;
-4. assembly (:mod:`~extract.readers.assemble`): paragraphs, citations,
+5. assembly (:mod:`~extract.readers.assemble`): paragraphs, citations,
    hyphenation, per-character page and bbox.
 
 Every failure is a :class:`~extract.errors.ReaderError` whose message names the
@@ -40,14 +44,16 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document, Page
 from ..errors import ReaderError
 from ..records import doc_id_for_bytes
 from .assemble import assemble
-from .chars import CharSource, PageChars, open_source
+from .chars import Char, CharSource, PageChars, open_source
 from .damage import page_warnings
+from .glyphs import repair_page
 from .layout import build_segments, find_furniture, layout_page, page_em, remove_furniture
 from .limits import (
     DEFAULT_MAX_PAGES,
@@ -170,6 +176,7 @@ def _read(
                     }
                 )
         read: list[PageChars] = []
+        repairs: list[dict] = []
         scanned: list[int] = []
         junk: list[tuple[int, str]] = []
         for i in range(n_pages):
@@ -185,6 +192,12 @@ def _read(
                 raise ReaderError(
                     path, f"page {i + 1} is damaged: {verdict.reason}", code="corrupt"
                 )
+            fixed, glyph_warnings = repair_page(pc, _other_reading(pc, i, source, fallback))
+            if fixed:
+                repairs += fixed
+                if verdict.kind == "junk":
+                    verdict = judge(pc)
+            warnings += glyph_warnings
             if verdict.kind in ("scanned", "junk") and ocr:
                 from .ocr import ocr_page
 
@@ -223,7 +236,29 @@ def _read(
     if not text_pages:
         raise ReaderError(path, f"no text on any of the {n_pages} page(s)", code="no_text")
     warnings += page_warnings(read, scanned, [p for p, _ in junk], damage)
-    return _build(path, data, read, asked, scanned, junk, warnings)
+    doc = _build(path, data, read, asked, scanned, junk, warnings)
+    doc.metadata["glyph_repairs"] = repairs
+    return doc
+
+
+def _other_reading(
+    pc: PageChars, i: int, *sources: CharSource | None
+) -> Callable[[], list[Char] | None] | None:
+    """The characters of page ``i`` as the backend that did not read ``pc`` reads them
+    (for glyph repair; read only when asked for)."""
+    for s in sources:
+        if s is not None and s.name != pc.source:
+
+            def get(s: CharSource = s) -> list[Char] | None:
+                try:
+                    return s.page(i).chars
+                except (MemoryError, StreamTooLarge):
+                    raise
+                except Exception:  # a page this backend cannot decode: no second reading
+                    return None
+
+            return get
+    return None
 
 
 def _open(path: Path, backend: str, password: str | None) -> tuple[CharSource, int]:
