@@ -14,7 +14,9 @@
    encoding, the other backend's reading, a decimal point between digits);
    what is repaired is listed in ``metadata["glyph_repairs"]``, what is left is an
    ``unresolved_glyphs`` warning;
-4. layout (:mod:`~extract.readers.layout`): rows, running headers/footers,
+4. stamps laid over every page ("Content courtesy of …", "Downloaded from …") taken
+   out (:mod:`~extract.readers.stamps`), then layout
+   (:mod:`~extract.readers.layout`): rows, running headers/footers,
    columns, reading order, tables;
 5. assembly (:mod:`~extract.readers.assemble`): paragraphs, citations,
    hyphenation, per-character page and bbox.
@@ -66,6 +68,7 @@ from .limits import (
     too_large,
 )
 from .quality import Verdict, judge
+from .stamps import find_stamps
 
 BACKEND_CHOICES = ("auto", "pdfplumber", "pdfium")
 # a document with more than this share of scanned (or junk) pages fails as a whole
@@ -366,13 +369,14 @@ def _build(
     junk: list[tuple[int, str]],
     warnings: list[dict],
 ) -> Document:
+    stamps = find_stamps(read)
     segments = [(pc, build_segments(pc)) for pc in read]
     keys = find_furniture(segments)
     em = page_em([s for _, segs in segments for s in segs])
     layouts = []
     for pc, segs in segments:
         segs, removed = remove_furniture(pc, segs, keys)
-        layouts.append(layout_page(pc, segs, removed, em))
+        layouts.append(layout_page(pc, segs, stamps.get(pc.number, []) + removed, em))
     out, tables, footnotes = assemble(layouts)
     text = "".join(out.chars)
     page_of_char = _monotonic(out.pages)
