@@ -394,8 +394,14 @@ def find_footnotes(page: PageLayout, stats: Stats, in_refs: bool) -> list[Line]:
         ]
         if below:
             continue
-        if not starts_marked and _small_print_around(b, tail, page, stats):
-            continue  # small cells side by side, or under more of them: a table, not a note
+        if (
+            not starts_marked
+            and first.top < 0.9 * page.height
+            and _small_print_around(b, tail, page, stats)
+        ):
+            # small cells side by side, or under more of them: a table, not a note (in the
+            # page's bottom margin, pieces of one footer line stand side by side too)
+            continue
         notes.extend(tail)
         b.lines = b.lines[:k]
     page.blocks = [b for b in page.blocks if not isinstance(b, TextBlock) or b.lines]
