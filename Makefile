@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean-outputs ocr-deps system-deps holdout fresh-machine golden
+.PHONY: run test lint bench clean-outputs ocr-deps system-deps holdout fresh-machine golden real-pdf
 
 # Debian packages the tests drive: OCR (Tesseract with Chinese data), poppler,
 # the CJK TrueType font the corpus renderer embeds, and Chromium for browser tests.
@@ -59,6 +59,15 @@ golden: $(STAMP) ocr-deps
 holdout: $(STAMP)
 	$(BIN)/extract run corpus/holdout -o outputs/holdout -q
 	$(BIN)/extract evaluate --gold corpus/holdout/gold --pred outputs/holdout/records.jsonl --report outputs/holdout/eval
+
+# The corpus and the real publisher PDFs of ../shared/corpus/real_pdf (five not open: they
+# stay in ../shared, never in corpus/) run together and scored against corpus/gold: genre
+# real_pdf, and corpus/gold/scope.json for gold that covers some pages of a PDF only.
+REAL_PDF ?= ../shared/corpus/real_pdf
+real-pdf: $(STAMP) ocr-deps
+	@test -d "$(REAL_PDF)" || { echo "$(REAL_PDF): not found (the real publisher PDFs sit in ../shared/corpus/real_pdf beside the checkout; or give REAL_PDF=DIR)"; exit 2; }
+	$(BIN)/extract run corpus "$(REAL_PDF)" -o outputs/real-pdf --ocr -q
+	$(BIN)/extract evaluate --gold corpus/gold --pred outputs/real-pdf/records.jsonl --report outputs/real-pdf/eval
 
 lint: $(TESTSTAMP)
 	$(BIN)/ruff check src tests benchmarks corpus/tools

@@ -348,6 +348,42 @@ def test_scores_from_files(corpus):
     assert s.documents["000_seed.pdf"]["doc_id"] == "bbbb"
 
 
+def test_scope_scores_only_the_pages_a_gold_file_covers(corpus):
+    # the seed's gold covers page 2 only (KEYNOTE-590); its ESO-SHANGHAI-13 line on page 3,
+    # the PDF's trial and false positive on page 1 are out of scope
+    (corpus["gold"] / "scope.json").write_text(
+        json.dumps({"about": "results pages curated", "pages": {"000_seed": [2]}}), "utf-8"
+    )
+    s = score_files(corpus["gold"], corpus["records"])
+    txt = s.by_doc["000_seed.txt"]
+    assert (txt["outcome"].strict.tp, txt["outcome"].strict.fn) == (1, 1)  # PFS on p3 not scored
+    assert txt["trial"].loose.tp == 1
+    pdf = s.by_doc["000_seed.pdf"]
+    # every prediction of the PDF is on page 1: none is a false positive; the four page-2
+    # gold records are its misses
+    assert (pdf["all"].loose.tp, pdf["all"].loose.fp, pdf["all"].loose.fn) == (0, 0, 4)
+    assert s.documents["000_seed.pdf"]["scope_pages"] == [2]
+    # stems the scope does not list are scored whole
+    assert s.by_doc["negative_qualitative.pdf"]["all"].loose.fp == 1
+    assert "scope_pages" not in s.documents["negative_qualitative.pdf"]
+
+
+def test_without_scope_every_page_counts(corpus):
+    s = score_files(corpus["gold"], corpus["records"])
+    assert s.by_doc["000_seed.txt"]["outcome"].strict.tp == 2
+    assert "scope_pages" not in s.documents["000_seed.txt"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['{"pages": {"000_seed": []}}', '{"pages": {"000_seed": ["2"]}}', '{"pages": [2]}', "{nope"],
+)
+def test_malformed_scope_names_the_file(corpus, content):
+    (corpus["gold"] / "scope.json").write_text(content, "utf-8")
+    with pytest.raises(EvaluationInputError, match=r"scope\.json"):
+        score_files(corpus["gold"], corpus["records"])
+
+
 def test_gold_dir_as_prediction_scores_one_everywhere(corpus):
     s = score_files(corpus["gold"], corpus["gold"])
     m = metrics_dict(s)

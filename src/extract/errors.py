@@ -51,6 +51,7 @@ WARNING_CODES: dict[str, str] = {
     "pages_skipped": "scanned or junk pages left out of the text (listed; --ocr reads them)",
     "control_chars": "control characters in the text (removed by normalization)",
     "replacement_chars": "U+FFFD replacement characters: glyphs or bytes that did not decode",
+    "unresolved_glyphs": "private-use glyphs that neither the font's encoding, the other PDF backend nor the context resolves",
 }
 """Every ``code`` of a document warning: the document was read, but perhaps not all of it."""
 

@@ -10,7 +10,8 @@ everything around it:
   scored against the gold file of its stem; several documents may share a stem
   (the seed's ``.txt`` and ``.pdf``) and each is scored on its own; a gold stem
   nobody predicted is scored as an empty prediction; a predicted document
-  without gold is not scored.
+  without gold is not scored; a gold file that covers some pages only
+  (``scope.json``, :func:`load_scope`) is scored on those pages.
 * :func:`write_report` — ``metrics.json``, ``errors.jsonl``, ``errors.md`` and a
   self-contained ``report.html`` (inline CSS and SVG, no script, no network).
   Every number in the HTML's score tables and charts carries
@@ -133,6 +134,46 @@ def load_genres(path: str | Path) -> list[tuple[str, str]]:
     return [(a, b) for a, b in rules]
 
 
+SCOPE_FILE = "scope.json"
+
+
+def load_scope(path: str | Path) -> dict[str, frozenset[int]]:
+    """The ``scope.json`` of a gold directory: the pages each listed gold file covers.
+
+    ``{"about": "…", "pages": {"<stem>": [page, …]}}``: a gold file curated for some pages
+    of a long document (the results pages of a real PDF) scores only those pages — its
+    gold records whose ``page`` is listed, and the predictions with an evidence on a listed
+    page (:func:`in_scope`). Stems not listed are scored whole. A directory without the file
+    gives no scope.
+    """
+    f = Path(path) / SCOPE_FILE
+    if not f.is_file():
+        return {}
+    try:
+        data = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise EvaluationInputError(f"{f}: cannot read: {e}") from e
+    pages = data.get("pages") if isinstance(data, dict) else None
+    if not isinstance(pages, dict) or not all(
+        isinstance(v, list) and v and all(isinstance(n, int) and n >= 1 for n in v)
+        for v in pages.values()
+    ):
+        raise EvaluationInputError(
+            f'{f}: expected {{"about": "…", "pages": {{"<stem>": [page, …]}}}} '
+            "with at least one page (a number from 1) per stem"
+        )
+    return {stem: frozenset(v) for stem, v in pages.items()}
+
+
+def in_scope(rec: GoldRecordT | MachineRecord, pages: frozenset[int]) -> bool:
+    """Is a record on one of ``pages``: a gold record by its ``page``, a prediction by any
+    of its evidence pages? A gold record without a page is on none."""
+    evidence = getattr(rec, "evidence", None)
+    if evidence is not None:
+        return any(e.page in pages for e in evidence)
+    return getattr(rec, "page", None) in pages
+
+
 def genre_of(stem: str, genres: Sequence[tuple[str, str]]) -> str | None:
     """The genre of the first pattern ``stem`` matches (fnmatch), or None."""
     for pattern, genre in genres:
@@ -245,6 +286,7 @@ def pair_documents(
     gold: Mapping[str, list[GoldRecordT]],
     predictions: Predictions,
     genres: Sequence[tuple[str, str]] = (),
+    scope: Mapping[str, frozenset[int]] | None = None,
 ) -> Paired:
     """Key each scored document and give it its gold.
 
@@ -256,6 +298,8 @@ def pair_documents(
     the stem and scored against an empty prediction. Predicted documents whose
     stem has no gold are keyed too but get no gold, so :func:`evaluate` lists
     them as unscored. Files listed as ``skipped`` (not a document type) are left out.
+    For a stem ``scope`` lists (:func:`load_scope`), only its gold and predicted records
+    on the listed pages are kept (:func:`in_scope`), and its info says ``scope_pages``.
     """
     out = Paired(gold={}, pred={}, info={})
     # a file `extract run` passed over (not a document type it reads: a gold .jsonl beside the
@@ -296,12 +340,25 @@ def pair_documents(
                 "error": None,
                 "genre": genre_of(stem, genres),
             }
+    for key, info in out.info.items():
+        pages = (scope or {}).get(info["stem"])
+        if pages is None:
+            continue
+        info["scope_pages"] = sorted(pages)
+        out.gold[key] = [g for g in out.gold[key] if in_scope(g, pages)]
+        if key in out.pred:
+            out.pred[key] = [p for p in out.pred[key] if in_scope(p, pages)]
     return out
 
 
 def score_files(gold_dir: str | Path, pred: str | Path) -> Scores:
     """Load ``gold_dir`` and ``pred`` (see :func:`load_predictions`) and score them."""
-    paired = pair_documents(load_gold_dir(gold_dir), load_predictions(pred), load_genres(gold_dir))
+    paired = pair_documents(
+        load_gold_dir(gold_dir),
+        load_predictions(pred),
+        load_genres(gold_dir),
+        load_scope(gold_dir),
+    )
     return evaluate(paired.gold, paired.pred, doc_info=paired.info)
 
 

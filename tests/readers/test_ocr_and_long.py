@@ -64,3 +64,44 @@ def test_monograph_of_111_pages(backend):
     assert len(text) > 80_000
     assert all(p.start <= p.end for p in doc.pages)
     assert seconds < (60 if backend == "pdfium" else 150)
+
+
+def _with_scanned_page(dst, text_pdf, scanned_pdf, at: int) -> None:
+    """``text_pdf``'s pages with the one page of ``scanned_pdf`` put in at index ``at``
+    (a graphical abstract or a scanned table among pages with a text layer)."""
+    import pypdfium2
+
+    out = pypdfium2.PdfDocument.new()
+    src = pypdfium2.PdfDocument(str(text_pdf))
+    out.import_pages(src)
+    out.import_pages(pypdfium2.PdfDocument(str(scanned_pdf)), index=at)
+    out.save(str(dst))
+
+
+@pytest.mark.slow
+def test_a_page_without_text_layer_among_text_pages_is_listed(tmp_path):
+    # zh_review_two_column has 4 pages with text; a fifth, scanned, goes in as page 3
+    scan = tmp_path / "scan.pdf"
+    _scan(PDFTESTS / "en_rotated_page.pdf", scan)
+    mixed = tmp_path / "mixed.pdf"
+    _with_scanned_page(mixed, PDFTESTS / "zh_review_two_column.pdf", scan, at=2)
+    doc = read_pdf(mixed)
+    assert doc.metadata["pages_needing_ocr"] == [3]
+    [w] = [w for w in doc.metadata["warnings"] if w["code"] == "pages_skipped"]
+    assert w["pages"] == [3] and "--ocr" in w["message"]
+    assert doc.pages[2].start == doc.pages[2].end  # no text from it, none invented
+    assert [p.number for p in doc.pages if p.end > p.start] == [1, 2, 4, 5]
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_with_ocr_the_page_without_text_layer_is_read_from_its_image(tmp_path):
+    scan = tmp_path / "scan.pdf"
+    _scan(PDFTESTS / "en_rotated_page.pdf", scan)
+    mixed = tmp_path / "mixed.pdf"
+    _with_scanned_page(mixed, PDFTESTS / "zh_review_two_column.pdf", scan, at=2)
+    doc = read_pdf(mixed, ocr=True)
+    assert [p.source for p in doc.pages][2] == "ocr"
+    assert doc.metadata["pages_needing_ocr"] == []
+    truth = normalize(read_pdf(PDFTESTS / "en_rotated_page.pdf")).doc.page_text(1)
+    assert edit_distance(truth, normalize(doc).doc.page_text(3)) <= 0.05

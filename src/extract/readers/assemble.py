@@ -94,7 +94,7 @@ class Para:
 
 
 def collect_stats(pages: list[PageLayout]) -> Stats:
-    sizes: Counter[float] = Counter()
+    sizes: Counter[float] = Counter()  # size → area of text set in it
     pitches: dict[float, list[float]] = defaultdict(list)
     indents = 0
     words: set[str] = set()
@@ -108,7 +108,9 @@ def collect_stats(pages: list[PageLayout]) -> Stats:
                 if not refs_seen and _REF_HEADING.match(line.text):
                     refs_seen = True
                 if not refs_seen:  # the reference list is set small: not the body size
-                    sizes[round(line.size, 1)] += len(line.glyphs)
+                    # by the page area each size fills (length × size), not by glyph counts: a
+                    # column of Chinese body text has fewer glyphs than one of English references
+                    sizes[round(line.size, 1)] += (line.x1 - line.x0) * line.size
                 text = spaced_text(line)
                 for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text):
                     if "-" in w:
@@ -288,8 +290,21 @@ def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool
             if not in_refs or _starts_entry(b):
                 return True
     if _room_for_next(a, b):
-        return True
+        # ragged-right text leaves room at many line ends: a line that stops mid-sentence
+        # ("… mortality rate. It" / "is related to …") does not end a paragraph
+        return not _mid_sentence(a, b)
     return False
+
+
+def _mid_sentence(a: Line, b: Line) -> bool:
+    """Does Latin text run on from ``a`` into ``b``: a word or comma, then lower case?"""
+    t, u = a.text.rstrip(), b.text.lstrip()
+    if not t or not u:
+        return False
+    last, first = t[-1], u[0]
+    return (last.isascii() and (last.isalnum() or last == ",")) and (
+        first.isascii() and first.islower()
+    )
 
 
 def _is_short(line: Line) -> bool:
@@ -379,10 +394,39 @@ def find_footnotes(page: PageLayout, stats: Stats, in_refs: bool) -> list[Line]:
         ]
         if below:
             continue
+        if (
+            not starts_marked
+            and first.top < 0.9 * page.height
+            and _small_print_around(b, tail, page, stats)
+        ):
+            # small cells side by side, or under more of them: a table, not a note (in the
+            # page's bottom margin, pieces of one footer line stand side by side too)
+            continue
         notes.extend(tail)
         b.lines = b.lines[:k]
     page.blocks = [b for b in page.blocks if not isinstance(b, TextBlock) or b.lines]
     return notes
+
+
+def _small_print_around(block: TextBlock, tail: list[Line], page: PageLayout, stats: Stats) -> bool:
+    """Is ``tail`` part of more small print: a line of another block on one of its
+    baselines (cells of a row), or right above its first line (the rows before)?"""
+    small = 0.88 * stats.body_size
+    bases = [ln.base for ln in tail]
+    first = tail[0]
+    x1 = max(ln.x1 for ln in tail)
+    for other in page.blocks:
+        if other is block or not isinstance(other, TextBlock):
+            continue
+        for ln in other.lines:
+            if ln.size > small:
+                continue
+            if any(abs(ln.base - b) < 0.3 * ln.size for b in bases):
+                return True
+            above = first.base - ln.base
+            if ln.x1 > first.x0 and ln.x0 < x1 and 0 < above <= 1.6 * stats.typical_pitch(ln.size):
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- text
@@ -483,7 +527,8 @@ class Writer:
     def _join(self, local: TextOut, a: Line, b: Line) -> None:
         """Join two lines of a paragraph: undo hyphenation, pick space or nothing."""
         last = local.last()
-        first_glyph = next((g for g in b.glyphs if not g.raised), None)
+        # a line whose glyphs are all raised or lowered (small print in a figure) starts at its first
+        first_glyph = next((g for g in b.glyphs if not g.raised), b.glyphs[0] if b.glyphs else None)
         first = first_glyph.char.text if first_glyph else ""
         if (
             last
@@ -724,38 +769,53 @@ def assemble(pages: list[PageLayout]) -> tuple[TextOut, list[dict], list[dict]]:
     _join_split_tables(pages)
     writer = Writer(stats)
     footnotes: list[dict] = []
+    heights = {page.number: page.height for page in pages}
     in_refs = False
     pending: Para | None = None  # the last paragraph, held back in case the next block continues it
+    # captions and page-foot blocks met while ``pending`` waits for its continuation: written
+    # after it, so that a sentence a figure or a foot block cut in two comes out whole
+    held: list[Para] = []
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            writer.paragraph(pending)
+            pending = None
+        for para in held:
+            writer.paragraph(para)
+        held.clear()
+
     for page in pages:
         notes = find_footnotes(page, stats, in_refs)
         if notes:
             footnotes.extend(_footnote_records(page.number, notes))
         for block in page.blocks:
             if isinstance(block, TableBlock):
-                if pending is not None:
-                    writer.paragraph(pending)
-                    pending = None
+                flush()
                 writer.paragraph(Para("table", table=block))
                 continue
             paras, in_refs_after = split_block(block, stats, in_refs)
             in_refs = in_refs_after
-            if not paras:
-                continue
-            if pending is not None and _continues(pending, paras[0], stats):
-                pending.lines.extend(paras[0].lines)
-                paras = paras[1:]
-                if not paras:
-                    continue
-                writer.paragraph(pending)
-                pending = None
-            elif pending is not None:
-                writer.paragraph(pending)
-                pending = None
-            for para in paras[:-1]:
-                writer.paragraph(para)
-            pending = paras[-1]
-    if pending is not None:
-        writer.paragraph(pending)
+            opening = True  # no paragraph of this block written or pending yet
+            for k, para in enumerate(paras):
+                if (
+                    pending is not None
+                    and opening
+                    and _after(pending, para, held)
+                    and not _CAPTION.match(para.lines[0].text if para.lines else "")
+                    and _continues(pending, para, stats)
+                ):
+                    pending.lines.extend(para.lines)
+                    opening = False
+                    if k + 1 < len(paras):
+                        flush()
+                elif pending is not None and _interposed(pending, para, held, stats, heights):
+                    held.append(para)
+                else:
+                    flush()
+                    pending = para
+                    opening = False
+    flush()
     if writer.out.chars and writer.out.chars[-1] != "\n":
         writer.out.put_inserted("\n")
     return writer.out, writer.tables, footnotes
@@ -765,6 +825,59 @@ def _header_texts(table: TableBlock) -> list[tuple[int, int, str]]:
     return [
         (c.row, c.col, " ".join(spaced_text(ln) for ln in c.lines)) for c in table.cells if c.header
     ]
+
+
+def _after(p: Para, q: Para, held: list[Para]) -> bool:
+    """Does ``q`` come after every paragraph held since ``p``: on a later page, below them,
+    or at the top of the next column (a foot block under ``p``'s column)?"""
+    b = q.lines[0] if q.lines else None
+    a = p.lines[-1] if p.lines else None
+    for h in held:
+        last = h.lines[-1] if h.lines else None
+        if b is None or last is None or b.page > last.page or b.top > last.bottom:
+            continue
+        next_column = a is not None and b.page == a.page and b.x0 >= a.region[1]
+        if not next_column or _CAPTION.match(h.lines[0].text):
+            return False
+    return True
+
+
+_CAPTION = re.compile(
+    r"^\s*(?:Fig(?:ure)?\.?|Table|Scheme|图|表|附图|附表)\s*\d{1,2}[A-Za-z]?(?![\d.]\d)"
+)
+_HELD_MAX = 8
+
+
+def _interposed(
+    p: Para, q: Para, held: list[Para], stats: Stats, heights: dict[int, float]
+) -> bool:
+    """Does ``q`` stand between the unfinished paragraph ``p`` and its continuation?
+
+    A caption under ``p`` (a figure interrupts the column), or a block set off at the foot
+    of ``p``'s page (an article's DOI and "cite this" box, a copyright strip), while ``p``
+    stops mid-sentence at the bottom of its column. Later paragraphs below ``p`` on that
+    page join the ones held.
+    """
+    if p.kind != "text" or q.kind == "table" or len(p.lines) < 2 or not q.lines:
+        return False  # a one-line paragraph (a label in a figure) is not run on past anything
+    a, b = p.lines[-1], q.lines[0]
+    if len(held) >= _HELD_MAX or p.refs or q.refs or b.page < a.page:
+        return False
+    caption = bool(_CAPTION.match(b.text))
+    if b.page > a.page:
+        # a figure at the top of the next page, its caption read before the text it interrupts
+        return caption and not _ends_terminal(a) and a.x1 >= a.region[1] - 2 * a.size
+    if b.top <= a.bottom:
+        return False
+    if held:
+        return True
+    if _ends_terminal(a) or a.x1 < a.region[1] - 2 * a.size:
+        return False
+    if caption:
+        return True
+    return b.base - a.base > 2.5 * stats.typical_pitch(a.size) and b.top >= 0.7 * heights.get(
+        a.page, 1e9
+    )
 
 
 def _join_split_tables(pages: list[PageLayout]) -> None:

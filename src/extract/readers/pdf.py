@@ -10,9 +10,15 @@
    Tesseract when ``ocr=True`` (:mod:`~extract.readers.ocr`), otherwise the
    document is reported as needing OCR; a text layer that decodes to junk is
    never passed on as text;
-3. layout (:mod:`~extract.readers.layout`): rows, running headers/footers,
+3. private-use glyphs resolved (:mod:`~extract.readers.glyphs`: the font's
+   encoding, the other backend's reading, a decimal point between digits);
+   what is repaired is listed in ``metadata["glyph_repairs"]``, what is left is an
+   ``unresolved_glyphs`` warning;
+4. stamps laid over every page ("Content courtesy of …", "Downloaded from …") taken
+   out (:mod:`~extract.readers.stamps`), then layout
+   (:mod:`~extract.readers.layout`): rows, running headers/footers,
    columns, reading order, tables;
-4. assembly (:mod:`~extract.readers.assemble`): paragraphs, citations,
+5. assembly (:mod:`~extract.readers.assemble`): paragraphs, citations,
    hyphenation, per-character page and bbox.
 
 Every failure is a :class:`~extract.errors.ReaderError` whose message names the
@@ -40,14 +46,16 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document, Page
 from ..errors import ReaderError
 from ..records import doc_id_for_bytes
 from .assemble import assemble
-from .chars import CharSource, PageChars, open_source
+from .chars import Char, CharSource, PageChars, open_source
 from .damage import page_warnings
+from .glyphs import repair_page
 from .layout import build_segments, find_furniture, layout_page, page_em, remove_furniture
 from .limits import (
     DEFAULT_MAX_PAGES,
@@ -60,6 +68,7 @@ from .limits import (
     too_large,
 )
 from .quality import Verdict, judge
+from .stamps import find_stamps
 
 BACKEND_CHOICES = ("auto", "pdfplumber", "pdfium")
 # a document with more than this share of scanned (or junk) pages fails as a whole
@@ -170,6 +179,7 @@ def _read(
                     }
                 )
         read: list[PageChars] = []
+        repairs: list[dict] = []
         scanned: list[int] = []
         junk: list[tuple[int, str]] = []
         for i in range(n_pages):
@@ -185,6 +195,12 @@ def _read(
                 raise ReaderError(
                     path, f"page {i + 1} is damaged: {verdict.reason}", code="corrupt"
                 )
+            fixed, glyph_warnings = repair_page(pc, _other_reading(pc, i, source, fallback))
+            if fixed:
+                repairs += fixed
+                if verdict.kind == "junk":
+                    verdict = judge(pc)
+            warnings += glyph_warnings
             if verdict.kind in ("scanned", "junk") and ocr:
                 from .ocr import ocr_page
 
@@ -223,7 +239,29 @@ def _read(
     if not text_pages:
         raise ReaderError(path, f"no text on any of the {n_pages} page(s)", code="no_text")
     warnings += page_warnings(read, scanned, [p for p, _ in junk], damage)
-    return _build(path, data, read, asked, scanned, junk, warnings)
+    doc = _build(path, data, read, asked, scanned, junk, warnings)
+    doc.metadata["glyph_repairs"] = repairs
+    return doc
+
+
+def _other_reading(
+    pc: PageChars, i: int, *sources: CharSource | None
+) -> Callable[[], list[Char] | None] | None:
+    """The characters of page ``i`` as the backend that did not read ``pc`` reads them
+    (for glyph repair; read only when asked for)."""
+    for s in sources:
+        if s is not None and s.name != pc.source:
+
+            def get(s: CharSource = s) -> list[Char] | None:
+                try:
+                    return s.page(i).chars
+                except (MemoryError, StreamTooLarge):
+                    raise
+                except Exception:  # a page this backend cannot decode: no second reading
+                    return None
+
+            return get
+    return None
 
 
 def _open(path: Path, backend: str, password: str | None) -> tuple[CharSource, int]:
@@ -331,13 +369,14 @@ def _build(
     junk: list[tuple[int, str]],
     warnings: list[dict],
 ) -> Document:
+    stamps = find_stamps(read)
     segments = [(pc, build_segments(pc)) for pc in read]
     keys = find_furniture(segments)
     em = page_em([s for _, segs in segments for s in segs])
     layouts = []
     for pc, segs in segments:
         segs, removed = remove_furniture(pc, segs, keys)
-        layouts.append(layout_page(pc, segs, removed, em))
+        layouts.append(layout_page(pc, segs, stamps.get(pc.number, []) + removed, em))
     out, tables, footnotes = assemble(layouts)
     text = "".join(out.chars)
     page_of_char = _monotonic(out.pages)

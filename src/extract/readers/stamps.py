@@ -1,0 +1,110 @@
+"""Stamps: text a download platform or a publisher laid over every page.
+
+"Content courtesy of Springer Nature, terms of use apply. Rights reserved", a
+"Downloaded from … on …" strip, a text watermark: each is drawn by one run of the
+content stream in a font of its own, and the same words come back on page after
+page. Laid over the running footer, its glyphs would interleave with the footer's
+(``(2Con) 1te:9nt6 1courtesy of S|phrttipnsg://…``) and neither could be recognised.
+
+:func:`find_stamps` takes such runs out of the pages' characters before the layout
+sees them; their text is kept with the page's furniture (``Page.removed``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .chars import Char, PageChars
+
+_MIN_CHARS = 12  # a stamp says something: not a page number, not a lone symbol
+_SHARE = 0.5  # on at least half of the pages
+_MIN_OVERLAP = 3  # glyphs of other text inside the run's box: it is laid over them
+
+
+def _runs(chars: list[Char]) -> list[tuple[int, int]]:
+    """Maximal runs of the content stream in one font and size on one baseline:
+    (start, end) indices."""
+    out = []
+    start = 0
+    for i in range(1, len(chars) + 1):
+        if (
+            i == len(chars)
+            or (chars[i].font, round(chars[i].size, 1))
+            != (chars[start].font, round(chars[start].size, 1))
+            or abs(chars[i].base - chars[start].base) > 0.5 * chars[start].size
+        ):
+            out.append((start, i))
+            start = i
+    return out
+
+
+def _key(text: str) -> str:
+    """The words of a run as compared across pages: a stamp says the same on every page
+    (a running footer laid under it carries the page number)."""
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _overlaps_other_text(chars: list[Char], a: int, b: int) -> bool:
+    """Is the run ``chars[a:b]`` laid over other glyphs of the page (some of them inside its box)?"""
+    x0 = min(c.x0 for c in chars[a:b])
+    x1 = max(c.x1 for c in chars[a:b])
+    top = min(c.top for c in chars[a:b])
+    bottom = max(c.bottom for c in chars[a:b])
+    hits = 0
+    for i, c in enumerate(chars):
+        if a <= i < b or c.text.isspace():
+            continue
+        cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+        if x0 <= cx <= x1 and top <= cy <= bottom:
+            hits += 1
+            if hits >= _MIN_OVERLAP:
+                return True
+    return False
+
+
+def _candidates(pc: PageChars) -> list[tuple[str, int, int]]:
+    """Runs in a font and size nothing else on the page uses, long enough to say something,
+    laid over other text."""
+    chars = pc.chars
+    runs = _runs(chars)
+    uses = Counter((chars[a].font, round(chars[a].size, 1)) for a, _ in runs)
+    out = []
+    for a, b in runs:
+        if uses[(chars[a].font, round(chars[a].size, 1))] != 1:
+            continue
+        text = "".join(c.text for c in chars[a:b])
+        if sum(1 for ch in text if ch.isalpha()) >= _MIN_CHARS and _overlaps_other_text(
+            chars, a, b
+        ):
+            out.append((_key(text), a, b))
+    return out
+
+
+def find_stamps(pages: list[PageChars]) -> dict[int, list[str]]:
+    """Remove stamp runs from the pages' characters (in place); return their text by page.
+
+    A stamp is a run of characters in a font and size used by nothing else on its page,
+    laid over other text of the page, whose text comes back, the same, on at least
+    half of the document's pages, and on two at least. A running head in a font of its
+    own, set apart from everything, is left to the furniture rules of the layout.
+    """
+    found = {pc.number: _candidates(pc) for pc in pages if pc.chars}
+    counts = Counter(k for cands in found.values() for k in {k for k, _, _ in cands})
+    need = max(2, int(_SHARE * len(pages) + 0.999))
+    stamps = {k for k, n in counts.items() if n >= need}
+    out: dict[int, list[str]] = {}
+    if not stamps:
+        return out
+    for pc in pages:
+        cut = [(a, b) for k, a, b in found.get(pc.number, []) if k in stamps]
+        if not cut:
+            continue
+        drop = set()
+        for a, b in cut:
+            drop.update(range(a, b))
+            out.setdefault(pc.number, []).append(
+                " ".join("".join(c.text for c in pc.chars[a:b]).split())
+            )
+        pc.chars = [c for i, c in enumerate(pc.chars) if i not in drop]
+    return out
