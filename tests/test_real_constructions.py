@@ -13,6 +13,13 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # a survival 率 reported in months is a survival time (convention 12 of the gold notes);
+    # groups by expression level are subgroups (the sentence names them), so both single
+    (
+        "ChinaXiv-201712.00239V1",
+        "mir-106b表达水平较低患者的生存率(60个月)高于mir-106b表达水平较高的患者(37个月） $\\scriptstyle P = 0 . 0 2 4$ ，图2）。",
+        [("OS", 60.0, "single", None, None), ("OS", 37.0, "single", None, None)],
+    ),
     # a dispersion in brackets between a number and its unit belongs to the value
     (
         "PMC2360567",

@@ -46,7 +46,10 @@ class Group:
 def unit_fits(ep: EndpointMention, unit: str | None) -> bool:
     """Can a value in ``unit`` be a result of endpoint mention ``ep``?"""
     if unit in TIME_UNITS:
-        return endpoint_kind(ep.code) == "time" and not ep.timepoints and ep.stat != "rate"
+        # "生存率(60个月)…(37个月)": a survival 率 reported in months is a survival time
+        # (corpus/gold/NOTES_adjudication.md, convention 12)
+        as_time = ep.stat != "rate" or ep.surface.endswith("率")
+        return endpoint_kind(ep.code) == "time" and not ep.timepoints and as_time
     if unit == "percent":
         return endpoint_kind(ep.code) == "rate" or bool(ep.timepoints) or ep.stat == "rate"
     return False
