@@ -475,6 +475,14 @@ INTRODUCED_TRIALS = [
         "cancer Erbitux, radiotherapy and UFT (PERU) trial",
         ["PERU"],
     ),
+    # a name, its expansion in brackets, then the study word
+    (
+        "corpus/real_text/en_pmc/PMC3278202.txt",
+        "An economic decision model was developed using patient-level data for progression-free "
+        "survival and overall survival from the SATURN (SequentiAl Tarceva in UnResectable NSCLC) "
+        "study.",
+        ["SATURN"],
+    ),
     # an alias in brackets after the trial's name is the same trial
     (
         "corpus/composed/en_review_nsclc_perioperative.md",

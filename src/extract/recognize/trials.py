@@ -203,7 +203,8 @@ def _introduced(surface: str, text: str, s: int, e: int, end: int) -> bool:
     II trial (CCOG-0801)", "This multicenter phase III trial (NEOPAC)", "一项Ⅲ期研究（ORIENT-15）"
     — but not the initials of the words before it: "a randomised controlled trial (RCT)"), or
     opening a sentence that says what study it is ("SUNRISE was a randomised, double-blind
-    trial")."""
+    trial"), or followed by its expansion and a study word ("the SATURN (SequentiAl Tarceva in
+    UnResectable NSCLC) study")."""
     if surface.upper() in _common_words():
         return False
     bracketed = bool(
@@ -211,7 +212,19 @@ def _introduced(surface: str, text: str, s: int, e: int, end: int) -> bool:
         and _rx("trial.study_before_bracket.v1").search(text[max(0, s - 12) : s])
         and _rx("trial.bracket_close_after.v1").match(text[e : min(end, e + 3)])
     )
-    return bracketed or bool(_rx("trial.copula_study_after.v1").match(text[e : min(end, e + 120)]))
+    expanded = _rx("trial.expansion_then_study_after.v1").match(text[e : min(end, e + 110)])
+    return (
+        bracketed
+        or bool(_rx("trial.copula_study_after.v1").match(text[e : min(end, e + 120)]))
+        or bool(expanded and _spells(surface, expanded.group("exp")))
+    )
+
+
+def _spells(acronym: str, expansion: str) -> bool:
+    """Do the capitals of ``expansion`` spell ``acronym``, in order ("SATURN": "SequentiAl
+    Tarceva in UnResectable NSCLC")?"""
+    caps = iter(ch for ch in expansion if ch.isupper())
+    return all(any(c == letter for c in caps) for letter in acronym.upper() if letter.isalpha())
 
 
 def _initials_of(acronym: str, before: str) -> bool:
