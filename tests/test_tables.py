@@ -360,3 +360,70 @@ def test_events_of_a_survival_endpoint_are_not_its_value():
     }
     assert not [r for r in pfs if r.value in (18.0, 28.0)]
     assert not [r for r in _table(path) if r.evidence[0].text.split("\t")[0] == "FFS"]
+
+
+COMPOSED = CORPUS / "composed"
+
+REVIEW_CASES = [
+    # (file, table, what a curator reads in the row, the record's fields)
+    (
+        "en_review_gastric_io",
+        "Table 1: 'Median OS, months' spans 'Anti-PD-1 | Control'; 'CheckMate 649 | CPS ≥5 | 14.4"
+        " | 11.1 | 0.71 (0.59–0.86)*'",
+        dict(kind="outcome", endpoint="OS", value=11.1, trial="CHECKMATE-649"),
+        dict(arm="Control", arm_role="control", stat="median", unit="month"),
+    ),
+    (
+        "en_review_gastric_io",
+        "Table 1: 'KEYNOTE-859 | All randomized | … | ORR, % 51 | 42' — the whole population",
+        dict(kind="outcome", endpoint="ORR", value=51.0, trial="KEYNOTE-859"),
+        dict(arm="Anti-PD-1", arm_role="experimental", subgroup=None, unit="percent"),
+    ),
+    (
+        "zh_review_gastric_immunotherapy",
+        "表1: the 人群 column 'CPS≥10' is the subgroup of the row's HR: 'KEYNOTE-859 | CPS≥10 |"
+        " – | 15.7 | 11.8 | 0.65（0.53～0.79） | –'",
+        dict(kind="effect", endpoint="OS", value=0.65, trial="KEYNOTE-859"),
+        dict(subgroup="CPS≥10", measure="HR", ci_low=0.53, ci_high=0.79, p_value=None),
+    ),
+    (
+        "en_review_nsclc_first_line",
+        "Table 1: arms column, 'KEYNOTE-407 | Pembrolizumab + CP | …' then ' | Placebo + CP | | "
+        "11.3' (the trial cell left empty)",
+        dict(kind="outcome", endpoint="OS", value=11.3),
+        dict(trial="KEYNOTE-407", arm="Placebo + CP", arm_role="control"),
+    ),
+    (
+        "en_review_nsclc_first_line",
+        "Table 2: 'Grade' column, ' | 3–5* | 26.6 | 53.3' under KEYNOTE-024's 'Any*' row",
+        dict(kind="outcome", endpoint="AE", value=26.6),
+        dict(trial="KEYNOTE-024", grade=">=3", arm="Experimental", arm_role="experimental"),
+    ),
+    (
+        "zh_review_gastric_immunotherapy",
+        "表1: 中位OS（月） spans 试验组 | 对照组; 'KEYNOTE-859 | CPS≥10 | – | 15.7 | 11.8'",
+        dict(kind="outcome", endpoint="OS", value=11.8, trial="KEYNOTE-859"),
+        dict(arm="对照组", arm_role="control", subgroup="CPS≥10"),
+    ),
+    (
+        "zh_review_gastric_immunotherapy",
+        "表1: 人群 全人群 is no subgroup: 'ATTRACTION-2 | 全人群 | 493 | … | 0.63（0.51～0.78）'",
+        dict(kind="effect", endpoint="OS", value=0.63, trial="ATTRACTION-2"),
+        dict(subgroup=None, p_value=0.0001, p_qualifier="<"),
+    ),
+]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".pdf"])
+@pytest.mark.parametrize(
+    ("stem", "where", "key", "expected"), REVIEW_CASES, ids=[c[1][:40] for c in REVIEW_CASES]
+)
+def test_a_composed_review_table_cell_becomes_a_record(suffix, stem, where, key, expected):
+    """The tables of the corpus's composed reviews, read from the Markdown source (its
+    ``::: table`` block) and from the rendered PDF alike."""
+    path = COMPOSED / f"{stem}{suffix}"
+    found = _table(path, **key)
+    assert len(found) == 1, f"{path.name} {where}: {len(found)} records for {key}"
+    rec = found[0]
+    for k, v in expected.items():
+        assert getattr(rec, k) == v, f"{path.name} {where}: {k} is {getattr(rec, k)!r}, not {v!r}"

@@ -64,11 +64,13 @@ def table_records(ctx: DocContext) -> list[dict]:
         view = table_view(ctx.nd, table, i)
         if view is None or not view.data_rows or view.start >= ctx.body_end:
             continue
-        if rx("table.not_results.v1").search(view.caption) or listing(view):
+        if rx("table.not_results.v1").search(view.caption):
             continue
         reading = _reading(ctx, view)
-        if trial_rows(ctx, view):
+        if trial_rows(ctx, view):  # its arms column may repeat ("Chemotherapy"): no listing
             read_trial_rows(reading)
+        elif listing(view):
+            continue
         elif arms_in_rows(view):
             _read_arm_rows(reading)
         else:
@@ -113,9 +115,21 @@ def _trial(ctx: DocContext, view: TableView) -> tuple[str | None, list[str]]:
 
 
 def _row_trial(reading: Reading, r: int) -> tuple[str | None, list[str]]:
-    a, e = row_span(reading.view, reading.ctx.text, r)
-    found = reading.ctx.mentions_in(a, e)
-    return (found[0].name, list(found[0].refs)) if found else reading.trial
+    """The trial the row names, else the one of the row it continues (its first cell spans
+    from a row above, or is empty under a named row: "KEYNOTE-024 | Any | …" then " | 3–5 |
+    …"), else the table's."""
+    view, ctx = reading.view, reading.ctx
+    a, e = row_span(view, ctx.text, r)
+    found = ctx.mentions_in(a, e)
+    first = view.grid[r][0]
+    if not found and first is not None and first.row != r:
+        found = ctx.mentions_in(first.start, first.end)
+    if found:
+        return found[0].name, list(found[0].refs)
+    above = [d for d in view.data_rows if d < r]
+    if above and not view.text(r, 0):
+        return _row_trial(reading, above[-1])
+    return reading.trial
 
 
 def row_span(view: TableView, text: str, r: int) -> tuple[int, int]:
