@@ -108,6 +108,45 @@ CASES = [
         dict(kind="outcome", endpoint="AE", value=23.33, event="尿潴留"),
         dict(arm_role="control", events=7, n=30),
     ),
+    (
+        "en_pmc/PMC3442969_tables.nxml",
+        "T5 'OS … according to KRAS mutation': 'Codon 12' / 'mutation' is one label on two lines,"
+        " the second holding the HR under the first's P 0.54",
+        dict(kind="effect", endpoint="OS", value=0.83),
+        dict(measure="HR", ci_low=0.45, ci_high=1.53, p_value=0.54, subgroup="Codon 12 mutation"),
+    ),
+    (
+        "en_pmc/PMC3442969_tables.nxml",
+        "T5: the row 'Codon 12' / 'mutation' is no patient listing; FUFOX 15.6months",
+        dict(kind="outcome", endpoint="OS", value=15.6),
+        dict(arm="FUFOX", stat="median", unit="month", subgroup="Codon 12 mutation"),
+    ),
+    (
+        "en_pmc/PMC3442969_tables.nxml",
+        "T4 'All patients': the P and the HR in one cell, '0.18<break/>0.81 (0.61-1.09)'",
+        dict(kind="effect", endpoint="PFS", value=0.81),
+        dict(measure="HR", ci_low=0.61, ci_high=1.09, p_value=0.18, subgroup=None),
+    ),
+    (
+        "en_pmc/PMC3845560_tables.nxml",
+        "t03: 'RR (%)' under the second header block 'Response after completion of radiotherapy |"
+        " Arm A (n=63) | Arm B (n=61) | Total (n=124)' — a label again under a new block",
+        dict(kind="outcome", endpoint="ORR", value=92.7),
+        dict(arm=None, arm_role="single", n=124, unit="percent"),
+    ),
+    (
+        "en_pmc/PMC529310_tables.nxml",
+        "T2: 'Group | n | CR | … | Response rate | P', Trial row P 0.022: the P compares the "
+        "column before it",
+        dict(kind="effect", endpoint="ORR", p_value=0.022),
+        dict(measure=None, value=None),
+    ),
+    (
+        "zh_chinaxiv/ChinaXiv-202208.00164V1_tables.md",
+        "表1两组患者术后疼痛干预效果比较: 明显缓解 column, 治疗组(n=30) 17(56.67) — pain relief",
+        dict(kind="outcome", endpoint="QOL", value=56.67),
+        dict(stat="rate", unit="percent", arm="治疗组", arm_role="experimental", events=17, n=30),
+    ),
 ]
 
 
@@ -155,9 +194,14 @@ def test_a_spanning_cell_covers_every_position_it_spans():
 
 def test_the_relief_of_a_symptom_is_no_tumour_response():
     """ChinaXiv-202208.00164V1 表1 "两组患者术后疼痛干预效果比较": 完全缓解 is the pain's
-    relief, so its cells are no CR."""
+    relief, so its cells are no CR but QOL rates (convention 7), and 无效 (no relief) none."""
     path = TABLES / "zh_chinaxiv/ChinaXiv-202208.00164V1_tables.md"
-    assert [r for r in _table(path) if r.endpoint in ("CR", "PR", "ORR")] == []
+    records = _table(path)
+    assert [r for r in records if r.endpoint in ("CR", "PR", "ORR")] == []
+    qol = [r for r in records if r.endpoint == "QOL"]
+    assert len(qol) == 18  # 6 arm rows × 完全缓解 / 明显缓解 / 轻度缓解
+    assert {r.value for r in qol if r.arm == "治疗组"} >= {76.67, 16.67, 3.0}
+    assert 3.33 not in {r.value for r in qol}  # the 无效 cells "1(3.33)"
 
 
 def test_a_test_statistic_and_a_count_are_no_records():
