@@ -43,6 +43,13 @@ CASES = [
         dict(unit="percent", stat="rate", arm="Weekly docetaxel", n=41, events=26),
     ),
     (
+        "en_pmc/PMC3117815_tables.nxml",
+        "T3: '4AC (n = 92)' beside the two docetaxel arms (n = 41 each) is everyone before "
+        "randomisation; its cCR 17 | 18",
+        dict(kind="outcome", endpoint="CR", value=18.0, arm="4AC"),
+        dict(arm_role="single", n=92, events=17),
+    ),
+    (
         "en_pmc/PMC4134501_tables.nxml",
         "tbl3 'Grade ⩾3 adverse events': Neutropenia 8 (53.3) in 'Arm A …, n=15'",
         dict(kind="outcome", endpoint="AE", value=53.3),

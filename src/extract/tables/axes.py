@@ -125,10 +125,25 @@ def columns(
     return out
 
 
+def _pooled(cols: list[Column]) -> str | None:
+    """The arm of more patients than all the other arms together (with two others at least):
+    everyone before randomisation, not an arm ("4AC (n = 92)" beside "Weekly docetaxel (n =
+    41)" and "3-weekly docetaxel (n = 41)")."""
+    sizes = {c.arm: c.n for c in cols if c.arm and c.n}
+    for arm, n in sizes.items():
+        others = [m for a, m in sizes.items() if a != arm]
+        if len(others) >= 2 and n is not None and n > sum(m for m in others if m):
+            return arm
+    return None
+
+
 def _roles(cols: list[Column], abbrevs: dict[str, str]) -> None:
-    names = list(dict.fromkeys(c.arm for c in cols if c.arm))
+    pooled = _pooled(cols)
+    names = list(dict.fromkeys(c.arm for c in cols if c.arm and c.arm != pooled))
     spelled = [abbrevs.get(n.lower(), n) for n in names]
     roles = dict(zip(names, arm_roles(spelled), strict=True)) if names else {}
+    if pooled is not None:
+        roles[pooled] = "single"
     for c in cols:
         if c.arm:
             c.role = roles[c.arm]
