@@ -223,6 +223,16 @@ def test_a_test_statistic_and_a_count_are_no_records():
     assert values == {91.82, 82.73}
 
 
+def test_complications_under_a_care_intervention_are_no_adverse_events():
+    """ChinaXiv-201712.00515V1 "在联合检测下判断早期肝硬化无创诊断的护理", 表2
+    "两组并发症发生率比较": the cirrhosis's complications (并发症发生率 5(12.5) | 13(30.9)*) under
+    two ways of nursing are no AE of a treatment; ChinaXiv-201712.00424V1 表3 "两组患者术后并发症"
+    of an operation (a treatment) still are."""
+    assert _table(TABLES / "zh_chinaxiv/ChinaXiv-201712.00515V1_tables.md") == []
+    surgery = _table(TABLES / "zh_chinaxiv/ChinaXiv-201712.00424V1_tables.md", endpoint="AE")
+    assert surgery
+
+
 def test_a_patient_listing_yields_nothing():
     """PMC4019890 Table 2 lists the 19 patients one a row (Arm A/B/C repeated): no results."""
     assert _table(TABLES / "en_pmc/PMC4019890_tables.nxml") == []

@@ -64,7 +64,7 @@ def table_records(ctx: DocContext) -> list[dict]:
         view = table_view(ctx.nd, table, i)
         if view is None or not view.data_rows or view.start >= ctx.body_end:
             continue
-        if rx("table.not_results.v1").search(view.caption):
+        if rx("table.not_results.v1").search(view.caption) or _care_complications(ctx, view):
             continue
         reading = _reading(ctx, view)
         if trial_rows(ctx, view):  # its arms column may repeat ("Chemotherapy"): no listing
@@ -77,6 +77,16 @@ def table_records(ctx: DocContext) -> list[dict]:
             _read_arm_columns(reading)
         out.extend(reading.out)
     return [r for _, r in sorted(out, key=lambda x: x[0])]
+
+
+def _care_complications(ctx: DocContext, view: TableView) -> bool:
+    """A table of the disease's complications in a study of nursing care ("早期肝硬化无创诊断的
+    护理", 表2 "两组并发症发生率比较"): no adverse event of a treatment, so no record."""
+    title = ctx.text.lstrip().split("\n", 1)[0]  # the document's first line
+    return bool(
+        rx("table.complication_caption.v1").search(view.caption)
+        and rx("table.care_title.v1").search(title)
+    )
 
 
 def _reading(ctx: DocContext, view: TableView) -> Reading:
