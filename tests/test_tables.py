@@ -43,6 +43,13 @@ CASES = [
         dict(unit="percent", stat="rate", arm="Weekly docetaxel", n=41, events=26),
     ),
     (
+        "en_pmc/PMC3117815_tables.nxml",
+        "T3: '4AC (n = 92)' beside the two docetaxel arms (n = 41 each) is everyone before "
+        "randomisation; its cCR 17 | 18",
+        dict(kind="outcome", endpoint="CR", value=18.0, arm="4AC"),
+        dict(arm_role="single", n=92, events=17),
+    ),
+    (
         "en_pmc/PMC4134501_tables.nxml",
         "tbl3 'Grade ⩾3 adverse events': Neutropenia 8 (53.3) in 'Arm A …, n=15'",
         dict(kind="outcome", endpoint="AE", value=53.3),
@@ -108,6 +115,45 @@ CASES = [
         dict(kind="outcome", endpoint="AE", value=23.33, event="尿潴留"),
         dict(arm_role="control", events=7, n=30),
     ),
+    (
+        "en_pmc/PMC3442969_tables.nxml",
+        "T5 'OS … according to KRAS mutation': 'Codon 12' / 'mutation' is one label on two lines,"
+        " the second holding the HR under the first's P 0.54",
+        dict(kind="effect", endpoint="OS", value=0.83),
+        dict(measure="HR", ci_low=0.45, ci_high=1.53, p_value=0.54, subgroup="Codon 12 mutation"),
+    ),
+    (
+        "en_pmc/PMC3442969_tables.nxml",
+        "T5: the row 'Codon 12' / 'mutation' is no patient listing; FUFOX 15.6months",
+        dict(kind="outcome", endpoint="OS", value=15.6),
+        dict(arm="FUFOX", stat="median", unit="month", subgroup="Codon 12 mutation"),
+    ),
+    (
+        "en_pmc/PMC3442969_tables.nxml",
+        "T4 'All patients': the P and the HR in one cell, '0.18<break/>0.81 (0.61-1.09)'",
+        dict(kind="effect", endpoint="PFS", value=0.81),
+        dict(measure="HR", ci_low=0.61, ci_high=1.09, p_value=0.18, subgroup=None),
+    ),
+    (
+        "en_pmc/PMC3845560_tables.nxml",
+        "t03: 'RR (%)' under the second header block 'Response after completion of radiotherapy |"
+        " Arm A (n=63) | Arm B (n=61) | Total (n=124)' — a label again under a new block",
+        dict(kind="outcome", endpoint="ORR", value=92.7),
+        dict(arm=None, arm_role="single", n=124, unit="percent"),
+    ),
+    (
+        "en_pmc/PMC529310_tables.nxml",
+        "T2: 'Group | n | CR | … | Response rate | P', Trial row P 0.022: the P compares the "
+        "column before it",
+        dict(kind="effect", endpoint="ORR", p_value=0.022),
+        dict(measure=None, value=None),
+    ),
+    (
+        "zh_chinaxiv/ChinaXiv-202208.00164V1_tables.md",
+        "表1两组患者术后疼痛干预效果比较: 明显缓解 column, 治疗组(n=30) 17(56.67) — pain relief",
+        dict(kind="outcome", endpoint="QOL", value=56.67),
+        dict(stat="rate", unit="percent", arm="治疗组", arm_role="experimental", events=17, n=30),
+    ),
 ]
 
 
@@ -155,9 +201,14 @@ def test_a_spanning_cell_covers_every_position_it_spans():
 
 def test_the_relief_of_a_symptom_is_no_tumour_response():
     """ChinaXiv-202208.00164V1 表1 "两组患者术后疼痛干预效果比较": 完全缓解 is the pain's
-    relief, so its cells are no CR."""
+    relief, so its cells are no CR but QOL rates (convention 7), and 无效 (no relief) none."""
     path = TABLES / "zh_chinaxiv/ChinaXiv-202208.00164V1_tables.md"
-    assert [r for r in _table(path) if r.endpoint in ("CR", "PR", "ORR")] == []
+    records = _table(path)
+    assert [r for r in records if r.endpoint in ("CR", "PR", "ORR")] == []
+    qol = [r for r in records if r.endpoint == "QOL"]
+    assert len(qol) == 18  # 6 arm rows × 完全缓解 / 明显缓解 / 轻度缓解
+    assert {r.value for r in qol if r.arm == "治疗组"} >= {76.67, 16.67, 3.0}
+    assert 3.33 not in {r.value for r in qol}  # the 无效 cells "1(3.33)"
 
 
 def test_a_test_statistic_and_a_count_are_no_records():
@@ -170,6 +221,16 @@ def test_a_test_statistic_and_a_count_are_no_records():
     ]
     values = {r.value for r in _table(TABLES / "zh_chinaxiv/ChinaXiv-201712.00574V1_tables.md")}
     assert values == {91.82, 82.73}
+
+
+def test_complications_under_a_care_intervention_are_no_adverse_events():
+    """ChinaXiv-201712.00515V1 "在联合检测下判断早期肝硬化无创诊断的护理", 表2
+    "两组并发症发生率比较": the cirrhosis's complications (并发症发生率 5(12.5) | 13(30.9)*) under
+    two ways of nursing are no AE of a treatment; ChinaXiv-201712.00424V1 表3 "两组患者术后并发症"
+    of an operation (a treatment) still are."""
+    assert _table(TABLES / "zh_chinaxiv/ChinaXiv-201712.00515V1_tables.md") == []
+    surgery = _table(TABLES / "zh_chinaxiv/ChinaXiv-201712.00424V1_tables.md", endpoint="AE")
+    assert surgery
 
 
 def test_a_patient_listing_yields_nothing():
@@ -360,3 +421,70 @@ def test_events_of_a_survival_endpoint_are_not_its_value():
     }
     assert not [r for r in pfs if r.value in (18.0, 28.0)]
     assert not [r for r in _table(path) if r.evidence[0].text.split("\t")[0] == "FFS"]
+
+
+COMPOSED = CORPUS / "composed"
+
+REVIEW_CASES = [
+    # (file, table, what a curator reads in the row, the record's fields)
+    (
+        "en_review_gastric_io",
+        "Table 1: 'Median OS, months' spans 'Anti-PD-1 | Control'; 'CheckMate 649 | CPS ≥5 | 14.4"
+        " | 11.1 | 0.71 (0.59–0.86)*'",
+        dict(kind="outcome", endpoint="OS", value=11.1, trial="CHECKMATE-649"),
+        dict(arm="Control", arm_role="control", stat="median", unit="month"),
+    ),
+    (
+        "en_review_gastric_io",
+        "Table 1: 'KEYNOTE-859 | All randomized | … | ORR, % 51 | 42' — the whole population",
+        dict(kind="outcome", endpoint="ORR", value=51.0, trial="KEYNOTE-859"),
+        dict(arm="Anti-PD-1", arm_role="experimental", subgroup=None, unit="percent"),
+    ),
+    (
+        "zh_review_gastric_immunotherapy",
+        "表1: the 人群 column 'CPS≥10' is the subgroup of the row's HR: 'KEYNOTE-859 | CPS≥10 |"
+        " – | 15.7 | 11.8 | 0.65（0.53～0.79） | –'",
+        dict(kind="effect", endpoint="OS", value=0.65, trial="KEYNOTE-859"),
+        dict(subgroup="CPS≥10", measure="HR", ci_low=0.53, ci_high=0.79, p_value=None),
+    ),
+    (
+        "en_review_nsclc_first_line",
+        "Table 1: arms column, 'KEYNOTE-407 | Pembrolizumab + CP | …' then ' | Placebo + CP | | "
+        "11.3' (the trial cell left empty)",
+        dict(kind="outcome", endpoint="OS", value=11.3),
+        dict(trial="KEYNOTE-407", arm="Placebo + CP", arm_role="control"),
+    ),
+    (
+        "en_review_nsclc_first_line",
+        "Table 2: 'Grade' column, ' | 3–5* | 26.6 | 53.3' under KEYNOTE-024's 'Any*' row",
+        dict(kind="outcome", endpoint="AE", value=26.6),
+        dict(trial="KEYNOTE-024", grade=">=3", arm="Experimental", arm_role="experimental"),
+    ),
+    (
+        "zh_review_gastric_immunotherapy",
+        "表1: 中位OS（月） spans 试验组 | 对照组; 'KEYNOTE-859 | CPS≥10 | – | 15.7 | 11.8'",
+        dict(kind="outcome", endpoint="OS", value=11.8, trial="KEYNOTE-859"),
+        dict(arm="对照组", arm_role="control", subgroup="CPS≥10"),
+    ),
+    (
+        "zh_review_gastric_immunotherapy",
+        "表1: 人群 全人群 is no subgroup: 'ATTRACTION-2 | 全人群 | 493 | … | 0.63（0.51～0.78）'",
+        dict(kind="effect", endpoint="OS", value=0.63, trial="ATTRACTION-2"),
+        dict(subgroup=None, p_value=0.0001, p_qualifier="<"),
+    ),
+]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".pdf"])
+@pytest.mark.parametrize(
+    ("stem", "where", "key", "expected"), REVIEW_CASES, ids=[c[1][:40] for c in REVIEW_CASES]
+)
+def test_a_composed_review_table_cell_becomes_a_record(suffix, stem, where, key, expected):
+    """The tables of the corpus's composed reviews, read from the Markdown source (its
+    ``::: table`` block) and from the rendered PDF alike."""
+    path = COMPOSED / f"{stem}{suffix}"
+    found = _table(path, **key)
+    assert len(found) == 1, f"{path.name} {where}: {len(found)} records for {key}"
+    rec = found[0]
+    for k, v in expected.items():
+        assert getattr(rec, k) == v, f"{path.name} {where}: {k} is {getattr(rec, k)!r}, not {v!r}"

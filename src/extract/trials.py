@@ -250,6 +250,18 @@ def row_key(rec: dict[str, Any]) -> tuple:
     )
 
 
+def _said(values: Any) -> frozenset:
+    """The numbers of one document's records of a row, leaving out any a fuller one holds."""
+    vs = set(values)
+    return frozenset(
+        v
+        for v in vs
+        if not any(
+            w != v and all(a is None or a == b for a, b in zip(v, w, strict=True)) for w in vs
+        )
+    )
+
+
 def value_of(rec: dict[str, Any]) -> tuple:
     """The numbers two documents must share to agree on a row."""
 
@@ -323,8 +335,10 @@ class Row:
 
     @property
     def disagree(self) -> bool:
-        """True when documents reporting this row give different numbers."""
-        seen = [frozenset(value_of(f.record) for f in fs) for fs in self.cells.values() if fs]
+        """True when documents reporting this row give different numbers. A record that says
+        less than another of its document (a table's HR without the P its text gives) says
+        nothing else."""
+        seen = [_said(value_of(f.record) for f in fs) for fs in self.cells.values() if fs]
         return len(seen) > 1 and len(set(seen)) > 1
 
     @property

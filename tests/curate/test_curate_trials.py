@@ -69,7 +69,10 @@ def _orient16(store):
             and r.label["arm_role"] == arm
         ]
         return r, {
-            stems[d]: sorted(f.record["value"] if what != "HR" else f.record["p_value"] for f in fs)
+            stems[d]: sorted(
+                (f.record["value"] if what != "HR" else f.record["p_value"] for f in fs),
+                key=lambda x: (x is None, x or 0.0),
+            )
             for d, fs in r.cells.items()
         }
 
@@ -80,23 +83,32 @@ def test_a_trial_is_one_entity_across_a_chinese_and_an_english_review(store):
     entity, row = _orient16(store)
     assert entity.name == "ORIENT-16" and entity.languages == ["en", "zh"]
     assert {store.document(d).stem for d in entity.documents} == {ZH.stem, EN.stem}
-    # whole population: both give HR 0.766, P=0.009 — agreement
+    # whole population: both give HR 0.766, P=0.009 — agreement; each review's Table 1 gives
+    # the HR again (the English one with no P column: it says less, not something else)
     r, cells = row("HR", "")
-    assert cells == {ZH.stem: [0.009], EN.stem: [0.009]} and not r.disagree
+    assert cells == {ZH.stem: [0.009, 0.009], EN.stem: [0.009, None]} and not r.disagree
     # CPS ≥ 5 ("CPS≥5" / "a CPS of 5 or more"): same HR, P 0.002 against 0.0023 — a disagreement
     r, cells = row("HR", "cps>=5")
-    assert cells == {ZH.stem: [0.002], EN.stem: [0.0023]} and r.disagree
+    assert cells == {ZH.stem: [0.002, 0.002], EN.stem: [0.0023, None]} and r.disagree
 
 
 def test_a_curators_correction_ends_the_disagreement(store):
     entity, row = _orient16(store)
     r, _ = row("HR", "cps>=5")
-    (zh_hr,) = [f for fs in r.cells.values() for f in fs if f.stem == ZH.stem]
+    zh_hrs = [f for fs in r.cells.values() for f in fs if f.stem == ZH.stem]
+    assert len(zh_hrs) == 2  # the text's and Table 1's: both say 0.002
+    (zh_hr,) = [f for f in zh_hrs if f.record["source"] == "text"]
     stored = store.record(zh_hr.record_id)
     store.update_record(stored.id, {"p_value": 0.0023}, expected_version=stored.version)
     _, row = _orient16(store)
     r, cells = row("HR", "cps>=5")
-    assert cells[ZH.stem] == [0.0023] and not r.disagree
+    assert cells[ZH.stem] == [0.002, 0.0023] and r.disagree  # the table still says 0.002
+    (zh_table,) = [f for fs in r.cells.values() for f in fs if f.record["p_value"] == 0.002]
+    stored = store.record(zh_table.record_id)
+    store.update_record(stored.id, {"p_value": 0.0023}, expected_version=stored.version)
+    _, row = _orient16(store)
+    r, cells = row("HR", "cps>=5")
+    assert cells[ZH.stem] == [0.0023, 0.0023] and not r.disagree
 
 
 def test_a_report_registered_without_a_trial_name_is_a_trial_by_its_registry_id(store):
@@ -216,9 +228,9 @@ def test_the_trial_page_in_a_browser(server, browser_page):
     table = page.locator("#side-by-side")
     expect(table.locator("thead th.doc-col")).to_have_count(2)
     agree = table.locator('tr[data-endpoint="OS"][data-what="HR"][data-subgroup=""]')
-    expect(agree.locator("a.val")).to_have_count(2)
-    expect(agree.locator("a.val").nth(0)).to_contain_text("HR 0.766")
-    expect(agree.locator("a.val").nth(1)).to_contain_text("HR 0.766")
+    expect(agree.locator("a.val")).to_have_count(4)  # each review's sentence and Table 1
+    for i in range(4):
+        expect(agree.locator("a.val").nth(i)).to_contain_text("HR 0.766")
     assert "disagree" not in (agree.get_attribute("class") or "")
     differ = table.locator('tr[data-endpoint="OS"][data-what="HR"][data-subgroup="cps>=5"]')
     expect(differ).to_have_class(re.compile(r"\bdisagree\b"))

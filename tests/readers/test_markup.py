@@ -186,3 +186,29 @@ def test_every_real_text_file_is_told_by_its_content():
         assert flavour(p.read_text(encoding="utf-8")) == "pmc", p.name
     for p in sorted(ZH.glob("*.md"))[:20]:
         assert flavour(p.read_text(encoding="utf-8")) == "converter", p.name
+
+
+COMPOSED = Path(__file__).resolve().parents[2] / "corpus" / "composed"
+
+
+def test_a_fenced_table_of_a_composed_document_is_read_into_cells():
+    """corpus/composed/en_review_nsclc_first_line.md, ``::: table grid`` "Table 2. Adverse
+    events by grade": 'Patients, % | <' is one header cell over two columns, the rule row is
+    no row, the caption and the footnote line are the table's; a ``<br>`` in a cell of Table 1
+    is blanked, and every character keeps its file offset."""
+    path = COMPOSED / "en_review_nsclc_first_line.md"
+    raw = path.read_text(encoding="utf-8")
+    doc = read_text(path)
+    origin = doc.metadata["source_offsets"]
+    assert [t["caption"][:8] for t in doc.tables] == ["Table 1.", "Table 2."]
+    t1, t2 = doc.tables
+    head = next(c for c in t1["cells"] if c["row"] == 0 and c["col"] == 3)
+    assert " ".join(doc.text[head["start"] : head["end"]].split()) == "Median OS, months"
+    assert raw[origin[head["start"]] :].startswith("Median OS,<br>months")
+    assert (t2["n_rows"], t2["n_cols"]) == (8, 4)
+    cells = {(c["row"], c["col"]): c for c in t2["cells"]}
+    assert cells[(0, 2)]["colspan"] == 2 and cells[(0, 2)]["text"] == "Patients, %"
+    assert cells[(0, 2)]["header"] and not cells[(2, 2)]["header"]
+    assert doc.text[cells[(3, 1)]["start"] : cells[(3, 1)]["end"]] == "3–5*"
+    assert cells[(3, 0)]["text"] == ""  # the trial of the row above goes on
+    assert t2["footnotes"][0].startswith("* Treatment-related adverse events")

@@ -34,6 +34,7 @@ from ..records import doc_id_for_bytes
 from .markup import Built, _Cell, _table, pull_citations
 from .text import file_bytes
 
+_JOINING = set("+-/–‐ ")  # a line broken after these goes on without a space
 _SKIPPED_IN_TEXT = {"object-id", "alt-text", "tex-math", "label", "ext-link-type"}
 _BLOCKS = {"p", "list-item", "disp-quote", "def", "statement", "caption", "fn", "boxed-text"}
 
@@ -276,6 +277,9 @@ class _Writer:
                 self._inline(c)
             elif c.tag in _SKIPPED_IN_TEXT or c.tag in ("table-wrap", "fig"):
                 continue
+            elif c.tag == "break":  # a line break: "0.18<break/>0.81 (0.61-1.09)" is two values
+                if self.b.chars and self.b.chars[-1] not in _JOINING:
+                    self.b.put(" ", c.at)  # not in "Nimotuzumab+<break/>Gefitinib"
             elif c.tag in ("p", "list", "list-item"):
                 self.b.put(" ", c.at)
                 self._inline(c)

@@ -40,6 +40,10 @@ _CARET_CITATION = re.compile(rf"\^\s*\[({CITATION_REFS})\]")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 _TR = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S | re.I)
 _TD = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S | re.I)
+_FENCED_TABLE = re.compile(r"^:::[ \t]*table\b[^\n]*\n(.*?)^:::[ \t]*$", re.M | re.S)
+_PIPE_CELL = re.compile(r"(?<=\|)([^|]*)(?=\|)")
+_SPAN_LEFT = "<"  # a cell that widens the one on its left (the corpus's composed tables)
+_CELL_BREAK = "<br>"  # a line break inside a cell of a fenced table: a space of its length
 
 
 def flavour(raw: str) -> str:
@@ -261,7 +265,7 @@ def _pipe_rows(raw: str, a: int, e: int) -> list[list[_Cell]]:
         if _PIPE_RULE.match(line):
             continue
         cells = []
-        for m in re.finditer(r"(?<=\|)([^|]*)(?=\|)", line):
+        for m in _PIPE_CELL.finditer(line):
             text, origin = _cell_text(raw, start + m.start(1), start + m.end(1))
             cells.append(_Cell(text, origin, start + m.start(1)))
         rows.append(cells)
@@ -325,6 +329,81 @@ def _table(b: Built, rows: list[list[_Cell]], at: int) -> None:
         }
     )
     b.paragraph_break(at)
+
+
+# --------------------------------------------------------------------------- fenced tables
+
+
+def unbreak_cells(raw: str) -> str:
+    """``raw`` with the ``<br>`` of its fenced tables' cells ("Median OS,<br>months") blanked
+    to spaces, so every character keeps its offset."""
+    out = raw
+    for m in _FENCED_TABLE.finditer(raw):
+        block = m.group(1).replace(_CELL_BREAK, " " * len(_CELL_BREAK))
+        out = out[: m.start(1)] + block + out[m.end(1) :]
+    return out
+
+
+def fenced_tables(raw: str) -> list[dict]:
+    """The ``::: table`` blocks of a plain Markdown text (the corpus's composed documents: a
+    caption line, pipe rows, one ``|---|`` rule under the header rows, footnote lines) as
+    ``Document.tables`` entries over the text as it stands; a ``<`` cell widens the cell on
+    its left. ``raw`` is the text :func:`unbreak_cells` gives."""
+    out = []
+    for m in _FENCED_TABLE.finditer(raw):
+        pos, lines = m.start(1), []
+        for line in m.group(1).split("\n"):
+            lines.append((pos, line))
+            pos += len(line) + 1
+        rows = [(a, ln) for a, ln in lines if ln.strip().startswith("|")]
+        rule = next((i for i, (_, ln) in enumerate(rows) if _PIPE_RULE.match(ln)), None)
+        if not rows or rule is None:
+            continue
+        body = [x for i, x in enumerate(rows) if i != rule]
+        cells = [c for r, (a, ln) in enumerate(body) for c in _fenced_row(r, a, ln, r < rule)]
+        notes = [ln.strip() for a, ln in lines if a > rows[-1][0] and ln.strip()]
+        heads = [ln.strip() for a, ln in lines if a < rows[0][0] and ln.strip()]
+        out.append(
+            {
+                "page": 1,
+                "pages": [1],
+                "bbox": None,
+                "n_rows": len(body),
+                "n_cols": max(c["col"] + c["colspan"] for c in cells),
+                "start": rows[0][0],
+                "end": rows[-1][0] + len(rows[-1][1]),
+                "cells": cells,
+                "caption": heads[0] if heads else "",
+                "footnotes": notes,
+            }
+        )
+    return out
+
+
+def _fenced_row(r: int, at: int, line: str, header: bool) -> list[dict]:
+    cells: list[dict] = []
+    for m in _PIPE_CELL.finditer(line):
+        raw = m.group(1)
+        if raw.strip() == _SPAN_LEFT and cells:
+            cells[-1]["colspan"] += 1
+            continue
+        a = at + m.start(1) + (len(raw) - len(raw.lstrip()))
+        text = raw.strip()
+        col = cells[-1]["col"] + cells[-1]["colspan"] if cells else 0
+        cells.append(
+            {
+                "row": r,
+                "col": col,
+                "text": text,
+                "start": a,
+                "end": a + len(text),
+                "bbox": None,
+                "rowspan": 1,
+                "colspan": 1,
+                "header": header,
+            }
+        )
+    return cells
 
 
 # --------------------------------------------------------------------------- citations

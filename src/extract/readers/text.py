@@ -16,7 +16,15 @@ from pathlib import Path
 from ..document import Document, Page
 from ..errors import ReaderError
 from ..records import doc_id_for_bytes
-from .markup import Built, build_converter, build_pmc, flavour, pull_citations
+from .markup import (
+    Built,
+    build_converter,
+    build_pmc,
+    fenced_tables,
+    flavour,
+    pull_citations,
+    unbreak_cells,
+)
 
 
 def file_bytes(path: Path) -> bytes:
@@ -64,7 +72,9 @@ def text_document(raw: str, path: str | Path = "<text>", doc_id: str | None = No
         built = build_converter(raw)
     else:
         built = Built()
-        built.put(raw, list(range(len(raw))))
+        plain = unbreak_cells(raw)
+        built.put(plain, list(range(len(raw))))
+        built.tables = fenced_tables(plain)
     text, origin, cites = pull_citations(built)
     pages: list[Page] = []
     start = 0

@@ -125,10 +125,25 @@ def columns(
     return out
 
 
+def _pooled(cols: list[Column]) -> str | None:
+    """The arm of more patients than all the other arms together (with two others at least):
+    everyone before randomisation, not an arm ("4AC (n = 92)" beside "Weekly docetaxel (n =
+    41)" and "3-weekly docetaxel (n = 41)")."""
+    sizes = {c.arm: c.n for c in cols if c.arm and c.n}
+    for arm, n in sizes.items():
+        others = [m for a, m in sizes.items() if a != arm]
+        if len(others) >= 2 and n is not None and n > sum(m for m in others if m):
+            return arm
+    return None
+
+
 def _roles(cols: list[Column], abbrevs: dict[str, str]) -> None:
-    names = list(dict.fromkeys(c.arm for c in cols if c.arm))
+    pooled = _pooled(cols)
+    names = list(dict.fromkeys(c.arm for c in cols if c.arm and c.arm != pooled))
     spelled = [abbrevs.get(n.lower(), n) for n in names]
     roles = dict(zip(names, arm_roles(spelled), strict=True)) if names else {}
+    if pooled is not None:
+        roles[pooled] = "single"
     for c in cols:
         if c.arm:
             c.role = roles[c.arm]
@@ -152,8 +167,23 @@ def row_label(view: TableView, r: int) -> str:
     return " ".join(view.text(r, c) for c in view.stub_cols if view.text(r, c)).strip()
 
 
+def continues_label(view: TableView, r: int) -> bool:
+    """Does row ``r`` only carry on the row above: a label's second line ("Codon 12" then
+    "mutation") with no value but the HR under the row above's P?"""
+    if r - 1 not in view.data_rows or not row_label(view, r):
+        return False
+    cols = columns(view, view.header_of.get(r, []))
+    filled = [c for c in cols if view.grid[r][c.col] is not None and view.text(r, c.col)]
+    return bool(filled) and all(c.kind in ("measure", "p") for c in filled)
+
+
 def listing(view: TableView) -> bool:
-    """A table whose row labels repeat lists patients (or items), not results by arm."""
-    labels = [(view.section_of.get(r), row_label(view, r)) for r in view.data_rows]
+    """A table whose row labels repeat lists patients (or items), not results by arm; a label
+    may come again under a section or a header block of its own ("CR (cases)" under
+    "Response to induction chemotherapy | Arm A (n=59)" and under "Response after completion
+    of radiotherapy | Arm A (n=63)")."""
+    rows = [r for r in view.data_rows if not continues_label(view, r)]
+    block = {r: (view.section_of.get(r), tuple(view.header_of.get(r, []))) for r in rows}
+    labels = [(block[r], row_label(view, r)) for r in rows]
     labels = [(s, t) for s, t in labels if t and not is_p(t) and not is_statistic(t)]
     return len(labels) != len(set(labels)) and len(labels) > 3

@@ -119,12 +119,15 @@ def is_value_cell(text: str) -> bool:
 
 
 def _stub_cols(view: TableView) -> list[int]:
-    """Leading columns whose body cells are labels, not values (at least the first)."""
+    """Leading columns whose body cells are labels, not values (at least the first); a column
+    headed "Grade" / "分级" holds labels though "≥3" reads as a number."""
     out = [0]
     for c in range(1, view.n_cols - 1):
         body = [view.text(r, c) for r in range(1, len(view.grid))]
         filled = [t for t in body if t]
-        if filled and not any(is_value_cell(t) for t in filled):
+        if rx("table.grade_axis_header.v1").match(view.text(0, c)):
+            out.append(c)
+        elif filled and not any(is_value_cell(t) for t in filled):
             out.append(c)
         else:
             break

@@ -17,7 +17,7 @@ from ..recognize.endpoints import EndpointMention, endpoint_kind
 from ..recognize.numbers import Interval, Measure, Value, measure_code
 from ..rules import load_rules
 from ..segment import detect_language
-from .axes import Column, arms_in_rows, columns, listing, row_label
+from .axes import Column, arms_in_rows, columns, continues_label, listing, row_label
 from .cells import CellValue, cell_p, cell_value
 from .grid import GridCell, TableView, table_view
 from .headers import (
@@ -64,17 +64,29 @@ def table_records(ctx: DocContext) -> list[dict]:
         view = table_view(ctx.nd, table, i)
         if view is None or not view.data_rows or view.start >= ctx.body_end:
             continue
-        if rx("table.not_results.v1").search(view.caption) or listing(view):
+        if rx("table.not_results.v1").search(view.caption) or _care_complications(ctx, view):
             continue
         reading = _reading(ctx, view)
-        if trial_rows(ctx, view):
+        if trial_rows(ctx, view):  # its arms column may repeat ("Chemotherapy"): no listing
             read_trial_rows(reading)
+        elif listing(view):
+            continue
         elif arms_in_rows(view):
             _read_arm_rows(reading)
         else:
             _read_arm_columns(reading)
         out.extend(reading.out)
     return [r for _, r in sorted(out, key=lambda x: x[0])]
+
+
+def _care_complications(ctx: DocContext, view: TableView) -> bool:
+    """A table of the disease's complications in a study of nursing care ("早期肝硬化无创诊断的
+    护理", 表2 "两组并发症发生率比较"): no adverse event of a treatment, so no record."""
+    title = ctx.text.lstrip().split("\n", 1)[0]  # the document's first line
+    return bool(
+        rx("table.complication_caption.v1").search(view.caption)
+        and rx("table.care_title.v1").search(title)
+    )
 
 
 def _reading(ctx: DocContext, view: TableView) -> Reading:
@@ -113,9 +125,21 @@ def _trial(ctx: DocContext, view: TableView) -> tuple[str | None, list[str]]:
 
 
 def _row_trial(reading: Reading, r: int) -> tuple[str | None, list[str]]:
-    a, e = row_span(reading.view, reading.ctx.text, r)
-    found = reading.ctx.mentions_in(a, e)
-    return (found[0].name, list(found[0].refs)) if found else reading.trial
+    """The trial the row names, else the one of the row it continues (its first cell spans
+    from a row above, or is empty under a named row: "KEYNOTE-024 | Any | …" then " | 3–5 |
+    …"), else the table's."""
+    view, ctx = reading.view, reading.ctx
+    a, e = row_span(view, ctx.text, r)
+    found = ctx.mentions_in(a, e)
+    first = view.grid[r][0]
+    if not found and first is not None and first.row != r:
+        found = ctx.mentions_in(first.start, first.end)
+    if found:
+        return found[0].name, list(found[0].refs)
+    above = [d for d in view.data_rows if d < r]
+    if above and not view.text(r, 0):
+        return _row_trial(reading, above[-1])
+    return reading.trial
 
 
 def row_span(view: TableView, text: str, r: int) -> tuple[int, int]:
@@ -133,7 +157,7 @@ def row_span(view: TableView, text: str, r: int) -> tuple[int, int]:
 
 def _read_arm_columns(reading: Reading) -> None:
     view = reading.view
-    label, label_row = "", None
+    label, label_row, since = "", None, 0
     last: Topic | None = None
     for r in view.data_rows:
         own = row_label(view, r)
@@ -141,26 +165,44 @@ def _read_arm_columns(reading: Reading) -> None:
         if _stat_row(own) and last is not None:  # "HR eribulin vs. capecitabine (95% CI)"
             _stat_row_effects(reading, r, _stat_row(own), last, cols)
             continue
-        if own:
-            label, label_row = own, r
+        more = own if own and continues_label(view, r) else None
+        if own and more is None:
+            label, label_row, since = own, r, len(reading.out)
         topic, subgroup = _row_topic(reading, r, label)
         last = topic
         if topic is None or label_row is None:
             continue
         stub = [c for c in (view.grid[label_row][k] for k in view.stub_cols) if c is not None]
         first = len(reading.out)
-        for col in cols:
-            cell = view.grid[r][col.col]
-            if cell is None or cell.row != r or not cell.text:
-                continue
-            if col.kind == "value":
-                t = _column_grade(topic, col)
-                outcome(
-                    reading, r, t, subgroup or col.subgroup, col, cell, [*stub, *col.parts], label
-                )
-            elif col.kind in ("p", "measure"):
-                effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
+        _row_cells(reading, r, cols, topic, subgroup, [*stub], label)
         one_effect_per_row(reading, first)
+        if more is not None:  # "Codon 12" / "mutation": one label on two lines
+            label = f"{label} {more}"
+            whole = _row_topic(reading, r, label)[1]
+            for _, rec in reading.out[since:]:
+                if subgroup is not None and rec.get("subgroup") == subgroup:
+                    rec["subgroup"] = whole
+
+
+def _row_cells(
+    reading: Reading,
+    r: int,
+    cols: list[Column],
+    topic: Topic,
+    subgroup: str | None,
+    stub: list[GridCell],
+    label: str,
+) -> None:
+    """The outcomes of a row's value cells and the effects of its P and HR cells."""
+    for col in cols:
+        cell = reading.view.grid[r][col.col]
+        if cell is None or cell.row != r or not cell.text:
+            continue
+        if col.kind == "value":
+            t = _column_grade(topic, col)
+            outcome(reading, r, t, subgroup or col.subgroup, col, cell, [*stub, *col.parts], label)
+        elif col.kind in ("p", "measure"):
+            effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
 
 
 def _stat_row(label: str) -> str | None:
@@ -211,7 +253,7 @@ def _row_topic(reading: Reading, r: int, label: str) -> tuple[Topic | None, str 
     subgroup ("WT", "Codon 12 mutation") takes the endpoint the stub's header names."""
     view, lang, ab = reading.view, reading.lang, reading.abbrevs
     grade = _context_grade(reading, r)
-    t = topic_of(label, lang, ab)
+    t = relief_topic(reading, label) or topic_of(label, lang, ab)
     if t is not None:
         return _with_grade(t, grade), None
     sec = view.section_of.get(r)
@@ -270,12 +312,13 @@ def _read_arm_rows(reading: Reading) -> None:
         cols = columns(view, view.header_of[r], reading.abbrevs)
         count = next((c for c in cols if c.kind == "count" or _is_size(c)), None)
         stub = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
+        last: Topic | None = None  # a P column of no endpoint compares the column before it
         for col in cols:
             cell = view.grid[r][col.col]
-            if cell is None or cell.row != r or not cell.text or col is count:
-                continue
-            topic = column_topic(reading, r, col)
-            if topic is None:
+            named = column_topic(reading, r, col) if col is not count else None
+            topic = named or (last if col.kind in ("p", "measure") else None)
+            last = named or last
+            if cell is None or cell.row != r or not cell.text or col is count or topic is None:
                 continue
             if r not in roles or col.kind in ("p", "measure"):
                 effect(reading, r, topic, None, col, cell, [*stub, *col.parts])
@@ -304,11 +347,19 @@ def column_topic(reading: Reading, r: int, col: Column) -> Topic | None:
     leaf first ("1-year" over "OS rate (%)"), or in an AE table the event it names; the grade
     its headers give."""
     heads = " ".join(p.text for p in reversed(col.parts))
-    topic = topic_of(heads, reading.lang, reading.abbrevs)
+    topic = relief_topic(reading, heads) or topic_of(heads, reading.lang, reading.abbrevs)
     if topic is None and reading.ae and col.kind == "value":
         named = " ".join(p.text for p in col.parts if grade_of(p.text) is None)
         topic = event_topic(named, reading.lang, reading.abbrevs, _context_grade(reading, r))
     return _column_grade(topic, col) if topic is not None else None
+
+
+def relief_topic(reading: Reading, text: str) -> Topic | None:
+    """In a table about a symptom ("术后疼痛干预效果"), a degree of its relief (完全缓解,
+    明显缓解, 轻度缓解) is a QOL rate: the symptom's relief, not a tumour response."""
+    if not rx("table.symptom_caption.v1").search(reading.view.caption):
+        return None
+    return Topic("QOL", "rate") if rx("table.relief_header.v1").search(clean(text)) else None
 
 
 def _arm_cell(view: TableView, r: int) -> str:
@@ -476,8 +527,12 @@ def effect(
 ) -> None:
     """The effect of a P cell or an HR cell. An HR written on the line under its row's P
     ("WT | … | 0.29" then " | | | 0.82 (0.56-1.19)") completes that row's effect."""
-    m, ci = _measure(col, cell)
+    m, ci = _measure(col, cell, cell.text)
     p = cell_p(cell.text) if m is None else None
+    both = rx("table.cell_p_measure.v1").match(clean(cell.text)) if m is None else None
+    if both is not None:  # "0.18 0.81 (0.61-1.09)" under "p-value (log rank)" / "HR (95% CI)"
+        m, ci = _measure(col, cell, both.group("m"))
+        p = cell_p(both.group("p")) if m is not None else None
     if m is None and p is None:
         return
     trial, refs = _row_trial(reading, r)
@@ -512,9 +567,10 @@ def effect(
     reading.out.append((cell.start, rec))
 
 
-def _measure(col: Column, cell: GridCell) -> tuple[Measure | None, Interval | None]:
-    """An HR / OR / RR and its CI, from a cell "0.82 (0.56-1.19)" of a measure column."""
-    v = cell_value(cell.text)
+def _measure(col: Column, cell: GridCell, text: str) -> tuple[Measure | None, Interval | None]:
+    """An HR / OR / RR and its CI, from ``text`` ("0.82 (0.56-1.19)") of a measure column's
+    cell."""
+    v = cell_value(text)
     if col.kind != "measure" or v is None or v.ci is None:
         return None, None
     code = rx("table.measure_header.v1").search(col.text)
@@ -528,7 +584,7 @@ def _complete(before: tuple[int, dict], rec: dict, reading: Reading, r: int) -> 
     measure; True when folded."""
     row, old = before
     own = row_label(reading.view, r)
-    if row != r - 1 or (own and _stat_row(own) is None):
+    if row != r - 1 or (own and _stat_row(own) is None and not continues_label(reading.view, r)):
         return False
     if (old["measure"] is None) == (rec["measure"] is None):
         return False

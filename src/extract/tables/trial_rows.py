@@ -13,7 +13,7 @@ from ..link.context import DocContext
 from .axes import Column, columns, header_cells, row_label
 from .cells import CellValue, cell_value
 from .grid import GridCell, TableView
-from .headers import Topic, arm_name, arm_roles, clean
+from .headers import Topic, arm_name, arm_roles, clean, grade_of, is_total
 from .read import Reading, column_topic, effect, one_effect_per_row, outcome
 from .rules import rx
 
@@ -52,11 +52,59 @@ def _arms(view: TableView, r: int, heads: list[int]) -> list[str]:
     return []
 
 
+def _trial_groups(view: TableView) -> list[list[int]]:
+    """The data rows by trial: a row whose first cell is empty ("| | Chemotherapy | | 13.4 |")
+    continues the trial of the row above."""
+    groups: list[list[int]] = []
+    for r in view.data_rows:
+        if groups and not view.text(r, 0):
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    return groups
+
+
+def _arm_rows(view: TableView) -> dict[int, tuple[str, str]]:
+    """Row → (arm, role) where the arms column names one arm a row: the roles of the arms of
+    one trial's rows, as in text (placebo, chemotherapy alone → control)."""
+    out: dict[int, tuple[str, str]] = {}
+    for group in _trial_groups(view):
+        named = [(r, a[0]) for r in group if len(a := _arms(view, r, view.header_of[r])) == 1]
+        roles = arm_roles([name for _, name in named]) if named else []
+        out.update({r: (name, role) for (r, name), role in zip(named, roles, strict=True)})
+    return out
+
+
+def _subgroup(view: TableView, r: int, heads: list[int]) -> str | None:
+    """The row's subgroup: its cell in a stub column headed "Population" / "人群" ("CPS ≥5"),
+    unless that names the whole population ("All randomized", "全人群")."""
+    for c in view.stub_cols:
+        head = " ".join(h.text for h in header_cells(view, heads, c))
+        if rx("table.subgroup_header.v1").match(clean(head)):
+            label = clean(view.text(r, c))
+            return None if not label or is_total(label) else label
+    return None
+
+
+def _row_grade(view: TableView, r: int, topic: Topic) -> Topic:
+    """An AE's grade from the row's cell in a column headed "Grade" / "分级" ("3–5" → ">=3")."""
+    if topic.code != "AE" or topic.grade is not None:
+        return topic
+    for c in view.stub_cols:
+        if rx("table.grade_axis_header.v1").match(view.text(0, c)):
+            grade = grade_of(f"grade {clean(view.text(r, c))}")
+            if grade is not None:
+                return Topic(topic.code, topic.stat, topic.timepoint, grade, topic.event)
+    return topic
+
+
 def read_trial_rows(reading: Reading) -> None:
     view = reading.view
+    arm_rows = _arm_rows(view)
     for r in view.data_rows:
         heads = view.header_of[r]
         arms = _arms(view, r, heads)
+        subgroup = _subgroup(view, r, heads)
         stub = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
         last, first = None, len(reading.out)
         for col in columns(view, heads, reading.abbrevs):
@@ -67,10 +115,11 @@ def read_trial_rows(reading: Reading) -> None:
             if cell is None or cell.row != r or not cell.text or topic is None:
                 continue
             if col.kind in ("p", "measure"):
-                effect(reading, r, topic, None, col, cell, [*stub, *col.parts])
+                effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
                 continue
-            last = topic
-            _values(reading, r, topic, col, cell, [*stub, *col.parts], arms)
+            last = topic = _row_grade(view, r, topic)
+            used = [*stub, *col.parts]
+            _values(reading, r, topic, subgroup, col, cell, used, arms, arm_rows.get(r))
         one_effect_per_row(reading, first)
 
 
@@ -78,18 +127,26 @@ def _values(
     reading: Reading,
     r: int,
     topic: Topic,
+    subgroup: str | None,
     col: Column,
     cell: GridCell,
     used: list[GridCell],
     arms: list[str],
+    row_arm: tuple[str, str] | None,
 ) -> None:
+    """The outcomes of a value cell: two arms' values ("12.4 vs 9.8"), else the value of the
+    row's arm (an arms column), of the column's arm (``Anti-PD-1`` under ``Median OS,
+    months``), or of no arm."""
     values = _versus(cell.text)
     if len(values) == 2:
         names = arms if len(arms) == 2 else [None, None]
         roles = arm_roles(arms) if len(arms) == 2 else ["experimental", "control"]
+    elif row_arm is not None:
+        names, roles = [row_arm[0]], [row_arm[1]]
+    elif col.arm is not None:
+        names, roles = [col.arm], [col.role or "single"]
     else:
-        names = arms[:1] if len(arms) == 1 else [None]
-        roles = ["single"]
+        names, roles = [None], ["single"]
     for v, name, role in zip(values, names, roles, strict=False):
         arm = Column(col.col, col.parts, col.kind, name, role, None, col.percent)
-        outcome(reading, r, topic, None, arm, cell, used, row_label(reading.view, r), v)
+        outcome(reading, r, topic, subgroup, arm, cell, used, row_label(reading.view, r), v)
