@@ -117,13 +117,9 @@ def load_genres(path: str | Path) -> list[tuple[str, str]]:
     ``real_excerpt`` — a real article's abstract and Results text —, ``real_fulltext``…), so
     scores can be read per genre. A directory without the file gives no genres.
     """
-    f = Path(path) / GENRES_FILE
-    if not f.is_file():
+    f, data = _gold_dir_json(path, GENRES_FILE)
+    if f is None:
         return []
-    try:
-        data = json.loads(f.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise EvaluationInputError(f"{f}: cannot read: {e}") from e
     rules = data.get("genres") if isinstance(data, dict) else None
     if not isinstance(rules, list) or not all(
         isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in rules
@@ -132,6 +128,17 @@ def load_genres(path: str | Path) -> list[tuple[str, str]]:
             f'{f}: expected {{"genres": [["<stem pattern>", "<genre>"], …]}}'
         )
     return [(a, b) for a, b in rules]
+
+
+def _gold_dir_json(path: str | Path, name: str) -> tuple[Path | None, Any]:
+    """(file, parsed JSON) of a side file of a gold directory; (None, None) when it is absent."""
+    f = Path(path) / name
+    if not f.is_file():
+        return None, None
+    try:
+        return f, json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise EvaluationInputError(f"{f}: cannot read: {e}") from e
 
 
 SCOPE_FILE = "scope.json"
@@ -146,13 +153,9 @@ def load_scope(path: str | Path) -> dict[str, frozenset[int]]:
     page (:func:`in_scope`). Stems not listed are scored whole. A directory without the file
     gives no scope.
     """
-    f = Path(path) / SCOPE_FILE
-    if not f.is_file():
+    f, data = _gold_dir_json(path, SCOPE_FILE)
+    if f is None:
         return {}
-    try:
-        data = json.loads(f.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise EvaluationInputError(f"{f}: cannot read: {e}") from e
     pages = data.get("pages") if isinstance(data, dict) else None
     if not isinstance(pages, dict) or not all(
         isinstance(v, list) and v and all(isinstance(n, int) and n >= 1 for n in v)
