@@ -578,6 +578,17 @@ def test_a_p_value_of_the_difference_the_sentence_before_reported():
     assert got == [("OS", 0.02)]
 
 
+def test_an_event_named_with_a_verb_of_occurring_takes_the_values_after_it():
+    """corpus/real_text/en_pmc/PMC2360030.txt (gold: diarrhoea 16% and 4%)."""
+    sentence = "Diarrhoea was prevalent in the TEGAFIRI arm (16%) vs TEGAFOX (4%)."
+    got = sorted(
+        (r.endpoint, r.event, r.value)
+        for r in process_text(sentence).records
+        if r.kind == "outcome"
+    )
+    assert got == [("AE", "diarrhea", 4.0), ("AE", "diarrhea", 16.0)]
+
+
 def test_lancet_middle_dot_decimals_are_numbers():
     # corpus/real_text/en_pmc/PMC4737890.txt (The Lancet Oncology style)
     sentence = (

@@ -407,6 +407,10 @@ def _event_mentions(
                 )
             )
             continue
+        if _rx("endpoint.event_verb_after.v1").match(text, m.end(), end):
+            # "Diarrhoea was prevalent in the TEGAFIRI arm (16%) vs TEGAFOX (4%)"
+            out.append(EndpointMention(m.start(), m.end(), "AE", "rate", m.group(0), event=event))
+            continue
         if not _rx("endpoint.event_value_after.v1").match(text, m.end(), end):
             continue
         if about_ae is None:
