@@ -368,6 +368,16 @@ LABEL_CASES = [
         dict(kind="outcome", endpoint="AE", grade="3-4", value=11.0),
         dict(unit="percent", qualifier="="),
     ),
+    (
+        "p. 15, 表5: 整体缓解率（CR+PR） 74(73), the next row （95%CI） 62.82, 80.92",
+        dict(kind="outcome", endpoint="ORR", value=73.0),
+        dict(events=74, ci_low=62.82, ci_high=80.92, ci_level=0.95),
+    ),
+    (
+        "p. 16, 表6: 整体缓解率(CR+CRu+PR) 74, the next row （95%CI） (64.3,82.3)",
+        dict(kind="outcome", endpoint="ORR", value=74.0),
+        dict(ci_low=64.3, ci_high=82.3, ci_level=0.95),
+    ),
 ]
 
 
