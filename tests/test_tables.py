@@ -345,6 +345,61 @@ def test_a_full_article_table_cell_becomes_a_record(pmc, where, key, expected):
         assert getattr(found[0], k) == v, f"{pmc} {where}: {k} is {getattr(found[0], k)!r}"
 
 
+LABEL = ROOT.parent / "shared" / "corpus" / "real_pdf" / "zh_nmpa_label_bendamustine.pdf"
+LABEL_CASES = [
+    # (where in the label, the record's key, what else the cell says)
+    (
+        "p. 4, 表1 'N=102', 所有级别 | 3级或更高级别: 恶心 45(44) | 1(<1)",
+        dict(kind="outcome", event="nausea", grade=">=3"),
+        dict(value=1.0, qualifier="<", events=1, unit="percent", n=102),
+    ),
+    (
+        "p. 4, 表1: 恶心 45(44) | 1(<1), the 所有级别 column",
+        dict(kind="outcome", event="nausea", grade=None),
+        dict(value=44.0, qualifier="=", events=45, unit="percent"),
+    ),
+    (
+        "p. 5, 表1 continued over the page: 腹泻 5(5) | 1(<1)",
+        dict(kind="outcome", event="diarrhea", grade=">=3"),
+        dict(value=1.0, qualifier="<", events=1),
+    ),
+    (
+        "p. 9, 表4 '患者百分比' over 所有级别 | 3/4级: 血红蛋白降低 88 | 11",
+        dict(kind="outcome", endpoint="AE", grade="3-4", value=11.0),
+        dict(unit="percent", qualifier="="),
+    ),
+    (
+        "p. 15, 表5: 整体缓解率（CR+PR） 74(73), the next row （95%CI） 62.82, 80.92",
+        dict(kind="outcome", endpoint="ORR", value=73.0),
+        dict(events=74, ci_low=62.82, ci_high=80.92, ci_level=0.95),
+    ),
+    (
+        "p. 16, 表6: 整体缓解率(CR+CRu+PR) 74, the next row （95%CI） (64.3,82.3)",
+        dict(kind="outcome", endpoint="ORR", value=74.0),
+        dict(ci_low=64.3, ci_high=82.3, ci_level=0.95),
+    ),
+]
+
+
+@pytest.mark.parametrize(("where", "key", "expected"), LABEL_CASES, ids=[c[0] for c in LABEL_CASES])
+def test_a_drug_label_ae_table_cell_becomes_a_record(where, key, expected):
+    if not LABEL.is_file():
+        pytest.skip(f"{LABEL} is not here")
+    found = _table(LABEL, **key)
+    assert len(found) == 1, f"{LABEL.name} {where}: {len(found)} records for {key}"
+    for k, v in expected.items():
+        assert getattr(found[0], k) == v, f"{LABEL.name} {where}: {k} is {getattr(found[0], k)!r}"
+
+
+def test_a_disease_in_a_label_caption_is_no_trial():
+    """表1：中国NHL临床试验中发生率≥5%的不良反应（N=102）: NHL is the disease, not a trial."""
+    if not LABEL.is_file():
+        pytest.skip(f"{LABEL} is not here")
+    recs = _records(LABEL)
+    assert not [r for r in recs if r.kind == "trial" and r.name == "NHL"]
+    assert {r.trial for r in recs if r.source == "table"} == {None}
+
+
 def test_hr_and_p_rows_compare_the_endpoint_above_in_each_column_group():
     """PMC4674925 Table 4: 'Median OS, months (95 % CI)' per arm under three patient groups,
     then 'HR eribulin vs. TPC (95 % CI)' and 'p value' rows whose cells span the two arms;

@@ -1,4 +1,5 @@
-"""What one cell of a table holds: a count and its share, an estimate and its interval, a
+"""What one cell of a table holds: a count and its share ("45(44)", "1(<1)": a share below
+1%), an estimate and its interval, a
 number, a P value — or nothing (``NR``, ``–``, ``NE``). Footnote markers (``12.4ᵃ``,
 ``24(96.00)*``) are not part of a value; middle-dot decimals are points already
 (normalization)."""
@@ -41,8 +42,9 @@ def cell_value(text: str) -> CellValue | None:
     m = rx("table.cell_count_share.v1").match(t)
     if m:
         n = int(m.group("n")) if m.group("n") else None
+        q = _QUALIFIERS.get(m.group("q") or "", "=")  # "1(<1)": one patient, under 1%
         return CellValue(
-            float(m.group("pct")), "percent", events=int(m.group("events")), n=n, share=True
+            float(m.group("pct")), "percent", q, events=int(m.group("events")), n=n, share=True
         )
     m = rx("table.cell_estimate_ci.v1").match(t)
     if m:

@@ -145,6 +145,8 @@ def _row_kind(view: TableView, r: int) -> str:
     filled = [x.text for x in rest if x is not None and x.row == r and x.text]
     if filled and all(rx("table.no_value.v1").match(t) for t in filled):
         return "data"  # "Stable | --": a row whose values are missing
+    if _ci_row(view, r, filled):
+        return "data"
     if any(x is not None and x.header for x in cells) and all(x is None or x.header for x in cells):
         return "header"
     own = {id(x): x for x in cells if x is not None and x.text}
@@ -153,6 +155,16 @@ def _row_kind(view: TableView, r: int) -> str:
     if len(own) == 1:
         return "section"
     return "header"
+
+
+def _ci_row(view: TableView, r: int, filled: list[str]) -> bool:
+    """A row "（95%CI） | 62.82, 80.92": the CIs of the values in the row above, no header."""
+    label = " ".join(view.text(r, c) for c in view.stub_cols).strip()
+    return bool(
+        filled
+        and rx("table.ci_row_label.v1").match(label)
+        and all(rx("table.cell_interval.v1").match(t.strip()) for t in filled)
+    )
 
 
 def _grade_heads(cells: list[GridCell | None], r: int) -> bool:

@@ -50,7 +50,7 @@ def grade_of(text: str) -> str | None:
         roman = rx("table.roman_grade.v1").match(text)
         return lexicon("roman_numerals").get(roman.group("r").lower()) if roman else None
     g = {k: v for k, v in m.groupdict().items() if v}
-    ge = g.get("ge") or g.get("ge3") or g.get("ge4") or g.get("ge5")
+    ge = g.get("ge") or g.get("ge3") or g.get("ge4") or g.get("ge5") or g.get("ge6")
     if ge:
         return f">={ge}"
     lo, hi = (

@@ -159,9 +159,12 @@ def _read_arm_columns(reading: Reading) -> None:
     view = reading.view
     label, label_row, since = "", None, 0
     last: Topic | None = None
+    above: tuple[int, list[tuple[int, dict]]] = (-1, [])  # the last row read and its outcomes
     for r in view.data_rows:
         own = row_label(view, r)
         cols = columns(view, view.header_of[r], reading.abbrevs)
+        if rx("table.ci_row_label.v1").match(clean(own)) and _ci_row(reading, r, above):
+            continue
         if _stat_row(own) and last is not None:  # "HR eribulin vs. capecitabine (95% CI)"
             _stat_row_effects(reading, r, _stat_row(own), last, cols)
             continue
@@ -176,6 +179,7 @@ def _read_arm_columns(reading: Reading) -> None:
         first = len(reading.out)
         _row_cells(reading, r, cols, topic, subgroup, [*stub], label)
         one_effect_per_row(reading, first)
+        above = (r, reading.out[first:])
         if more is not None:  # "Codon 12" / "mutation": one label on two lines
             label = f"{label} {more}"
             whole = _row_topic(reading, r, label)[1]
@@ -203,6 +207,34 @@ def _row_cells(
             outcome(reading, r, t, subgroup or col.subgroup, col, cell, [*stub, *col.parts], label)
         elif col.kind in ("p", "measure"):
             effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
+
+
+def _ci_row(reading: Reading, r: int, above: tuple[int, list[tuple[int, dict]]]) -> bool:
+    """A row "（95%CI） | 62.82, 80.92" under "整体缓解率（CR+PR） | 74(73)": each interval is
+    the CI of the outcome of its column in the row above, whose evidence grows by this row.
+    True when the row gave every such outcome its CI."""
+    view = reading.view
+    row, made = above
+    level = rx("table.ci_row_label.v1").match(clean(row_label(view, r))).group("level")
+    done = 0
+    for _, rec in made:
+        if row != r - 1 or rec["kind"] != "outcome" or rec["ci_low"] is not None:
+            continue
+        col = rec["evidence"][0]["cell"][0]["col"]  # the value cell comes first
+        cell = view.grid[r][col]
+        m = rx("table.cell_interval.v1").match(clean(cell.text)) if cell is not None else None
+        if m is None:
+            continue
+        rec["ci_low"], rec["ci_high"] = float(m.group("lo")), float(m.group("hi"))
+        rec["ci_level"] = float(level) / 100 if level else None
+        ev = rec["evidence"][0]
+        label = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
+        more = _evidence(reading, r, [cell, *label])
+        ev["end"] = more["end"]
+        ev["text"] = reading.ctx.text[ev["start"] : ev["end"]]
+        _join_evidence(ev, more)
+        done += 1
+    return done > 0
 
 
 def _stat_row(label: str) -> str | None:
