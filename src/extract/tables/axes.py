@@ -2,7 +2,7 @@
 
 A column is an arm's (``4AC (n = 92)`` over ``No.`` and ``%``), a P column (``P-value``), an
 effect column (``HR (95% CI)``), a test statistic's (``χ²``: no record) or a column of
-counts. Arms stand in the columns unless the stub names them (``组别``, ``Group``) or the
+counts. Arms stand in the columns unless the label column names them (``组别``, ``Group``) or the
 row labels are arms (``观察组(n=45)``, ``Arm A``).
 """
 
@@ -103,11 +103,11 @@ def _names_a_group(text: str) -> bool:
 def columns(
     view: TableView, rows: list[int], abbrevs: dict[str, str] | None = None
 ) -> list[Column]:
-    """The non-stub columns under header rows ``rows``, with their arms and roles (an arm
+    """The non-label columns under header rows ``rows``, with their arms and roles (an arm
     named by an abbreviation the footnotes define, "TPC", has the role of its words)."""
     out = []
     for c in range(view.n_cols):
-        if c in view.stub_cols:
+        if c in view.label_cols:
             continue
         parts = header_cells(view, rows, c)
         col = Column(c, parts, _kind(parts))
@@ -152,9 +152,9 @@ def _roles(cols: list[Column], abbrevs: dict[str, str]) -> None:
 
 
 def arms_in_rows(view: TableView) -> bool:
-    """Do the rows hold the arms? The stub's header names them, or most row labels are arms."""
+    """Do the rows hold the arms? The label column's header names them, or most row labels are arms."""
     heads = view.header_of.get(view.data_rows[0], []) if view.data_rows else []
-    for c in view.stub_cols:
+    for c in view.label_cols:
         for cell in header_cells(view, heads, c):
             if rx("table.arm_axis_header.v1").match(clean(cell.text)):
                 return True
@@ -164,7 +164,7 @@ def arms_in_rows(view: TableView) -> bool:
 
 
 def row_label(view: TableView, r: int) -> str:
-    return " ".join(view.text(r, c) for c in view.stub_cols if view.text(r, c)).strip()
+    return " ".join(view.text(r, c) for c in view.label_cols if view.text(r, c)).strip()
 
 
 def continues_label(view: TableView, r: int) -> bool:

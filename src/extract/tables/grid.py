@@ -4,7 +4,7 @@
 maps its span into the normalized text (the text records' evidence indexes), and tells
 the parts of the table apart: header rows (a ``thead``, or the leading rows before the
 first row of values, repeated headers further down too), section rows (a label alone on
-its row: "Clinical response", "End of Cycle 3"), the stub columns that hold the row
+its row: "Clinical response", "End of Cycle 3"), the label columns that hold the row
 labels, and the caption (the reader's, or the "表2 …" line written before the table).
 """
 
@@ -44,7 +44,7 @@ class TableView:
     header_of: dict[int, list[int]] = field(default_factory=dict)  # data row → its header rows
     section_of: dict[int, int] = field(default_factory=dict)  # data row → its section row
     data_rows: list[int] = field(default_factory=list)
-    stub_cols: list[int] = field(default_factory=list)
+    label_cols: list[int] = field(default_factory=list)
 
     def text(self, r: int, c: int) -> str:
         cell = self.grid[r][c]
@@ -83,7 +83,7 @@ def table_view(nd: NormalizedDocument, table: dict, index: int) -> TableView | N
     view = TableView(index, _grid(nd, table), start, end)
     view.footnotes = [str(x) for x in table.get("footnotes") or []]
     view.caption, view.caption_span = _caption(nd, table, start)
-    view.stub_cols = _stub_cols(view)
+    view.label_cols = _label_cols(view)
     _rows(view)
     return view
 
@@ -118,7 +118,7 @@ def is_value_cell(text: str) -> bool:
     return pair is not None and all(is_value_cell(pair.group(g)) for g in ("a", "b"))
 
 
-def _stub_cols(view: TableView) -> list[int]:
+def _label_cols(view: TableView) -> list[int]:
     """Leading columns whose body cells are labels, not values (at least the first); a column
     headed "Grade" / "分级" holds labels though "≥3" reads as a number."""
     out = [0]
@@ -135,9 +135,9 @@ def _stub_cols(view: TableView) -> list[int]:
 
 
 def _row_kind(view: TableView, r: int) -> str:
-    """``data`` (a value in some column past the stub), ``header``, ``section`` or ``blank``."""
+    """``data`` (a value in some column past the label columns), ``header``, ``section`` or ``blank``."""
     cells = view.grid[r]
-    rest = [cells[c] for c in range(view.n_cols) if c not in view.stub_cols]
+    rest = [cells[c] for c in range(view.n_cols) if c not in view.label_cols]
     if _grade_heads(rest, r):
         return "header"
     if any(x is not None and x.row == r and is_value_cell(x.text) for x in rest):
@@ -159,7 +159,7 @@ def _row_kind(view: TableView, r: int) -> str:
 
 def _ci_row(view: TableView, r: int, filled: list[str]) -> bool:
     """A row "（95%CI） | 62.82, 80.92": the CIs of the values in the row above, no header."""
-    label = " ".join(view.text(r, c) for c in view.stub_cols).strip()
+    label = " ".join(view.text(r, c) for c in view.label_cols).strip()
     return bool(
         filled
         and rx("table.ci_row_label.v1").match(label)

@@ -96,11 +96,11 @@ def _reading(ctx: DocContext, view: TableView) -> Reading:
     heads = " ".join(
         c.text for r in {h for hs in view.header_of.values() for h in hs} for c in view.grid[r] if c
     )
-    stub = " ".join(view.text(r, 0) for r in view.header_of.get(view.data_rows[0], []))
+    row_labels = " ".join(view.text(r, 0) for r in view.header_of.get(view.data_rows[0], []))
     ae = bool(
         ae_rule.search(view.caption)
-        or ae_rule.search(stub)
-        or (rx("table.grade.v1").search(heads) and not topic_of(stub, lang, {}))
+        or ae_rule.search(row_labels)
+        or (rx("table.grade.v1").search(heads) and not topic_of(row_labels, lang, {}))
     )
     return Reading(
         ctx,
@@ -175,9 +175,11 @@ def _read_arm_columns(reading: Reading) -> None:
         last = topic
         if topic is None or label_row is None:
             continue
-        stub = [c for c in (view.grid[label_row][k] for k in view.stub_cols) if c is not None]
+        row_labels = [
+            c for c in (view.grid[label_row][k] for k in view.label_cols) if c is not None
+        ]
         first = len(reading.out)
-        _row_cells(reading, r, cols, topic, subgroup, [*stub], label)
+        _row_cells(reading, r, cols, topic, subgroup, [*row_labels], label)
         one_effect_per_row(reading, first)
         above = (r, reading.out[first:])
         if more is not None:  # "Codon 12" / "mutation": one label on two lines
@@ -194,7 +196,7 @@ def _row_cells(
     cols: list[Column],
     topic: Topic,
     subgroup: str | None,
-    stub: list[GridCell],
+    row_labels: list[GridCell],
     label: str,
 ) -> None:
     """The outcomes of a row's value cells and the effects of its P and HR cells."""
@@ -204,9 +206,11 @@ def _row_cells(
             continue
         if col.kind == "value":
             t = _column_grade(topic, col)
-            outcome(reading, r, t, subgroup or col.subgroup, col, cell, [*stub, *col.parts], label)
+            outcome(
+                reading, r, t, subgroup or col.subgroup, col, cell, [*row_labels, *col.parts], label
+            )
         elif col.kind in ("p", "measure"):
-            effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
+            effect(reading, r, topic, subgroup, col, cell, [*row_labels, *col.parts])
 
 
 def _ci_row(reading: Reading, r: int, above: tuple[int, list[tuple[int, dict]]]) -> bool:
@@ -228,7 +232,7 @@ def _ci_row(reading: Reading, r: int, above: tuple[int, list[tuple[int, dict]]])
         rec["ci_low"], rec["ci_high"] = float(m.group("lo")), float(m.group("hi"))
         rec["ci_level"] = float(level) / 100 if level else None
         ev = rec["evidence"][0]
-        label = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
+        label = [c for c in (view.grid[r][k] for k in view.label_cols) if c is not None]
         more = _evidence(reading, r, [cell, *label])
         ev["end"] = more["end"]
         ev["text"] = reading.ctx.text[ev["start"] : ev["end"]]
@@ -252,7 +256,7 @@ def _stat_row_effects(reading: Reading, r: int, kind: str, topic: Topic, cols: l
     """The effects of a row of HRs or P values: one per cell (a cell spanning two arms' columns
     is one comparison), of the endpoint of the row above, in each column's subgroup."""
     view = reading.view
-    label = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
+    label = [c for c in (view.grid[r][k] for k in view.label_cols) if c is not None]
     seen: list[GridCell] = []
     for col in cols:
         cell = view.grid[r][col.col]
@@ -282,7 +286,7 @@ def one_effect_per_row(reading: Reading, first: int) -> None:
 def _row_topic(reading: Reading, r: int, label: str) -> tuple[Topic | None, str | None]:
     """The endpoint of a row and its subgroup: the label's endpoint; in an AE table the event;
     a label that only names a statistic ("Median (95% CI)") takes its section's endpoint; a
-    subgroup ("WT", "Codon 12 mutation") takes the endpoint the stub's header names."""
+    subgroup ("WT", "Codon 12 mutation") takes the endpoint the label column's header names."""
     view, lang, ab = reading.view, reading.lang, reading.abbrevs
     grade = _context_grade(reading, r)
     t = relief_topic(reading, label) or topic_of(label, lang, ab)
@@ -290,16 +294,16 @@ def _row_topic(reading: Reading, r: int, label: str) -> tuple[Topic | None, str 
         return _with_grade(t, grade), None
     sec = view.section_of.get(r)
     heads = view.header_of.get(r, [])
-    stub_head = " ".join(view.text(h, 0) for h in heads)
+    label_head = " ".join(view.text(h, 0) for h in heads)
     if not label or rx("table.stat_label.v1").match(clean(label)):
-        for source in (view.text(sec, 0) if sec is not None else "", stub_head, view.caption):
+        for source in (view.text(sec, 0) if sec is not None else "", label_head, view.caption):
             t = topic_of(source, lang, ab)
             if t is not None:
                 return _with_grade(t, grade), None
         return None, None
     if reading.ae:
         return event_topic(label, lang, ab, grade), None
-    t = topic_of(stub_head, lang, ab)
+    t = topic_of(label_head, lang, ab)
     if t is not None and (endpoint_kind(t.code) == "time" or t.stat == "rate"):
         whole = rx("table.total_label.v1").match(label)
         return t, None if whole else clean(label)
@@ -343,7 +347,7 @@ def _read_arm_rows(reading: Reading) -> None:
     for r in rows:
         cols = columns(view, view.header_of[r], reading.abbrevs)
         count = next((c for c in cols if c.kind == "count" or _is_size(c)), None)
-        stub = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
+        row_labels = [c for c in (view.grid[r][k] for k in view.label_cols) if c is not None]
         last: Topic | None = None  # a P column of no endpoint compares the column before it
         for col in cols:
             cell = view.grid[r][col.col]
@@ -353,7 +357,7 @@ def _read_arm_rows(reading: Reading) -> None:
             if cell is None or cell.row != r or not cell.text or col is count or topic is None:
                 continue
             if r not in roles or col.kind in ("p", "measure"):
-                effect(reading, r, topic, None, col, cell, [*stub, *col.parts])
+                effect(reading, r, topic, None, col, cell, [*row_labels, *col.parts])
                 continue
             if col.kind != "value":
                 continue
@@ -366,10 +370,10 @@ def _read_arm_rows(reading: Reading) -> None:
                     reading,
                     r,
                     topic,
-                    _other_stub(view, r, name),
+                    _other_label(view, r, name),
                     arm,
                     cell,
-                    [*stub, *col.parts],
+                    [*row_labels, *col.parts],
                     "",
                 )
 
@@ -395,12 +399,12 @@ def relief_topic(reading: Reading, text: str) -> Topic | None:
 
 
 def _arm_cell(view: TableView, r: int) -> str:
-    texts = [view.text(r, c) for c in view.stub_cols if view.text(r, c)]
+    texts = [view.text(r, c) for c in view.label_cols if view.text(r, c)]
     return next((t for t in texts if is_arm(t)), texts[-1] if texts else "")
 
 
-def _other_stub(view: TableView, r: int, arm: str) -> str | None:
-    rest = [view.text(r, c) for c in view.stub_cols if view.text(r, c) and view.text(r, c) != arm]
+def _other_label(view: TableView, r: int, arm: str) -> str | None:
+    rest = [view.text(r, c) for c in view.label_cols if view.text(r, c) and view.text(r, c) != arm]
     return " ".join(rest) or None
 
 

@@ -1,6 +1,6 @@
 """Tables whose rows are trials — a review's summary (trial | arms | median OS | HR (95% CI) | P).
 
-A row belongs to the trial its stub names (``KEYNOTE-590``); the columns carry the
+A row belongs to the trial its label column names (``KEYNOTE-590``); the columns carry the
 endpoints (``Median OS, months``, ``ORR (%)``); an HR or P column with no endpoint of its
 own compares the endpoint of the column before it. A cell "12.4 vs 9.8" holds both arms'
 values, in the order of the arms column ("Pembrolizumab + chemotherapy vs chemotherapy"),
@@ -18,14 +18,14 @@ from .read import Reading, column_topic, effect, one_effect_per_row, outcome
 from .rules import rx
 
 
-def _stub_trial(ctx: DocContext, view: TableView, r: int) -> bool:
-    cells = [view.grid[r][c] for c in view.stub_cols if view.grid[r][c] is not None]
+def _label_trial(ctx: DocContext, view: TableView, r: int) -> bool:
+    cells = [view.grid[r][c] for c in view.label_cols if view.grid[r][c] is not None]
     return any(ctx.mentions_in(c.start, c.end) for c in cells if c is not None)
 
 
 def trial_rows(ctx: DocContext, view: TableView) -> bool:
-    """Do the rows name trials (most of them a trial mention in their stub)?"""
-    named = sum(_stub_trial(ctx, view, r) for r in view.data_rows)
+    """Do the rows name trials (most of them a trial mention in their label column)?"""
+    named = sum(_label_trial(ctx, view, r) for r in view.data_rows)
     return named >= 1 and named * 2 >= len(view.data_rows)
 
 
@@ -76,9 +76,9 @@ def _arm_rows(view: TableView) -> dict[int, tuple[str, str]]:
 
 
 def _subgroup(view: TableView, r: int, heads: list[int]) -> str | None:
-    """The row's subgroup: its cell in a stub column headed "Population" / "人群" ("CPS ≥5"),
+    """The row's subgroup: its cell in a label column headed "Population" / "人群" ("CPS ≥5"),
     unless that names the whole population ("All randomized", "全人群")."""
-    for c in view.stub_cols:
+    for c in view.label_cols:
         head = " ".join(h.text for h in header_cells(view, heads, c))
         if rx("table.subgroup_header.v1").match(clean(head)):
             label = clean(view.text(r, c))
@@ -90,7 +90,7 @@ def _row_grade(view: TableView, r: int, topic: Topic) -> Topic:
     """An AE's grade from the row's cell in a column headed "Grade" / "分级" ("3–5" → ">=3")."""
     if topic.code != "AE" or topic.grade is not None:
         return topic
-    for c in view.stub_cols:
+    for c in view.label_cols:
         if rx("table.grade_axis_header.v1").match(view.text(0, c)):
             grade = grade_of(f"grade {clean(view.text(r, c))}")
             if grade is not None:
@@ -105,7 +105,7 @@ def read_trial_rows(reading: Reading) -> None:
         heads = view.header_of[r]
         arms = _arms(view, r, heads)
         subgroup = _subgroup(view, r, heads)
-        stub = [c for c in (view.grid[r][k] for k in view.stub_cols) if c is not None]
+        row_labels = [c for c in (view.grid[r][k] for k in view.label_cols) if c is not None]
         last, first = None, len(reading.out)
         for col in columns(view, heads, reading.abbrevs):
             cell = view.grid[r][col.col]
@@ -115,10 +115,10 @@ def read_trial_rows(reading: Reading) -> None:
             if cell is None or cell.row != r or not cell.text or topic is None:
                 continue
             if col.kind in ("p", "measure"):
-                effect(reading, r, topic, subgroup, col, cell, [*stub, *col.parts])
+                effect(reading, r, topic, subgroup, col, cell, [*row_labels, *col.parts])
                 continue
             last = topic = _row_grade(view, r, topic)
-            used = [*stub, *col.parts]
+            used = [*row_labels, *col.parts]
             _values(reading, r, topic, subgroup, col, cell, used, arms, arm_rows.get(r))
         one_effect_per_row(reading, first)
 
