@@ -694,27 +694,19 @@ def create_app(
                 reason=str(form.get("reason") or ""),
                 scope=scope,
             )
-        except EditConflict as e:
-            return render_doc(
-                request,
-                auth,
-                doc_id,
-                r=rid,
-                view=view,
-                status_code=409,
-                error=str(e),
-                attempted=None,
-            )
         except CurationError as e:
+            # a lost update is a conflict (the form shows the record as it is now); any other
+            # refusal keeps what the curator typed so it can be fixed and sent again
+            conflict = isinstance(e, EditConflict)
             return render_doc(
                 request,
                 auth,
                 doc_id,
                 r=rid,
                 view=view,
-                status_code=422,
+                status_code=409 if conflict else 422,
                 error=str(e),
-                attempted=values,
+                attempted=None if conflict else values,
             )
         return RedirectResponse(doc_url(doc_id, r=rid, view=view, msg="saved"), status_code=303)
 
