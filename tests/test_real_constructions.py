@@ -682,6 +682,51 @@ EFFECTS = [
         "TSH水平为影响垂体促甲状腺素腺瘤患者治疗后5年生存率的独立影响因素 (P<0.05 ，表3)。",
         [],
     ),
+    # a P named "P-value", "P value by log rank test", or with its test set on the line (PCox)
+    (
+        "PMC3405220",
+        "The median OS was 160 days (95% CI, 151.0–225.4 days) in the experimental arm and 156 days (95% CI, "
+        "174.1–269.3 days) in the control arm. Stratified log-rank P-value was 0.339.",
+        [("OS", None, None, 0.339)],
+    ),
+    (
+        "PMC3596913",
+        "There was no statistical significance in progression-free survival between the 2 regimens (P value by "
+        "log rank test = .4619), and so was the situation in overall survival (P = .5248).",
+        [("PFS", None, None, 0.4619), ("OS", None, None, 0.5248)],
+    ),
+    (
+        "PMC4518214",
+        "The true study endpoint, 5-year OS, was 62% in the RT group and 72% in the CRT group (Plog-rank = 0.038; "
+        "Fig. 1). The adjusted HR for CRT was 0.66 (95% CI, 0.44–0.97; PCox = 0.036).",
+        [("OS", None, None, 0.038), ("OS", "HR", 0.66, 0.036)],
+    ),
+    # "Hazard ratio of death" opening a sentence: the ratio of the risk of death is OS's
+    (
+        "PMC5131536",
+        "Hazard ratio of death for RT patients compared to patients in CRT group was 1.64 (95% CI: 0.8–3.43).",
+        [("OS", "HR", 1.64, None)],
+    ),
+    # quality of life as journals abbreviate it, and a symptom score, are QOL endpoints
+    (
+        "../shared/corpus/real_pdf/en_plosone2015_elderly_cancer_empowerment_rct.pdf, p. 9",
+        "Mean global HRQoL after 12 months was 69.27 (95% CI 66.45–72.14) in the intervention group and 69.79 "
+        "(95% CI 66.84–72.74) in the control group (p = 0.74) (Fig 3).",
+        [("QOL", None, None, 0.74)],
+    ),
+    (
+        "../shared/corpus/real_pdf/en_medicine2017_gastric_cancer_gum_chewing_rct.pdf, p. 1",
+        "The postoperative pain score at 48 hours (P = 0.032) in the Gum group was significantly higher than in "
+        "the no gum group.",
+        [("QOL", None, None, 0.032)],
+    ),
+    # a factor's impact on survival is prognostic: its P compares no arms
+    (
+        "PMC4518214",
+        "In both the 2-year and 3-year evaluations, failure or death due to any cause, and failure at any site "
+        "within ≤2/3 years had a significant impact on 5-year OS (all PCox <0.001; Table 3).",
+        [],
+    ),
     # "RR of 61.7 %" is a response rate, and a median's CI is no measure's
     (
         "PMC3456942",
@@ -702,3 +747,28 @@ def test_effects_of_real_sentences(source, sentence, expected):
         if r.kind == "effect"
     ]
     assert got == expected, source
+
+
+def test_a_p_alone_takes_no_ci_of_the_values_before_it():
+    # the CIs are the two arms' mean scores'; the P compares the arms and has no CI of its own
+    # (../shared/corpus/real_pdf/en_plosone2015_elderly_cancer_empowerment_rct.pdf, p. 9)
+    res = process_text(
+        "The global HRQoL after 12 months of women in the intervention group was 61.07 (95% CI 55.42–66.71) "
+        "compared to 63.27 (95% CI 58.28–68.25) in the control group (p = 0.54)."
+    )
+    effects = [
+        (r.endpoint, r.p_value, r.ci_low, r.ci_high) for r in res.records if r.kind == "effect"
+    ]
+    assert effects == [("QOL", 0.54, None, None)]
+
+
+def test_an_interaction_p_is_no_p_of_the_hazard_ratio_beside_it():
+    # PMC4984795: the treatment-by-Ang-2 interaction test compares the two subgroups' HRs
+    res = process_text(
+        "The HR for OS in the low Ang-2 group was 0.80; 95% CI 0.62–1.05 vs 0.87; 95% CI 0.67–0.1.13 in the "
+        "high Ang-2 group with an interaction P-value of 0.74."
+    )
+    effects = [(r.measure, r.value, r.p_value) for r in res.records if r.kind == "effect"]
+    assert ("HR", 0.8, None) in effects
+    assert (None, None, 0.74) in effects
+    assert all(p is None for m, _, p in effects if m == "HR")

@@ -58,7 +58,7 @@ def effect_records(
     """Each effect record of the sentence, with the cluster it was made from."""
     out = []
     factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end))
-    found = clusters(s, groups)
+    found = clusters(ctx.text, s, groups)
     paired = _listed_p_values(ctx.text, s, groups, found)
     for i, c in enumerate(found):
         if factors and c.measure is None:
@@ -89,7 +89,7 @@ def effect_records(
     return out
 
 
-def clusters(s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
+def clusters(text: str, s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
     """The sentence's effect clusters, in text order; a CI alone is a rate's, not an effect."""
     items = sorted(
         [(m.start, "m", m) for m in s.measures]
@@ -98,17 +98,26 @@ def clusters(s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
         key=lambda t: t[0],
     )
     found: list[dict[str, object]] = []
-    last_end = -1
+    last_end, closed = -1, False
     for pos, kind, obj in items:
         cur = found[-1] if found else None
         group_between = any(last_end <= g.start < pos for g in groups) if cur else False
         # a CI is written after its measure: one before a measure is some value's, not the measure's
         ci_before_measure = cur is not None and kind == "m" and "ci" in cur
-        if cur is None or kind in cur or group_between or ci_before_measure:
+        # an interaction test's P stands alone: it is no P of the hazard ratio beside it
+        interaction = kind == "p" and _interaction_p(text, obj)  # type: ignore[arg-type]
+        if (
+            cur is None
+            or kind in cur
+            or group_between
+            or ci_before_measure
+            or interaction
+            or closed
+        ):
             found.append({kind: obj})
         else:
             cur[kind] = obj
-        last_end = obj.end  # type: ignore[attr-defined]
+        last_end, closed = obj.end, interaction  # type: ignore[attr-defined]
     shared = [c["p"] for c in found if "p" in c and getattr(c["p"], "shared", False)]
     if shared:
         # "HR分别为0.524（…）和0.478（…），P值均<0.001": the one P belongs to each comparison
@@ -119,10 +128,27 @@ def clusters(s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
             c for c in found if not ("p" in c and "m" not in c and c["p"] in shared and len(c) == 1)
         ]
     return [
-        Cluster(c.get("m"), c.get("ci"), c.get("p"))
-        for c in found  # type: ignore[arg-type]
+        Cluster(c.get("m"), _own_interval(text, c), c.get("p"))  # type: ignore[arg-type]
+        for c in found
         if c.get("m") is not None or c.get("p") is not None
     ]
+
+
+def _interaction_p(text: str, p: PValue) -> bool:
+    return bool(rx("link.interaction_p.v1").search(text, max(0, p.start - 24), p.end))
+
+
+def _own_interval(text: str, c: dict[str, object]) -> Interval | None:
+    """The cluster's CI, unless a P alone follows a CI written right after a number
+    ("63.27 (95% CI 58.28–68.25) in the control group (p = 0.54)"): that CI is the number's."""
+    ci = c.get("ci")
+    if not isinstance(ci, Interval) or c.get("m") is not None:
+        return ci  # type: ignore[return-value]
+    return (
+        None
+        if rx("link.number_before_interval.v1").search(text, max(0, ci.start - 16), ci.start)
+        else ci
+    )
 
 
 def _listed_p_values(

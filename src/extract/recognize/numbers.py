@@ -301,7 +301,7 @@ def _p_value(text: str, m: re.Match[str], start: int, end: int) -> PValue | None
     if _rx("number.p_not_result_before.v1").search(text, max(start, m.start() - 14), m.start()):
         return None
     shared = bool(m.group("all")) or bool(_rx("number.p_shared_after.v1").match(text, m.end(), end))
-    op = _rules().lexicon("p_operators")[m.group("op")]
+    op = _rules().lexicon("p_operators")[m.group("op").strip() or " "]
     if v == 0 and op == "=":
         v, op = 0.001, "<"
     return PValue(m.start(), m.end(), v, op, shared)
