@@ -61,3 +61,48 @@ def test_a_review_of_several_trials_has_no_document_arms():
     )
     roles = _roles(text)
     assert roles[10.6][0] == "single"
+
+
+# corpus/real_text/en_pmc/PMC2527839.txt (capecitabine vs S-1, neither called standard)
+CAPECITABINE = (
+    "Median times to progression and overall survival in the capecitabine arm (4.7 and 9.5 months, "
+    "respectively) were similar to those in the S-1 arm (4.2 and 8.2 months, respectively). "
+    "The 1-year survival rate was 30.2% for capecitabine and 27.3% for S-1."
+)
+
+# corpus/real_text/en_pmc/PMC4907713.txt (XEC vs FEC: FEC is what XEC is compared with)
+XEC = (
+    "Treatment with XEC led to an increased rate of pathological complete response in primary tumor "
+    "(18% vs 6%, respectively, P=0.027) and objective remission rate (87% vs 73%, P=0.048) compared "
+    "to FEC. Clinical complete response occurred in 20% and 7% for XEC and FEC, respectively. "
+    "No patient progressed in the XEC arm, whereas eight patients progressed in the FEC arm."
+)
+
+# corpus/real_text/en_pmc/PMC3427491.txt (FOLFOX4 vs TOMOX: TOMOX tested for non-inferiority
+# against FOLFOX4)
+TOMOX = (
+    "ORR was 36.3 % for FOLFOX4 and 45.6 % for TOMOX (p = 0.0032) (Table 2) and the non-inferiority "
+    "of TOMOX in the primary endpoint when it is compared with FOLFOX4 was demonstrated. "
+    "The FOLFOX4 group received a median of eight cycles of treatment and the TOMOX group received "
+    "a median of six cycles of treatment."
+)
+
+
+def test_a_comparison_in_a_head_to_head_report_has_no_control():
+    """The comparator reported last is no control when the report calls neither arm standard."""
+    roles = _roles(CAPECITABINE)
+    assert roles[30.2][0] == "experimental"
+    assert roles[27.3][0] == "experimental"
+
+
+def test_the_arm_the_report_compares_with_is_the_control():
+    roles = _roles(XEC)
+    assert roles[20][0] == "experimental"
+    assert roles[7][0] == "control"
+    assert roles[6][0] == "control"
+
+
+def test_the_comparator_of_a_non_inferiority_test_is_the_control():
+    roles = _roles(TOMOX)
+    assert roles[36.3][0] == "control"
+    assert roles[45.6][0] == "experimental"

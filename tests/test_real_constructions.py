@@ -149,9 +149,12 @@ OUTCOMES = [
             ("OS", 48.3, "control", 60.0, None),
         ],
     ),
-    # complications and morbidity are adverse events; a CI after a semicolon is the value's own
+    # complications and morbidity are adverse events; the resection group is the control because
+    # the report measures RFA against it ("as compared with the resection group")
     (
         "PMC3204557",
+        "In the 70 patients with solitary CRLM ≥ 3 cm, DFS was significantly lower in the RFA group as compared "
+        "with the resection group (P = 0.015). "
         "The morbidity rates were significantly lower in the RFA group (RFA group vs. resection group, 6.2% vs. 21.2%; "
         "P < 0.001).",
         [("AE", 6.2, "experimental", None, None), ("AE", 21.2, "control", None, None)],

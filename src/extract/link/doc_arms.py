@@ -7,8 +7,11 @@ TEGAFIRI"). The sentence alone cannot say that value is an arm's rather than a s
 cohort's; the document can. :func:`document_arms` collects the arms an English report
 names as groups, and gives each a role by the words of its name, as the curators do
 (``corpus/gold/NOTES_adjudication.md``, convention 1): placebo / control / "alone" /
-a bare standard treatment is the control; every other arm of a comparison is
-experimental — two arms of which neither is called standard are both experimental.
+a bare standard treatment is the control. When no arm is so named, the arm the report
+calls its standard ("standard FOLFOX4", the comparator of its non-inferiority test), else
+the one it names most often as the reference of a comparison ("… compared with FEC"), else
+the one the other adds a treatment to (nivolumab in relatlimab–nivolumab), is the control; every other arm of a comparison is experimental — two arms of which neither
+is the standard are both experimental (``DocArms.head_to_head``).
 
 Reviews of many trials and meta-analyses have no document arms: their groups are
 other trials' arms.
@@ -31,6 +34,12 @@ class DocArms:
     @property
     def comparative(self) -> bool:
         return len(self.roles) >= 2
+
+    @property
+    def head_to_head(self) -> bool:
+        """Two regimens compared, neither of them the standard or a control (convention 1 is
+        about two arms; of three or more, the rules keep the comparator reported last)."""
+        return len(self.roles) == 2 and all(role != "control" for _, role in self.roles.values())
 
     def role_of(self, arm: str | None) -> str | None:
         """Role of the document arm that ``arm`` (words of a sentence) names; None if none."""
@@ -74,9 +83,70 @@ def document_arms(
         names.setdefault(core(name), name)
     if len(names) < 2 or n_trials > 1 or meta_analysis:
         return DocArms()
-    return DocArms(
-        {k: (name, arm_role(name + " group") or "experimental") for k, name in names.items()}
-    )
+    roles = {k: (name, arm_role(name + " group") or "experimental") for k, name in names.items()}
+    if all(role != "control" for _, role in roles.values()):
+        standard = (
+            _named_standard(text, spans, roles)
+            or _reference_arm(text, spans, roles)
+            or _added_to(roles)
+        )
+        if standard is not None:
+            roles[standard] = (roles[standard][0], "control")
+    return DocArms(roles)
+
+
+def _named_standard(
+    text: str, spans: list[tuple[int, int]], roles: dict[str, tuple[str, str]]
+) -> str | None:
+    """The arm the report calls its standard ("standard FOLFOX4", "cisplatin (the standard
+    arm)", the comparator of its non-inferiority test), when it names exactly one."""
+    found = set()
+    for lo, hi in spans:
+        for m in rx("link.standard_arm_en.v1").finditer(text, lo, hi):
+            word = (m.group("arm") or m.group("arm2") or m.group("arm3") or "").lower()
+            found.update(k for k in roles if k == word or _has_word(k, word))
+    return found.pop() if len(found) == 1 else None
+
+
+def _reference_arm(
+    text: str, spans: list[tuple[int, int]], roles: dict[str, tuple[str, str]]
+) -> str | None:
+    """The arm the report names most often as the reference of its comparisons ("… compared to
+    FEC", "for RT patients compared to patients in CRT group"), when one is named so more often
+    than any other."""
+    arms = DocArms(roles)
+    count: dict[str, int] = {}
+    for lo, hi in spans:
+        for m in rx("link.reference_arm_en.v1").finditer(text, lo, hi):
+            hit = arms.named_near(text, m.end(), min(hi, m.end() + 30), last=False)
+            if hit is not None and hit[0] - m.end() <= 2:
+                key = core(hit[2])
+                count[key] = count.get(key, 0) + 1
+    ranked = sorted(count.items(), key=lambda kv: -kv[1])
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
+def _added_to(roles: dict[str, tuple[str, str]]) -> str | None:
+    """The arm the other adds a treatment to, which is therefore its control: nivolumab in
+    relatlimab–nivolumab vs nivolumab, CT in PET/CT vs CT. Another name of the same arm ("1 cm"
+    and "1 cm excision margin") adds only generic words."""
+    generic = set(lexicon("add_on_generic_words"))
+    words = {k: _words(k) for k in roles if not rx("link.document_arm_label_en.v1").fullmatch(k)}
+    base = {
+        a
+        for a, wa in words.items()
+        for b, wb in words.items()
+        if a != b and wa and wa < wb and (wb - wa) - generic
+    }
+    return base.pop() if len(base) == 1 else None
+
+
+def _words(arm: str) -> set[str]:
+    for joiner in lexicon("arm_word_joiners"):
+        arm = arm.replace(joiner, " ")
+    return set(arm.split())
 
 
 def core(arm: str) -> str:

@@ -39,10 +39,10 @@ def sentence_roles(ctx: DocContext, s: SentenceSpans, groups: list[Group]) -> li
         _spread_role(ctx.text, s, groups, i) if g.distributed else _group_roles(ctx, s, g)
         for i, g in enumerate(groups)
     ]
-    _pair_spread_groups(groups, out)
+    _pair_spread_groups(groups, out, ctx.arms.head_to_head)
     _comparator_after_shared_value(ctx.text, s, groups, out)
     _beside_the_control(groups, out)
-    _two_named_arms(groups, out)
+    _two_named_arms(groups, out, ctx.arms.head_to_head)
     return [
         [_settled(ctx, s, g, i, r) for i, r in enumerate(roles)]
         for g, roles in zip(groups, out, strict=True)
@@ -153,12 +153,14 @@ def _comparison_roles(
                 return [ArmRole(r, a.text) for r, a in zip(roles, arms, strict=True)]
         texts = [a.text for a in arms] if len(arms) == k else [c.arm for c in cues]
         return _by_document_arms(ctx, s, g, texts) or [
-            ArmRole(r, t)
-            for r, t in zip(["experimental"] * (k - 1) + ["control"], texts, strict=True)
+            ArmRole(r, t) for r, t in zip(_by_order(ctx, k), texts, strict=True)
         ]
     known = [c.role for c in cues if c.role]
     if k == 2 and len(known) == 1:
         return [ArmRole(c.role or _other(known[0]), c.arm) for c in cues]
+    if not known and ctx.arms.head_to_head:
+        # "9.5 months for capecitabine and 8.1 months for S-1": neither is the standard
+        return [ArmRole("experimental", c.arm) for c in cues]
     if "control" not in known and any(c.role is None for c in cues):
         # three arms or more and none named as control: the comparator is reported last
         last = max(i for i, c in enumerate(cues) if c.role is None)
@@ -171,9 +173,7 @@ def _by_document_arms(
 ) -> list[ArmRole] | None:
     """A primary report's comparison whose values' arms the sentence does not cue: the roles
     of the document's arms named with the values, when they differ. None: the sentence order
-    decides (the comparator is reported last). Whether two regimens neither called standard
-    are both experimental (convention 1 of corpus/gold/NOTES_adjudication.md) the report's
-    design decides, which the rules do not read yet."""
+    decides (:func:`_by_order`)."""
     if not ctx.arms.comparative:
         return None
     found = [t or _doc_arm_near(ctx, s, g, i) for i, t in enumerate(texts)]
@@ -181,6 +181,15 @@ def _by_document_arms(
     if all(roles) and len(set(roles)) == len(roles):
         return [ArmRole(r or "experimental", t) for r, t in zip(roles, found, strict=True)]
     return None
+
+
+def _by_order(ctx: DocContext, k: int) -> list[str]:
+    """Roles of ``k`` values no word assigns: the comparator is reported last — unless the report
+    compares two regimens of which neither is the standard, which are both experimental
+    (convention 1 of corpus/gold/NOTES_adjudication.md)."""
+    if ctx.arms.head_to_head:
+        return ["experimental"] * k
+    return ["experimental"] * (k - 1) + ["control"]
 
 
 def _other(role: str | None) -> str:
@@ -224,10 +233,10 @@ def _spread_role(text: str, s: SentenceSpans, groups: list[Group], i: int) -> li
     return [cue] * len(g.values)
 
 
-def _pair_spread_groups(groups: list[Group], out: list[list[ArmRole]]) -> None:
+def _pair_spread_groups(groups: list[Group], out: list[list[ArmRole]], head_to_head: bool) -> None:
     """Two spread groups alike ("1年、2年OS率分别为…，安慰剂组分别为…"): experimental, then
     control — when one of them names its arm (two subgroups' rates, "脑外转移已控制…，未能控制
-    者…", are no comparison of arms)."""
+    者…", are no comparison of arms); of a head-to-head report, both experimental."""
     spread = [i for i, g in enumerate(groups) if g.distributed]
     for a, b in zip(spread, spread[1:], strict=False):
         ga, gb = groups[a], groups[b]
@@ -235,12 +244,12 @@ def _pair_spread_groups(groups: list[Group], out: list[list[ArmRole]]) -> None:
             continue
         ra, rb = out[a][0].role, out[b][0].role
         if rb is None and out[b][0].arm:  # "而EP组分别为…": an arm named, its role not
-            rb = "control"
-            out[b] = [ArmRole("control", r.arm) for r in out[b]]
+            rb = "experimental" if head_to_head else "control"
+            out[b] = [ArmRole(rb, r.arm) for r in out[b]]
         if ra is None and rb == "control":
             out[a] = [ArmRole("experimental", r.arm) for r in out[a]]
         if rb is None and ra == "experimental":
-            out[b] = [ArmRole("control", r.arm) for r in out[b]]
+            out[b] = [ArmRole("experimental" if head_to_head else "control", r.arm) for r in out[b]]
 
 
 def _comparator_after_shared_value(
@@ -284,11 +293,11 @@ def _beside_the_control(groups: list[Group], out: list[list[ArmRole]]) -> None:
                 break
 
 
-def _two_named_arms(groups: list[Group], out: list[list[ArmRole]]) -> None:
+def _two_named_arms(groups: list[Group], out: list[list[ArmRole]], head_to_head: bool) -> None:
     """Two lone values of one endpoint, each after its own arm's name and neither role known,
     are a comparison: the first arm's and then its comparator's, as in a grouped comparison
     ("the mean DFS for the PET/CT group (27.1 months …) was higher than that for the CT group
-    (18.9 months …)")."""
+    (18.9 months …)"); of a head-to-head report, both the experimental arms'."""
     lone = [
         i
         for i, g in enumerate(groups)
@@ -300,7 +309,7 @@ def _two_named_arms(groups: list[Group], out: list[list[ArmRole]]) -> None:
     ea, eb = groups[a].endpoints[0], groups[b].endpoints[0]
     if ea.code == eb.code and ea.timepoints == eb.timepoints:
         out[a] = [ArmRole("experimental", out[a][0].arm)]
-        out[b] = [ArmRole("control", out[b][0].arm)]
+        out[b] = [ArmRole("experimental" if head_to_head else "control", out[b][0].arm)]
 
 
 def shared_by_both_arms(text: str, s: SentenceSpans, g: Group) -> bool:
