@@ -775,3 +775,61 @@ def test_an_interaction_p_is_no_p_of_the_hazard_ratio_beside_it():
     assert ("HR", 0.8, None) in effects
     assert (None, None, 0.74) in effects
     assert all(p is None for m, _, p in effects if m == "HR")
+
+
+ENDPOINT_AFTER_COUNTS = [
+    # counts with their shares, the arms by letter and "respectively" between them and the endpoint
+    (
+        "PMC4134501",
+        "At the end of cycle 3, 10 (67%) and 7 (58%) patients in Arms A and B, respectively, had achieved a "
+        "partial response, whereas an additional 4 patients in each arm (27% and 33%, respectively) had stable "
+        "disease.",
+        {("PR", 67.0), ("PR", 58.0), ("SD", 27.0), ("SD", 33.0)},
+    ),
+    (
+        "PMC4134501",
+        "Seventy-three percent and 67% of patients in Arms A and B, respectively, experienced at least one "
+        "serious AE and the total number of all serious AEs was 35 in Arm A and 17 in Arm B.",
+        {("AE", 73.0), ("AE", 67.0)},
+    ),
+    # a count before the next share is no value between two of one list ...
+    (
+        "PMC3427491",
+        "Sixteen patients (18.6 %) in the FOLFOX4 group and 12 patients (13.0 %) in TOMOX group experienced "
+        "serious AEs (SAEs).",
+        {("AE", 18.6), ("AE", 13.0)},
+    ),
+    # ... but after a comma it opens a clause of its own, with its own endpoint
+    (
+        "PMC4317950",
+        "Partial response was seen in four patients (20%), and 13 patients (65%) had stable disease.",
+        {("PR", 20.0), ("SD", 65.0)},
+    ),
+    # 患者出现了 / 术后有 + the event: the shares before are that adverse event's
+    (
+        "ChinaXiv-201712.00569V1",
+        "33例患者中，12例 (36.4%) 患者出现了胸痛或腹痛症状，但程度较轻,属于钝痛，在可承受范围内，且在 1~ 5d内自行缓解;"
+        "4例( 12.1% )患者术后有消化道出血症状，出血量少，对症处理后症状消失；2例 6.1% 出现肠穿孔。",
+        {("AE", 36.4), ("AE", 12.1), ("AE", 6.1)},
+    ),
+    # signs at presentation ("有发热") are no adverse events of a treatment
+    (
+        "ChinaXiv-201712.00699V1",
+        "144例中，79例 54.9% ）有发热， P=0.034;125 例 (87.5% )有肝脾肿大， P=0.196;6 例 (4.2% )有皮肤浸润表现，"
+        "年龄均小于6月。",
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "sentence", "expected"),
+    ENDPOINT_AFTER_COUNTS,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(ENDPOINT_AFTER_COUNTS)],
+)
+def test_the_endpoint_named_after_counts_and_shares_is_theirs(source, sentence, expected):
+    res = process_text(sentence)
+    got = {
+        (r.endpoint, r.value) for r in res.records if r.kind in ("outcome", "effect") and r.value
+    }
+    assert got == expected, source

@@ -392,7 +392,8 @@ def _event_mentions(
 ) -> list[EndpointMention]:
     """Event words that are AE mentions of their own: with a rate word ("急性食管炎发生率"), or
     followed by their values in a sentence about adverse events ("toxicities were: asthenia
-    (9.1% …), anorexia (6.8 vs 9.5%)")."""
+    (9.1% …), anorexia (6.8 vs 9.5%)"), or named with a verb of occurring ("Diarrhoea was
+    prevalent in …", "12例(36.4%)患者出现了胸痛")."""
     out: list[EndpointMention] = []
     about_ae: bool | None = None  # is the sentence about adverse events? (looked up when needed)
     for m in _rx("endpoint.event.v1").finditer(text, start, end):
@@ -407,7 +408,9 @@ def _event_mentions(
                 )
             )
             continue
-        if _rx("endpoint.event_verb_after.v1").match(text, m.end(), end):
+        if _rx("endpoint.event_verb_after.v1").match(text, m.end(), end) or _rx(
+            "endpoint.event_verb_before.v1"
+        ).search(text, max(start, m.start() - 20), m.start()):
             # "Diarrhoea was prevalent in the TEGAFIRI arm (16%) vs TEGAFOX (4%)"
             out.append(EndpointMention(m.start(), m.end(), "AE", "rate", m.group(0), event=event))
             continue
