@@ -369,6 +369,28 @@ LABEL_CASES = [
         dict(unit="percent", qualifier="="),
     ),
     (
+        "p. 6, 表2 '血液学指标' centred on the two header rows, '患者人数（%）' over 所有级别 | "
+        "3/4级: 白细胞减少 96(95) | 67(66)",
+        dict(kind="outcome", event="leukopenia", grade="3-4"),
+        dict(value=66.0, events=67, unit="percent"),
+    ),
+    (
+        "p. 7, 表3, its header (所有级别 | 3/4级) at the foot of p. 6: 恶心 132(75) | 7(4)",
+        dict(kind="outcome", event="nausea", grade=None),
+        dict(value=75.0, events=132, unit="percent"),
+    ),
+    (
+        "p. 8, 表3 continued without its header under the section label 实验室检查: "
+        "体重降低 31(18) | 3(2)",
+        dict(kind="outcome", event="体重降低", grade="3-4"),
+        dict(value=2.0, events=3),
+    ),
+    (
+        "p. 8, 表3 continued: 低血压 10(6) | 2(1), the last row",
+        dict(kind="outcome", event="低血压", grade=None),
+        dict(value=6.0, events=10),
+    ),
+    (
         "p. 15, 表5: 整体缓解率（CR+PR） 74(73), the next row （95%CI） 62.82, 80.92",
         dict(kind="outcome", endpoint="ORR", value=73.0),
         dict(events=74, ci_low=62.82, ci_high=80.92, ci_level=0.95),
@@ -385,7 +407,8 @@ LABEL_CASES = [
 def test_a_drug_label_ae_table_cell_becomes_a_record(where, key, expected):
     if not LABEL.is_file():
         pytest.skip(f"{LABEL} is not here")
-    found = _table(LABEL, **key)
+    page = int(where.split()[1].rstrip(","))
+    found = [r for r in _table(LABEL, **key) if r.evidence[0].page == page]
     assert len(found) == 1, f"{LABEL.name} {where}: {len(found)} records for {key}"
     for k, v in expected.items():
         assert getattr(found[0], k) == v, f"{LABEL.name} {where}: {k} is {getattr(found[0], k)!r}"
