@@ -60,6 +60,9 @@ _ENTRY_START = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:\[\d{1,3}\]|\d{1,3}[.．、]\s|\d{1,3}\s+[A-Z\u4e00-\u9fff])"
 )
 _BULLET = re.compile(r"^\s*[•●■▪◦▶➢►✓]\s*")
+# a heading in lenticular brackets alone on its line, as Chinese books and labels set them
+# ("【流行病学】", "【药理毒理】")
+_BRACKET_HEADING = re.compile(r"^\s*【[^】]{1,20}】\s*$")
 _TERMINAL = set("。！？!?.")
 # a paragraph that opens with a label: "Abstract:", "Methods:", "关键词:"
 _LABEL = re.compile(
@@ -175,18 +178,35 @@ def _ends_terminal(line: Line) -> bool:
     return bool(t) and t[-1] in _TERMINAL
 
 
+# the marks a Chinese line may not end with, and those it may not start with: the typesetter
+# moves them with the character next to them ("（57%）" goes to the next line whole)
+_OPENING = "（［【「『《〈“‘"
+_CLOSING = "）］】」』》〉”’、，。；：！？％"
+
+
 def _first_word_width(line: Line) -> float:
+    """The width of what the line starts with that could not have been set at the end of the
+    line before: a word, or one CJK character, with the opening brackets before it and the
+    closing marks after it ("（57%）、")."""
     glyphs = [g for g in line.glyphs if not g.raised]
     if not glyphs:
         return 0.0
+    k = 0
+    while k + 1 < len(glyphs) and glyphs[k].char.text in _OPENING:
+        k += 1
     x0 = glyphs[0].char.x0
-    x1 = glyphs[0].char.x1
-    if is_cjk(glyphs[0].char.text):
-        return x1 - x0
-    for g in glyphs[1:]:
-        if g.space_before or is_cjk(g.char.text) or g.char.x0 - x1 > 0.12 * line.size:
-            break
-        x1 = g.char.x1
+    x1 = glyphs[k].char.x1
+    if not is_cjk(glyphs[k].char.text):
+        for g in glyphs[k + 1 :]:
+            if g.space_before or is_cjk(g.char.text) or g.char.x0 - x1 > 0.12 * line.size:
+                break
+            x1 = g.char.x1
+            k += 1
+    if k > 0 or is_cjk(glyphs[0].char.text):
+        for g in glyphs[k + 1 :]:
+            if g.char.text not in _CLOSING:
+                break
+            x1 = g.char.x1
     return x1 - x0
 
 
@@ -292,7 +312,7 @@ def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool
         return True
     if in_refs and _starts_entry(b):
         return True
-    if _BULLET.match(b.text):
+    if _BULLET.match(b.text) or _BRACKET_HEADING.match(b.text):
         return True
     if _indented(b) and not _indented(a):
         # first-line indent, not a hanging indent (where the following lines stay indented)
