@@ -63,6 +63,8 @@ _BULLET = re.compile(r"^\s*[•●■▪◦▶➢►✓]\s*")
 # a heading in lenticular brackets alone on its line, as Chinese books and labels set them
 # ("【流行病学】", "【药理毒理】")
 _BRACKET_HEADING = re.compile(r"^\s*【[^】]{1,20}】\s*$")
+# an item number in brackets at the start of a line: "（4）预后：", "(2)"
+_BRACKETED_NUMBER = re.compile(r"^\s*[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]")
 _TERMINAL = set("。！？!?.")
 # a paragraph that opens with a label: "Abstract:", "Methods:", "关键词:"
 _LABEL = re.compile(
@@ -314,6 +316,8 @@ def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool
         return True
     if _BULLET.match(b.text) or _BRACKET_HEADING.match(b.text):
         return True
+    if _BRACKETED_NUMBER.match(b.text) and _ends_terminal(a):
+        return True  # the next item of a numbered list, however full the line before it is
     if _indented(b) and not _indented(a):
         # first-line indent, not a hanging indent (where the following lines stay indented)
         if c is None or c.x0 < b.x0 - 0.5 * b.size or abs(c.base - b.base) > 2 * typical:

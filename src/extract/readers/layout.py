@@ -771,13 +771,15 @@ _CAPTION_LINE = re.compile(r"^\s*(?:续?表|附表|table)\s*\d", re.IGNORECASE)
 def _rows_above(above: list[list[Line]], group: list[Line], em: float) -> list[list[Line]]:
     """The rows just above a table that are its own, top to bottom: set in the table's type
     within its width, no farther above its first row than one and a half rows, not a caption
-    nor the end of a sentence nor a line across the table. Header cells set apart from the
-    rest of the header ("患者人数（%）" over the arms, a label centred on two header rows), and
-    the section label a page break left above the table's continuation ("实验室检查")."""
+    nor the end of a sentence nor a line across the table, nor one the table's columns would
+    cut at a number. Header cells set apart from the rest of the header ("患者人数（%）" over
+    the arms, a label centred on two header rows), and the section label a page break left
+    above the table's continuation ("实验室检查")."""
     rows = group_rows(group)
     size = _median(s.size for s in group)
     x0, x1 = min(s.x0 for s in group), max(s.x1 for s in group)
     pitch = _median(rows[k + 1][0].base - rows[k][0].base for k in range(len(rows) - 1))
+    cols = _columns(rows, em)
     top = min(s.base for s in rows[0])
     out: list[list[Line]] = []
     for row in reversed(above[-4:]):
@@ -785,6 +787,9 @@ def _rows_above(above: list[list[Line]], group: list[Line], em: float) -> list[l
         text = " ".join(s.text for s in row).strip()
         if (
             top - max(s.base for s in row) > 1.5 * pitch
+            # a line of headers run together ("No gum group (n= 37) Gum group (n= 38)")
+            # that the columns would cut apart
+            or len(_split_at_values(row, cols)) > len(row)
             or any(abs(s.size - size) > 0.1 * size for s in row)
             or row[0].x0 < x0 - em
             or row[-1].x1 > x1 + em
