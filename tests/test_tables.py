@@ -369,9 +369,41 @@ LABEL_CASES = [
         dict(unit="percent", qualifier="="),
     ),
     (
+        "p. 6, 表2 '血液学指标' centred on the two header rows, '患者人数（%）' over 所有级别 | "
+        "3/4级: 白细胞减少 96(95) | 67(66)",
+        dict(kind="outcome", event="leukopenia", grade="3-4"),
+        dict(value=66.0, events=67, unit="percent"),
+    ),
+    (
+        "p. 7, 表3, its header (所有级别 | 3/4级) at the foot of p. 6: 恶心 132(75) | 7(4)",
+        dict(kind="outcome", event="nausea", grade=None),
+        dict(value=75.0, events=132, unit="percent", n=176),
+    ),
+    (
+        "p. 7, 表3 'N=176' on the caption's second line: 恶心 132(75) | 7(4), the 3/4级 column",
+        dict(kind="outcome", event="nausea", grade="3-4"),
+        dict(value=4.0, events=7, n=176),
+    ),
+    (
+        "p. 8, 表3 continued without its header under the section label 实验室检查: "
+        "体重降低 31(18) | 3(2)",
+        dict(kind="outcome", event="体重降低", grade="3-4"),
+        dict(value=2.0, events=3, n=176),
+    ),
+    (
+        "p. 8, 表3 continued: 低血压 10(6) | 2(1), the last row",
+        dict(kind="outcome", event="低血压", grade=None),
+        dict(value=6.0, events=10, n=176),
+    ),
+    (
         "p. 15, 表5: 整体缓解率（CR+PR） 74(73), the next row （95%CI） 62.82, 80.92",
         dict(kind="outcome", endpoint="ORR", value=73.0),
         dict(events=74, ci_low=62.82, ci_high=80.92, ci_level=0.95),
+    ),
+    (
+        "p. 16, 表6: the section label 缓解率(%) over 完全缓解(CR) 13, a bare number",
+        dict(kind="outcome", endpoint="CR", value=13.0),
+        dict(unit="percent", stat="rate"),
     ),
     (
         "p. 16, 表6: 整体缓解率(CR+CRu+PR) 74, the next row （95%CI） (64.3,82.3)",
@@ -385,7 +417,8 @@ LABEL_CASES = [
 def test_a_drug_label_ae_table_cell_becomes_a_record(where, key, expected):
     if not LABEL.is_file():
         pytest.skip(f"{LABEL} is not here")
-    found = _table(LABEL, **key)
+    page = int(where.split()[1].rstrip(","))
+    found = [r for r in _table(LABEL, **key) if r.evidence[0].page == page]
     assert len(found) == 1, f"{LABEL.name} {where}: {len(found)} records for {key}"
     for k, v in expected.items():
         assert getattr(found[0], k) == v, f"{LABEL.name} {where}: {k} is {getattr(found[0], k)!r}"

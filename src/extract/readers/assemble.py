@@ -40,7 +40,17 @@ from dataclasses import dataclass, field
 from ..document import BBox, Citation
 from ..refs import parse_citation_refs
 from .hyphen import HYPHENS, join_hyphenated
-from .layout import Glyph, Line, PageLayout, TableBlock, TextBlock, gap_space, is_cjk, spaced_text
+from .layout import (
+    Glyph,
+    Line,
+    PageLayout,
+    TableBlock,
+    TextBlock,
+    gap_space,
+    header_cells,
+    is_cjk,
+    spaced_text,
+)
 
 _REF_HEADING = re.compile(
     r"^\s*(?:\d+\s*)?(?:参考文献|references?|bibliography|literature cited|引用文献)\s*[:：]?\s*$",
@@ -50,6 +60,11 @@ _ENTRY_START = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:\[\d{1,3}\]|\d{1,3}[.．、]\s|\d{1,3}\s+[A-Z\u4e00-\u9fff])"
 )
 _BULLET = re.compile(r"^\s*[•●■▪◦▶➢►✓]\s*")
+# a heading in lenticular brackets alone on its line, as Chinese books and labels set them
+# ("【流行病学】", "【药理毒理】")
+_BRACKET_HEADING = re.compile(r"^\s*【[^】]{1,20}】\s*$")
+# an item number in brackets at the start of a line: "（4）预后：", "(2)"
+_BRACKETED_NUMBER = re.compile(r"^\s*[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]")
 _TERMINAL = set("。！？!?.")
 # a paragraph that opens with a label: "Abstract:", "Methods:", "关键词:"
 _LABEL = re.compile(
@@ -165,18 +180,35 @@ def _ends_terminal(line: Line) -> bool:
     return bool(t) and t[-1] in _TERMINAL
 
 
+# the marks a Chinese line may not end with, and those it may not start with: the typesetter
+# moves them with the character next to them ("（57%）" goes to the next line whole)
+_OPENING = "（［【「『《〈“‘"
+_CLOSING = "）］】」』》〉”’、，。；：！？％"
+
+
 def _first_word_width(line: Line) -> float:
+    """The width of what the line starts with that could not have been set at the end of the
+    line before: a word, or one CJK character, with the opening brackets before it and the
+    closing marks after it ("（57%）、")."""
     glyphs = [g for g in line.glyphs if not g.raised]
     if not glyphs:
         return 0.0
+    k = 0
+    while k + 1 < len(glyphs) and glyphs[k].char.text in _OPENING:
+        k += 1
     x0 = glyphs[0].char.x0
-    x1 = glyphs[0].char.x1
-    if is_cjk(glyphs[0].char.text):
-        return x1 - x0
-    for g in glyphs[1:]:
-        if g.space_before or is_cjk(g.char.text) or g.char.x0 - x1 > 0.12 * line.size:
-            break
-        x1 = g.char.x1
+    x1 = glyphs[k].char.x1
+    if not is_cjk(glyphs[k].char.text):
+        for g in glyphs[k + 1 :]:
+            if g.space_before or is_cjk(g.char.text) or g.char.x0 - x1 > 0.12 * line.size:
+                break
+            x1 = g.char.x1
+            k += 1
+    if k > 0 or is_cjk(glyphs[0].char.text):
+        for g in glyphs[k + 1 :]:
+            if g.char.text not in _CLOSING:
+                break
+            x1 = g.char.x1
     return x1 - x0
 
 
@@ -282,8 +314,10 @@ def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool
         return True
     if in_refs and _starts_entry(b):
         return True
-    if _BULLET.match(b.text):
+    if _BULLET.match(b.text) or _BRACKET_HEADING.match(b.text):
         return True
+    if _BRACKETED_NUMBER.match(b.text) and _ends_terminal(a):
+        return True  # the next item of a numbered list, however full the line before it is
     if _indented(b) and not _indented(a):
         # first-line indent, not a hanging indent (where the following lines stay indented)
         if c is None or c.x0 < b.x0 - 0.5 * b.size or abs(c.base - b.base) > 2 * typical:
@@ -765,8 +799,8 @@ def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextO
 
 def assemble(pages: list[PageLayout]) -> tuple[TextOut, list[dict], list[dict]]:
     """Write all pages; return the text, the table records and the footnotes."""
-    stats = collect_stats(pages)
     _join_split_tables(pages)
+    stats = collect_stats(pages)
     writer = Writer(stats)
     footnotes: list[dict] = []
     heights = {page.number: page.height for page in pages}
@@ -881,26 +915,138 @@ def _interposed(
 
 
 def _join_split_tables(pages: list[PageLayout]) -> None:
-    """A table that ends one page and starts the next with as many columns is one table.
+    """A table that ends one page and goes on at the top of the next is one table.
 
-    The continuation's header rows, when they repeat the table's header, are dropped.
+    The part on the next page has as many columns, and may stand under a "续表3" / "Table 2
+    (continued)" line; the header rows it repeats are dropped (all of them, or some: a
+    repeat without the row over the arm columns), and a section label at its top ("实验室检查")
+    is a row of the body, not a header. A header alone at the foot of a page is read into
+    the columns of the body under it on the next page; with no body there it is lines again.
+    A table may run over several pages.
     """
     prev: TableBlock | None = None
+    prev_page: PageLayout | None = None
     for page in pages:
-        first = page.blocks[0] if page.blocks else None
-        if prev is not None and isinstance(first, TableBlock) and first.n_cols == prev.n_cols:
-            head = _header_texts(first)
-            drop = 0
-            if head and sorted(head) == sorted(_header_texts(prev)):
-                drop = max(r for r, _, _ in head) + 1
-            for cell in first.cells:
-                cell.row += prev.n_rows - drop
-            prev.cells.extend(c for c in first.cells if not c.header or not drop)
-            prev.n_rows += first.n_rows - drop
-            prev.pages.extend(first.pages)
-            page.blocks = page.blocks[1:]
+        k = 0
+        while k < len(page.blocks) and _continued_line(page.blocks[k]):
+            k += 1
+        first = page.blocks[k] if k < len(page.blocks) else None
+        if prev is not None and isinstance(first, TableBlock) and _continue_table(prev, first):
+            del page.blocks[k]
+            if len(page.blocks) <= k:  # the page held only the table's next part
+                continue
+        elif prev is not None and prev_page is not None and prev.fallback:
+            _unread_header(prev_page, prev)
         last = page.blocks[-1] if page.blocks else None
-        prev = last if isinstance(last, TableBlock) else None
+        prev, prev_page = (last, page) if isinstance(last, TableBlock) else (None, None)
+    if prev is not None and prev_page is not None and prev.fallback:
+        _unread_header(prev_page, prev)
+
+
+# the line above a table's part on the next page: "续表3", "续表", "Table 2 (continued)"
+_CONTINUED = re.compile(
+    r"^\s*(?:续\s*表\s*\d*|(?:table\s*\d+[a-z]?\.?\s*)?\(?\s*cont(?:inued|['’]d|\.)\s*\)?)",
+    re.IGNORECASE,
+)
+
+
+def _continued_line(block: object) -> bool:
+    return (
+        isinstance(block, TextBlock)
+        and len(block.lines) == 1
+        and bool(_CONTINUED.match(block.lines[0].text))
+    )
+
+
+def _continue_table(table: TableBlock, part: TableBlock) -> bool:
+    """Join ``part`` (at the top of the next page) to ``table``; False when it is another table."""
+    if table.fallback:
+        cols = _body_columns(part)
+        if cols is None or not _under(table, part):
+            return False
+        cells, rows = header_cells(table.segments, cols)
+        if _own_header(part, cells):
+            return False  # a header of its own, not a repeat: another table
+        table.cells, table.n_rows, table.n_cols = cells, rows, part.n_cols
+        table.fallback, table.segments = [], []
+    elif part.n_cols != table.n_cols:
+        return False
+    drop = _repeated_rows(part, table.cells)
+    for cell in part.cells:
+        cell.row += table.n_rows - drop
+    table.cells.extend(c for c in part.cells if not (drop and c.header))
+    table.n_rows += part.n_rows - drop
+    table.pages.extend(part.pages)
+    return True
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _repeated_rows(part: TableBlock, header: list) -> int:
+    """How many leading rows of ``part`` repeat the table's header (their cells' texts are
+    among its header texts); a lone header cell that repeats nothing is a section label at
+    the top of the part: a body row."""
+    head = _header_texts(part)
+    if not head:
+        return 0
+    known = {_norm(" ".join(spaced_text(ln) for ln in c.lines)) for c in header if c.header}
+    if all(_norm(t) in known for _, _, t in head):
+        return max(r for r, _, _ in head) + 1
+    rows = {r for r, _, _ in head}
+    if all(sum(1 for q, _, _ in head if q == r) == 1 for r in rows):
+        for cell in part.cells:
+            if cell.header:
+                cell.header, cell.colspan = False, 1
+    return 0
+
+
+def _own_header(part: TableBlock, header: list) -> bool:
+    """Does ``part`` start with header rows of several cells that do not repeat ``header``?"""
+    head = _header_texts(part)
+    known = {_norm(" ".join(spaced_text(ln) for ln in c.lines)) for c in header}
+    rows = {r for r, _, _ in head}
+    return any(sum(1 for q, _, _ in head if q == r) > 1 for r in rows) and not all(
+        _norm(t) in known for _, _, t in head
+    )
+
+
+def _body_columns(part: TableBlock) -> list[tuple[float, float]] | None:
+    """The x-extents of the columns of a table's part, from its cells of one column."""
+    cols: list[tuple[float, float]] = []
+    for c in range(part.n_cols):
+        boxes = [
+            ln.bbox
+            for cell in part.cells
+            if cell.col == c and cell.colspan == 1
+            for ln in cell.lines
+        ]
+        if not boxes:
+            return None
+        cols.append((min(b[0] for b in boxes), max(b[2] for b in boxes)))
+    return cols
+
+
+def _under(header: TableBlock, part: TableBlock) -> bool:
+    """Is the header set over the part's width (the same margins on both pages)?"""
+    size = statistics.median(s.size for s in header.segments)
+    x0, x1 = part.bbox[0], part.bbox[2]
+    return abs(header.bbox[0] - x0) <= 2 * size and header.bbox[2] <= x1 + 2 * size
+
+
+def _unread_header(page: PageLayout, table: TableBlock) -> None:
+    """A header at the foot of a page with no body after it: its lines, as they were read."""
+    k = page.blocks.index(table)
+    blocks: list = page.blocks[:k]
+    for line in table.fallback:
+        prev = blocks[-1] if blocks else None
+        if isinstance(prev, TextBlock) and prev.lines[-1].region_id == line.region_id:
+            prev.lines.append(line)
+        else:
+            blocks.append(TextBlock(page.number, [line], line.region))
+    page.blocks = blocks + page.blocks[k + 1 :]
+    page.body_lines += len(table.fallback)
 
 
 def _footnote_records(page: int, lines: list[Line]) -> list[dict]:

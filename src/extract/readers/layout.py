@@ -186,6 +186,10 @@ class TableBlock:
     bbox: tuple[float, float, float, float]
     kind: str = "table"
     pages: list[int] = field(default_factory=list)
+    # a header at the foot of a page: the lines it is read as when no body follows on the next
+    # page, and its segments, to be read into the body's columns when one does
+    fallback: list[Line] = field(default_factory=list)
+    segments: list[Line] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.pages:
@@ -606,13 +610,30 @@ class _Orderer:
         self.em = em
         self.region_counter = 0
 
-    def order(self, segs: list[Line], lo: float, hi: float, depth: int = 0) -> list[_Ordered]:
+    def order(
+        self,
+        segs: list[Line],
+        lo: float,
+        hi: float,
+        depth: int = 0,
+        region_id: int = 0,
+        foot_header: bool = True,
+    ) -> list[_Ordered]:
         if not segs:
             return []
-        region_id = self._new_region()
+        region_id = region_id or self._new_region()
         min_gap = 0.9 * self.em
         slabs = _slabs(segs)
         out: list[_Ordered] = []
+        # the rows last written as lines, each with where its lines start in ``out``: a table
+        # found below them may take them in (a header cell above its first row)
+        plain: list[tuple[int, list[Line]]] = []
+
+        def lines(rows: list[list[Line]]) -> None:
+            for row in rows:
+                plain.append((len(out), row))
+                out.extend(self._row(row, lo, hi, region_id))
+
         i = 0
         while i < len(slabs):
             # a run of columns starts at a slab that itself has a gutter; slabs on one side
@@ -631,22 +652,24 @@ class _Orderer:
                 if internal:
                     best = j
             if best is None:
-                for row in group_rows(slabs[i]):
-                    out.extend(self._row(row, lo, hi, region_id))
+                lines(group_rows(slabs[i]))
                 i += 1
                 continue
             group = [s for slab in slabs[i:best] for s in slab]
             if len(group_rows(group)) == 1:
-                out.extend(self._row(group, lo, hi, region_id))
+                lines([group])
                 i = best
                 continue
-            handled, rest = self._split(group, lo, hi, depth, region_id)
+            foot = foot_header and depth == 0 and best == len(slabs)
+            handled, rest, pulled = self._split(group, lo, hi, depth, region_id, foot, plain)
             if handled is None:
                 # no columns after all: take the first slab on its own and look again below it
-                for row in group_rows(slabs[i]):
-                    out.extend(self._row(row, lo, hi, region_id))
+                lines(group_rows(slabs[i]))
                 i += 1
                 continue
+            if pulled:
+                del out[plain[-pulled][0] :]
+            plain.clear()
             out.extend(handled)
             if rest:
                 # lines below a table that the run took in (a footnote, the columns under
@@ -693,9 +716,17 @@ class _Orderer:
         return line
 
     def _split(
-        self, group: list[Line], lo: float, hi: float, depth: int, region_id: int
-    ) -> tuple[list[_Ordered] | None, list[Line]]:
-        """The group read as columns or as a table (and the lines below the table), or None."""
+        self,
+        group: list[Line],
+        lo: float,
+        hi: float,
+        depth: int,
+        region_id: int,
+        foot: bool = False,
+        plain: list[tuple[int, list[Line]]] | None = None,
+    ) -> tuple[list[_Ordered] | None, list[Line], int]:
+        """The group read as columns or as a table (and the lines below the table), or None;
+        and how many of the ``plain`` rows written above it the table took in."""
         internal, _ = _gaps(group, lo, hi, 0.9 * self.em)
         cuts = [(a + b) / 2 for a, b in internal]
         parts: list[list[Line]] = [[] for _ in range(len(cuts) + 1)]
@@ -705,17 +736,71 @@ class _Orderer:
         parts = [p for p in parts if p]
         kind = classify_split(parts, self.em) if _aligned_starts(parts) else "none"
         if kind == "table":
-            before, table, after = make_table(group, self.page, self.em)
+            before, table, after = make_table(group, self.page, self.em, foot)
             if table is None:
-                return None, []
+                return None, [], 0
+            pulled = 0
+            if all(c.header for c in table.cells):
+                # a header with its body on the next page; lines again if no body follows
+                items = self.order(group, lo, hi, depth, region_id, foot_header=False)
+                if before or after or any(o.line is None for o in items):
+                    return None, [], 0
+                table.fallback = [o.line for o in items if o.line is not None]
+                table.segments = list(group)
+            elif not before and plain:
+                above = _rows_above([row for _, row in plain], group, self.em)
+                if above:
+                    more = group + [s for row in above for s in row]
+                    b2, t2, a2 = make_table(more, self.page, self.em)
+                    if t2 is not None and not b2 and t2.n_cols == table.n_cols:
+                        before, table, after, pulled = b2, t2, a2, len(above)
             out = [o for row in before for o in self._row(row, lo, hi, region_id)]
-            return out + [_Ordered(table=table)], [s for row in after for s in row]
+            return out + [_Ordered(table=table)], [s for row in after for s in row], pulled
         if kind == "columns":
             out: list[_Ordered] = []
             for p in parts:
                 out.extend(self.order(p, min(s.x0 for s in p), max(s.x1 for s in p), depth + 1))
-            return out, []
-        return None, []  # not a real split (a hanging number column, a stray gap)
+            return out, [], 0
+        return None, [], 0  # not a real split (a hanging number column, a stray gap)
+
+
+# a table's caption ("表3", "续表2", "Table 4"): the line above a table that is not one of its rows
+_CAPTION_LINE = re.compile(r"^\s*(?:续?表|附表|table)\s*\d", re.IGNORECASE)
+
+
+def _rows_above(above: list[list[Line]], group: list[Line], em: float) -> list[list[Line]]:
+    """The rows just above a table that are its own, top to bottom: set in the table's type
+    within its width, no farther above its first row than one and a half rows, not a caption
+    nor the end of a sentence nor a line across the table, nor one the table's columns would
+    cut at a number. Header cells set apart from the rest of the header ("患者人数（%）" over
+    the arms, a label centred on two header rows), and the section label a page break left
+    above the table's continuation ("实验室检查")."""
+    rows = group_rows(group)
+    size = _median(s.size for s in group)
+    x0, x1 = min(s.x0 for s in group), max(s.x1 for s in group)
+    pitch = _median(rows[k + 1][0].base - rows[k][0].base for k in range(len(rows) - 1))
+    cols = _columns(rows, em)
+    top = min(s.base for s in rows[0])
+    out: list[list[Line]] = []
+    for row in reversed(above[-4:]):
+        row = sorted(row, key=lambda s: s.x0)
+        text = " ".join(s.text for s in row).strip()
+        if (
+            top - max(s.base for s in row) > 1.5 * pitch
+            # a line of headers run together ("No gum group (n= 37) Gum group (n= 38)")
+            # that the columns would cut apart
+            or len(_split_at_values(row, cols)) > len(row)
+            or any(abs(s.size - size) > 0.1 * size for s in row)
+            or row[0].x0 < x0 - em
+            or row[-1].x1 > x1 + em
+            or _CAPTION_LINE.match(text)
+            or text[-1:] in "。．.;；:："
+            or (len(row) == 1 and row[0].x1 - row[0].x0 >= 0.75 * (x1 - x0))
+        ):
+            break
+        out.append(row)
+        top = min(s.base for s in row)
+    return out[::-1]
 
 
 def _aligned_starts(parts: list[list[Line]]) -> bool:
@@ -789,6 +874,9 @@ def classify_split(parts: list[list[Line]], em: float) -> str:
 
 # a cell that holds a number: the body of a table starts at the first row with one
 _NUMERIC_CELL = re.compile(r"^[<>≤≥=~±+\-–−]?\s*\d")
+# a header that names grades or levels ("3/4级", "3级或更高级别", "≥3级") starts with a number
+# but is no value
+_LEVEL_HEADER = re.compile(r"^[≥>]?\s*\d+(?:\s*[/／、,，\-–~～]\s*\d+)*\s*级")
 
 
 def _columns(rows: list[list[Line]], em: float) -> list[tuple[float, float]]:
@@ -930,24 +1018,36 @@ def _header_rows(merged: list[Cells]) -> int:
     first row holds numbers (a part continued without its header), one when no row does
     or the rows without numbers are most of the table."""
     for r, cells in enumerate(merged):
-        if any(_NUMERIC_CELL.match(_text(segs)) for c, (_, segs) in cells.items() if c > 0):
-            return r if r <= len(merged) // 2 else 1
+        if any(_is_value(_text(segs)) for c, (_, segs) in cells.items() if c > 0):
+            if r > len(merged) // 2:
+                return 1
+            # a label alone in the first column over the first values is a section of the body
+            # ("实验室检查" under a repeated header), not a line of the header
+            while r > 1 and set(merged[r - 1]) == {0} and merged[r - 1][0][0] == 1:
+                r -= 1
+            return r
     return 1
+
+
+def _is_value(text: str) -> bool:
+    return bool(_NUMERIC_CELL.match(text)) and not _LEVEL_HEADER.match(text)
 
 
 def _span_over(cells: dict, below: dict, n_cols: int) -> dict:
     """Header cells over the sub-header cells of the next header row span their columns.
 
     A centred header ("Median OS, months" over the arm columns) reaches over the
-    sub-headers it stands above; a left-aligned one stands over the first and leaves
-    the columns on its right empty.
+    sub-headers it stands above, and so does one set over the gap between two sub-headers
+    (between their middles) that no other header stands over ("患者百分比" over "所有级别 |
+    3/4级"); a left-aligned one
+    stands over the first and leaves the columns on its right empty.
     """
 
     def extent(segs: list[Line]) -> tuple[float, float]:
         return min(s.x0 for s in segs), max(s.x1 for s in segs)
 
-    out: dict = {}
     taken = set(cells)
+    reach: dict[int, tuple[int, int]] = {}
     for c in sorted(cells):
         n, segs = cells[c]
         a, b = extent(segs)
@@ -956,10 +1056,25 @@ def _span_over(cells: dict, below: dict, n_cols: int) -> dict:
         if len(under) >= 2:
             first = min(first, *under)
             last = max(last, *(k + below[k][0] - 1 for k in under))
-        while last + 1 < n_cols and last + 1 not in taken and last + 1 in below and c in below:
+        else:
+            # set over the gap: between the middles of two neighbouring sub-headers
+            left = [k for k, (_, bs) in below.items() if sum(extent(bs)) / 2 < a]
+            right = [k for k, (_, bs) in below.items() if sum(extent(bs)) / 2 > b]
+            if left and right and min(right) == max(left) + below[max(left)][0]:
+                lo_k, hi_k = max(left), min(right) + below[min(right)][0] - 1
+                if all(k == c or k not in taken for k in range(lo_k, hi_k + 1)):
+                    first, last = lo_k, hi_k
+        reach[c] = (first, last)
+    out: dict = {}
+    for c in sorted(cells):
+        n, segs = cells[c]
+        first, last = reach[c]
+        # the columns another header reaches over are not this one's
+        others = taken | {k for o, (f, e) in reach.items() if o != c for k in range(f, e + 1)}
+        while last + 1 < n_cols and last + 1 not in others and last + 1 in below and c in below:
             last += 1
-        if any(k in taken for k in range(first, c)) or any(
-            k in taken for k in range(c + 1, last + 1)
+        if any(k in others for k in range(first, c)) or any(
+            k in others for k in range(c + 1, last + 1)
         ):
             first, last = c, c + n - 1  # it would cover a neighbour: keep it as it stands
         out[first] = (last - first + 1, segs)
@@ -978,7 +1093,11 @@ def _join_header_lines(merged: list[Cells], header: int, n_cols: int) -> tuple[l
         size = max(min(s.size for s in nxt), 1.0)
         single = all(n == 1 for n, _ in (*prev.values(), *cells.values()))
         spans = any(n > 1 for n, _ in _span_over(prev, cells, n_cols).values())
-        if single and len(prev) > 1 and pitch <= 2 * size and not spans:
+        if r + 1 < header and pitch < 1.2 * size and _centred_between(prev, cells, merged[r + 1]):
+            # a cell set midway between two header rows ("血液学指标" beside "患者人数（%）" over
+            # "所有级别 | 3/4级") stands in both: it joins the upper one
+            out[-1] = {**prev, **cells}
+        elif single and len(prev) > 1 and pitch <= 2 * size and not spans:
             joined = dict(prev)
             for c, (_, segs) in cells.items():
                 joined[c] = (1, joined.get(c, (1, []))[1] + segs)
@@ -988,8 +1107,25 @@ def _join_header_lines(merged: list[Cells], header: int, n_cols: int) -> tuple[l
     return out + merged[header:], len(out)
 
 
+def _centred_between(above: Cells, cells: Cells, below: Cells) -> bool:
+    """Is the header row ``cells`` set half a row below ``above`` and half a row above
+    ``below``, in columns neither of them has: cells centred on the two rows?"""
+
+    def columns(row: Cells) -> set[int]:
+        return {k for c, (n, _) in row.items() for k in range(c, c + n)}
+
+    def bases(row: Cells) -> list[float]:
+        return [ln.base for _, segs in row.values() for ln in segs]
+
+    mine = columns(cells)
+    if mine & columns(above) or mine & columns(below):
+        return False
+    size = max(min(ln.size for _, segs in cells.values() for ln in segs), 1.0)
+    return min(bases(below)) - max(bases(cells)) < 1.2 * size
+
+
 def make_table(
-    group: list[Line], page: int, em: float
+    group: list[Line], page: int, em: float, foot: bool = False
 ) -> tuple[list[list[Line]], TableBlock | None, list[list[Line]]]:
     """Cells from a region classified as a table: (rows before it, the table, rows after).
 
@@ -999,7 +1135,9 @@ def make_table(
     last row of single-column cells (footnotes, the text under the table); lines closer
     than a line apart and the lines of a cell set on two lines are one row; the leading
     rows without a number are header rows, and a header cell with sub-headers under it
-    spans their columns (a header row of one cell spans the columns on its right).
+    spans their columns (a header row of one cell spans the columns on its right). At the
+    ``foot`` of a page, rows of cells without a number are a table's header whose body
+    the next page holds (all its rows are header rows).
     """
     rows = group_rows(group)
     lo, hi = _trim(rows)
@@ -1028,24 +1166,14 @@ def make_table(
     numbers = any(
         _NUMERIC_CELL.match(_text(segs)) for cells in merged for _, segs in cells.values()
     )
-    if len(merged) < 2 or len(cols) < 2 or (len(merged) <= 3 and not numbers):
+    text = len(merged) < 2 or len(cols) < 2 or (len(merged) <= 3 and not numbers)
+    header_only = foot and not numbers and len(cols) >= 2 and any(len(c) >= 2 for c in merged)
+    if text and not header_only:
         return rows, None, []  # lines of text after all (a river of word spaces down them)
-    header = _header_rows(merged)
+    header = len(merged) if text else _header_rows(merged)
     if header:
         merged, header = _join_header_lines(merged, header, len(cols))
-    for r in range(header):
-        nxt = merged[r + 1] if r + 1 < len(merged) else {}
-        if len(merged[r]) == 1 and r == header - 1:
-            ((c, (_, segs)),) = merged[r].items()
-            merged[r] = {c: (len(cols) - c, segs)}
-        elif r < header - 1:
-            merged[r] = _span_over(merged[r], nxt, len(cols))
-    out: list[Cell] = []
-    for r, cells in enumerate(merged):
-        for c in sorted(cells):
-            n, segs = cells[c]
-            lines = [merge_row(ln) if len(ln) > 1 else ln[0] for ln in group_rows(segs)]
-            out.append(Cell(r, c, lines, colspan=n, header=r < header))
+    out = _table_cells(merged, header, len(cols))
     allsegs = [s for row in rows[lo:hi] for s in row]
     bbox = (
         min(s.x0 for s in allsegs),
@@ -1054,6 +1182,35 @@ def make_table(
         max(s.bbox[3] for s in allsegs),
     )
     return rows[:lo], TableBlock(page, out, len(merged), len(cols), bbox), rows[hi:]
+
+
+def _table_cells(merged: list[Cells], header: int, n_cols: int) -> list[Cell]:
+    """The cells of a table's rows; header cells span the sub-headers under them (a header
+    row of one cell the columns on its right)."""
+    for r in range(header):
+        nxt = merged[r + 1] if r + 1 < len(merged) else {}
+        if len(merged[r]) == 1 and r == header - 1:
+            ((c, (_, segs)),) = merged[r].items()
+            merged[r] = {c: (n_cols - c, segs)}
+        elif r < header - 1:
+            merged[r] = _span_over(merged[r], nxt, n_cols)
+    out: list[Cell] = []
+    for r, cells in enumerate(merged):
+        for c in sorted(cells):
+            n, segs = cells[c]
+            lines = [merge_row(ln) if len(ln) > 1 else ln[0] for ln in group_rows(segs)]
+            out.append(Cell(r, c, lines, colspan=n, header=r < header))
+    return out
+
+
+def header_cells(segments: list[Line], cols: list[tuple[float, float]]) -> tuple[list[Cell], int]:
+    """A table's header set at the foot of a page, read into the columns ``cols`` of its body
+    on the next page: (cells, rows). Lines of one cell, a cell centred on two header rows and
+    a header over the arm columns are read as in :func:`make_table`."""
+    rows = group_rows(segments)
+    merged = _join_rows(rows, [_cells_of(r, cols) for r in rows])
+    merged, header = _join_header_lines(merged, len(merged), len(cols))
+    return _table_cells(merged, header, len(cols)), header
 
 
 # --------------------------------------------------------------------------- 4. blocks

@@ -99,10 +99,29 @@ def _caption(nd: NormalizedDocument, table: dict, start: int) -> tuple[str, tupl
         if rx("table.caption_line.v1").match(line):
             lead = len(text[a:end]) - len(text[a:end].lstrip())
             return line, (a + lead, a + lead + len(line))
+        two = _two_line_caption(text, a, line)
+        if two is not None:
+            return two
         if not rx("table.markup_line.v1").match(line) or a == 0:
             break
         end = a
     return str(table.get("caption") or ""), None
+
+
+def _two_line_caption(text: str, a: int, line: str) -> tuple[str, tuple[int, int]] | None:
+    """A caption set on two lines, the second centred under the first and so a paragraph of
+    its own ("表3：…发生率≥5%的非血液" / "系统不良反应（N=176）"): both lines, when the first is
+    a caption and ends mid-sentence, and the second is short and not a sentence."""
+    if not line or len(line) > 40 or "\n" in line or rx("table.caption_line.v1").match(line):
+        return None
+    head = text.rfind("\n\n", 0, max(0, a - 2))
+    b = head + 2 if head >= 0 else 0
+    first = text[b:a].strip()
+    if "\n" in first or not rx("table.caption_line.v1").match(first) or first[-1:] in "。.:：;；":
+        return None
+    start = b + len(text[b:a]) - len(text[b:a].lstrip())
+    end = a + len(text[a:]) - len(text[a:].lstrip()) + len(line)
+    return first + ("" if not first[-1].isascii() else " ") + line, (start, end)
 
 
 _VALUE_FORMS = ("table.cell_count_share.v1", "table.cell_estimate_ci.v1", "table.cell_number.v1")

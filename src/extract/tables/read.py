@@ -441,7 +441,7 @@ def outcome(
         return  # "术后疼痛干预效果": 完全缓解 is the pain's relief, no tumour response
     events, v = _events_beside(reading, r, col, v)
     v = _ci_beside(reading, r, col, v)
-    unit, stat = _unit_stat(reading, topic, col, v, label)
+    unit, stat = _unit_stat(reading, r, topic, col, v, label)
     if unit is None:
         return
     topic = _landmark(reading, r, topic, col, stat)
@@ -520,10 +520,13 @@ def _ci_beside(reading: Reading, r: int, col: Column, v: CellValue) -> CellValue
 
 
 def _unit_stat(
-    reading: Reading, topic: Topic, col: Column, v: CellValue, label: str
+    reading: Reading, r: int, topic: Topic, col: Column, v: CellValue, label: str
 ) -> tuple[str | None, str]:
-    """The value's unit and statistic: from the cell, else the endpoint's kind and the headers."""
+    """The value's unit and statistic: from the cell, else the endpoint's kind and the headers
+    (the section label over the row too: "缓解率(%)" over "完全缓解(CR) | 13")."""
     kind = endpoint_kind(topic.code)
+    sec = reading.view.section_of.get(r)
+    section = reading.view.text(sec, 0) if sec is not None else ""
     context = f"{col.text} {label}"
     if kind == "time" and v.share:
         return None, "rate"  # "28 (18)" under PFS "Events, No. (%)": events, not the endpoint
@@ -538,7 +541,9 @@ def _unit_stat(
     if v.unit == "percent":
         return "percent", "rate"
     if v.unit is None and (
-        col.percent or rx("table.percent_context.v1").search(label) or reading.caption_percent
+        col.percent
+        or rx("table.percent_context.v1").search(f"{label} {section}")
+        or reading.caption_percent
     ):
         if rx("table.count_label.v1").search(context):
             return None, "rate"
