@@ -833,3 +833,40 @@ def test_the_endpoint_named_after_counts_and_shares_is_theirs(source, sentence, 
         (r.endpoint, r.value) for r in res.records if r.kind in ("outcome", "effect") and r.value
     }
     assert got == expected, source
+
+
+def test_a_pair_followed_by_for_and_its_endpoint_is_that_endpoints():
+    # PMC4101294: the endpoints listed first do not spread over the pairs; each pair names its own
+    res = process_text(
+        "RESULTS: The ORR and DCR in the combination group were significantly higher than in the "
+        "chemotherapy group (23.53% vs 11.76% for ORR, P < .01; and 58.82% vs 35.29% for DCR, P < .05)."
+    )
+    got = sorted((r.endpoint, r.value) for r in res.records if r.kind == "outcome")
+    assert got == [("DCR", 35.29), ("DCR", 58.82), ("ORR", 11.76), ("ORR", 23.53)]
+
+
+def test_values_after_a_category_outside_the_vocabulary_are_none():
+    # PMC3427491: PD is a reason for withdrawal, not the toxicity named before it
+    res = process_text(
+        "Reasons for treatment withdrawal included toxicity (27.5 vs. 33.7 % of patients, respectively), "
+        "and PD (28.6 vs. 28.3 % of patients, respectively)."
+    )
+    assert sorted(r.value for r in res.records if r.kind == "outcome") == [27.5, 33.7]
+
+
+def test_a_ratio_of_an_event_outside_the_vocabulary_borrows_no_endpoint():
+    # PMC5131536: distant metastases are no endpoint of the vocabulary; death is OS's, and a
+    # histopathological complete response is a pathological one
+    res = process_text(
+        "A histopathological complete response was found in 3 (4.4%) cases after RT and 8 (11.1%) after "
+        "CRT (P = 0.112). Hazard ratio of distant metastases for RT patients compared to CRT patients was "
+        "2.2 (95% CI: 0.95-5.10). Hazard ratio of death for RT patients compared to patients in CRT group "
+        "was 1.64 (95% CI: 0.8–3.43)."
+    )
+    assert sorted((r.endpoint, r.value) for r in res.records if r.kind == "outcome") == [
+        ("pCR", 4.4),
+        ("pCR", 11.1),
+    ]
+    assert [(r.endpoint, r.value) for r in res.records if r.kind == "effect" and r.measure] == [
+        ("OS", 1.64)
+    ]

@@ -219,6 +219,8 @@ def _without_group(
         ]
     if m is not None and about:
         return [Target(about, None, None)]
+    if m is not None and rx("link.measure_of_event.v1").match(m.about):
+        return [Target(None, None, None)]  # "Hazard ratio of distant metastases …": no endpoint
     if m is not None and para_ep is not None:
         return [Target(para_ep.code, para_ep, None)]
     if (
