@@ -730,6 +730,12 @@ EFFECTS = [
         "within ≤2/3 years had a significant impact on 5-year OS (all PCox <0.001; Table 3).",
         [],
     ),
+    # a converter that lost the letter P left a dot right after the bracket
+    (
+        "ChinaXiv-202208.00164V1",
+        "术后 48 h ，疼痛有效缓解率治疗组为 93.33%(28/30) ，高于对照组的73.33%(22/30) ，差异有统计学意义（ ·<0.05 )。",
+        [("QOL", None, None, 0.05)],
+    ),
     # "RR of 61.7 %" is a response rate, and a median's CI is no measure's
     (
         "PMC3456942",
