@@ -771,14 +771,15 @@ def test_a_p_alone_takes_no_ci_of_the_values_before_it():
     assert effects == [("QOL", 0.54, None, None)]
 
 
-def test_an_interaction_p_is_no_p_of_the_hazard_ratio_beside_it():
+def test_an_interaction_p_is_no_p_of_the_hazard_ratios_beside_it():
     # PMC4984795: the treatment-by-Ang-2 interaction test compares the two subgroups' HRs
     res = process_text(
         "The HR for OS in the low Ang-2 group was 0.80; 95% CI 0.62–1.05 vs 0.87; 95% CI 0.67–0.1.13 in the "
         "high Ang-2 group with an interaction P-value of 0.74."
     )
     effects = [(r.measure, r.value, r.p_value) for r in res.records if r.kind == "effect"]
-    assert ("HR", 0.8, None) in effects
+    # each subgroup's HR, the second after "vs" with its CI after a semicolon
+    assert ("HR", 0.8, None) in effects and ("HR", 0.87, None) in effects
     assert (None, None, 0.74) in effects
     assert all(p is None for m, _, p in effects if m == "HR")
 
