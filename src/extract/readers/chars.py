@@ -345,18 +345,16 @@ class PdfiumSource:
             rect = R.FS_RECTF()
             matrix = R.FS_MATRIX()
             ox, oy = ctypes.c_double(), ctypes.c_double()
-            rect_p, matrix_p = ctypes.byref(rect), ctypes.byref(matrix)
+            rect_p = ctypes.byref(rect)
             ox_p, oy_p = ctypes.byref(ox), ctypes.byref(oy)
             fontbuf = ctypes.create_string_buffer(128)
             flags = ctypes.c_int()
-            font_cache: dict[int | None, str] = {}
+            by_object: dict[int | None, tuple[str, float, int]] = {}
             chars: list[Char] = []
             # the per-glyph calls, looked up once: this loop runs for every glyph of the document
             get_unicode, is_generated = R.FPDFText_GetUnicode, R.FPDFText_IsGenerated
-            loose_box, font_size = R.FPDFText_GetLooseCharBox, R.FPDFText_GetFontSize
-            get_matrix, get_origin = R.FPDFText_GetMatrix, R.FPDFText_GetCharOrigin
+            loose_box, get_origin = R.FPDFText_GetLooseCharBox, R.FPDFText_GetCharOrigin
             text_object = _text_object_address()
-            hypot, atan2 = math.hypot, math.atan2
             append = chars.append
             low_done = -1  # the index of a low surrogate already joined to its high one
             for i in range(n):
@@ -382,26 +380,15 @@ class PdfiumSource:
                 text = chr(u) if u <= 0x10FFFF else "\ufffd"
                 if not loose_box(tp, i, rect_p):
                     continue
-                size = font_size(tp, i)
-                # the font size is in text space: a "1 Tf" scaled by the text matrix is common
-                if get_matrix(tp, i, matrix_p):
-                    scale = hypot(matrix.c, matrix.d)
-                    if scale > 0:
-                        size *= scale
-                    # PDFium's char angle is atan2(-b, a) of this matrix: clockwise in page space
-                    b = matrix.b
-                    angle = 0 if b == 0 and matrix.a > 0 else _snap_angle(atan2(-b, matrix.a))
-                else:
-                    angle = _snap_angle(R.FPDFText_GetCharAngle(tp, i))
                 get_origin(tp, i, ox_p, oy_p)
+                # font, size and matrix are the text object's, the same for each of its glyphs
+                # (PDFium gives a generated character other values, but those are skipped
+                # above): read once per text object
                 key = text_object(tp, i)
-                font = font_cache.get(key)
-                if font is None:
-                    k = R.FPDFText_GetFontInfo(tp, i, fontbuf, len(fontbuf), ctypes.byref(flags))
-                    font = fontbuf.raw[: max(k - 1, 0)].decode("utf-8", "replace") if k else ""
-                    font_cache[key] = font
-                # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
-                angle = (-angle) % 360
+                known = by_object.get(key)
+                if known is None:
+                    known = by_object[key] = _object_style(tp, i, matrix, fontbuf, flags)
+                font, size, angle = known
                 if rot:
                     box = _rotate_box(
                         (rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom),
@@ -458,6 +445,30 @@ class PdfiumSource:
 
     def close(self) -> None:
         self._doc.close()
+
+
+def _object_style(tp, i: int, matrix, fontbuf, flags) -> tuple[str, float, int]:
+    """The font name, font size (in points) and angle (counter-clockwise, page space) of the
+    text object glyph ``i`` of text page ``tp`` belongs to."""
+    import ctypes
+
+    import pypdfium2.raw as R
+
+    size = R.FPDFText_GetFontSize(tp, i)
+    # the font size is in text space: a "1 Tf" scaled by the text matrix is common
+    if R.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
+        scale = math.hypot(matrix.c, matrix.d)
+        if scale > 0:
+            size *= scale
+        # PDFium's char angle is atan2(-b, a) of this matrix: clockwise in page space
+        b = matrix.b
+        angle = 0 if b == 0 and matrix.a > 0 else _snap_angle(math.atan2(-b, matrix.a))
+    else:
+        angle = _snap_angle(R.FPDFText_GetCharAngle(tp, i))
+    k = R.FPDFText_GetFontInfo(tp, i, fontbuf, len(fontbuf), ctypes.byref(flags))
+    font = fontbuf.raw[: max(k - 1, 0)].decode("utf-8", "replace") if k else ""
+    # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
+    return font, size, (-angle) % 360
 
 
 def _image_bounds(page) -> list[tuple[float, float, float, float]]:
