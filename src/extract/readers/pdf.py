@@ -433,22 +433,16 @@ def _rounded(
     boxes: list[tuple[float, float, float, float]],
 ) -> list[tuple[float, float, float, float]]:
     """Boxes rounded to 0.01 pt for output. A glyph's box is shared by the characters
-    inserted after it (spaces, line breaks), and the glyphs of a line share their top and
-    bottom: each distinct box and each distinct coordinate is rounded once."""
+    inserted after it (spaces, line breaks): each distinct box is rounded once, its four
+    coordinates unpacked (a loop over them, or a cache per coordinate, costs more than
+    ``round`` itself)."""
     done: dict[int, tuple[float, float, float, float]] = {}
-    memo: dict[float, float] = {}
     out = []
+    append, get = out.append, done.get
     for b in boxes:
-        r = done.get(id(b))
+        r = get(id(b))
         if r is None:
-            rounded = []
-            for v in b:
-                w = memo.get(v)
-                if w is None:
-                    w = round(v, 2)
-                    if v:  # 0.0 and -0.0 are one key but round to two values
-                        memo[v] = w
-                rounded.append(w)
-            r = done[id(b)] = tuple(rounded)
-        out.append(r)
+            x0, top, x1, bottom = b
+            r = done[id(b)] = (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+        append(r)
     return out
