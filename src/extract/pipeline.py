@@ -576,6 +576,10 @@ def evidence_boxes(
     outlined on the rendered PDF page.
     """
     out: list[tuple[int, tuple[float, float, float, float]]] = []
+    # nd.bbox_of and nd.page_of, unfolded: this runs for every character of every evidence
+    text, origin, doc = nd.text, nd.origin, nd.doc
+    boxes = doc.char_boxes or []
+    last = len(origin) - 1
     for ev in evidence:
         cells = cell_boxes(nd, ev)
         if cells:  # a record read from a table: the outline of each cell it used
@@ -584,10 +588,11 @@ def evidence_boxes(
         cur_page: int | None = None
         cur: list[float] | None = None
         for i in range(ev.start, ev.end):
-            box = nd.bbox_of(i)
-            if box is None or nd.text[i].isspace():
+            src = origin[min(max(i, 0), last)] if origin else 0
+            box = boxes[src] if 0 <= src < len(boxes) else None
+            if box is None or text[i].isspace():
                 continue
-            page = nd.page_of(i)
+            page = doc.page_of(src)
             height = max(box[3] - box[1], 1.0)
             same_line = (
                 cur is not None
