@@ -17,6 +17,7 @@ import gc
 import hashlib
 import json
 import re
+import threading
 import time
 import tomllib
 import traceback
@@ -440,15 +441,26 @@ def _fewer_collections() -> Iterator[None]:
     A document allocates hundreds of thousands of small objects that form no cycles (a
     glyph, its box, a token); at the default threshold the collector starts every 700 of
     them and, each time an older generation is due, walks everything the process holds:
-    an eighth of a document's CPU. The threshold is put back afterwards."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], _GC_THRESHOLD), *before[1:])
+    an eighth of a document's CPU. The threshold is put back when the last document in
+    progress (documents may run in threads, or one inside another) is done."""
+    with _GC_LOCK:
+        if _GC_SAVED:
+            _GC_SAVED.append(_GC_SAVED[0])
+        else:
+            before = gc.get_threshold()
+            _GC_SAVED.append(before)
+            gc.set_threshold(max(before[0], _GC_THRESHOLD), *before[1:])
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _GC_LOCK:
+            saved = _GC_SAVED.pop()
+            if not _GC_SAVED:
+                gc.set_threshold(*saved)
 
 
+_GC_LOCK = threading.Lock()
+_GC_SAVED: list[tuple[int, ...]] = []  # the threshold to put back, once per document in progress
 _GC_THRESHOLD = 20_000  # allocations between two collections of the youngest generation
 
 
