@@ -119,3 +119,29 @@ def test_read_prints_normalized_text_with_page_markers():
     r = runner.invoke(app, ["read", str(SEED_TXT)])
     assert "$" not in r.stdout.split("参考文献")[0]  # LaTeX delimiters are gone
     assert "P<0.0001" in r.stdout  # math read as the page shows it
+
+
+def _command(*args: str):
+    """The ``extract`` command as installed: through its entry point, in a process of its own."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from extract.entry import main; sys.argv = ['extract', *sys.argv[1:]]; main()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_installed_command_runs_a_pdf_and_answers_help(tmp_path):
+    out = tmp_path / "out"
+    done = _command("run", str(SEED_PDF), "-o", str(out), "-q")
+    assert done.returncode == 0, done.stderr
+    records = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert records and all(json.loads(r)["doc_id"] for r in records)
+    helped = _command("run", "--help")
+    assert helped.returncode == 0
+    assert "INPUT..." in helped.stdout
+    other = _command("read", str(SEED_TXT))
+    assert other.returncode == 0 and other.stdout.strip()

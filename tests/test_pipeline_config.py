@@ -87,3 +87,25 @@ def test_prepare_stops_where_asked_and_text_goes_through_the_read_stage():
     assert state.context is not None and [r["name"] for r in state.records] == ["KEYNOTE-590"]
     res = process_text(text)
     assert res.status == "ok" and {r.kind for r in res.records} == {"trial", "outcome", "effect"}
+
+
+def test_documents_leave_the_collector_threshold_as_they_found_it():
+    """The pipeline lets the cycle collector run less often while a document is processed;
+    a program that calls it, from several threads at once too, gets its own setting back."""
+    import gc
+    import threading
+
+    sentence = "Median overall survival was 12.4 months (HR 0.73; 95% CI, 0.62-0.86; P<0.001)."
+    before = gc.get_threshold()
+    gc.set_threshold(900, 11, 12)
+    try:
+        assert process_text(sentence).status == "ok"
+        assert gc.get_threshold() == (900, 11, 12)
+        threads = [threading.Thread(target=process_text, args=(sentence,)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert gc.get_threshold() == (900, 11, 12)
+    finally:
+        gc.set_threshold(*before)

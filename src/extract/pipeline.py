@@ -11,14 +11,17 @@ many inputs in worker processes, each document within a time and a memory limit
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gc
 import hashlib
 import json
 import re
+import threading
 import time
 import tomllib
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -431,11 +434,42 @@ def process_document(
     return _process(DocState(path=Path(path), password=password, max_pages=max_pages), config)
 
 
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Let Python's cycle collector run less often while a document goes through the stages.
+
+    A document allocates hundreds of thousands of small objects that form no cycles (a
+    glyph, its box, a token); at the default threshold the collector starts every 700 of
+    them and, each time an older generation is due, walks everything the process holds:
+    an eighth of a document's CPU. The threshold is put back when the last document in
+    progress (documents may run in threads, or one inside another) is done."""
+    with _GC_LOCK:
+        if _GC_SAVED:
+            _GC_SAVED.append(_GC_SAVED[0])
+        else:
+            before = gc.get_threshold()
+            _GC_SAVED.append(before)
+            gc.set_threshold(max(before[0], _GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            saved = _GC_SAVED.pop()
+            if not _GC_SAVED:
+                gc.set_threshold(*saved)
+
+
+_GC_LOCK = threading.Lock()
+_GC_SAVED: list[tuple[int, ...]] = []  # the threshold to put back, once per document in progress
+_GC_THRESHOLD = 20_000  # allocations between two collections of the youngest generation
+
+
 def _process(state: DocState, config: PipelineConfig) -> DocResult:
     path, t0 = state.path, time.perf_counter()
     try:
-        for name, settings in config.stages:
-            STAGES[name](state, settings)
+        with _fewer_collections():
+            for name, settings in config.stages:
+                STAGES[name](state, settings)
         assert state.doc is not None and state.nd is not None
         return _finished(state, time.perf_counter() - t0)
     except ReaderError as e:
@@ -554,6 +588,10 @@ def evidence_boxes(
     outlined on the rendered PDF page.
     """
     out: list[tuple[int, tuple[float, float, float, float]]] = []
+    # nd.bbox_of and nd.page_of, unfolded: this runs for every character of every evidence
+    text, origin, doc = nd.text, nd.origin, nd.doc
+    boxes = doc.char_boxes or []
+    last = len(origin) - 1
     for ev in evidence:
         cells = cell_boxes(nd, ev)
         if cells:  # a record read from a table: the outline of each cell it used
@@ -562,10 +600,11 @@ def evidence_boxes(
         cur_page: int | None = None
         cur: list[float] | None = None
         for i in range(ev.start, ev.end):
-            box = nd.bbox_of(i)
-            if box is None or nd.text[i].isspace():
+            src = origin[min(max(i, 0), last)] if origin else 0
+            box = boxes[src] if 0 <= src < len(boxes) else None
+            if box is None or text[i].isspace():
                 continue
-            page = nd.page_of(i)
+            page = doc.page_of(src)
             height = max(box[3] - box[1], 1.0)
             same_line = (
                 cur is not None

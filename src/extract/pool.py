@@ -439,7 +439,7 @@ def _context() -> Any:
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["extract.pipeline", "extract.warm"])
+        ctx.set_forkserver_preload(["extract.warm"])  # it imports the pipeline
     return ctx
 
 

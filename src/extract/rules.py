@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .errors import RuleFileError
 
@@ -50,14 +50,18 @@ class Rule(BaseModel):
     positive: list[Example] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)
 
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, v: str) -> str:
+    @model_validator(mode="after")
+    def _compiles(self) -> Rule:
+        # compiled with the rule's own flags, through the cache :attr:`regex` reads: a
+        # pattern is compiled once per process, not once to check it and again to use it
         try:
-            re.compile(_LEXICON_REF.sub("(?:x)", v))
+            if _LEXICON_REF.search(self.pattern):
+                re.compile(_LEXICON_REF.sub("(?:x)", self.pattern))
+            else:
+                _compile(self.pattern, self.ignore_case)
         except re.error as e:
             raise ValueError(f"pattern does not compile: {e}") from e
-        return v
+        return self
 
     @property
     def regex(self) -> re.Pattern[str]:

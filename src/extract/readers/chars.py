@@ -20,6 +20,7 @@ distinct ``code`` per failure (``encrypted``, ``password``, ``corrupt``,
 from __future__ import annotations
 
 import math
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -345,24 +346,24 @@ class PdfiumSource:
             rect = R.FS_RECTF()
             matrix = R.FS_MATRIX()
             ox, oy = ctypes.c_double(), ctypes.c_double()
-            rect_p, matrix_p = ctypes.byref(rect), ctypes.byref(matrix)
-            ox_p, oy_p = ctypes.byref(ox), ctypes.byref(oy)
             fontbuf = ctypes.create_string_buffer(128)
             flags = ctypes.c_int()
-            font_cache: dict[int | None, str] = {}
+            by_object: dict[int | None, tuple[str, float, int]] = {}
             chars: list[Char] = []
-            # the per-glyph calls, looked up once: this loop runs for every glyph of the document
-            get_unicode, is_generated = R.FPDFText_GetUnicode, R.FPDFText_IsGenerated
-            loose_box, font_size = R.FPDFText_GetLooseCharBox, R.FPDFText_GetFontSize
-            get_matrix, get_origin = R.FPDFText_GetMatrix, R.FPDFText_GetCharOrigin
-            text_object = _text_object_address()
-            hypot, atan2 = math.hypot, math.atan2
+            # the per-glyph calls, looked up once: this loop runs for every glyph of the document.
+            # They take the text page and the out-parameters as plain addresses: ctypes' checks
+            # of a typed pointer argument cost more than the call itself
+            tp_a = ctypes.cast(tp, ctypes.c_void_p).value
+            rect_a, ox_a, oy_a = ctypes.addressof(rect), ctypes.addressof(ox), ctypes.addressof(oy)
+            get_unicode, loose_box, get_origin, text_object = _glyph_calls()
+            is_generated = R.FPDFText_IsGenerated
+            unpack_rect = _RECT.unpack_from  # left, top, right, bottom: one call, not four reads
             append = chars.append
             low_done = -1  # the index of a low surrogate already joined to its high one
             for i in range(n):
                 if i == low_done:
                     continue
-                u = get_unicode(tp, i)
+                u = get_unicode(tp_a, i)
                 if u == 0 or u == 0x0D or u == 0x0A or u == 0xFFFE:
                     continue
                 # PDFium generates spaces and line breaks only: a glyph of any other code is real
@@ -373,53 +374,35 @@ class PdfiumSource:
                 elif 0xD800 <= u <= 0xDFFF:
                     # a character beyond the BMP (𝑥, 𠀀) comes as two UTF-16 halves; a lone half
                     # is a glyph that did not decode
-                    nxt = get_unicode(tp, i + 1) if i + 1 < n else 0
+                    nxt = get_unicode(tp_a, i + 1) if i + 1 < n else 0
                     if u <= 0xDBFF and 0xDC00 <= nxt <= 0xDFFF:
                         u = 0x10000 + ((u - 0xD800) << 10) + (nxt - 0xDC00)
                         low_done = i + 1
                     else:
                         u = 0xFFFD
                 text = chr(u) if u <= 0x10FFFF else "\ufffd"
-                if not loose_box(tp, i, rect_p):
+                if not loose_box(tp_a, i, rect_a):
                     continue
-                size = font_size(tp, i)
-                # the font size is in text space: a "1 Tf" scaled by the text matrix is common
-                if get_matrix(tp, i, matrix_p):
-                    scale = hypot(matrix.c, matrix.d)
-                    if scale > 0:
-                        size *= scale
-                    # PDFium's char angle is atan2(-b, a) of this matrix: clockwise in page space
-                    b = matrix.b
-                    angle = 0 if b == 0 and matrix.a > 0 else _snap_angle(atan2(-b, matrix.a))
-                else:
-                    angle = _snap_angle(R.FPDFText_GetCharAngle(tp, i))
-                get_origin(tp, i, ox_p, oy_p)
-                key = text_object(tp, i)
-                font = font_cache.get(key)
-                if font is None:
-                    k = R.FPDFText_GetFontInfo(tp, i, fontbuf, len(fontbuf), ctypes.byref(flags))
-                    font = fontbuf.raw[: max(k - 1, 0)].decode("utf-8", "replace") if k else ""
-                    font_cache[key] = font
-                # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
-                angle = (-angle) % 360
+                get_origin(tp_a, i, ox_a, oy_a)
+                # font, size and matrix are the text object's, the same for each of its glyphs
+                # (PDFium gives a generated character other values, but those are skipped
+                # above): read once per text object
+                key = text_object(tp_a, i)
+                known = by_object.get(key)
+                if known is None:
+                    known = by_object[key] = _object_style(tp, i, matrix, fontbuf, flags)
+                font, size, angle = known
+                left, r_top, right, r_bottom = unpack_rect(rect)
                 if rot:
                     box = _rotate_box(
-                        (rect.left - mx0, my1 - rect.top, rect.right - mx0, my1 - rect.bottom),
-                        w,
-                        h,
-                        rot,
+                        (left - mx0, my1 - r_top, right - mx0, my1 - r_bottom), w, h, rot
                     )
                     base = _rotate_point(ox.value - mx0, my1 - oy.value, w, h, rot)[1]
                     # turning the page clockwise turns its text the same way
                     angle = (angle - rot) % 360
                     x0, top, x1, bottom = box
                 else:
-                    x0, top, x1, bottom = (
-                        rect.left - mx0,
-                        my1 - rect.top,
-                        rect.right - mx0,
-                        my1 - rect.bottom,
-                    )
+                    x0, top, x1, bottom = left - mx0, my1 - r_top, right - mx0, my1 - r_bottom
                     base = my1 - oy.value
                 if angle:
                     base = None
@@ -458,6 +441,30 @@ class PdfiumSource:
 
     def close(self) -> None:
         self._doc.close()
+
+
+def _object_style(tp, i: int, matrix, fontbuf, flags) -> tuple[str, float, int]:
+    """The font name, font size (in points) and angle (counter-clockwise, page space) of the
+    text object glyph ``i`` of text page ``tp`` belongs to."""
+    import ctypes
+
+    import pypdfium2.raw as R
+
+    size = R.FPDFText_GetFontSize(tp, i)
+    # the font size is in text space: a "1 Tf" scaled by the text matrix is common
+    if R.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
+        scale = math.hypot(matrix.c, matrix.d)
+        if scale > 0:
+            size *= scale
+        # PDFium's char angle is atan2(-b, a) of this matrix: clockwise in page space
+        b = matrix.b
+        angle = 0 if b == 0 and matrix.a > 0 else _snap_angle(math.atan2(-b, matrix.a))
+    else:
+        angle = _snap_angle(R.FPDFText_GetCharAngle(tp, i))
+    k = R.FPDFText_GetFontInfo(tp, i, fontbuf, len(fontbuf), ctypes.byref(flags))
+    font = fontbuf.raw[: max(k - 1, 0)].decode("utf-8", "replace") if k else ""
+    # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
+    return font, size, (-angle) % 360
 
 
 def _image_bounds(page) -> list[tuple[float, float, float, float]]:
@@ -499,21 +506,29 @@ def _image_bounds(page) -> list[tuple[float, float, float, float]]:
     return out
 
 
-_TEXT_OBJECT = None
+_GLYPH_CALLS = None
+_RECT = struct.Struct("4f")  # FS_RECTF
 
 
-def _text_object_address():
-    """``FPDFText_GetTextObject`` returning the object's address as an int (a dict key)
-    rather than a pointer object that ``ctypes.cast`` would have to turn into one."""
-    global _TEXT_OBJECT
-    if _TEXT_OBJECT is None:
+def _glyph_calls():
+    """PDFium's per-glyph calls with arguments declared as plain addresses and ints:
+    ``FPDFText_GetUnicode``, ``FPDFText_GetLooseCharBox``, ``FPDFText_GetCharOrigin`` and
+    ``FPDFText_GetTextObject``, the last returning the object's address as an int (a dict
+    key) rather than a pointer object that ``ctypes.cast`` would have to turn into one."""
+    global _GLYPH_CALLS
+    if _GLYPH_CALLS is None:
         import ctypes
 
         import pypdfium2.raw as R
 
-        proto = ctypes.CFUNCTYPE(ctypes.c_void_p, R.FPDF_TEXTPAGE, ctypes.c_int)
-        _TEXT_OBJECT = ctypes.cast(R.FPDFText_GetTextObject, proto)
-    return _TEXT_OBJECT
+        vp, c_int = ctypes.c_void_p, ctypes.c_int
+        _GLYPH_CALLS = (
+            ctypes.cast(R.FPDFText_GetUnicode, ctypes.CFUNCTYPE(ctypes.c_uint, vp, c_int)),
+            ctypes.cast(R.FPDFText_GetLooseCharBox, ctypes.CFUNCTYPE(c_int, vp, c_int, vp)),
+            ctypes.cast(R.FPDFText_GetCharOrigin, ctypes.CFUNCTYPE(c_int, vp, c_int, vp, vp)),
+            ctypes.cast(R.FPDFText_GetTextObject, ctypes.CFUNCTYPE(vp, vp, c_int)),
+        )
+    return _GLYPH_CALLS
 
 
 def _coverage(boxes, width: float, height: float) -> float:

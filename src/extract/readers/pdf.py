@@ -434,21 +434,26 @@ def _rounded(
 ) -> list[tuple[float, float, float, float]]:
     """Boxes rounded to 0.01 pt for output. A glyph's box is shared by the characters
     inserted after it (spaces, line breaks), and the glyphs of a line share their top and
-    bottom: each distinct box and each distinct coordinate is rounded once."""
+    bottom: each distinct box and each distinct coordinate is rounded once, and the boxes
+    share the rounded values (one float object per coordinate, not per character)."""
     done: dict[int, tuple[float, float, float, float]] = {}
-    memo: dict[float, float] = {}
+    r2 = _RoundedCoordinates()
     out = []
+    append, get = out.append, done.get
     for b in boxes:
-        r = done.get(id(b))
+        r = get(id(b))
         if r is None:
-            rounded = []
-            for v in b:
-                w = memo.get(v)
-                if w is None:
-                    w = round(v, 2)
-                    if v:  # 0.0 and -0.0 are one key but round to two values
-                        memo[v] = w
-                rounded.append(w)
-            r = done[id(b)] = tuple(rounded)
-        out.append(r)
+            x0, top, x1, bottom = b
+            r = done[id(b)] = (r2[x0], r2[top], r2[x1], r2[bottom])
+        append(r)
     return out
+
+
+class _RoundedCoordinates(dict):
+    """A coordinate → rounded to 0.01, computed on the first look-up."""
+
+    def __missing__(self, v: float) -> float:
+        w = round(v, 2)
+        if v:  # 0.0 and -0.0 are one key but round to two values
+            self[v] = w
+        return w

@@ -25,18 +25,29 @@ _MIN_OVERLAP = 3  # glyphs of other text inside the run's box: it is laid over t
 def _runs(chars: list[Char]) -> list[tuple[int, int]]:
     """Maximal runs of the content stream in one font and size on one baseline:
     (start, end) indices."""
-    out = []
+    out: list[tuple[int, int]] = []
+    if not chars:
+        return out
+    sizes = _SizeTenths()  # a page uses few sizes: each rounded once
     start = 0
-    for i in range(1, len(chars) + 1):
-        if (
-            i == len(chars)
-            or (chars[i].font, round(chars[i].size, 1))
-            != (chars[start].font, round(chars[start].size, 1))
-            or abs(chars[i].base - chars[start].base) > 0.5 * chars[start].size
-        ):
+    first = chars[0]
+    key, base, tol = (first.font, sizes[first.size]), first.base, 0.5 * first.size
+    for i in range(1, len(chars)):
+        c = chars[i]
+        if (c.font, sizes[c.size]) != key or abs(c.base - base) > tol:
             out.append((start, i))
             start = i
+            key, base, tol = (c.font, sizes[c.size]), c.base, 0.5 * c.size
+    out.append((start, len(chars)))
     return out
+
+
+class _SizeTenths(dict):
+    """A font size → rounded to 0.1 pt, computed on the first look-up."""
+
+    def __missing__(self, size: float) -> float:
+        r = self[size] = round(size, 1)
+        return r
 
 
 def _key(text: str) -> str:
