@@ -877,3 +877,12 @@ def test_a_ratio_of_an_event_outside_the_vocabulary_borrows_no_endpoint():
     assert [(r.endpoint, r.value) for r in res.records if r.kind == "effect" and r.measure] == [
         ("OS", 1.64)
     ]
+
+
+def test_shares_listed_after_grade_numbers_are_those_grades_shares():
+    # PMC2360567 (gold: grade 1, 2, 3 with no event counts): the numbers are grades, not patients
+    res = process_text(
+        "All patients who received IL-2 suffered from IL-2-related toxicity grade 1 (24%), 2 (67%), or 3 (9%)."
+    )
+    got = [(r.grade, r.value, r.events) for r in res.records if r.kind == "outcome"]
+    assert got == [("1", 24.0, None), ("2", 67.0, None), ("3", 9.0, None)]

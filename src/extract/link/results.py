@@ -145,6 +145,8 @@ def value_counts(text: str, s: SentenceSpans, v: Value) -> tuple[int | None, int
     for the curator, not corrected here."""
     if v.unit != "percent":
         return None, None
+    if listed_grade(text, s, v) is not None:
+        return None, None  # "grade 1 (24%), 2 (67%)": the numbers are grades
     m = rx("link.count_after_share.v1").match(text, v.end, s.end) or rx(
         "link.count_before_share.v1"
     ).search(text, max(s.start, v.start - 40), v.start)
@@ -156,6 +158,12 @@ def value_counts(text: str, s: SentenceSpans, v: Value) -> tuple[int | None, int
     return (
         spelled_number(spelled.group("words")) if spelled else None
     ), None  # "Thirty-two patients (44.4%)"
+
+
+def listed_grade(text: str, s: SentenceSpans, v: Value) -> str | None:
+    """The grade a share is written after: "toxicity grade 1 (24%), 2 (67%), or 3 (9%)"."""
+    m = rx("link.grade_list_before.v1").search(text, max(s.start, v.start - 60), v.start)
+    return m.group("grade") if m else None
 
 
 def _per_arm_lists(
@@ -189,6 +197,8 @@ def _outcomes(
     out = []
     for i, v in enumerate(g.values):
         ep = g.endpoints[i] if g.distributed == "endpoints" else g.endpoints[0]
+        if ep.code == "AE" and ep.grade is None and (grade := listed_grade(ctx.text, s, v)):
+            ep = replace(ep, grade=grade)
         timepoint = (
             ep.timepoints[i]
             if g.distributed == "timepoints"
