@@ -81,7 +81,7 @@ CASES = [
     ),
     (
         "en_pmc/PMC3442969_tables.nxml",
-        "T4: stub 'PFS', row 'WT', column 'HR (95% CI)' 0.82 (0.56-1.19)",
+        "T4: label column 'PFS', row 'WT', column 'HR (95% CI)' 0.82 (0.56-1.19)",
         dict(kind="effect", endpoint="PFS", measure="HR", value=0.82),
         dict(ci_low=0.56, ci_high=1.19, subgroup="WT"),
     ),

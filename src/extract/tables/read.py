@@ -55,6 +55,20 @@ class Reading:
     effects: dict[tuple, tuple[int, dict]] = field(default_factory=dict)  # last effect per cell key
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a record is read: the cell at row ``r`` under column ``col``, the endpoint the row
+    and column give it (``topic``), its subgroup, and every cell its evidence shows (``used``:
+    the row's labels and the column's headers)."""
+
+    r: int
+    topic: Topic
+    subgroup: str | None
+    col: Column
+    cell: GridCell
+    used: list[GridCell]
+
+
 def table_records(ctx: DocContext) -> list[dict]:
     """Outcome and effect records (``source: "table"``) of every results table of the document."""
     from .trial_rows import read_trial_rows, trial_rows  # it builds on this module's records
@@ -206,11 +220,10 @@ def _row_cells(
             continue
         if col.kind == "value":
             t = _column_grade(topic, col)
-            outcome(
-                reading, r, t, subgroup or col.subgroup, col, cell, [*row_labels, *col.parts], label
-            )
+            used = [*row_labels, *col.parts]
+            outcome(reading, Place(r, t, subgroup or col.subgroup, col, cell, used), label)
         elif col.kind in ("p", "measure"):
-            effect(reading, r, topic, subgroup, col, cell, [*row_labels, *col.parts])
+            effect(reading, Place(r, topic, subgroup, col, cell, [*row_labels, *col.parts]))
 
 
 def _ci_row(reading: Reading, r: int, above: tuple[int, list[tuple[int, dict]]]) -> bool:
@@ -264,7 +277,7 @@ def _stat_row_effects(reading: Reading, r: int, kind: str, topic: Topic, cols: l
             continue
         seen.append(cell)
         stat = Column(col.col, [*label, *col.parts], kind, subgroup=col.subgroup)
-        effect(reading, r, topic, col.subgroup, stat, cell, [*label, *col.parts])
+        effect(reading, Place(r, topic, col.subgroup, stat, cell, [*label, *col.parts]))
 
 
 def one_effect_per_row(reading: Reading, first: int) -> None:
@@ -357,7 +370,7 @@ def _read_arm_rows(reading: Reading) -> None:
             if cell is None or cell.row != r or not cell.text or col is count or topic is None:
                 continue
             if r not in roles or col.kind in ("p", "measure"):
-                effect(reading, r, topic, None, col, cell, [*row_labels, *col.parts])
+                effect(reading, Place(r, topic, None, col, cell, [*row_labels, *col.parts]))
                 continue
             if col.kind != "value":
                 continue
@@ -366,16 +379,9 @@ def _read_arm_rows(reading: Reading) -> None:
             arm_text = None if is_total(name) else arm_name(name)
             arm = Column(col.col, col.parts, col.kind, arm_text, roles[r], n, col.percent)
             if is_arm(name) or arm.role:
-                outcome(
-                    reading,
-                    r,
-                    topic,
-                    _other_label(view, r, name),
-                    arm,
-                    cell,
-                    [*row_labels, *col.parts],
-                    "",
-                )
+                subgroup = _other_label(view, r, name)
+                used = [*row_labels, *col.parts]
+                outcome(reading, Place(r, topic, subgroup, arm, cell, used), "")
 
 
 def column_topic(reading: Reading, r: int, col: Column) -> Topic | None:
@@ -422,18 +428,9 @@ def _count(view: TableView, r: int, col: Column | None) -> int | None:
 # --------------------------------------------------------------------------- records
 
 
-def outcome(
-    reading: Reading,
-    r: int,
-    topic: Topic,
-    subgroup: str | None,
-    col: Column,
-    cell: GridCell,
-    used: list[GridCell],
-    label: str,
-    value: CellValue | None = None,
-) -> None:
+def outcome(reading: Reading, at: Place, label: str, value: CellValue | None = None) -> None:
     """The outcome of a value cell (or of ``value``, one side of a cell "12.4 vs 9.8")."""
+    r, topic, col, cell = at.r, at.topic, at.col, at.cell
     v = value or cell_value(cell.text)
     if v is None or topic.grade == "0":  # grade 0: patients without the event
         return
@@ -464,11 +461,11 @@ def outcome(
         ci=ci,
         arm=col.arm,
         role=col.role,
-        subgroup=subgroup,
+        subgroup=at.subgroup,
         rule_id="table.cell.v1",
         events=events if events is not None else v.events,
         n=v.n or col.n or reading.caption_n,
-        evidence=_evidence(reading, r, [cell, *used]),
+        evidence=_evidence(reading, r, [cell, *at.used]),
     )
     reading.out.append((cell.start, rec))
 
@@ -557,17 +554,10 @@ def _ci_level(label: str) -> float | None:
     return 0.95 if "95" in label else None
 
 
-def effect(
-    reading: Reading,
-    r: int,
-    topic: Topic,
-    subgroup: str | None,
-    col: Column,
-    cell: GridCell,
-    used: list[GridCell],
-) -> None:
+def effect(reading: Reading, at: Place) -> None:
     """The effect of a P cell or an HR cell. An HR written on the line under its row's P
     ("WT | … | 0.29" then " | | | 0.82 (0.56-1.19)") completes that row's effect."""
+    r, topic, subgroup, col, cell = at.r, at.topic, at.subgroup, at.col, at.cell
     m, ci = _measure(col, cell, cell.text)
     p = cell_p(cell.text) if m is None else None
     both = rx("table.cell_p_measure.v1").match(clean(cell.text)) if m is None else None
@@ -598,7 +588,7 @@ def effect(
         m=m,
         ci=ci,
         p=p,
-        evidence=_evidence(reading, r, [cell, *used]),
+        evidence=_evidence(reading, r, [cell, *at.used]),
     )
     key = (topic, subgroup, col.col)
     before = reading.effects.get(key)

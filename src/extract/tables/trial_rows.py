@@ -9,12 +9,14 @@ else experimental first as reviews write them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..link.context import DocContext
 from .axes import Column, columns, header_cells, row_label
 from .cells import CellValue, cell_value
-from .grid import GridCell, TableView
+from .grid import TableView
 from .headers import Topic, arm_name, arm_roles, clean, grade_of, is_total
-from .read import Reading, column_topic, effect, one_effect_per_row, outcome
+from .read import Place, Reading, column_topic, effect, one_effect_per_row, outcome
 from .rules import rx
 
 
@@ -115,29 +117,20 @@ def read_trial_rows(reading: Reading) -> None:
             if cell is None or cell.row != r or not cell.text or topic is None:
                 continue
             if col.kind in ("p", "measure"):
-                effect(reading, r, topic, subgroup, col, cell, [*row_labels, *col.parts])
+                effect(reading, Place(r, topic, subgroup, col, cell, [*row_labels, *col.parts]))
                 continue
             last = topic = _row_grade(view, r, topic)
-            used = [*row_labels, *col.parts]
-            _values(reading, r, topic, subgroup, col, cell, used, arms, arm_rows.get(r))
+            at = Place(r, topic, subgroup, col, cell, [*row_labels, *col.parts])
+            _values(reading, at, arms, arm_rows.get(r))
         one_effect_per_row(reading, first)
 
 
-def _values(
-    reading: Reading,
-    r: int,
-    topic: Topic,
-    subgroup: str | None,
-    col: Column,
-    cell: GridCell,
-    used: list[GridCell],
-    arms: list[str],
-    row_arm: tuple[str, str] | None,
-) -> None:
+def _values(reading: Reading, at: Place, arms: list[str], row_arm: tuple[str, str] | None) -> None:
     """The outcomes of a value cell: two arms' values ("12.4 vs 9.8"), else the value of the
     row's arm (an arms column), of the column's arm (``Anti-PD-1`` under ``Median OS,
     months``), or of no arm."""
-    values = _versus(cell.text)
+    col = at.col
+    values = _versus(at.cell.text)
     if len(values) == 2:
         names = arms if len(arms) == 2 else [None, None]
         roles = arm_roles(arms) if len(arms) == 2 else ["experimental", "control"]
@@ -149,4 +142,4 @@ def _values(
         names, roles = [None], ["single"]
     for v, name, role in zip(values, names, roles, strict=False):
         arm = Column(col.col, col.parts, col.kind, name, role, None, col.percent)
-        outcome(reading, r, topic, subgroup, arm, cell, used, row_label(reading.view, r), v)
+        outcome(reading, replace(at, col=arm), row_label(reading.view, at.r), v)
