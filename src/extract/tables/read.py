@@ -68,6 +68,13 @@ class Place:
     cell: GridCell
     used: list[GridCell]
 
+    def mention(self, topic: Topic, stat: str | None) -> EndpointMention:
+        """The endpoint mention a record of this cell points to: the cell, as ``topic``."""
+        c = self.cell
+        return EndpointMention(
+            c.start, c.end, topic.code, stat, c.text, grade=topic.grade, event=topic.event
+        )
+
 
 def table_records(ctx: DocContext) -> list[dict]:
     """Outcome and effect records (``source: "table"``) of every results table of the document."""
@@ -442,9 +449,7 @@ def outcome(reading: Reading, at: Place, label: str, value: CellValue | None = N
     if unit is None:
         return
     topic = _landmark(reading, r, topic, col, stat)
-    ep = EndpointMention(
-        cell.start, cell.end, topic.code, stat, cell.text, grade=topic.grade, event=topic.event
-    )
+    ep = at.mention(topic, stat)
     value = Value(cell.start, cell.end, v.value, None, unit, v.qualifier, cell.text)
     ci = Interval(cell.start, cell.end, _ci_level(label), *v.ci) if v.ci else None
     trial, refs = _row_trial(reading, r)
@@ -567,15 +572,7 @@ def effect(reading: Reading, at: Place) -> None:
     if m is None and p is None:
         return
     trial, refs = _row_trial(reading, r)
-    ep = EndpointMention(
-        cell.start,
-        cell.end,
-        topic.code,
-        topic.stat,
-        cell.text,
-        grade=topic.grade,
-        event=topic.event,
-    )
+    ep = at.mention(topic, topic.stat)
     rec = emit.effect(
         reading.ctx.nd,
         row_span(reading.view, reading.ctx.text, r),
