@@ -106,3 +106,63 @@ def test_the_comparator_of_a_non_inferiority_test_is_the_control():
     roles = _roles(TOMOX)
     assert roles[36.3][0] == "control"
     assert roles[45.6][0] == "experimental"
+
+
+# corpus/real_text/en_pmc/PMC3427491.txt (TOMOX vs FOLFOX4, FOLFOX4 the comparator: "the
+# non-inferiority of TOMOX … when it is compared with FOLFOX4")
+TOMOX = (
+    "ORR was 36.3 % for FOLFOX4 and 45.6 % for TOMOX (p = 0.0032) (Table 2) and the "
+    "non-inferiority of TOMOX in the primary endpoint when it is compared with FOLFOX4 was "
+    "demonstrated. Disease control rate was similar for FOLFOX4 and TOMOX (69.3 and 74.9 %, "
+    "respectively). "
+    "Grades 3–4 hematologic AEs were more frequent in the FOLFOX4 group than the TOMOX group "
+    "[neutropenia: 34.1 vs. 5.4 % (p < 0.0001); leucopenia: 7.7 vs. 1.1 % (p = 0.028)]. "
+    "Hepatic disorders (25.0 vs. 14.3 %) and asthenia (19.6 vs. 11.0 %) had a numerically higher "
+    "incidence in the TOMOX group than the FOLFOX4 group, but the differences did not reach "
+    "statistical significance."
+)
+
+
+def test_arms_listed_once_give_the_order_of_the_values():
+    roles = _roles(TOMOX)
+    assert roles[69.3][0] == "control" and roles[74.9][0] == "experimental"
+    assert roles[34.1][0] == "control" and roles[5.4][0] == "experimental"
+
+
+def test_arms_named_after_the_values_give_their_order_too():
+    roles = _roles(TOMOX)
+    assert roles[25.0][0] == "experimental" and roles[14.3][0] == "control"
+
+
+def test_a_comparison_that_names_no_arm_keeps_the_order_just_used():
+    """ "OS was 17.2 versus 15.7 months" right after "similar for FOLFOX4 and TOMOX (…)":
+    FOLFOX4's value first, as the paragraph has just reported them."""
+    response, grades = TOMOX.split(" Hepatic")[0].split(" Grades")
+    text = (
+        "Grades"
+        + grades
+        + " "
+        + response
+        + (
+            " With a median follow-up of 12.2 months, OS was 17.2 versus 15.7 months "
+            "[HR 0.975 (95 % CI 0.655, 1.451; p = 0.475)] (Fig. 2)."
+        )
+    )
+    roles = _roles(text)
+    assert roles[17.2][0] == "control" and roles[15.7][0] == "experimental"
+
+
+# corpus/real_text/en_pmc/PMC4101294.txt (CT-PFNECII + chemotherapy vs chemotherapy)
+PFNEC = (
+    "Patients were randomly assigned to the combination group (CT-PFNECII + chemotherapy) or the "
+    "chemotherapy group. "
+    "Compared with patients in the chemotherapy group, patients in the combination group had "
+    "significantly longer PFS (5.4 months vs 3.0 months, P < .01) and median survival "
+    "(9.5 months vs 5.3 months, P < .01)."
+)
+
+
+def test_the_arm_compared_with_comes_last_whatever_its_place():
+    roles = _roles(PFNEC)
+    assert roles[5.4][0] == "experimental" and roles[3.0][0] == "control"
+    assert roles[9.5][0] == "experimental" and roles[5.3][0] == "control"

@@ -66,6 +66,30 @@ class DocArms:
             return None
         return max(found) if last else min(found)
 
+    def named_in_order(self, text: str, lo: int, hi: int) -> list[tuple[int, str]]:
+        """``(offset, key)`` of each document arm named in ``text[lo:hi]``, once, in the order
+        first named (a longer name wins over one it contains: "FOLFOX4" over "FOLFOX")."""
+        if not self.comparative or hi <= lo:
+            return []
+        window = text[lo:hi].lower()
+        found = sorted(
+            (pos, -len(key), key) for key in self.roles for pos in _word_positions(window, key)
+        )
+        out: list[tuple[int, str]] = []
+        covered = -1
+        for pos, neg_len, key in found:
+            if pos < covered:
+                continue  # inside a longer name found at the same place
+            covered = pos - neg_len
+            if key not in (k for _, k in out):
+                out.append((lo + pos, key))
+        return out
+
+    def role_and_name(self, key: str) -> tuple[str, str]:
+        """(role, name as written) of the document arm ``key``."""
+        name, role = self.roles[key]
+        return role, name
+
 
 def document_arms(
     text: str, spans: list[tuple[int, int]], n_trials: int, meta_analysis: bool

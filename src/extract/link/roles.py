@@ -180,6 +180,52 @@ def _by_document_arms(
     roles = [ctx.arms.role_of(t) for t in found]
     if all(roles) and len(set(roles)) == len(roles):
         return [ArmRole(r or "experimental", t) for r, t in zip(roles, found, strict=True)]
+    if any(texts):
+        return None
+    order = _order_named(ctx, s.start, s.end, len(g.values))
+    if order is None and not s.arms and not ctx.arms.named_in_order(ctx.text, s.start, s.end):
+        order = _paragraph_order(ctx, s, len(g.values))
+    if order is None:
+        return None
+    named = [ctx.arms.role_and_name(key) for key in order]
+    if len({r for r, _ in named}) != len(named):
+        return None
+    return [ArmRole(r, name) for r, name in named]
+
+
+def _order_named(ctx: DocContext, lo: int, hi: int, k: int) -> list[str] | None:
+    """The order of a comparison's values when ``text[lo:hi]`` names the document's ``k`` arms:
+    the order it names them ("Disease control rate was similar for FOLFOX4 and TOMOX (69.3 and
+    74.9 %, respectively)", "more frequent in the FOLFOX4 group than the TOMOX group
+    [neutropenia: 34.1 vs. 5.4 %"), the reference of a comparison last ("Compared to FEC, XEC
+    was associated with more hand-foot syndrome (57% vs 11%")."""
+    named = ctx.arms.named_in_order(ctx.text, lo, hi)
+    if len(named) != k:
+        return None
+    refs = {
+        key
+        for at, key in named
+        if any(
+            0 <= at - m.end() <= 2
+            for m in rx("link.reference_arm_en.v1").finditer(ctx.text, max(lo, at - 60), at)
+        )
+    }
+    return [key for _, key in named if key not in refs] + [key for _, key in named if key in refs]
+
+
+def _paragraph_order(ctx: DocContext, s: SentenceSpans, k: int) -> list[str] | None:
+    """The order in which the paragraph last named the document's ``k`` arms, before sentence
+    ``s`` that names none: a comparison that does not name its arms ("OS was 17.2 versus 15.7
+    months") reports them in the order the text has just used ("… similar for FOLFOX4 and TOMOX
+    (69.3 and 74.9 %, respectively). With a median follow-up of 12.2 months, OS was 17.2 versus
+    15.7 months")."""
+    para = next((p for p in ctx.paragraphs if p.start <= s.start < p.end), None)
+    if para is None:
+        return None
+    for sent in reversed([x for x in para.sentences if x.end <= s.start]):
+        order = _order_named(ctx, sent.start, sent.end, k)
+        if order is not None:
+            return order
     return None
 
 
