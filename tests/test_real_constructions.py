@@ -499,6 +499,14 @@ INTRODUCED_TRIALS = [
         "This multicenter phase III trial (NEOPAC) has been designed to explore the efficacy",
         ["NEOPAC"],
     ),
+    # "the study" the Methods speak of, named and then expanded in brackets
+    (
+        "../shared/corpus/real_pdf/en_plosone2015_elderly_cancer_empowerment_rct.pdf, p. 5",
+        "The study PERATECS (“Patient empowerment and risk-assessed treatment to improve outcome in "
+        "the elderly after gastrointestinal, thoracic or urogenitary cancer surgery”) was "
+        "conducted in compliance with the Helsinki declaration.",
+        ["PERATECS"],
+    ),
     # the initials of the words before the bracket abbreviate them: no trial
     (
         "corpus/real_text/en_pmc/PMC4282697.txt",
@@ -886,3 +894,46 @@ def test_shares_listed_after_grade_numbers_are_those_grades_shares():
     )
     got = [(r.grade, r.value, r.events) for r in res.records if r.kind == "outcome"]
     assert got == [("1", 24.0, None), ("2", 67.0, None), ("3", 9.0, None)]
+
+
+SUBGROUPS = [
+    # a population by sex, fronted
+    (
+        "../shared/corpus/real_pdf/en_plosone2015_elderly_cancer_empowerment_rct.pdf, p. 10",
+        "In women, the mean difference from baseline global HRQoL to global HRoL 12 months after "
+        "surgery was -2.63 ± 27 in the intervention group, and - 6,16 ± 25 in the control group "
+        "(p = 0.37).",
+        [(0.37, "women")],
+    ),
+    # populations labelling their own P values in a list; "all patients" is no subgroup
+    (
+        "../shared/corpus/real_pdf/en_plosone2015_elderly_cancer_empowerment_rct.pdf, p. 10",
+        "There was no significant difference between the global HRQoL 12 months after surgery in "
+        "the intervention and in the control group (all patients: p = 0.74; women: p = 0.54, men: "
+        "p = 0.94).",
+        [(0.74, None), (0.54, "women"), (0.94, "men")],
+    ),
+    # men and women together are the whole population
+    (
+        "corpus/real_text/en_pmc/PMC2361948.txt",
+        "There were 90 men and 10 women aged 47–81 years (mean 66), performance status 1–4 (median "
+        "2). Overall survival time differed significantly in favour of arm B (median 8.0 vs 5.3 "
+        "months; P=0.016).",
+        [(0.016, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), SUBGROUPS)
+def test_populations_by_sex_are_subgroups(source, sentence, expected):
+    got = [(r.p_value, r.subgroup) for r in process_text(sentence).records if r.kind == "effect"]
+    assert got == expected, source
+
+
+def test_a_count_assigned_to_an_arm_is_no_arm_name():
+    """corpus/real_text/en_pmc/PMC2361948.txt: "45 to arm B" names arm B, not an arm "45 to"."""
+    from extract.link.doc_arms import document_arms
+
+    text = "A total of 55 patients were assigned to arm A and 45 to arm B."
+    arms = document_arms(text, [(0, len(text))], 1, False)
+    assert "45 to" not in arms.roles

@@ -96,11 +96,9 @@ def build_context(
     mentions += _cited_unnamed(ctx, mentions)
     own = _own_trial(ctx)
     if own is not None:
-        ctx.own_trial = own
         mentions.append(own)
-    else:
-        ctx.own_trial = _only_trial(mentions)
     ctx.mentions = _refs_from_sentence(ctx, sorted(mentions, key=lambda m: m.start))
+    ctx.own_trial = own or _only_trial(ctx.mentions)
     ctx.trials = trial_summaries(ctx)
     english = [(s.start, s.end) for p in paragraphs for s in p.sentences if s.lang == "en"]
     ctx.arms = document_arms(nd.text, english, len(ctx.trials), ctx.meta_analysis)
@@ -192,11 +190,18 @@ OWN_TRIAL_OPENING = 1500  # characters: the title and abstract of a report
 def _only_trial(mentions: list[TrialMention]) -> TrialMention | None:
     """A report that names one trial, in its title or abstract, and no other anywhere, reports
     that trial: its results without a study of their own are that trial's ("CCOG-0801",
-    "AVAGAST" named once at the top of a primary report)."""
+    "AVAGAST" named once at the top of a primary report). So does a report that names "the
+    study" it speaks of ("The study PERATECS (…) was conducted …", in its Methods) and no other
+    trial but those it cites."""
     keys = {trial_key(m.name) for m in mentions}
-    if len(keys) != 1 or not mentions or mentions[0].start > OWN_TRIAL_OPENING:
-        return None
-    return mentions[0]
+    if len(keys) == 1 and mentions[0].start <= OWN_TRIAL_OPENING:
+        return mentions[0]
+    # named later, as the study the text speaks of, beside only other studies it cites
+    own = [m for m in mentions if m.rule_id == "trial.study_word_before.v1"]
+    uncited = {trial_key(m.name) for m in mentions if not m.refs}
+    if own and uncited == {trial_key(own[0].name)}:
+        return own[0]
+    return None
 
 
 def _refs_from_sentence(ctx: DocContext, mentions: list[TrialMention]) -> list[TrialMention]:

@@ -138,7 +138,10 @@ def find_trial_mentions(
                 or _introduced(surface, text, s, e, end)
             ):
                 continue
-            out.append(TrialMention(s, e, surface, canonical_trial_name(surface), rule_id))
+            found_by = (
+                "trial.study_word_before.v1" if named_by_study_word(text, s, e, end) else rule_id
+            )
+            out.append(TrialMention(s, e, surface, canonical_trial_name(surface), found_by))
     out.sort(key=lambda t: t.start)
     return _bracketed_aliases(text, out)
 
@@ -203,8 +206,9 @@ def _introduced(surface: str, text: str, s: int, e: int, end: int) -> bool:
     II trial (CCOG-0801)", "This multicenter phase III trial (NEOPAC)", "一项Ⅲ期研究（ORIENT-15）"
     — but not the initials of the words before it: "a randomised controlled trial (RCT)"), or
     opening a sentence that says what study it is ("SUNRISE was a randomised, double-blind
-    trial"), or followed by its expansion and a study word ("the SATURN (SequentiAl Tarceva in
-    UnResectable NSCLC) study")."""
+    trial"), or named by a study word and then expanded in brackets ("The study PERATECS
+    (“Patient empowerment and …”)"), or followed by its expansion and a study word ("the
+    SATURN (SequentiAl Tarceva in UnResectable NSCLC) study")."""
     if surface.upper() in _common_words():
         return False
     bracketed = bool(
@@ -215,8 +219,19 @@ def _introduced(surface: str, text: str, s: int, e: int, end: int) -> bool:
     expanded = _rx("trial.expansion_then_study_after.v1").match(text[e : min(end, e + 110)])
     return (
         bracketed
+        or named_by_study_word(text, s, e, end)
         or bool(_rx("trial.copula_study_after.v1").match(text[e : min(end, e + 120)]))
         or bool(expanded and _spells(surface, expanded.group("exp")))
+    )
+
+
+def named_by_study_word(text: str, s: int, e: int, end: int) -> bool:
+    """Is the name ``text[s:e]`` given to "the study" the text speaks of, and expanded right
+    after ("The study PERATECS (“Patient empowerment and …”) was conducted")? A report names its
+    own study so."""
+    return bool(
+        _rx("trial.study_word_before.v1").search(text[max(0, s - 50) : s])
+        and _rx("trial.bracket_open_after.v1").match(text[e : min(end, e + 3)])
     )
 
 
