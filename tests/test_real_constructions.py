@@ -712,6 +712,20 @@ EFFECTS = [
         "Fig. 1). The adjusted HR for CRT was 0.66 (95% CI, 0.44–0.97; PCox = 0.036).",
         [("OS", None, None, 0.038), ("OS", "HR", 0.66, 0.036)],
     ),
+    # a hazard ratio after the deaths it counts per arm: of deaths from the cancer (CSS), of
+    # deaths overall (OS)
+    (
+        "PMC4737890",
+        "194 deaths attributed to melanoma occurred in the 1 cm margin group compared with 165 in "
+        "the 3 cm margin group (unadjusted HR 1·24 [95% CI 1·01–1·53]; p=0·041; figure 2).",
+        [("CSS", "HR", 1.24, 0.041)],
+    ),
+    (
+        "PMC4737890",
+        "253 deaths occurred overall in 453 patients in the 1 cm margin group and 241 occurred in "
+        "447 patients in the 3 cm group (unadjusted HR 1·14 [95% CI 0·96–1·36]; p=0·14; figure 2).",
+        [("OS", "HR", 1.14, 0.14)],
+    ),
     # "Hazard ratio of death" opening a sentence: the ratio of the risk of death is OS's
     (
         "PMC5131536",

@@ -221,6 +221,9 @@ def _without_group(
         return [Target(about, None, None)]
     if m is not None and rx("link.measure_of_event.v1").match(m.about):
         return [Target(None, None, None)]  # "Hazard ratio of distant metastases …": no endpoint
+    deaths = _deaths_counted(text, s, m)
+    if deaths is not None:  # "194 deaths were attributed to melanoma … (unadjusted HR 1·24 …)"
+        return [Target(deaths, None, None)]
     if m is not None and para_ep is not None:
         return [Target(para_ep.code, para_ep, None)]
     if (
@@ -237,6 +240,16 @@ def _without_group(
         # endpoint is outside the vocabulary — no record, but it takes the cluster
         return [Target(None, None, None)]
     return []
+
+
+def _deaths_counted(text: str, s: SentenceSpans, m: Measure | None) -> str | None:
+    """CSS or OS: a hazard ratio after deaths counted per arm, of the cancer or overall."""
+    if m is None or m.measure != "HR":
+        return None
+    hits = list(rx("link.deaths_counted_before.v1").finditer(text, s.start, m.start))
+    if not hits:
+        return None
+    return "CSS" if hits[-1].group("css") else "OS"  # the deaths nearest the ratio
 
 
 def about_endpoint(about: str) -> str | None:
