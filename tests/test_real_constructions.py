@@ -726,6 +726,13 @@ EFFECTS = [
         "447 patients in the 3 cm group (unadjusted HR 1·14 [95% CI 0·96–1·36]; p=0·14; figure 2).",
         [("OS", "HR", 1.14, 0.14)],
     ),
+    # a P after a later clause's values of a rate outside the vocabulary (复发率) is that rate's
+    (
+        "ChinaXiv-201712.00424V1",
+        "治疗组总有效率为 93.33% ，显著高于对照组的76.67%(P<0.05) ，治疗组3个月及6个月后的复发率分别为0和 "
+        "3.33% ，明显低于对照组的 13.33% 、 26.67% 中 P<0.05 ,表1)。",
+        [("ORR", None, None, 0.05)],
+    ),
     # "Hazard ratio of death" opening a sentence: the ratio of the risk of death is OS's
     (
         "PMC5131536",
@@ -927,6 +934,13 @@ SUBGROUPS = [
         "p = 0.94).",
         [(0.74, None), (0.54, "women"), (0.94, "men")],
     ),
+    # a sentence that opens with its population (Chinese)
+    (
+        "ChinaXiv-201712.01057V1",
+        "ALK阳性患者中，应用克唑替尼后的客观缓解率显著高于应用化疗药物之后的客观缓解率为 61.9%(P= "
+        "0.0300)，两组对比之后具有统计学意义。",
+        [(0.03, "ALK阳性")],
+    ),
     # men and women together are the whole population
     (
         "corpus/real_text/en_pmc/PMC2361948.txt",
@@ -939,7 +953,7 @@ SUBGROUPS = [
 
 
 @pytest.mark.parametrize(("source", "sentence", "expected"), SUBGROUPS)
-def test_populations_by_sex_are_subgroups(source, sentence, expected):
+def test_populations_a_sentence_names_are_subgroups(source, sentence, expected):
     got = [(r.p_value, r.subgroup) for r in process_text(sentence).records if r.kind == "effect"]
     assert got == expected, source
 

@@ -172,6 +172,20 @@ def _listed_p_values(
     return {i: Target(ep.code, ep, None) for i, ep in zip(alone, listed, strict=True)}
 
 
+def _other_rate_between(text: str, s: SentenceSpans, lo: int, hi: int) -> bool:
+    """Does a later clause between a group (ending at ``lo``) and a P (at ``hi``) report values of
+    a rate that is no endpoint ("，治疗组3个月及6个月后的复发率分别为0和 3.33% …")?"""
+    if s.lang != "zh":
+        return False
+    for m in rx("link.other_rate_clause_zh.v1").finditer(text, lo, hi):
+        a, b = m.span("rate")
+        if any(ep.start < b and a < ep.end for ep in s.endpoints):
+            continue
+        if any(b <= v.start < hi for v in s.values):
+            return True
+    return False
+
+
 def _statistics_of_one(g: Group) -> bool:
     """Values spread over one endpoint's statistics (its mean and median): a P is that endpoint's."""
     return g.distributed == "endpoints" and len({ep.code for ep in g.endpoints}) == 1
@@ -187,6 +201,8 @@ def targets(
     about = named[0].code if named else (about_endpoint(m.about) if m is not None else None)
     if prior and prior[-1].distributed and not _statistics_of_one(prior[-1]):
         return []  # one P for values spread over endpoints/trials: which comparison is unclear
+    if prior and _other_rate_between(text, s, prior[-1].end, first):
+        return [Target(None, None, None)]  # the P of a rate outside the vocabulary: no record
     if prior:
         g = prior[-1]
         # "hazard ratio for death" names OS whatever the values before were; a composite
