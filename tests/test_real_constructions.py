@@ -20,6 +20,20 @@ OUTCOMES = [
         "mir-106b表达水平较低患者的生存率(60个月)高于mir-106b表达水平较高的患者(37个月） $\\scriptstyle P = 0 . 0 2 4$ ，图2）。",
         [("OS", 60.0, "single", None, None), ("OS", 37.0, "single", None, None)],
     ),
+    # a period after a percent sign separates the values of a converter's list
+    (
+        "ChinaXiv-201712.01057V1",
+        "多西他赛联合铂类的一线化疗方案中，ALK阳性组、ALK阴性组及ALK未测组的有效率分别为 0%）40%.47.4% ，"
+        "控制率分别为 60%.80%.92.1% 。",
+        [
+            ("ORR", 0.0, "single", None, None),
+            ("ORR", 40.0, "single", None, None),
+            ("ORR", 47.4, "single", None, None),
+            ("DCR", 60.0, "single", None, None),
+            ("DCR", 80.0, "single", None, None),
+            ("DCR", 92.1, "single", None, None),
+        ],
+    ),
     # a dispersion in brackets between a number and its unit belongs to the value
     (
         "PMC2360567",
