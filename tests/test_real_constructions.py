@@ -20,6 +20,14 @@ OUTCOMES = [
         "mir-106b表达水平较低患者的生存率(60个月)高于mir-106b表达水平较高的患者(37个月） $\\scriptstyle P = 0 . 0 2 4$ ，图2）。",
         [("OS", 60.0, "single", None, None), ("OS", 37.0, "single", None, None)],
     ),
+    # the arm named after a value's bracket (its CI, its count) is the value's arm
+    (
+        "PMC3405220",
+        "The median TTP in the eligible and treated patients was 98 days (95% CI, 89.0–158.0 days) "
+        "with gemcitabine plus huachansu and 115 days (95% CI, 90.2–156.1 days) with gemcitabine "
+        "plus placebo.",
+        [("TTP", 98.0, "experimental", None, 89.0), ("TTP", 115.0, "control", None, 90.2)],
+    ),
     # a period after a percent sign separates the values of a converter's list
     (
         "ChinaXiv-201712.01057V1",

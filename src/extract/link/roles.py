@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from ..recognize import SentenceSpans
-from ..recognize.arms import clause_arm, cue_before, sentence_arm, value_cue
+from ..recognize.arms import clause_arm, cue_before, cue_end, sentence_arm, value_cue
 from .context import DocContext
 from .groups import Group
 from .rules import rx
@@ -95,7 +95,7 @@ def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
         ]
     cues = []
     for i, v in enumerate(g.values):
-        nxt = g.values[i + 1].start if i + 1 < k else min(s.end, v.end + 50)
+        nxt = g.values[i + 1].start if i + 1 < k else cue_end(text, v.end, s.end)
         cue = ArmRole(*value_cue(text, v.end, nxt))
         cues.append(cue if cue.role is not None else _cue_before(text, s, g, i))
     return _comparison_roles(ctx, s, g, cues)
@@ -105,7 +105,7 @@ def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
     """A single value: a cue after or before it, "未达到和17.1个月" (the value after "not
     reached" is the control's), or one arm's value followed by its comparison."""
     v = g.values[0]
-    cue = ArmRole(*value_cue(text, v.end, min(s.end, v.end + 50), lone=True))
+    cue = ArmRole(*value_cue(text, v.end, cue_end(text, v.end, s.end), lone=True))
     if cue.role is None:
         cue = _cue_before(text, s, g, 0)
     if cue.role is None and s.lang == "zh":

@@ -108,6 +108,26 @@ def value_cue(text: str, start: int, end: int, lone: bool = False) -> tuple[str 
         start += (
             1  # "three patients (8.8%) with gemcitabine plus huachansu": past the share's bracket
         )
+    found = _value_cue_at(text, start, end, lone)
+    aside = _rx("arm.aside_after_value.v1").match(text[start:end])
+    if found == (None, None) and aside:
+        # "27.2% (95% CI, 14.1-40.4, 12 of 44 assessable patients) with capecitabine"
+        found = _value_cue_at(text, start + aside.end(), end, lone)
+    return found
+
+
+CUE_REACH = 50  # characters after a value (and its aside) where the arm it belongs to is named
+
+
+def cue_end(text: str, start: int, limit: int) -> int:
+    """Where the words after a value ending at ``start`` stop counting as its cue: 50 characters
+    on, past the bracket of its CI or count if one follows ("115 days (95% CI, 90.2–156.1 days)
+    with gemcitabine plus placebo"), and never past ``limit``."""
+    aside = _rx("arm.aside_after_value.v1").match(text[start:limit])
+    return min(limit, start + (aside.end() if aside else 0) + CUE_REACH)
+
+
+def _value_cue_at(text: str, start: int, end: int, lone: bool) -> tuple[str | None, str | None]:
     for rule in _rules().rules:
         if not rule.id.startswith("arm.value_cue") or (rule.label == "lone_value" and not lone):
             continue
