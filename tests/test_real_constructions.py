@@ -755,6 +755,13 @@ EFFECTS = [
         "3.33% ，明显低于对照组的 13.33% 、 26.67% 中 P<0.05 ,表1)。",
         [("ORR", None, None, 0.05)],
     ),
+    # a ratio in the bracket of a category outside the vocabulary (relapse) is that category's
+    (
+        "PMC5292678",
+        "There were no differences in cumulative incidence of relapse (74% vs 68% hazard ratio (HR) "
+        "0.93 (0.77–1.14), P=0.5).",
+        [],
+    ),
     # "Hazard ratio of death" opening a sentence: the ratio of the risk of death is OS's
     (
         "PMC5131536",

@@ -240,6 +240,8 @@ def _without_group(
     deaths = _deaths_counted(text, s, m)
     if deaths is not None:  # "194 deaths were attributed to melanoma … (unadjusted HR 1·24 …)"
         return [Target(deaths, None, None)]
+    if _in_other_category(text, s, first):
+        return [Target(None, None, None)]  # "relapse (74% vs 68% hazard ratio (HR) 0.93 …)"
     if m is not None and para_ep is not None:
         return [Target(para_ep.code, para_ep, None)]
     if (
@@ -256,6 +258,16 @@ def _without_group(
         # endpoint is outside the vocabulary — no record, but it takes the cluster
         return [Target(None, None, None)]
     return []
+
+
+def _in_other_category(text: str, s: SentenceSpans, first: int) -> bool:
+    """Does the cluster at ``first`` stand in the bracket of values of a category outside the
+    vocabulary ("cumulative incidence of relapse (74% vs 68% hazard ratio (HR) 0.93 …)")?"""
+    lo = max(s.start, first - 60)
+    opened = max(text.rfind(b, lo, first) for b in "([（")
+    return opened >= 0 and bool(
+        rx("link.other_category_before.v1").search(text, max(s.start, opened - 30), opened + 1)
+    )
 
 
 def _deaths_counted(text: str, s: SentenceSpans, m: Measure | None) -> str | None:
