@@ -28,7 +28,9 @@ Steps (names used in ``pipelines/*.toml``):
 
 from __future__ import annotations
 
+import operator
 import re
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -66,7 +68,7 @@ def _translate(text: str, table: dict[str, str]) -> tuple[str, list[int]]:
         origin.extend([i] * len(rep))
         pos = i + 1
     if not pos:
-        return text, list(range(len(text)))
+        return text, _identity(len(text))
     out.append(text[pos:])
     origin.extend(range(pos, len(text)))
     return "".join(out), origin
@@ -111,7 +113,7 @@ def controls(text: str) -> tuple[str, list[int]]:
     if _SURROGATES.search(text):
         text = _SURROGATES.sub("\ufffd", text)
     if not _CONTROLS.search(text):
-        return text, list(range(len(text)))
+        return text, _identity(len(text))
     return _sub(
         text, _CONTROLS, lambda m: "\n" if any(c in _LINE_BREAKING for c in m.group(0)) else ""
     )
@@ -178,7 +180,7 @@ _DECIMAL_DOT = re.compile(r"(?<=\d)[\u00b7\u2219\u22c5](?=\d)")
 
 def decimal_points(text: str) -> tuple[str, list[int]]:
     if "\u00b7" not in text and "\u2219" not in text and "\u22c5" not in text:
-        return text, list(range(len(text)))
+        return text, _identity(len(text))
     return _sub(text, _DECIMAL_DOT, lambda m: ".")
 
 
@@ -190,8 +192,10 @@ _BLANKS = re.compile(r"\n{3,}")
 def whitespace(text: str) -> tuple[str, list[int]]:
     t1, o1 = _sub(text, _SPACES, lambda m: " ")
     t2, o2 = _sub(t1, _TRAILING, lambda m: "")
+    o1 = compose(o1, o2)
+    del o2  # one origin map of the text's length less at a time
     t3, o3 = _sub(t2, _BLANKS, lambda m: "\n\n")
-    return t3, compose(compose(o1, o2), o3)
+    return t3, compose(o1, o3)
 
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -297,8 +301,26 @@ DEFAULT_STEPS: tuple[str, ...] = (
 )
 
 
+class _Identity(list):
+    """The origin map of a step that changed nothing: ``[0, 1, …, n - 1]``, marked as such so
+    that :func:`normalize` skips it without comparing it element by element."""
+
+
 def _identity(n: int) -> list[int]:
-    return list(range(n))
+    return _Identity(range(n))
+
+
+def _unchanged(text: str, new_text: str, origin: Sequence[int]) -> bool:
+    """Did a step change nothing (the same text, each character mapped to itself)?"""
+    if type(origin) is _Identity:
+        return new_text == text and len(origin) == len(text)
+    n = len(text)
+    return (
+        new_text == text
+        and len(origin) == n
+        and (not n or (origin[0] == 0 and origin[-1] == n - 1))
+        and all(map(operator.eq, origin, range(n)))
+    )
 
 
 def compose(first: Sequence[int], second: Sequence[int]) -> list[int]:
@@ -312,7 +334,7 @@ class NormalizedDocument:
 
     doc: Document
     text: str
-    origin: list[int]
+    origin: Sequence[int]  # a list, or an array of int64 (normalize)
     citations: list[Citation] = field(default_factory=list)
     steps: tuple[str, ...] = DEFAULT_STEPS
 
@@ -334,7 +356,8 @@ def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> Normalized
     ``controls`` runs first whether ``steps`` lists it or not.
     """
     text = doc.text
-    origin = list(range(len(text)))
+    # None while no step has changed anything; then the composed map, 8 bytes a character
+    origin: array | None = None
     steps = ("controls", *(s for s in steps if s != "controls"))
     for name in steps:
         try:
@@ -346,14 +369,16 @@ def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> Normalized
                 f"unknown normalization step {name!r}; known: {', '.join(STEPS)}"
             ) from e
         new_text, step_origin = fn(text)
-        if (
-            new_text == text
-            and len(step_origin) == len(text)
-            and step_origin == _identity(len(text))
-        ):
+        if _unchanged(text, new_text, step_origin):
             continue  # the step changed nothing (the common case): no map to compose
         text = new_text
-        origin = compose(origin, step_origin)
+        if origin is None:
+            origin = array("q", step_origin)
+        else:
+            origin = array("q", map(origin.__getitem__, step_origin))
+        del step_origin
+    if origin is None:
+        origin = array("q", range(len(text)))
     # citation offsets: first normalized position whose origin is at or after the marker
     cites: list[Citation] = []
     if doc.citations:

@@ -45,11 +45,12 @@ the few pages left out of a document that was otherwise read.
 from __future__ import annotations
 
 import logging
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from pathlib import Path
 
-from ..document import Document, Page
+from ..document import CharBoxes, Document, Page
 from ..errors import ReaderError
 from ..records import doc_id_for_bytes
 from .assemble import assemble
@@ -370,13 +371,19 @@ def _build(
     warnings: list[dict],
 ) -> Document:
     stamps = find_stamps(read)
-    segments = [(pc, build_segments(pc)) for pc in read]
+    segments = []
+    for pc in read:
+        segments.append((pc, build_segments(pc)))
+        pc.chars = []  # the segments hold the glyphs now
     keys = find_furniture(segments)
     em = page_em([s for _, segs in segments for s in segs])
     layouts = []
-    for pc, segs in segments:
+    for k, (pc, segs) in enumerate(segments):
         segs, removed = remove_furniture(pc, segs, keys)
+        segments[k] = (pc, [])
         layouts.append(layout_page(pc, segs, stamps.get(pc.number, []) + removed, em))
+    del segments
+    # assembly lets go of each page's glyphs once it has written the page
     out, tables, footnotes = assemble(layouts)
     text = "".join(out.chars)
     page_of_char = _monotonic(out.pages)
@@ -429,24 +436,12 @@ def _monotonic(pages: list[int]) -> list[int]:
     return out
 
 
-def _rounded(
-    boxes: list[tuple[float, float, float, float]],
-) -> list[tuple[float, float, float, float]]:
-    """Boxes rounded to 0.01 pt for output. A glyph's box is shared by the characters
-    inserted after it (spaces, line breaks), and the glyphs of a line share their top and
-    bottom: each distinct box and each distinct coordinate is rounded once, and the boxes
-    share the rounded values (one float object per coordinate, not per character)."""
-    done: dict[int, tuple[float, float, float, float]] = {}
+def _rounded(boxes: array) -> CharBoxes:
+    """Boxes (four coordinates a character, flat) rounded to 0.01 pt for output. The glyphs
+    of a line share their top and bottom, and a glyph's box is repeated for the characters
+    inserted after it: each distinct coordinate is rounded once."""
     r2 = _RoundedCoordinates()
-    out = []
-    append, get = out.append, done.get
-    for b in boxes:
-        r = get(id(b))
-        if r is None:
-            x0, top, x1, bottom = b
-            r = done[id(b)] = (r2[x0], r2[top], r2[x1], r2[bottom])
-        append(r)
-    return out
+    return CharBoxes(array("d", map(r2.__getitem__, boxes)))
 
 
 class _RoundedCoordinates(dict):
