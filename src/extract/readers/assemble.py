@@ -468,16 +468,31 @@ def _small_print_around(block: TextBlock, tail: list[Line], page: PageLayout, st
 # --------------------------------------------------------------------------- text
 
 
+class _RoundedCoordinates(dict):
+    """A glyph's top or bottom → rounded to 0.01 pt (for output), computed on the first
+    look-up: the glyphs of a line share their top and bottom, so most look-ups are hits."""
+
+    def __missing__(self, v: float) -> float:
+        w = round(v, 2)
+        if v:  # 0.0 and -0.0 are one key but round to two values
+            self[v] = w
+        return w
+
+
+_R2 = _RoundedCoordinates()  # emptied before and after each document (assemble)
+
+
 @dataclass
 class TextOut:
     """The growing document text with page, bbox and citations for each character.
 
-    The boxes are kept flat, four coordinates a character (x0, top, x1, bottom) in one
-    array of doubles: a box is 32 bytes, not a tuple and four float objects."""
+    The boxes are kept flat, four coordinates a character (x0, top, x1, bottom, rounded to
+    0.01 pt as they are output) in one array of doubles: a box is 32 bytes, not a tuple and
+    four float objects; the pages are an array of ints."""
 
     chars: list[str] = field(default_factory=list)
     boxes: array = field(default_factory=lambda: array("d"))
-    pages: list[int] = field(default_factory=list)
+    pages: array = field(default_factory=lambda: array("i"))
     citations: list[Citation] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -485,8 +500,9 @@ class TextOut:
 
     def put(self, ch: str, c: Char, page: int) -> None:
         """Append the character ``ch`` of glyph ``c`` (its box)."""
+        r = _R2  # tops and bottoms repeat along a line; x positions hardly ever do
         self.chars.append(ch)
-        self.boxes.extend((c.x0, c.top, c.x1, c.bottom))
+        self.boxes.extend((round(c.x0, 2), r[c.top], round(c.x1, 2), r[c.bottom]))
         self.pages.append(page)
 
     def extend(self, other: TextOut) -> None:
@@ -800,7 +816,7 @@ def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextO
     out = TextOut(
         [ch for ch, k in zip(local.chars, keep, strict=True) if k],
         array("d"),
-        [p for p, k in zip(local.pages, keep, strict=True) if k],
+        array("i", [p for p, k in zip(local.pages, keep, strict=True) if k]),
     )
     for k, kept in enumerate(keep):
         if kept:
@@ -817,6 +833,7 @@ def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextO
 def assemble(pages: list[PageLayout]) -> tuple[TextOut, list[dict], list[dict]]:
     """Write all pages; return the text, the table records and the footnotes. Each page's
     ``blocks`` are emptied once the page is written (its glyphs are let go)."""
+    _R2.clear()
     _join_split_tables(pages)
     stats = collect_stats(pages)
     writer = Writer(stats)
@@ -871,6 +888,7 @@ def assemble(pages: list[PageLayout]) -> tuple[TextOut, list[dict], list[dict]]:
         # glyphs can go, so that a long document's pages are not all held until the end
         page.blocks = []
     flush()
+    _R2.clear()
     if writer.out.chars and writer.out.chars[-1] != "\n":
         writer.out.put_inserted("\n")
     return writer.out, writer.tables, footnotes

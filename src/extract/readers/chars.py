@@ -256,6 +256,7 @@ class PdfplumberSource:
                 text = obj.get_text()
                 if not text:
                     continue
+                text = same(text, text)  # one str object for each character on the page
                 m = obj.matrix
                 angle = _snap_angle(math.atan2(m[1], m[0]))
                 size = float(obj.size) or abs(obj.y1 - obj.y0)
@@ -372,6 +373,7 @@ class PdfiumSource:
             unpack_rect = _RECT.unpack_from  # left, top, right, bottom: one call, not four reads
             append = chars.append
             same = {}.setdefault  # a coordinate → the first float object of that value
+            chr_of = _CHR
             low_done = -1  # the index of a low surrogate already joined to its high one
             for i in range(n):
                 if i == low_done:
@@ -393,7 +395,11 @@ class PdfiumSource:
                         low_done = i + 1
                     else:
                         u = 0xFFFD
-                text = chr(u) if u <= 0x10FFFF else "\ufffd"
+                # one str object for each character (chr makes a new one for each glyph
+                # beyond Latin-1: a CJK text's every glyph, an English one's quotes and dashes)
+                text = chr_of.get(u)
+                if text is None:
+                    text = chr_of[u] = chr(u) if u <= 0x10FFFF else "\ufffd"
                 if not loose_box(tp_a, i, rect_a):
                     continue
                 get_origin(tp_a, i, ox_a, oy_a)
@@ -533,6 +539,7 @@ def _image_bounds(page) -> list[tuple[float, float, float, float]]:
 
 
 _GLYPH_CALLS = None
+_CHR: dict[int, str] = {}  # a code point → its character, one str object for all its glyphs
 _RECT = struct.Struct("4f")  # FS_RECTF
 
 

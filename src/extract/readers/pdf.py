@@ -45,7 +45,6 @@ the few pages left out of a document that was otherwise read.
 from __future__ import annotations
 
 import logging
-from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from pathlib import Path
@@ -419,7 +418,7 @@ def _build(
         doc_id=doc_id_for_bytes(data),
         text=text,
         pages=pages,
-        char_boxes=_rounded(out.boxes),
+        char_boxes=CharBoxes(out.boxes),  # rounded to 0.01 pt as they were written
         citations=out.citations,
         tables=tables,
         format="pdf",
@@ -434,21 +433,3 @@ def _monotonic(pages: list[int]) -> list[int]:
         m = max(m, p)
         out.append(m)
     return out
-
-
-def _rounded(boxes: array) -> CharBoxes:
-    """Boxes (four coordinates a character, flat) rounded to 0.01 pt for output. The glyphs
-    of a line share their top and bottom, and a glyph's box is repeated for the characters
-    inserted after it: each distinct coordinate is rounded once."""
-    r2 = _RoundedCoordinates()
-    return CharBoxes(array("d", map(r2.__getitem__, boxes)))
-
-
-class _RoundedCoordinates(dict):
-    """A coordinate → rounded to 0.01, computed on the first look-up."""
-
-    def __missing__(self, v: float) -> float:
-        w = round(v, 2)
-        if v:  # 0.0 and -0.0 are one key but round to two values
-            self[v] = w
-        return w
