@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import re
 import statistics
+from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -74,6 +76,166 @@ class Glyph:
     lowered: bool = False  # subscript
 
 
+_SPACE, _RAISED, _LOWERED, _NO_BASELINE = 1, 2, 4, 8
+
+
+class PackedGlyphs(Sequence):
+    """A line's glyphs stored flat while the line waits (for the other pages to be laid out,
+    for the document to be written): their texts in one string, six coordinates a glyph
+    (x0, top, x1, bottom, size, baseline) in an array of doubles, a font index and a byte
+    of flags each — about 60 bytes a glyph instead of a ``Glyph`` and a ``Char`` (some 230
+    with their floats). Reads as the list of glyphs, made again (once, and kept) when the
+    line is first read glyph by glyph; :meth:`release` lets them go again."""
+
+    __slots__ = ("_texts", "_coords", "_fonts", "_font_ix", "_flags", "_angles", "_list")
+
+    def __init__(self, glyphs: list[Glyph]) -> None:
+        texts = [g.char.text for g in glyphs]
+        joined = "".join(texts)
+        self._texts: str | list[str] = joined if len(joined) == len(texts) else texts
+        coords = array("d")
+        extend = coords.extend
+        fonts: dict[str, int] = {}
+        font_ix = array("H")
+        flags = bytearray()
+        angles = None
+        for k, g in enumerate(glyphs):
+            c = g.char
+            base = c.baseline
+            extend((c.x0, c.top, c.x1, c.bottom, c.size, 0.0 if base is None else base))
+            font_ix.append(fonts.setdefault(c.font, len(fonts)))
+            flags.append(
+                (_SPACE if g.space_before else 0)
+                | (_RAISED if g.raised else 0)
+                | (_LOWERED if g.lowered else 0)
+                | (_NO_BASELINE if base is None else 0)
+            )
+            if c.angle and angles is None:
+                angles = [0] * k
+            if angles is not None:
+                angles.append(c.angle)
+        self._coords = coords
+        self._fonts = tuple(fonts)
+        self._font_ix = font_ix
+        self._flags = bytes(flags)
+        self._angles = angles
+        self._list: list[Glyph] | None = None
+
+    @staticmethod
+    def packable(glyphs: Sequence[Glyph]) -> bool:
+        """Only glyphs whose coordinates are floats (as the PDF sources give them) are stored
+        as doubles: an int would come back as a float."""
+        return len(glyphs) < 65536 and all(
+            type(g.char.x0) is float
+            and type(g.char.top) is float
+            and type(g.char.x1) is float
+            and type(g.char.bottom) is float
+            and type(g.char.size) is float
+            and (g.char.baseline is None or type(g.char.baseline) is float)
+            for g in glyphs
+        )
+
+    def glyphs(self) -> list[Glyph]:
+        out = self._list
+        if out is None:
+            out = self._list = self._unpack()
+        return out
+
+    def _unpack(self) -> list[Glyph]:
+        f, fonts, ix, flags, angles = (
+            self._coords,
+            self._fonts,
+            self._font_ix,
+            self._flags,
+            self._angles,
+        )
+        out = []
+        append = out.append
+        for k, text in enumerate(self._texts):
+            j = 6 * k
+            fl = flags[k]
+            char = Char(
+                text,
+                f[j],
+                f[j + 1],
+                f[j + 2],
+                f[j + 3],
+                f[j + 4],
+                fonts[ix[k]],
+                None if fl & _NO_BASELINE else f[j + 5],
+                angles[k] if angles is not None else 0,
+            )
+            append(Glyph(char, fl & _SPACE != 0, fl & _RAISED != 0, fl & _LOWERED != 0))
+        return out
+
+    def release(self) -> None:
+        """Let go of the glyphs made again (they are made again when next read)."""
+        self._list = None
+
+    def text(self) -> str:
+        """The line's text (``Line.text``) without making the glyphs again."""
+        texts, flags = self._texts, self._flags
+        if not any(fl & _SPACE for fl in flags[1:]):
+            return texts if isinstance(texts, str) else "".join(texts)
+        out = []
+        for k, t in enumerate(texts):
+            if k and flags[k] & _SPACE:
+                out.append(" ")
+            out.append(t)
+        return "".join(out)
+
+    def spaced_text(self, size: float) -> str:
+        """``spaced_text`` of the line, without making the glyphs again."""
+        texts, flags, f = self._texts, self._flags, self._coords
+        out: list[str] = []
+        for k, t in enumerate(texts):
+            if k:
+                if flags[k] & _SPACE:
+                    out.append(" ")
+                else:
+                    gap = f[6 * k] - f[6 * k - 4]  # this glyph's x0 less the previous one's x1
+                    if is_cjk(texts[k - 1]) or is_cjk(t):
+                        wide = gap > 0.9 * size
+                    else:
+                        wide = gap > 0.12 * size
+                    if wide:
+                        out.append(" ")
+            out.append(t)
+        return "".join(out)
+
+    def __len__(self) -> int:
+        return len(self._flags)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.glyphs()[i]
+
+    def __iter__(self) -> Iterator[Glyph]:
+        return iter(self.glyphs())
+
+
+def pack_lines(lines: Iterable[Line]) -> None:
+    """Store the lines' glyphs flat (:class:`PackedGlyphs`) until they are read again."""
+    for line in lines:
+        g = line.glyphs
+        if isinstance(g, PackedGlyphs):
+            g.release()
+        elif g and PackedGlyphs.packable(g):
+            line.glyphs = PackedGlyphs(g)  # type: ignore[assignment]
+
+
+def layout_lines(page: PageLayout) -> Iterator[Line]:
+    """Every line a page's layout holds: its text blocks' and its tables' (cells, and the
+    lines and segments a table keeps to be read again)."""
+    for b in page.blocks:
+        if isinstance(b, TextBlock):
+            yield from b.lines
+        else:
+            for cell in b.cells:
+                yield from cell.lines
+            yield from b.fallback
+            yield from b.segments
+
+
 @dataclass(eq=False)
 class Line:
     """Glyphs on one baseline within one column (or one segment before ordering)."""
@@ -105,6 +267,9 @@ class Line:
 
     @property
     def text(self) -> str:
+        g = self.glyphs
+        if isinstance(g, PackedGlyphs):
+            return g.text()
         out = []
         for g in self.glyphs:
             if g.space_before and out:
@@ -138,6 +303,8 @@ def gap_space(prev: Glyph, g: Glyph, size: float) -> bool:
 
 def spaced_text(line: Line) -> str:
     """The line's text with word spaces where the glyph gaps show them."""
+    if isinstance(line.glyphs, PackedGlyphs):
+        return line.glyphs.spaced_text(line.size)
     out: list[str] = []
     prev = None
     for g in line.glyphs:
@@ -485,20 +652,33 @@ def _keyable(key: str) -> bool:
 
 def find_furniture(pages: list[tuple[PageChars, list[Line]]]) -> set[str]:
     """Keys of header/footer segments that repeat on several pages (digits masked)."""
-    n = len(pages)
+    if len(pages) < 2:
+        return set()
+    return repeated_keys([margin_keys(pc, segs) for pc, segs in pages])
+
+
+def margin_keys(pc: PageChars, segs: list[Line]) -> set[str]:
+    """One page's candidates for furniture: the keys of its header and footer rows."""
+    keys = set()
+    for row, _ in _margin_rows(segs, pc.height):
+        for s in row:
+            k = _furniture_key(s.text)
+            if _keyable(k):
+                keys.add(k)
+        k = _furniture_key(" ".join(s.text for s in sorted(row, key=lambda s: s.x0)))
+        if _keyable(k):
+            keys.add(k)
+    return keys
+
+
+def repeated_keys(per_page: list[set[str]]) -> set[str]:
+    """The margin keys (one set a page, every page of the document) that repeat on enough
+    pages to be furniture."""
+    n = len(per_page)
     if n < 2:
         return set()
     counts: Counter[str] = Counter()
-    for pc, segs in pages:
-        keys = set()
-        for row, _ in _margin_rows(segs, pc.height):
-            for s in row:
-                k = _furniture_key(s.text)
-                if _keyable(k):
-                    keys.add(k)
-            k = _furniture_key(" ".join(s.text for s in sorted(row, key=lambda s: s.x0)))
-            if _keyable(k):
-                keys.add(k)
+    for keys in per_page:
         counts.update(keys)
     need = 2 if n <= 6 else max(3, min(6, n // 8))
     return {k for k, v in counts.items() if v >= need}
@@ -1217,9 +1397,19 @@ def header_cells(segments: list[Line], cols: list[tuple[float, float]]) -> tuple
 
 
 def page_em(segments: list[Line]) -> float:
-    sizes = Counter()
+    return em_of(em_counts(segments))
+
+
+def em_counts(segments: list[Line]) -> Counter[float]:
+    """Glyphs by the rounded size of their segment, in first-seen order (for :func:`em_of`)."""
+    sizes: Counter[float] = Counter()
     for s in segments:
         sizes[round(s.size, 1)] += len(s.glyphs)
+    return sizes
+
+
+def em_of(sizes: Counter[float]) -> float:
+    """The size most glyphs are set in (the first seen on a tie)."""
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
