@@ -76,95 +76,91 @@ class Glyph:
     lowered: bool = False  # subscript
 
 
-_SPACE, _RAISED, _LOWERED, _NO_BASELINE = 1, 2, 4, 8
+_SPACE, _RAISED, _LOWERED = 1, 2, 4
 
 
 class PackedGlyphs(Sequence):
     """A line's glyphs stored flat while the line waits (for the other pages to be laid out,
-    for the document to be written): their texts in one string, six coordinates a glyph
-    (x0, top, x1, bottom, size, baseline) in an array of doubles, a font index and a byte
-    of flags each — about 60 bytes a glyph instead of a ``Glyph`` and a ``Char`` (some 230
-    with their floats). Reads as the list of glyphs, made again (once, and kept) when the
-    line is first read glyph by glyph; :meth:`release` lets them go again."""
+    for the document to be written): their texts in one string, their x0 and x1 in an array
+    of doubles, what the glyphs of a line share (top, bottom, size, baseline, font, angle)
+    once for each distinct combination with an index a glyph, and a byte of flags each:
+    about 20 bytes a glyph instead of a ``Glyph`` and a ``Char`` (some 230 with their
+    floats). Reads as the list of glyphs, made again (once, and kept) when the line is
+    first read glyph by glyph; :meth:`release` lets them go again."""
 
-    __slots__ = ("_texts", "_coords", "_fonts", "_font_ix", "_flags", "_angles", "_list")
+    __slots__ = ("_texts", "_xs", "_styles", "_style_ix", "_flags", "_list", "_owner")
 
-    def __init__(self, glyphs: list[Glyph]) -> None:
+    def __init__(self, glyphs: list[Glyph], owner: Line | None = None) -> None:
         texts = [g.char.text for g in glyphs]
         joined = "".join(texts)
         self._texts: str | list[str] = joined if len(joined) == len(texts) else texts
-        coords = array("d")
-        extend = coords.extend
-        fonts: dict[str, int] = {}
-        font_ix = array("H")
+        xs = array("d")
+        extend = xs.extend
+        # keyed by the float objects themselves (a page's equal coordinates are one object):
+        # exact, -0.0 and 0.0 kept apart
+        styles: dict[tuple, int] = {}
+        style_of: list[tuple] = []
+        ix = []
         flags = bytearray()
-        angles = None
-        for k, g in enumerate(glyphs):
+        k = -1
+        top = bottom = size = base = font = angle = None
+        for g in glyphs:
             c = g.char
-            base = c.baseline
-            extend((c.x0, c.top, c.x1, c.bottom, c.size, 0.0 if base is None else base))
-            font_ix.append(fonts.setdefault(c.font, len(fonts)))
+            extend((c.x0, c.x1))
+            if not (  # most glyphs share the previous one's: no look-up
+                c.top is top
+                and c.bottom is bottom
+                and c.size is size
+                and c.baseline is base
+                and c.font is font
+                and c.angle == angle
+            ):
+                top, bottom, size, base, font, angle = (
+                    c.top, c.bottom, c.size, c.baseline, c.font, c.angle
+                )  # fmt: skip
+                key = (id(top), id(bottom), id(size), id(base), font, angle)
+                k = styles.get(key, -1)
+                if k < 0:
+                    k = styles[key] = len(style_of)
+                    style_of.append((top, bottom, size, base, font, angle))
+            ix.append(k)
             flags.append(
                 (_SPACE if g.space_before else 0)
                 | (_RAISED if g.raised else 0)
                 | (_LOWERED if g.lowered else 0)
-                | (_NO_BASELINE if base is None else 0)
             )
-            if c.angle and angles is None:
-                angles = [0] * k
-            if angles is not None:
-                angles.append(c.angle)
-        self._coords = coords
-        self._fonts = tuple(fonts)
-        self._font_ix = font_ix
+        self._xs = xs
+        self._styles = tuple(style_of)
+        self._style_ix = bytes(ix) if len(style_of) <= 256 else array("I", ix)
         self._flags = bytes(flags)
-        self._angles = angles
         self._list: list[Glyph] | None = None
+        self._owner = owner
 
     @staticmethod
     def packable(glyphs: Sequence[Glyph]) -> bool:
-        """Only glyphs whose coordinates are floats (as the PDF sources give them) are stored
+        """Only glyphs whose x0 and x1 are floats (as the PDF sources give them) are stored
         as doubles: an int would come back as a float."""
-        return len(glyphs) < 65536 and all(
-            type(g.char.x0) is float
-            and type(g.char.top) is float
-            and type(g.char.x1) is float
-            and type(g.char.bottom) is float
-            and type(g.char.size) is float
-            and (g.char.baseline is None or type(g.char.baseline) is float)
-            for g in glyphs
-        )
+        return all(type(g.char.x0) is float and type(g.char.x1) is float for g in glyphs)
 
     def glyphs(self) -> list[Glyph]:
         out = self._list
         if out is None:
             out = self._list = self._unpack()
+            if self._owner is not None and self._owner.glyphs is self:
+                # the line reads the list itself from now on (no call a glyph); pack_lines
+                # puts this back
+                self._owner.glyphs = out
+                self._owner._packed = self  # type: ignore[attr-defined]
         return out
 
     def _unpack(self) -> list[Glyph]:
-        f, fonts, ix, flags, angles = (
-            self._coords,
-            self._fonts,
-            self._font_ix,
-            self._flags,
-            self._angles,
-        )
+        xs, styles, ix, flags = self._xs, self._styles, self._style_ix, self._flags
         out = []
         append = out.append
         for k, text in enumerate(self._texts):
-            j = 6 * k
+            top, bottom, size, base, font, angle = styles[ix[k]]
+            char = Char(text, xs[2 * k], top, xs[2 * k + 1], bottom, size, font, base, angle)
             fl = flags[k]
-            char = Char(
-                text,
-                f[j],
-                f[j + 1],
-                f[j + 2],
-                f[j + 3],
-                f[j + 4],
-                fonts[ix[k]],
-                None if fl & _NO_BASELINE else f[j + 5],
-                angles[k] if angles is not None else 0,
-            )
             append(Glyph(char, fl & _SPACE != 0, fl & _RAISED != 0, fl & _LOWERED != 0))
         return out
 
@@ -186,14 +182,14 @@ class PackedGlyphs(Sequence):
 
     def spaced_text(self, size: float) -> str:
         """``spaced_text`` of the line, without making the glyphs again."""
-        texts, flags, f = self._texts, self._flags, self._coords
+        texts, flags, f = self._texts, self._flags, self._xs
         out: list[str] = []
         for k, t in enumerate(texts):
             if k:
                 if flags[k] & _SPACE:
                     out.append(" ")
                 else:
-                    gap = f[6 * k] - f[6 * k - 4]  # this glyph's x0 less the previous one's x1
+                    gap = f[2 * k] - f[2 * k - 1]  # this glyph's x0 less the previous one's x1
                     if is_cjk(texts[k - 1]) or is_cjk(t):
                         wide = gap > 0.9 * size
                     else:
@@ -219,8 +215,13 @@ def pack_lines(lines: Iterable[Line]) -> None:
         g = line.glyphs
         if isinstance(g, PackedGlyphs):
             g.release()
+            continue
+        packed = line.__dict__.pop("_packed", None)
+        if packed is not None and packed._list is g and len(g) == len(packed):  # unchanged
+            packed.release()
+            line.glyphs = packed
         elif g and PackedGlyphs.packable(g):
-            line.glyphs = PackedGlyphs(g)  # type: ignore[assignment]
+            line.glyphs = PackedGlyphs(g, line)  # type: ignore[assignment]
 
 
 def layout_lines(page: PageLayout) -> Iterator[Line]:
@@ -382,28 +383,38 @@ class PageLayout:
 
 def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop glyphs drawn twice at (almost) the same place (fake bold, shadow text)."""
-    seen: dict[tuple[str, int, int], Char] = {}
+    seen: set[tuple[str, int, int]] = set()
+    add = seen.add
     out = []
+    append = out.append
     for c in chars:
-        key = (c.text, round(c.x0 * 2), round(c.base * 2))
+        base = c.baseline
+        if base is None:
+            base = c.bottom - 0.2 * c.size  # Char.base, inline: this runs for every glyph
+        key = (c.text, round(c.x0 * 2), round(base * 2))
         if key in seen:
             continue
-        seen[key] = c
-        out.append(c)
+        add(key)
+        append(c)
     return out
 
 
 def _cluster_baselines(chars: list[Char]) -> list[list[Char]]:
-    chars = sorted(chars, key=lambda c: c.base)
+    # each glyph's baseline read once (Char.base is a property), the glyphs sorted by it
+    bases = [c.base for c in chars]
+    order = sorted(range(len(chars)), key=bases.__getitem__)
     clusters: list[list[Char]] = []
-    for c in chars:
+    first_base = first_size = 0.0
+    for i in order:
+        c = chars[i]
+        base = bases[i]
         if clusters:
-            first = clusters[-1][0]
-            tol = 0.22 * max(min(c.size, first.size), 1.0)
-            if c.base - first.base <= tol:
+            tol = 0.22 * max(min(c.size, first_size), 1.0)
+            if base - first_base <= tol:
                 clusters[-1].append(c)
                 continue
         clusters.append([c])
+        first_base, first_size = base, c.size
     return clusters
 
 
@@ -421,15 +432,16 @@ def _rounded_size(size: float) -> float:
 
 def _size_counts(chars) -> dict[float, int]:
     """How many glyphs other than spaces have each rounded size, in first-seen order."""
+    # the glyphs counted by their exact size first (in C), then the few sizes rounded: the
+    # first glyph of a rounded size comes with the first exact size that rounds to it
+    exact = Counter([c.size for c in chars if not c.text.isspace()])
     counts: dict[float, int] = {}
     get = _ROUNDED_SIZE.get
-    for c in chars:
-        if c.text.isspace():
-            continue
-        r = get(c.size)
+    for size, n in exact.items():
+        r = get(size)
         if r is None:
-            r = _rounded_size(c.size)
-        counts[r] = counts.get(r, 0) + 1
+            r = _rounded_size(size)
+        counts[r] = counts.get(r, 0) + n
     return counts
 
 

@@ -86,6 +86,8 @@ from .stamps import cut_stamps, stamp_candidates, stamp_keys
 BACKEND_CHOICES = ("auto", "pdfplumber", "pdfium")
 # a document with more than this share of scanned (or junk) pages fails as a whole
 _BAD_PAGE_SHARE = 0.25
+# pages up to which a document's glyphs are held as objects until it is written (_Pages)
+_FLAT_FROM = 16
 
 
 def read_pdf(
@@ -384,6 +386,9 @@ class _Pages:
 
     def __init__(self, n_pages: int) -> None:
         self.n_pages = n_pages
+        # a short document's pages are held as objects (making the glyphs again costs more
+        # than it saves); from this many pages on, they wait stored flat
+        self.flat = n_pages > _FLAT_FROM
         self.pages: list[PageChars] = []
         self.n_chars: list[int] = []  # characters of each page as read (spaces included)
         self.counts: list[int] = []  # characters other than white space (sparse pages)
@@ -410,7 +415,7 @@ class _Pages:
         segs = build_segments(pc)
         self._keys[k] = margin_keys(pc, segs)
         self._em[k] = em_counts(segs)
-        if pc.source != "ocr":
+        if self.flat and pc.source != "ocr":
             pack_lines(segs)
         self._segments[k] = segs
         pc.chars = []  # the segments hold the glyphs now
@@ -439,7 +444,7 @@ class _Pages:
             self._segments[k] = None
             kept, removed = remove_furniture(pc, segs, keys)
             lay = layout_page(pc, kept, texts.get(pc.number, []) + removed, em)
-            if pc.source != "ocr":
+            if self.flat and pc.source != "ocr":
                 pack_lines(layout_lines(lay))
                 pack_lines(segs)  # the segments the layout did not keep let go of theirs
             layouts.append(lay)
