@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import weakref
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -134,7 +135,8 @@ class PackedGlyphs(Sequence):
         self._style_ix = bytes(ix) if len(style_of) <= 256 else array("I", ix)
         self._flags = bytes(flags)
         self._list: list[Glyph] | None = None
-        self._owner = owner
+        # weakly: a line holding its glyphs that hold it would wait for the cycle collector
+        self._owner = weakref.ref(owner) if owner is not None else None
 
     @staticmethod
     def packable(glyphs: Sequence[Glyph]) -> bool:
@@ -146,11 +148,12 @@ class PackedGlyphs(Sequence):
         out = self._list
         if out is None:
             out = self._list = self._unpack()
-            if self._owner is not None and self._owner.glyphs is self:
+            owner = self._owner() if self._owner is not None else None
+            if owner is not None and owner.glyphs is self:
                 # the line reads the list itself from now on (no call a glyph); pack_lines
                 # puts this back
-                self._owner.glyphs = out
-                self._owner._packed = self  # type: ignore[attr-defined]
+                owner.glyphs = out
+                owner._packed = self  # type: ignore[attr-defined]
         return out
 
     def _unpack(self) -> list[Glyph]:
