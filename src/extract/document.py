@@ -9,11 +9,59 @@ traced back to the page a curator looks at. Citation markers (``^[9]``, raised
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
+
+
+class CharBoxes(Sequence):
+    """Per-character boxes stored flat: four doubles a character (x0, top, x1, bottom) in one
+    array, 32 bytes a character instead of a tuple and its floats. Reads as a sequence of
+    :data:`BBox` tuples (``boxes[i]``, ``len``, iteration), as a list of boxes would."""
+
+    __slots__ = ("_flat",)
+
+    def __init__(self, flat: array | Sequence[float] = ()) -> None:
+        self._flat = flat if isinstance(flat, array) and flat.typecode == "d" else array("d", flat)
+        if len(self._flat) % 4:
+            raise ValueError(f"{len(self._flat)} coordinates are not boxes of four")
+
+    def __len__(self) -> int:
+        return len(self._flat) >> 2
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        n = len(self._flat) >> 2
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("box index out of range")
+        f = self._flat
+        k = 4 * i
+        return (f[k], f[k + 1], f[k + 2], f[k + 3])
+
+    def __iter__(self) -> Iterator[BBox]:
+        f = self._flat
+        for k in range(0, len(f), 4):
+            yield (f[k], f[k + 1], f[k + 2], f[k + 3])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CharBoxes):
+            return self._flat == other._flat
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"CharBoxes({len(self)} boxes)"
+
+    def __reduce__(self):
+        return (CharBoxes, (self._flat,))
 
 
 @dataclass(frozen=True)
@@ -46,7 +94,7 @@ class Document:
     doc_id: str
     text: str
     pages: list[Page]
-    char_boxes: list[BBox | None] | None = None
+    char_boxes: Sequence[BBox | None] | None = None  # a list, or CharBoxes (PDFs)
     citations: list[Citation] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
     format: str = "text"  # text | pdf

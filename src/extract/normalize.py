@@ -28,9 +28,12 @@ Steps (names used in ``pipelines/*.toml``):
 
 from __future__ import annotations
 
+import operator
 import re
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .document import BBox, Citation, Document
 from .errors import PipelineConfigError
@@ -50,11 +53,26 @@ def _table_pattern(table: dict[str, str]) -> re.Pattern[str]:
     return hit[1]
 
 
-def _translate(text: str, table: dict[str, str]) -> tuple[str, list[int]]:
+def _new_origin(compact: bool) -> list[int] | array:
+    """An origin map to fill: a list (the steps' public form) or, for :func:`normalize`, an
+    array of int64 (8 bytes a character, not a pointer and an int object)."""
+    return array("q") if compact else []
+
+
+def _chain(first: array | None, second: array | None) -> array | None:
+    """:func:`compose` of two compact maps; None stands for the identity."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return array("q", map(first.__getitem__, second))
+
+
+def _translate(text: str, table: dict[str, str], compact: bool = False) -> tuple[str, Any]:
     """Replace single characters by the table; the regex finds the few that change, so the
     characters in between are copied in slices rather than one by one."""
     out: list[str] = []
-    origin: list[int] = []
+    origin = _new_origin(compact)
     pos = 0
     for m in _table_pattern(table).finditer(text):
         i = m.start()
@@ -66,18 +84,21 @@ def _translate(text: str, table: dict[str, str]) -> tuple[str, list[int]]:
         origin.extend([i] * len(rep))
         pos = i + 1
     if not pos:
-        return text, list(range(len(text)))
+        return text, None if compact else _identity(len(text))
     out.append(text[pos:])
     origin.extend(range(pos, len(text)))
     return "".join(out), origin
 
 
 def _sub(
-    text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]
-) -> tuple[str, list[int]]:
+    text: str,
+    pattern: re.Pattern[str],
+    repl: Callable[[re.Match[str]], str],
+    compact: bool = False,
+) -> tuple[str, Any]:
     """Regex substitution that keeps an origin map (replacement chars map to the match start)."""
     out: list[str] = []
-    origin: list[int] = []
+    origin = _new_origin(compact)
     pos = 0
     for m in pattern.finditer(text):
         out.append(text[pos : m.start()])
@@ -102,7 +123,7 @@ _LINE_BREAKING = frozenset("\x0b\x0c\x0d\x1c\x1d\x1e\x85")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def controls(text: str) -> tuple[str, list[int]]:
+def controls(text: str, compact: bool = False) -> tuple[str, Any]:
     """Remove control characters; those that end a line (form feed, NEL …) become a newline.
 
     A lone UTF-16 surrogate (half of a character a PDF library split) becomes U+FFFD: no
@@ -111,17 +132,20 @@ def controls(text: str) -> tuple[str, list[int]]:
     if _SURROGATES.search(text):
         text = _SURROGATES.sub("\ufffd", text)
     if not _CONTROLS.search(text):
-        return text, list(range(len(text)))
+        return text, None if compact else _identity(len(text))
     return _sub(
-        text, _CONTROLS, lambda m: "\n" if any(c in _LINE_BREAKING for c in m.group(0)) else ""
+        text,
+        _CONTROLS,
+        lambda m: "\n" if any(c in _LINE_BREAKING for c in m.group(0)) else "",
+        compact,
     )
 
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 
 
-def ligatures(text: str) -> tuple[str, list[int]]:
-    return _translate(text, _LIGATURES)
+def ligatures(text: str, compact: bool = False) -> tuple[str, Any]:
+    return _translate(text, _LIGATURES, compact)
 
 
 _FULLWIDTH: dict[str, str] = {chr(0xFF10 + i): str(i) for i in range(10)}
@@ -148,8 +172,8 @@ _FULLWIDTH.update(
 )
 
 
-def fullwidth(text: str) -> tuple[str, list[int]]:
-    return _translate(text, _FULLWIDTH)
+def fullwidth(text: str, compact: bool = False) -> tuple[str, Any]:
+    return _translate(text, _FULLWIDTH, compact)
 
 
 _DASHES = {
@@ -167,8 +191,8 @@ _DASHES = {
 }
 
 
-def dashes(text: str) -> tuple[str, list[int]]:
-    return _translate(text, _DASHES)
+def dashes(text: str, compact: bool = False) -> tuple[str, Any]:
+    return _translate(text, _DASHES, compact)
 
 
 # a raised or middle dot between digits is a decimal point (The Lancet: "HR 0·77 [95% CI 0·61–0·97];
@@ -176,10 +200,10 @@ def dashes(text: str) -> tuple[str, list[int]]:
 _DECIMAL_DOT = re.compile(r"(?<=\d)[\u00b7\u2219\u22c5](?=\d)")
 
 
-def decimal_points(text: str) -> tuple[str, list[int]]:
+def decimal_points(text: str, compact: bool = False) -> tuple[str, Any]:
     if "\u00b7" not in text and "\u2219" not in text and "\u22c5" not in text:
-        return text, list(range(len(text)))
-    return _sub(text, _DECIMAL_DOT, lambda m: ".")
+        return text, None if compact else _identity(len(text))
+    return _sub(text, _DECIMAL_DOT, lambda m: ".", compact)
 
 
 _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -187,11 +211,13 @@ _TRAILING = re.compile(r" +(?=\n)|(?<=\n) +")
 _BLANKS = re.compile(r"\n{3,}")
 
 
-def whitespace(text: str) -> tuple[str, list[int]]:
-    t1, o1 = _sub(text, _SPACES, lambda m: " ")
-    t2, o2 = _sub(t1, _TRAILING, lambda m: "")
-    t3, o3 = _sub(t2, _BLANKS, lambda m: "\n\n")
-    return t3, compose(compose(o1, o2), o3)
+def whitespace(text: str, compact: bool = False) -> tuple[str, Any]:
+    t1, o1 = _sub(text, _SPACES, lambda m: " ", compact)
+    t2, o2 = _sub(t1, _TRAILING, lambda m: "", compact)
+    o1 = _chain(o1, o2) if compact else compose(o1, o2)
+    del o2  # one origin map of the text's length less at a time
+    t3, o3 = _sub(t2, _BLANKS, lambda m: "\n\n", compact)
+    return t3, _chain(o1, o3) if compact else compose(o1, o3)
 
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -245,11 +271,11 @@ def _join_kind(prev: str, nxt: str, strict: bool = False) -> str | None:
 _PARA_BREAK = re.compile(r"\n[ \t]*\n")
 
 
-def _join_paragraphs(text: str, strict: bool) -> tuple[str, list[int]]:
+def _join_paragraphs(text: str, strict: bool, compact: bool = False) -> tuple[str, Any]:
     pieces = _PARA_BREAK.split(text)
     seps = [m.group(0) for m in _PARA_BREAK.finditer(text)]
     out: list[str] = []
-    origin: list[int] = []
+    origin = _new_origin(compact)
     pos = 0
     for i, piece in enumerate(pieces):
         out.append(piece)
@@ -268,13 +294,13 @@ def _join_paragraphs(text: str, strict: bool) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-def join_paragraphs(text: str) -> tuple[str, list[int]]:
-    return _join_paragraphs(text, strict=False)
+def join_paragraphs(text: str, compact: bool = False) -> tuple[str, Any]:
+    return _join_paragraphs(text, strict=False, compact=compact)
 
 
-def join_paragraphs_pdf(text: str) -> tuple[str, list[int]]:
+def join_paragraphs_pdf(text: str, compact: bool = False) -> tuple[str, Any]:
     """``join_paragraphs`` for PDF text: the reader has joined by layout; only a trailing comma is left."""
-    return _join_paragraphs(text, strict=True)
+    return _join_paragraphs(text, strict=True, compact=compact)
 
 
 STEPS: dict[str, StepFn] = {
@@ -286,6 +312,11 @@ STEPS: dict[str, StepFn] = {
     "join_paragraphs": join_paragraphs,
     "controls": controls,  # always runs, and first (see normalize)
 }
+# the steps that can give their map as an array (``compact=True``)
+_COMPACT = frozenset(
+    (controls, ligatures, fullwidth, dashes, decimal_points, whitespace)
+    + (join_paragraphs, join_paragraphs_pdf)
+)
 DEFAULT_STEPS: tuple[str, ...] = (
     "controls",
     "ligatures",
@@ -297,8 +328,26 @@ DEFAULT_STEPS: tuple[str, ...] = (
 )
 
 
+class _Identity(list):
+    """The origin map of a step that changed nothing: ``[0, 1, …, n - 1]``, marked as such so
+    that :func:`normalize` skips it without comparing it element by element."""
+
+
 def _identity(n: int) -> list[int]:
-    return list(range(n))
+    return _Identity(range(n))
+
+
+def _unchanged(text: str, new_text: str, origin: Sequence[int]) -> bool:
+    """Did a step change nothing (the same text, each character mapped to itself)?"""
+    if type(origin) is _Identity:
+        return new_text == text and len(origin) == len(text)
+    n = len(text)
+    return (
+        new_text == text
+        and len(origin) == n
+        and (not n or (origin[0] == 0 and origin[-1] == n - 1))
+        and all(map(operator.eq, origin, range(n)))
+    )
 
 
 def compose(first: Sequence[int], second: Sequence[int]) -> list[int]:
@@ -312,7 +361,7 @@ class NormalizedDocument:
 
     doc: Document
     text: str
-    origin: list[int]
+    origin: Sequence[int]  # a list, or an array of int64 (normalize)
     citations: list[Citation] = field(default_factory=list)
     steps: tuple[str, ...] = DEFAULT_STEPS
 
@@ -334,7 +383,8 @@ def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> Normalized
     ``controls`` runs first whether ``steps`` lists it or not.
     """
     text = doc.text
-    origin = list(range(len(text)))
+    # None while no step has changed anything; then the composed map, 8 bytes a character
+    origin: array | None = None
     steps = ("controls", *(s for s in steps if s != "controls"))
     for name in steps:
         try:
@@ -345,15 +395,24 @@ def normalize(doc: Document, steps: Sequence[str] = DEFAULT_STEPS) -> Normalized
             raise PipelineConfigError(
                 f"unknown normalization step {name!r}; known: {', '.join(STEPS)}"
             ) from e
-        new_text, step_origin = fn(text)
-        if (
-            new_text == text
-            and len(step_origin) == len(text)
-            and step_origin == _identity(len(text))
-        ):
-            continue  # the step changed nothing (the common case): no map to compose
+        if fn in _COMPACT:  # a step of this module: its map comes as an array, None if identity
+            new_text, step_origin = fn(text, compact=True)
+            if step_origin is None or _unchanged(text, new_text, step_origin):
+                if new_text is not text and new_text != text:
+                    text = new_text  # changed in place (a lone surrogate): the same map
+                continue
+        else:
+            new_text, step_origin = fn(text)
+            if _unchanged(text, new_text, step_origin):
+                continue  # the step changed nothing (the common case): no map to compose
         text = new_text
-        origin = compose(origin, step_origin)
+        if origin is None:
+            origin = step_origin if isinstance(step_origin, array) else array("q", step_origin)
+        else:
+            origin = array("q", map(origin.__getitem__, step_origin))
+        del step_origin
+    if origin is None:
+        origin = array("q", range(len(text)))
     # citation offsets: first normalized position whose origin is at or after the marker
     cites: list[Citation] = []
     if doc.citations:

@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import re
 import statistics
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..document import BBox, Citation
+from ..document import Citation
 from ..refs import parse_citation_refs
+from .chars import Char
 from .hyphen import HYPHENS, join_hyphenated
 from .layout import (
     Glyph,
@@ -466,21 +468,41 @@ def _small_print_around(block: TextBlock, tail: list[Line], page: PageLayout, st
 # --------------------------------------------------------------------------- text
 
 
+class _RoundedCoordinates(dict):
+    """A glyph's top or bottom → rounded to 0.01 pt (for output), computed on the first
+    look-up: the glyphs of a line share their top and bottom, so most look-ups are hits."""
+
+    def __missing__(self, v: float) -> float:
+        w = round(v, 2)
+        if v:  # 0.0 and -0.0 are one key but round to two values
+            self[v] = w
+        return w
+
+
+_R2 = _RoundedCoordinates()  # emptied before and after each document (assemble)
+
+
 @dataclass
 class TextOut:
-    """The growing document text with page, bbox and citations for each character."""
+    """The growing document text with page, bbox and citations for each character.
+
+    The boxes are kept flat, four coordinates a character (x0, top, x1, bottom, rounded to
+    0.01 pt as they are output) in one array of doubles: a box is 32 bytes, not a tuple and
+    four float objects; the pages are an array of ints."""
 
     chars: list[str] = field(default_factory=list)
-    boxes: list[BBox] = field(default_factory=list)
-    pages: list[int] = field(default_factory=list)
+    boxes: array = field(default_factory=lambda: array("d"))
+    pages: array = field(default_factory=lambda: array("i"))
     citations: list[Citation] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.chars)
 
-    def put(self, ch: str, box: BBox, page: int) -> None:
+    def put(self, ch: str, c: Char, page: int) -> None:
+        """Append the character ``ch`` of glyph ``c`` (its box)."""
+        r = _R2  # tops and bottoms repeat along a line; x positions hardly ever do
         self.chars.append(ch)
-        self.boxes.append(box)
+        self.boxes.extend((round(c.x0, 2), r[c.top], round(c.x1, 2), r[c.bottom]))
         self.pages.append(page)
 
     def extend(self, other: TextOut) -> None:
@@ -490,9 +512,19 @@ class TextOut:
         self.pages.extend(other.pages)
 
     def put_inserted(self, ch: str) -> None:
-        box = self.boxes[-1] if self.boxes else (0.0, 0.0, 0.0, 0.0)
-        page = self.pages[-1] if self.pages else 1
-        self.put(ch, box, page)
+        self.chars.append(ch)
+        if self.pages:
+            self.boxes.extend(self.boxes[-4:])
+            self.pages.append(self.pages[-1])
+        else:
+            self.boxes.extend((0.0, 0.0, 0.0, 0.0))
+            self.pages.append(1)
+
+    def pop(self) -> None:
+        """Take back the last character."""
+        self.chars.pop()
+        del self.boxes[-4:]
+        self.pages.pop()
 
     def last(self) -> str:
         return self.chars[-1] if self.chars else ""
@@ -547,16 +579,14 @@ class Writer:
             local, local_cites = _pull_inline_citations(local, local_cites)
         # strip leading/trailing spaces of the paragraph
         while local.chars and local.chars[-1] == " ":
-            for lst in (local.chars, local.boxes, local.pages):
-                lst.pop()
+            local.pop()
         self.out.extend(local)
         for c in local_cites:
             self.out.citations.append(Citation(start + min(c.offset, len(local)), c.refs, c.raw))
         if not local.chars and len(self.out) >= 2 and start == len(self.out):
             # nothing written: take back the separator
             for _ in range(2):
-                for lst in (self.out.chars, self.out.boxes, self.out.pages):
-                    lst.pop()
+                self.out.pop()
 
     def _join(self, local: TextOut, a: Line, b: Line) -> None:
         """Join two lines of a paragraph: undo hyphenation, pick space or nothing."""
@@ -589,8 +619,7 @@ class Writer:
             if last == "\u00ad" or join_hyphenated(
                 left, right, before, self.stats.words, self.stats.hyphenated
             ):
-                for lst in (local.chars, local.boxes, local.pages):
-                    lst.pop()
+                local.pop()
             return
         if not last or last == " ":
             return
@@ -660,7 +689,7 @@ class Writer:
                 and local.chars[-1] != " "
             ):
                 local.put_inserted(" ")
-            local.put(g.char.text, g.char.bbox, line.page)
+            local.put(g.char.text, g.char, line.page)
             prev = g
             i += 1
 
@@ -675,7 +704,7 @@ class Writer:
                 and local.chars[-1] != " "
             ):
                 local.put_inserted(" ")
-            local.put(g.char.text, g.char.bbox, page)
+            local.put(g.char.text, g.char, page)
             prev = g
 
     # ---- tables
@@ -783,11 +812,15 @@ def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextO
     prefix = [0] * (len(text) + 1)
     for k in range(len(text)):
         prefix[k + 1] = prefix[k] + (1 if keep[k] else 0)
+    boxes = local.boxes
     out = TextOut(
         [ch for ch, k in zip(local.chars, keep, strict=True) if k],
-        [b for b, k in zip(local.boxes, keep, strict=True) if k],
-        [p for p, k in zip(local.pages, keep, strict=True) if k],
+        array("d"),
+        array("i", [p for p, k in zip(local.pages, keep, strict=True) if k]),
     )
+    for k, kept in enumerate(keep):
+        if kept:
+            out.boxes.extend(boxes[4 * k : 4 * k + 4])
     moved = [Citation(prefix[min(c.offset, len(text))], c.refs, c.raw) for c in cites]
     moved += [Citation(prefix[s], c.refs, c.raw) for s, c in new]
     moved.sort(key=lambda c: c.offset)
@@ -798,7 +831,9 @@ def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextO
 
 
 def assemble(pages: list[PageLayout]) -> tuple[TextOut, list[dict], list[dict]]:
-    """Write all pages; return the text, the table records and the footnotes."""
+    """Write all pages; return the text, the table records and the footnotes. Each page's
+    ``blocks`` are emptied once the page is written (its glyphs are let go)."""
+    _R2.clear()
     _join_split_tables(pages)
     stats = collect_stats(pages)
     writer = Writer(stats)
@@ -849,7 +884,11 @@ def assemble(pages: list[PageLayout]) -> tuple[TextOut, list[dict], list[dict]]:
                     flush()
                     pending = para
                     opening = False
+        # written (or held in ``pending``/``held``, which keep their own lines): the page's
+        # glyphs can go, so that a long document's pages are not all held until the end
+        page.blocks = []
     flush()
+    _R2.clear()
     if writer.out.chars and writer.out.chars[-1] != "\n":
         writer.out.put_inserted("\n")
     return writer.out, writer.tables, footnotes

@@ -249,12 +249,14 @@ class PdfplumberSource:
         # pdfminer's layout objects directly: pdfplumber's per-object dicts cost more than
         # the parsing itself. Coordinates are relative to the media box, /Rotate applied.
         stack = list(layout._objs)
+        same = {}.setdefault  # a value → the first float object of that value (never 0.0)
         while stack:
             obj = stack.pop()
             if isinstance(obj, LTChar):
                 text = obj.get_text()
                 if not text:
                     continue
+                text = same(text, text)  # one str object for each character on the page
                 m = obj.matrix
                 angle = _snap_angle(math.atan2(m[1], m[0]))
                 size = float(obj.size) or abs(obj.y1 - obj.y0)
@@ -267,11 +269,22 @@ class PdfplumberSource:
                 font = obj.fontname
                 if isinstance(font, bytes):
                     font = font.decode("latin-1")
-                chars.append(
-                    Char(
-                        text, float(obj.x0), top, float(obj.x1), bottom, size, font, baseline, angle
-                    )
-                )
+                x0, x1 = float(obj.x0), float(obj.x1)
+                # the glyphs of a line share their top, bottom, baseline and size: one float
+                # object for each value on the page
+                if x0:
+                    x0 = same(x0, x0)
+                if x1:
+                    x1 = same(x1, x1)
+                if top:
+                    top = same(top, top)
+                if bottom:
+                    bottom = same(bottom, bottom)
+                if baseline:
+                    baseline = same(baseline, baseline)
+                if size:
+                    size = same(size, size)
+                chars.append(Char(text, x0, top, x1, bottom, size, font, baseline, angle))
             elif isinstance(obj, LTImage):
                 images.append((obj.x0, height - obj.y1, obj.x1, height - obj.y0))
             elif isinstance(obj, LTContainer):
@@ -359,6 +372,8 @@ class PdfiumSource:
             is_generated = R.FPDFText_IsGenerated
             unpack_rect = _RECT.unpack_from  # left, top, right, bottom: one call, not four reads
             append = chars.append
+            same = {}.setdefault  # a coordinate → the first float object of that value
+            chr_of = _CHR
             low_done = -1  # the index of a low surrogate already joined to its high one
             for i in range(n):
                 if i == low_done:
@@ -380,7 +395,11 @@ class PdfiumSource:
                         low_done = i + 1
                     else:
                         u = 0xFFFD
-                text = chr(u) if u <= 0x10FFFF else "\ufffd"
+                # one str object for each character (chr makes a new one for each glyph
+                # beyond Latin-1: a CJK text's every glyph, an English one's quotes and dashes)
+                text = chr_of.get(u)
+                if text is None:
+                    text = chr_of[u] = chr(u) if u <= 0x10FFFF else "\ufffd"
                 if not loose_box(tp_a, i, rect_a):
                     continue
                 get_origin(tp_a, i, ox_a, oy_a)
@@ -406,6 +425,19 @@ class PdfiumSource:
                     base = my1 - oy.value
                 if angle:
                     base = None
+                elif base:
+                    base = same(base, base)
+                # the glyphs of a line share their top, bottom and baseline (and a grid of
+                # CJK glyphs its x positions): one float object for each value on the page.
+                # Never 0.0, which would stand for -0.0 too
+                if top:
+                    top = same(top, top)
+                if bottom:
+                    bottom = same(bottom, bottom)
+                if x0:
+                    x0 = same(x0, x0)
+                if x1:
+                    x1 = same(x1, x1)
                 append(
                     Char(text, x0, top, x1, bottom, size or abs(bottom - top), font, base, angle)
                 )
@@ -507,6 +539,7 @@ def _image_bounds(page) -> list[tuple[float, float, float, float]]:
 
 
 _GLYPH_CALLS = None
+_CHR: dict[int, str] = {}  # a code point → its character, one str object for all its glyphs
 _RECT = struct.Struct("4f")  # FS_RECTF
 
 

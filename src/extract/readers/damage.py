@@ -43,9 +43,16 @@ def _pages(pages: list[int]) -> str:
 
 
 def page_warnings(
-    read: list[PageChars], scanned: list[int], junk: list[int], damage: DamageLog | None
+    read: list[PageChars],
+    scanned: list[int],
+    junk: list[int],
+    damage: DamageLog | None,
+    counts: list[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """What a PDF's pages say about text that may be missing (see the module doc)."""
+    """What a PDF's pages say about text that may be missing (see the module doc).
+
+    ``counts``: each page's characters other than white space, when the pages no longer hold
+    their characters (counted from ``read`` otherwise)."""
     out: list[dict[str, Any]] = []
     if damage is not None:
         for page in sorted(
@@ -76,14 +83,17 @@ def page_warnings(
                 "pages": skipped,
             }
         )
-    out += _sparse_pages(read, set(skipped))
+    out += _sparse_pages(read, set(skipped), counts)
     return out
 
 
-def _sparse_pages(read: list[PageChars], skipped: set[int]) -> list[dict[str, Any]]:
+def _sparse_pages(
+    read: list[PageChars], skipped: set[int], counts: list[int] | None = None
+) -> list[dict[str, Any]]:
     """Pages with much less text than the pages around them (not the last page, which often
     holds the end of an article; not pages mostly covered by images: figures)."""
-    counts = [sum(1 for c in pc.chars if not c.text.isspace()) for pc in read]
+    if counts is None:
+        counts = [sum(1 for c in pc.chars if not c.text.isspace()) for pc in read]
     out = []
     for i, pc in enumerate(read):
         if i == len(read) - 1 or pc.number in skipped or pc.image_coverage >= 0.3:

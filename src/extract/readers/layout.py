@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import re
 import statistics
+import weakref
+from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -74,6 +77,169 @@ class Glyph:
     lowered: bool = False  # subscript
 
 
+_SPACE, _RAISED, _LOWERED = 1, 2, 4
+
+
+class PackedGlyphs(Sequence):
+    """A line's glyphs stored flat while the line waits (for the other pages to be laid out,
+    for the document to be written): their texts in one string, their x0 and x1 in an array
+    of doubles, what the glyphs of a line share (top, bottom, size, baseline, font, angle)
+    once for each distinct combination with an index a glyph, and a byte of flags each:
+    about 20 bytes a glyph instead of a ``Glyph`` and a ``Char`` (some 230 with their
+    floats). Reads as the list of glyphs, made again (once, and kept) when the line is
+    first read glyph by glyph; :meth:`release` lets them go again."""
+
+    __slots__ = ("_texts", "_xs", "_styles", "_style_ix", "_flags", "_list", "_owner")
+
+    def __init__(self, glyphs: list[Glyph], owner: Line | None = None) -> None:
+        texts = [g.char.text for g in glyphs]
+        joined = "".join(texts)
+        self._texts: str | list[str] = joined if len(joined) == len(texts) else texts
+        xs = array("d")
+        extend = xs.extend
+        # keyed by the float objects themselves (a page's equal coordinates are one object):
+        # exact, -0.0 and 0.0 kept apart
+        styles: dict[tuple, int] = {}
+        style_of: list[tuple] = []
+        ix = []
+        flags = bytearray()
+        k = -1
+        top = bottom = size = base = font = angle = None
+        for g in glyphs:
+            c = g.char
+            extend((c.x0, c.x1))
+            if not (  # most glyphs share the previous one's: no look-up
+                c.top is top
+                and c.bottom is bottom
+                and c.size is size
+                and c.baseline is base
+                and c.font is font
+                and c.angle == angle
+            ):
+                top, bottom, size, base, font, angle = (
+                    c.top, c.bottom, c.size, c.baseline, c.font, c.angle
+                )  # fmt: skip
+                key = (id(top), id(bottom), id(size), id(base), font, angle)
+                k = styles.get(key, -1)
+                if k < 0:
+                    k = styles[key] = len(style_of)
+                    style_of.append((top, bottom, size, base, font, angle))
+            ix.append(k)
+            flags.append(
+                (_SPACE if g.space_before else 0)
+                | (_RAISED if g.raised else 0)
+                | (_LOWERED if g.lowered else 0)
+            )
+        self._xs = xs
+        self._styles = tuple(style_of)
+        self._style_ix = bytes(ix) if len(style_of) <= 256 else array("I", ix)
+        self._flags = bytes(flags)
+        self._list: list[Glyph] | None = None
+        # weakly: a line holding its glyphs that hold it would wait for the cycle collector
+        self._owner = weakref.ref(owner) if owner is not None else None
+
+    @staticmethod
+    def packable(glyphs: Sequence[Glyph]) -> bool:
+        """Only glyphs whose x0 and x1 are floats (as the PDF sources give them) are stored
+        as doubles: an int would come back as a float."""
+        return all(type(g.char.x0) is float and type(g.char.x1) is float for g in glyphs)
+
+    def glyphs(self) -> list[Glyph]:
+        out = self._list
+        if out is None:
+            out = self._list = self._unpack()
+            owner = self._owner() if self._owner is not None else None
+            if owner is not None and owner.glyphs is self:
+                # the line reads the list itself from now on (no call a glyph); pack_lines
+                # puts this back
+                owner.glyphs = out
+                owner._packed = self  # type: ignore[attr-defined]
+        return out
+
+    def _unpack(self) -> list[Glyph]:
+        xs, styles, ix, flags = self._xs, self._styles, self._style_ix, self._flags
+        out = []
+        append = out.append
+        for k, text in enumerate(self._texts):
+            top, bottom, size, base, font, angle = styles[ix[k]]
+            char = Char(text, xs[2 * k], top, xs[2 * k + 1], bottom, size, font, base, angle)
+            fl = flags[k]
+            append(Glyph(char, fl & _SPACE != 0, fl & _RAISED != 0, fl & _LOWERED != 0))
+        return out
+
+    def release(self) -> None:
+        """Let go of the glyphs made again (they are made again when next read)."""
+        self._list = None
+
+    def text(self) -> str:
+        """The line's text (``Line.text``) without making the glyphs again."""
+        texts, flags = self._texts, self._flags
+        if not any(fl & _SPACE for fl in flags[1:]):
+            return texts if isinstance(texts, str) else "".join(texts)
+        out = []
+        for k, t in enumerate(texts):
+            if k and flags[k] & _SPACE:
+                out.append(" ")
+            out.append(t)
+        return "".join(out)
+
+    def spaced_text(self, size: float) -> str:
+        """``spaced_text`` of the line, without making the glyphs again."""
+        texts, flags, f = self._texts, self._flags, self._xs
+        out: list[str] = []
+        for k, t in enumerate(texts):
+            if k:
+                if flags[k] & _SPACE:
+                    out.append(" ")
+                else:
+                    gap = f[2 * k] - f[2 * k - 1]  # this glyph's x0 less the previous one's x1
+                    if is_cjk(texts[k - 1]) or is_cjk(t):
+                        wide = gap > 0.9 * size
+                    else:
+                        wide = gap > 0.12 * size
+                    if wide:
+                        out.append(" ")
+            out.append(t)
+        return "".join(out)
+
+    def __len__(self) -> int:
+        return len(self._flags)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.glyphs()[i]
+
+    def __iter__(self) -> Iterator[Glyph]:
+        return iter(self.glyphs())
+
+
+def pack_lines(lines: Iterable[Line]) -> None:
+    """Store the lines' glyphs flat (:class:`PackedGlyphs`) until they are read again."""
+    for line in lines:
+        g = line.glyphs
+        if isinstance(g, PackedGlyphs):
+            g.release()
+            continue
+        packed = line.__dict__.pop("_packed", None)
+        if packed is not None and packed._list is g and len(g) == len(packed):  # unchanged
+            packed.release()
+            line.glyphs = packed
+        elif g and PackedGlyphs.packable(g):
+            line.glyphs = PackedGlyphs(g, line)  # type: ignore[assignment]
+
+
+def layout_lines(page: PageLayout) -> Iterator[Line]:
+    """Every line a page's layout holds: its text blocks' and its tables' (cells, and the
+    lines and segments a table keeps to be read again)."""
+    for b in page.blocks:
+        if isinstance(b, TextBlock):
+            yield from b.lines
+        else:
+            for cell in b.cells:
+                yield from cell.lines
+            yield from b.fallback
+            yield from b.segments
+
+
 @dataclass(eq=False)
 class Line:
     """Glyphs on one baseline within one column (or one segment before ordering)."""
@@ -105,6 +271,9 @@ class Line:
 
     @property
     def text(self) -> str:
+        g = self.glyphs
+        if isinstance(g, PackedGlyphs):
+            return g.text()
         out = []
         for g in self.glyphs:
             if g.space_before and out:
@@ -138,6 +307,8 @@ def gap_space(prev: Glyph, g: Glyph, size: float) -> bool:
 
 def spaced_text(line: Line) -> str:
     """The line's text with word spaces where the glyph gaps show them."""
+    if isinstance(line.glyphs, PackedGlyphs):
+        return line.glyphs.spaced_text(line.size)
     out: list[str] = []
     prev = None
     for g in line.glyphs:
@@ -215,28 +386,38 @@ class PageLayout:
 
 def _dedupe(chars: list[Char]) -> list[Char]:
     """Drop glyphs drawn twice at (almost) the same place (fake bold, shadow text)."""
-    seen: dict[tuple[str, int, int], Char] = {}
+    seen: set[tuple[str, int, int]] = set()
+    add = seen.add
     out = []
+    append = out.append
     for c in chars:
-        key = (c.text, round(c.x0 * 2), round(c.base * 2))
+        base = c.baseline
+        if base is None:
+            base = c.bottom - 0.2 * c.size  # Char.base, inline: this runs for every glyph
+        key = (c.text, round(c.x0 * 2), round(base * 2))
         if key in seen:
             continue
-        seen[key] = c
-        out.append(c)
+        add(key)
+        append(c)
     return out
 
 
 def _cluster_baselines(chars: list[Char]) -> list[list[Char]]:
-    chars = sorted(chars, key=lambda c: c.base)
+    # each glyph's baseline read once (Char.base is a property), the glyphs sorted by it
+    bases = [c.base for c in chars]
+    order = sorted(range(len(chars)), key=bases.__getitem__)
     clusters: list[list[Char]] = []
-    for c in chars:
+    first_base = first_size = 0.0
+    for i in order:
+        c = chars[i]
+        base = bases[i]
         if clusters:
-            first = clusters[-1][0]
-            tol = 0.22 * max(min(c.size, first.size), 1.0)
-            if c.base - first.base <= tol:
+            tol = 0.22 * max(min(c.size, first_size), 1.0)
+            if base - first_base <= tol:
                 clusters[-1].append(c)
                 continue
         clusters.append([c])
+        first_base, first_size = base, c.size
     return clusters
 
 
@@ -254,15 +435,16 @@ def _rounded_size(size: float) -> float:
 
 def _size_counts(chars) -> dict[float, int]:
     """How many glyphs other than spaces have each rounded size, in first-seen order."""
+    # the glyphs counted by their exact size first (in C), then the few sizes rounded: the
+    # first glyph of a rounded size comes with the first exact size that rounds to it
+    exact = Counter([c.size for c in chars if not c.text.isspace()])
     counts: dict[float, int] = {}
     get = _ROUNDED_SIZE.get
-    for c in chars:
-        if c.text.isspace():
-            continue
-        r = get(c.size)
+    for size, n in exact.items():
+        r = get(size)
         if r is None:
-            r = _rounded_size(c.size)
-        counts[r] = counts.get(r, 0) + 1
+            r = _rounded_size(size)
+        counts[r] = counts.get(r, 0) + n
     return counts
 
 
@@ -485,20 +667,33 @@ def _keyable(key: str) -> bool:
 
 def find_furniture(pages: list[tuple[PageChars, list[Line]]]) -> set[str]:
     """Keys of header/footer segments that repeat on several pages (digits masked)."""
-    n = len(pages)
+    if len(pages) < 2:
+        return set()
+    return repeated_keys([margin_keys(pc, segs) for pc, segs in pages])
+
+
+def margin_keys(pc: PageChars, segs: list[Line]) -> set[str]:
+    """One page's candidates for furniture: the keys of its header and footer rows."""
+    keys = set()
+    for row, _ in _margin_rows(segs, pc.height):
+        for s in row:
+            k = _furniture_key(s.text)
+            if _keyable(k):
+                keys.add(k)
+        k = _furniture_key(" ".join(s.text for s in sorted(row, key=lambda s: s.x0)))
+        if _keyable(k):
+            keys.add(k)
+    return keys
+
+
+def repeated_keys(per_page: list[set[str]]) -> set[str]:
+    """The margin keys (one set a page, every page of the document) that repeat on enough
+    pages to be furniture."""
+    n = len(per_page)
     if n < 2:
         return set()
     counts: Counter[str] = Counter()
-    for pc, segs in pages:
-        keys = set()
-        for row, _ in _margin_rows(segs, pc.height):
-            for s in row:
-                k = _furniture_key(s.text)
-                if _keyable(k):
-                    keys.add(k)
-            k = _furniture_key(" ".join(s.text for s in sorted(row, key=lambda s: s.x0)))
-            if _keyable(k):
-                keys.add(k)
+    for keys in per_page:
         counts.update(keys)
     need = 2 if n <= 6 else max(3, min(6, n // 8))
     return {k for k, v in counts.items() if v >= need}
@@ -1217,9 +1412,19 @@ def header_cells(segments: list[Line], cols: list[tuple[float, float]]) -> tuple
 
 
 def page_em(segments: list[Line]) -> float:
-    sizes = Counter()
+    return em_of(em_counts(segments))
+
+
+def em_counts(segments: list[Line]) -> Counter[float]:
+    """Glyphs by the rounded size of their segment, in first-seen order (for :func:`em_of`)."""
+    sizes: Counter[float] = Counter()
     for s in segments:
         sizes[round(s.size, 1)] += len(s.glyphs)
+    return sizes
+
+
+def em_of(sizes: Counter[float]) -> float:
+    """The size most glyphs are set in (the first seen on a tie)."""
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 

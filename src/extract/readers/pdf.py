@@ -46,17 +46,30 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from ..document import Document, Page
+from ..document import CharBoxes, Document, Page
 from ..errors import ReaderError
 from ..records import doc_id_for_bytes
 from .assemble import assemble
 from .chars import Char, CharSource, PageChars, open_source
 from .damage import page_warnings
 from .glyphs import repair_page
-from .layout import build_segments, find_furniture, layout_page, page_em, remove_furniture
+from .layout import (
+    Line,
+    PageLayout,
+    build_segments,
+    em_counts,
+    em_of,
+    layout_lines,
+    layout_page,
+    margin_keys,
+    pack_lines,
+    remove_furniture,
+    repeated_keys,
+)
 from .limits import (
     DEFAULT_MAX_PAGES,
     DamageLog,
@@ -68,11 +81,13 @@ from .limits import (
     too_large,
 )
 from .quality import Verdict, judge
-from .stamps import find_stamps
+from .stamps import cut_stamps, stamp_candidates, stamp_keys
 
 BACKEND_CHOICES = ("auto", "pdfplumber", "pdfium")
 # a document with more than this share of scanned (or junk) pages fails as a whole
 _BAD_PAGE_SHARE = 0.25
+# pages up to which a document's glyphs are held as objects until it is written (_Pages)
+_FLAT_FROM = 16
 
 
 def read_pdf(
@@ -178,7 +193,7 @@ def _read(
                         f"page(s), PDFium {len(fallback)}; pages may be missing",
                     }
                 )
-        read: list[PageChars] = []
+        read = _Pages(n_pages)
         repairs: list[dict] = []
         scanned: list[int] = []
         junk: list[tuple[int, str]] = []
@@ -216,13 +231,13 @@ def _read(
                 pc = PageChars(
                     pc.number, pc.width, pc.height, [], pc.source, pc.rotation, pc.image_coverage
                 )
-            read.append(pc)
+            read.add(pc)
     finally:
         source.close()
         if fallback is not None:
             fallback.close()
 
-    text_pages = [pc for pc in read if pc.chars]
+    text_pages = [pc for pc, n in zip(read.pages, read.n_chars, strict=True) if n]
     if junk and (not text_pages or len(junk) > _BAD_PAGE_SHARE * n_pages):
         pages = ", ".join(str(p) for p, _ in junk)
         raise ReaderError(
@@ -238,7 +253,7 @@ def _read(
         )
     if not text_pages:
         raise ReaderError(path, f"no text on any of the {n_pages} page(s)", code="no_text")
-    warnings += page_warnings(read, scanned, [p for p, _ in junk], damage)
+    warnings += page_warnings(read.pages, scanned, [p for p, _ in junk], damage, read.counts)
     doc = _build(path, data, read, asked, scanned, junk, warnings)
     doc.metadata["glyph_repairs"] = repairs
     return doc
@@ -360,28 +375,98 @@ def _read_page(source: CharSource, index: int, path: Path) -> tuple[PageChars | 
     return pc, judge(pc)
 
 
+class _Pages:
+    """The pages read so far, each cut into row segments as soon as it is read (its
+    characters then let go), the segments' glyphs stored flat: a long document's pages are
+    not all held as objects while the rest is read.
+
+    What the layout needs from all pages is kept per page: the stamp candidates (a page
+    with some is segmented once the stamps are known, at :meth:`segments`), the margin
+    keys for the running headers and footers, the glyph counts by size for the em."""
+
+    def __init__(self, n_pages: int) -> None:
+        self.n_pages = n_pages
+        # a short document's pages are held as objects (making the glyphs again costs more
+        # than it saves); from this many pages on, they wait stored flat
+        self.flat = n_pages > _FLAT_FROM
+        self.pages: list[PageChars] = []
+        self.n_chars: list[int] = []  # characters of each page as read (spaces included)
+        self.counts: list[int] = []  # characters other than white space (sparse pages)
+        self.candidates: dict[int, list[tuple[str, int, int]]] = {}
+        self._segments: list[list[Line] | None] = []
+        self._keys: list[set[str]] = []
+        self._em: list[Counter[float]] = []
+
+    def add(self, pc: PageChars) -> None:
+        self.pages.append(pc)
+        self.n_chars.append(len(pc.chars))
+        self.counts.append(sum(1 for c in pc.chars if not c.text.isspace()))
+        cands = stamp_candidates(pc) if pc.chars else []
+        self._segments.append(None)
+        self._keys.append(set())
+        self._em.append(Counter())
+        if cands:
+            self.candidates[pc.number] = cands  # segmented once the stamps are known
+        else:
+            self._segment(len(self.pages) - 1)
+
+    def _segment(self, k: int) -> None:
+        pc = self.pages[k]
+        segs = build_segments(pc)
+        self._keys[k] = margin_keys(pc, segs)
+        self._em[k] = em_counts(segs)
+        if self.flat and pc.source != "ocr":
+            pack_lines(segs)
+        self._segments[k] = segs
+        pc.chars = []  # the segments hold the glyphs now
+
+    def layouts(self) -> list[PageLayout]:
+        """Every page laid out (stamps, running headers and footers taken out), each
+        page's lines stored flat once it is laid out."""
+        stamps = (
+            stamp_keys({n: c for n, c in self.candidates.items()}, len(self.pages))
+            if self.candidates
+            else set()
+        )
+        texts: dict[int, list[str]] = {}
+        for k, pc in enumerate(self.pages):
+            if self._segments[k] is None:
+                cut_stamps(pc, self.candidates.get(pc.number, []), stamps, texts)
+                self._segment(k)
+        keys = repeated_keys(self._keys) if len(self.pages) >= 2 else set()
+        total: Counter[float] = Counter()
+        for c in self._em:
+            total.update(c)
+        em = em_of(total)
+        layouts = []
+        for k, pc in enumerate(self.pages):
+            segs = self._segments[k] or []
+            self._segments[k] = None
+            kept, removed = remove_furniture(pc, segs, keys)
+            lay = layout_page(pc, kept, texts.get(pc.number, []) + removed, em)
+            if self.flat and pc.source != "ocr":
+                pack_lines(layout_lines(lay))
+                pack_lines(segs)  # the segments the layout did not keep let go of theirs
+            layouts.append(lay)
+        return layouts
+
+
 def _build(
     path: Path,
     data: bytes,
-    read: list[PageChars],
+    read: _Pages,
     backend: str,
     scanned: list[int],
     junk: list[tuple[int, str]],
     warnings: list[dict],
 ) -> Document:
-    stamps = find_stamps(read)
-    segments = [(pc, build_segments(pc)) for pc in read]
-    keys = find_furniture(segments)
-    em = page_em([s for _, segs in segments for s in segs])
-    layouts = []
-    for pc, segs in segments:
-        segs, removed = remove_furniture(pc, segs, keys)
-        layouts.append(layout_page(pc, segs, stamps.get(pc.number, []) + removed, em))
+    layouts = read.layouts()
+    # assembly lets go of each page's glyphs once it has written the page
     out, tables, footnotes = assemble(layouts)
     text = "".join(out.chars)
     page_of_char = _monotonic(out.pages)
     pages: list[Page] = []
-    for pc, lay in zip(read, layouts, strict=True):
+    for pc, lay in zip(read.pages, layouts, strict=True):
         start = bisect_left(page_of_char, pc.number)
         end = bisect_right(page_of_char, pc.number)
         pages.append(
@@ -396,11 +481,13 @@ def _build(
             )
         )
     sideways = {
-        pc.number: "".join(c.text for c in pc.off_direction) for pc in read if pc.off_direction
+        pc.number: "".join(c.text for c in pc.off_direction)
+        for pc in read.pages
+        if pc.off_direction
     }
     metadata = {
         "backend": backend,
-        "page_sources": [pc.source for pc in read],
+        "page_sources": [pc.source for pc in read.pages],
         "footnotes": footnotes,
         "sideways_text": sideways,
         "pages_needing_ocr": scanned,
@@ -412,7 +499,7 @@ def _build(
         doc_id=doc_id_for_bytes(data),
         text=text,
         pages=pages,
-        char_boxes=_rounded(out.boxes),
+        char_boxes=CharBoxes(out.boxes),  # rounded to 0.01 pt as they were written
         citations=out.citations,
         tables=tables,
         format="pdf",
@@ -427,33 +514,3 @@ def _monotonic(pages: list[int]) -> list[int]:
         m = max(m, p)
         out.append(m)
     return out
-
-
-def _rounded(
-    boxes: list[tuple[float, float, float, float]],
-) -> list[tuple[float, float, float, float]]:
-    """Boxes rounded to 0.01 pt for output. A glyph's box is shared by the characters
-    inserted after it (spaces, line breaks), and the glyphs of a line share their top and
-    bottom: each distinct box and each distinct coordinate is rounded once, and the boxes
-    share the rounded values (one float object per coordinate, not per character)."""
-    done: dict[int, tuple[float, float, float, float]] = {}
-    r2 = _RoundedCoordinates()
-    out = []
-    append, get = out.append, done.get
-    for b in boxes:
-        r = get(id(b))
-        if r is None:
-            x0, top, x1, bottom = b
-            r = done[id(b)] = (r2[x0], r2[top], r2[x1], r2[bottom])
-        append(r)
-    return out
-
-
-class _RoundedCoordinates(dict):
-    """A coordinate → rounded to 0.01, computed on the first look-up."""
-
-    def __missing__(self, v: float) -> float:
-        w = round(v, 2)
-        if v:  # 0.0 and -0.0 are one key but round to two values
-            self[v] = w
-        return w

@@ -100,22 +100,42 @@ def find_stamps(pages: list[PageChars]) -> dict[int, list[str]]:
     half of the document's pages, and on two at least. A running head in a font of its
     own, set apart from everything, is left to the furniture rules of the layout.
     """
-    found = {pc.number: _candidates(pc) for pc in pages if pc.chars}
-    counts = Counter(k for cands in found.values() for k in {k for k, _, _ in cands})
-    need = max(2, int(_SHARE * len(pages) + 0.999))
-    stamps = {k for k, n in counts.items() if n >= need}
+    found = {pc.number: stamp_candidates(pc) for pc in pages if pc.chars}
+    stamps = stamp_keys(found, len(pages))
     out: dict[int, list[str]] = {}
     if not stamps:
         return out
     for pc in pages:
-        cut = [(a, b) for k, a, b in found.get(pc.number, []) if k in stamps]
-        if not cut:
-            continue
-        drop = set()
-        for a, b in cut:
-            drop.update(range(a, b))
-            out.setdefault(pc.number, []).append(
-                " ".join("".join(c.text for c in pc.chars[a:b]).split())
-            )
-        pc.chars = [c for i, c in enumerate(pc.chars) if i not in drop]
+        cut_stamps(pc, found.get(pc.number, []), stamps, out)
     return out
+
+
+def stamp_candidates(pc: PageChars) -> list[tuple[str, int, int]]:
+    """The runs of one page that may be stamps: (key, start, end) in ``pc.chars``."""
+    return _candidates(pc)
+
+
+def stamp_keys(found: dict[int, list[tuple[str, int, int]]], n_pages: int) -> set[str]:
+    """The candidates' keys that come back on enough of the document's ``n_pages`` pages."""
+    counts = Counter(k for cands in found.values() for k in {k for k, _, _ in cands})
+    need = max(2, int(_SHARE * n_pages + 0.999))
+    return {k for k, n in counts.items() if n >= need}
+
+
+def cut_stamps(
+    pc: PageChars,
+    cands: list[tuple[str, int, int]],
+    stamps: set[str],
+    out: dict[int, list[str]],
+) -> None:
+    """Take the page's stamp runs out of its characters; their text goes to ``out``."""
+    cut = [(a, b) for k, a, b in cands if k in stamps]
+    if not cut:
+        return
+    drop = set()
+    for a, b in cut:
+        drop.update(range(a, b))
+        out.setdefault(pc.number, []).append(
+            " ".join("".join(c.text for c in pc.chars[a:b]).split())
+        )
+    pc.chars = [c for i, c in enumerate(pc.chars) if i not in drop]
