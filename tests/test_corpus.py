@@ -36,6 +36,9 @@ def _numbers(text: str) -> list[float]:
     nums += [
         float(x.replace(",", ".")) for x in re.findall(r"\b0,\d+", text)
     ]  # "P = 0,05": a decimal comma
+    nums += [
+        float(x) for x in re.findall(r"(?<=%\.)\d+(?:\.\d+)?", text)
+    ]  # "80.00%.90.00%": a converter's period between two values
     nums += [float(v) for w, v in _WORDS.items() if w in text.lower()]
     # numbers spelled out as the text writes them ("Ninety percent", "Thirty-two patients")
     nums += [
