@@ -182,8 +182,9 @@ def _by_document_arms(
         return [ArmRole(r or "experimental", t) for r, t in zip(roles, found, strict=True)]
     if any(texts):
         return None
-    order = _order_named(ctx, s.start, s.end, len(g.values))
-    if order is None and not s.arms and not ctx.arms.named_in_order(ctx.text, s.start, s.end):
+    named_here = ctx.arms.named_in_order(ctx.text, s.start, s.end)
+    order = _order_named(ctx, named_here, s.start, len(g.values))
+    if order is None and not s.arms and not named_here:
         order = _paragraph_order(ctx, s, len(g.values))
     if order is None:
         return None
@@ -193,13 +194,15 @@ def _by_document_arms(
     return [ArmRole(r, name) for r, name in named]
 
 
-def _order_named(ctx: DocContext, lo: int, hi: int, k: int) -> list[str] | None:
-    """The order of a comparison's values when ``text[lo:hi]`` names the document's ``k`` arms:
+def _order_named(
+    ctx: DocContext, named: list[tuple[int, str]], lo: int, k: int
+) -> list[str] | None:
+    """The order of a comparison's values when a stretch of text from ``lo`` names (``named``,
+    from :meth:`DocArms.named_in_order`) the document's ``k`` arms:
     the order it names them ("Disease control rate was similar for FOLFOX4 and TOMOX (69.3 and
     74.9 %, respectively)", "more frequent in the FOLFOX4 group than the TOMOX group
     [neutropenia: 34.1 vs. 5.4 %"), the reference of a comparison last ("Compared to FEC, XEC
     was associated with more hand-foot syndrome (57% vs 11%")."""
-    named = ctx.arms.named_in_order(ctx.text, lo, hi)
     if len(named) != k:
         return None
     refs = {
@@ -223,7 +226,8 @@ def _paragraph_order(ctx: DocContext, s: SentenceSpans, k: int) -> list[str] | N
     if para is None:
         return None
     for sent in reversed([x for x in para.sentences if x.end <= s.start]):
-        order = _order_named(ctx, sent.start, sent.end, k)
+        named = ctx.arms.named_in_order(ctx.text, sent.start, sent.end)
+        order = _order_named(ctx, named, sent.start, k)
         if order is not None:
             return order
     return None

@@ -133,14 +133,17 @@ def find_trial_mentions(
             if any(t.start < e and s < t.end for t in out):
                 continue
             surface = m.group("name")
-            if is_never_trial(surface) or not (
-                _is_trial(rule_id, surface, text, e, citation_ends, reference_names, end)
+            if is_never_trial(surface):
+                continue
+            # "The study PERATECS (…)": the report's own study, so marked for the linker
+            own = surface.upper() not in _common_words() and named_by_study_word(text, s, e, end)
+            if not (
+                own
+                or _is_trial(rule_id, surface, text, e, citation_ends, reference_names, end)
                 or _introduced(surface, text, s, e, end)
             ):
                 continue
-            found_by = (
-                "trial.study_word_before.v1" if named_by_study_word(text, s, e, end) else rule_id
-            )
+            found_by = "trial.study_word_before.v1" if own else rule_id
             out.append(TrialMention(s, e, surface, canonical_trial_name(surface), found_by))
     out.sort(key=lambda t: t.start)
     return _bracketed_aliases(text, out)
@@ -206,9 +209,9 @@ def _introduced(surface: str, text: str, s: int, e: int, end: int) -> bool:
     II trial (CCOG-0801)", "This multicenter phase III trial (NEOPAC)", "一项Ⅲ期研究（ORIENT-15）"
     — but not the initials of the words before it: "a randomised controlled trial (RCT)"), or
     opening a sentence that says what study it is ("SUNRISE was a randomised, double-blind
-    trial"), or named by a study word and then expanded in brackets ("The study PERATECS
-    (“Patient empowerment and …”)"), or followed by its expansion and a study word ("the
-    SATURN (SequentiAl Tarceva in UnResectable NSCLC) study")."""
+    trial"), or followed by its expansion and a study word ("the SATURN (SequentiAl Tarceva in
+    UnResectable NSCLC) study"). (A name given to "the study" and expanded in brackets is
+    :func:`named_by_study_word`.)"""
     if surface.upper() in _common_words():
         return False
     bracketed = bool(
@@ -219,7 +222,6 @@ def _introduced(surface: str, text: str, s: int, e: int, end: int) -> bool:
     expanded = _rx("trial.expansion_then_study_after.v1").match(text[e : min(end, e + 110)])
     return (
         bracketed
-        or named_by_study_word(text, s, e, end)
         or bool(_rx("trial.copula_study_after.v1").match(text[e : min(end, e + 120)]))
         or bool(expanded and _spells(surface, expanded.group("exp")))
     )
