@@ -166,3 +166,51 @@ def test_the_arm_compared_with_comes_last_whatever_its_place():
     roles = _roles(PFNEC)
     assert roles[5.4][0] == "experimental" and roles[3.0][0] == "control"
     assert roles[9.5][0] == "experimental" and roles[5.3][0] == "control"
+
+
+# corpus/real_text/en_pmc/PMC4282697.txt: the labels are defined by their treatments
+LABELLED_BY_TREATMENT = (
+    "From 2001 to July 2012, 103 postsurgical non-small cell lung cancer patients were randomly "
+    "assigned to receive either chemo-immunotherapy (group A) or chemotherapy (group B). "
+    "The 2- and 5-year overall survival rates were 93.4 % [95 % confidence interval (CI) "
+    "80.8–97.8] and 81.4 % (60.1–92.1) in group A, and 66.0 % (50.4–77.7) and 48.3 % "
+    "(31.4–63.3) in group B, respectively."
+)
+
+# corpus/real_text/en_pmc/PMC4914313.txt: arm B adds cetuximab to arm A's treatment
+LABELLED_ADD_ON = (
+    "Patients with stable disease or response after GEM-CAP were randomised to capecitabine or "
+    "UFT plus radiotherapy (RT) (A), or capecitabine or UFT plus cetuximab plus RT (B). "
+    "After a median follow-up of 61.2 months, no differences in median PFS from randomization "
+    "were observed between arm A [median 7.6 months (95%CI: 5.1 - 10.3)] and arm B [median 9.5 "
+    "months (95%CI: 4.1 - 15.0)]. "
+    "Objective Response Rate (ORR) following CRT was 14.3% and 33.3% in groups A and B "
+    "respectively (p > 0.05)."
+)
+
+
+def test_a_label_defined_by_a_standard_treatment_is_the_control():
+    roles = _roles(LABELLED_BY_TREATMENT)
+    assert roles[93.4] == ("experimental", "group A")
+    assert roles[66.0] == ("control", "group B")
+
+
+def test_bare_intervals_after_rates_are_their_cis_and_each_arm_lists_its_landmarks():
+    res = process_text(LABELLED_BY_TREATMENT)
+    got = {
+        r.value: (r.timepoint_months, r.ci_low, r.ci_high)
+        for r in res.records
+        if r.kind == "outcome"
+    }
+    assert got == {
+        93.4: (24.0, 80.8, 97.8),
+        81.4: (60.0, 60.1, 92.1),
+        66.0: (24.0, 50.4, 77.7),
+        48.3: (60.0, 31.4, 63.3),
+    }
+
+
+def test_the_label_whose_treatment_the_other_adds_to_is_the_control():
+    roles = _roles(LABELLED_ADD_ON)
+    assert roles[14.3][0] == "control" and roles[33.3][0] == "experimental"
+    assert roles[7.6] == ("control", "arm A") and roles[9.5] == ("experimental", "arm B")

@@ -13,6 +13,26 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # the ratio sign of Chinese medical journals pairs two arms' values: "（74.4%∶65.0%）"
+    (
+        "../shared/corpus/real_pdf/zh_cjmc2024_cervical_iib_consensus.pdf",
+        "一项随机对照试验发现与标准铂类同步放化疗组相比，顺铂+吉西他滨同步放化疗组的 3 年无进展生存"
+        "（progression‑free survival，PFS）有所改善（74.4%∶65.0%），OS 有所改善（1b 证据等级）。",
+        [("PFS", 74.4, "experimental", 36.0, None), ("PFS", 65.0, "control", 36.0, None)],
+    ),
+    (
+        "../shared/corpus/real_pdf/zh_cjmc2024_cervical_iib_consensus.pdf",
+        "然而，3~4 级中性粒细胞减少症发生率显著增加（51.2%∶5.9%），3~4 级血液系统不良反应发生率增加"
+        "（71.9%∶23.9%）［35，42］，并有可能导致腹泻增加（17.7%∶4.7%）。",
+        [
+            ("AE", 51.2, "experimental", None, None),
+            ("AE", 5.9, "control", None, None),
+            ("AE", 71.9, "experimental", None, None),
+            ("AE", 23.9, "control", None, None),
+            ("AE", 17.7, "experimental", None, None),
+            ("AE", 4.7, "control", None, None),
+        ],
+    ),
     # a survival 率 reported in months is a survival time (convention 12 of the gold notes);
     # groups by expression level are subgroups (the sentence names them), so both single
     (

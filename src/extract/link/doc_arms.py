@@ -73,7 +73,8 @@ class DocArms:
             return []
         window = text[lo:hi].lower()
         found = sorted(
-            (pos, -len(key), key) for key in self.roles for pos in _word_positions(window, key)
+            [(pos, -len(key), key) for key in self.roles for pos in _word_positions(window, key)]
+            + self._listed_labels(text, lo, hi)
         )
         out: list[tuple[int, str]] = []
         covered = -1
@@ -83,6 +84,24 @@ class DocArms:
             covered = pos - neg_len
             if key not in (k for _, k in out):
                 out.append((lo + pos, key))
+        return out
+
+    def _listed_labels(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """``(offset in window, -1, key)`` of each labelled arm a plural list names ("in arms A
+        and B respectively")."""
+        by_letter = {
+            k.split()[-1]: k
+            for k, (name, _) in self.roles.items()
+            if rx("link.document_arm_label_en.v1").fullmatch(name)
+        }
+        out = []
+        for m in rx("link.arm_label_list_en.v1").finditer(text, lo, hi):
+            listed = text[m.start("first") : m.end()]
+            for i, ch in enumerate(listed):
+                alone = not listed[i + 1 : i + 2].isalnum() and not listed[i - 1 : i].isalnum()
+                if ch.isupper() or ch.isdigit():
+                    if alone and ch.lower() in by_letter:
+                        out.append((m.start("first") + i - lo, -1, by_letter[ch.lower()]))
         return out
 
     def role_and_name(self, key: str) -> tuple[str, str]:
@@ -105,18 +124,87 @@ def document_arms(
         if role == "single" or core(name) in lexicon("not_arm_cores"):
             continue  # a group by a patient or tumour factor is a subgroup, not an arm
         names.setdefault(core(name), name)
+    labelled_control = _label_control_aliases(names)
     if len(names) < 2 or n_trials > 1 or meta_analysis:
         return DocArms()
     roles = {k: (name, arm_role(name + " group") or "experimental") for k, name in names.items()}
     if all(role != "control" for _, role in roles.values()):
         standard = (
-            _named_standard(text, spans, roles)
+            labelled_control
+            or _labelled_standard(text, spans, roles)
+            or _named_standard(text, spans, roles)
             or _reference_arm(text, spans, roles)
             or _added_to(roles)
         )
-        if standard is not None:
-            roles[standard] = (roles[standard][0], "control")
+        for key in _same_label(roles, standard):
+            roles[key] = (roles[key][0], "control")
     return DocArms(roles)
+
+
+def _label_control_aliases(names: dict[str, str]) -> str | None:
+    """Drop "group B control" (from "the group B control arm") from ``names``, another name
+    of "group B"; return the key of the label so named the control."""
+    found = None
+    for key in list(names):
+        m = rx("link.label_control_en.v1").match(key)
+        if m is not None:
+            del names[key]
+            label = core(m.group("label"))
+            names.setdefault(label, m.group("label"))
+            found = label
+    return found
+
+
+def _same_label(roles: dict[str, tuple[str, str]], key: str | None) -> list[str]:
+    """``key`` and the other names of its labelled arm ("arm a" and "group a")."""
+    if key is None:
+        return []
+    if not rx("link.document_arm_label_en.v1").fullmatch(roles[key][0]):
+        return [key]
+    letter = key.split()[-1]
+    return [
+        k
+        for k, (name, _) in roles.items()
+        if rx("link.document_arm_label_en.v1").fullmatch(name) and k.split()[-1] == letter
+    ]
+
+
+def _labelled_standard(
+    text: str, spans: list[tuple[int, int]], roles: dict[str, tuple[str, str]]
+) -> str | None:
+    """The labelled arm whose treatment, as the report defines the label ("chemo-immunotherapy
+    (group A) or chemotherapy (group B)"), is the control: a bare standard treatment, or the
+    treatment the other label's adds to ("… plus RT (A), or … plus cetuximab plus RT (B)")."""
+    letters = {
+        k.split()[-1]: k
+        for k, (name, _) in roles.items()
+        if rx("link.document_arm_label_en.v1").fullmatch(name)
+    }
+    treatments: dict[str, str] = {}
+    for label, treat in _label_definitions(text, spans):
+        if label in letters and treat:
+            treatments.setdefault(letters[label], treat.lower())  # the first definition
+    if len(treatments) != 2 or len(set(treatments.values())) != 2:
+        return None
+    standard = [k for k, t in treatments.items() if arm_role(t) == "control"]
+    if len(standard) == 1:
+        return standard[0]
+    base = _added_to({t: (t, "") for t in treatments.values()})
+    return next((k for k, t in treatments.items() if t == base), None)
+
+
+def _label_definitions(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """(label letter, treatment words) of each "TREATMENT (arm A)" in the English sentences,
+    an abbreviation the treatment defines ("radiotherapy (RT)") standing for its word."""
+    out = []
+    for lo, hi in spans:
+        for m in rx("link.arm_label_definition_en.v1").finditer(text, lo, hi):
+            window = text[max(lo, m.start() - 120) : m.start()]
+            window = rx("link.abbreviation_defined.v1").sub(lambda a: a.group("abbr"), window)
+            starts = [b.end() for b in rx("link.arm_label_treatment_start.v1").finditer(window)]
+            treat = window[starts[-1] if starts else 0 :].strip()
+            out.append((m.group("label").lower(), treat))
+    return out
 
 
 def _named_standard(

@@ -10,6 +10,7 @@ values — by the paragraph's last endpoint; without any, the values are no reco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..recognize import SentenceSpans
@@ -67,17 +68,21 @@ def stat_for(ep: EndpointMention, unit: str, before: str) -> str:
 
 
 def group_values(
-    text: str, values: tuple[Value, ...], blockers: list[int]
+    text: str,
+    values: tuple[Value, ...],
+    blockers: list[int],
+    asides: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[Value, ...]]:
-    """Consecutive values joined by comparison words, with nothing recognized between them;
-    unit-less members borrow the unit of their list ("15.3和6.4个月"); lists without any unit go."""
+    """Consecutive values joined by comparison words, with nothing recognized between them but
+    ``asides`` (the values' own CIs: "93.4 % [95 % CI 80.8–97.8] and 81.4 %"); unit-less members
+    borrow the unit of their list ("15.3和6.4个月"); lists without any unit go."""
     groups: list[list[Value]] = []
     for v in values:
         if groups:
             prev = groups[-1][-1]
             blocked = any(prev.end <= b < v.start for b in blockers)
             units_ok = prev.unit is None or v.unit is None or prev.unit == v.unit
-            between = text[prev.end : v.start]
+            between = _without(text, prev.end, v.start, asides)
             if not blocked and units_ok and (_connects(between) or _bare_list(between, prev, v)):
                 groups[-1].append(v)
                 continue
@@ -88,6 +93,16 @@ def group_values(
         if units:
             kept.append(tuple(_borrow_unit(g, i, units[-1]) for i in range(len(g))))
     return kept
+
+
+def _without(text: str, lo: int, hi: int, asides: Sequence[tuple[int, int]]) -> str:
+    """``text[lo:hi]`` with the ``asides`` inside it left out."""
+    out, pos = [], lo
+    for a, b in sorted(asides):
+        if lo <= a and b <= hi and a >= pos:
+            out.append(text[pos:a])
+            pos = b
+    return "".join(out) + text[pos:hi]
 
 
 def _borrow_unit(g: list[Value], i: int, last: str) -> Value:

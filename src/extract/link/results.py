@@ -96,9 +96,16 @@ def value_intervals(text: str, s: SentenceSpans) -> dict[int, Interval]:
             if i.start >= v.end and rx("link.interval_after_value.v1").fullmatch(
                 text, v.end, i.start
             ):
-                out[v.start] = i
+                if i.level is not None or i.low <= v.value <= i.high:
+                    out[v.start] = i  # a bare one ("81.4 % (60.1–92.1)") holds its value
                 break
     return out
+
+
+def _closed(text: str, intervals: list[Interval]) -> list[tuple[int, int]]:
+    """Spans of the CIs that close their bracket: what comes after one is outside it ("27.2%
+    (95% CI, 14.1-40.4, 12 of 44 …)": the count is still inside)."""
+    return [(i.start, i.end) for i in intervals if text[i.end - 1 : i.end] in ")]）】"]
 
 
 def value_groups(
@@ -120,7 +127,9 @@ def value_groups(
         x.start for x in (*s.measures, *s.intervals, *s.p_values) if x not in owned
     ]
     out = []
-    for vals, gov in _per_arm_lists(text, s, group_values(text, s.values, blockers), para_ep):
+    for vals, gov in _per_arm_lists(
+        text, s, group_values(text, s.values, blockers, _closed(text, owned)), para_ep
+    ):
         if gov is None:
             continue
         d = distribute(text, s, vals, *gov)

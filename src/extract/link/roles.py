@@ -71,8 +71,12 @@ def _doc_arm_near(ctx: DocContext, s: SentenceSpans, g: Group, i: int) -> str | 
     nxt = min((w.start for w in s.values if w.start >= v.end), default=s.end)
     before = ctx.arms.named_near(ctx.text, max(prev, v.start - 60), v.start, last=True)
     after = ctx.arms.named_near(ctx.text, v.end, min(nxt, v.end + 40), last=False)
-    if before is not None and (v.start - before[1] <= 3 or after is None):
-        return before[2]
+    if before is not None and (
+        after is None
+        or v.start - before[1] <= 3
+        or rx("link.arm_then_value_head.v1").fullmatch(ctx.text, before[1], v.start)
+    ):
+        return before[2]  # "in arm B (90%)", "arm A [median 7.6 months"
     if after is not None:
         return after[2]
     # "IL-2-related toxicity grade 1 (24%), 2 (67%), or 3 (9%)": the arm the clause began with
