@@ -214,3 +214,29 @@ def test_the_label_whose_treatment_the_other_adds_to_is_the_control():
     roles = _roles(LABELLED_ADD_ON)
     assert roles[14.3][0] == "control" and roles[33.3][0] == "experimental"
     assert roles[7.6] == ("control", "arm A") and roles[9.5] == ("experimental", "arm B")
+
+
+# corpus/real_text/en_pmc/PMC4282697.txt: a median with a bare bracket before its unit
+MEDIAN_WITH_BRACKET = (
+    "From 2001 to July 2012, 103 postsurgical non-small cell lung cancer patients were randomly "
+    "assigned to receive either chemo-immunotherapy (group A) or chemotherapy (group B). "
+    "The median survival time of group B was 47.5 (from 26.3 to not reached) months and was "
+    "never reached in group A. "
+    "The median recurrence-free survival was 16.56 (9.00–32.01) months in group B, but was not "
+    "reached in group A."
+)
+
+
+def test_a_median_with_a_bracket_before_its_unit_is_the_arm_named_before_or_after_it():
+    """The bracket is no value of its own (RECORDS.md: a range after a median is not recorded);
+    the arm is the one the value's clause names, not the one of the clause after it."""
+    res = process_text(MEDIAN_WITH_BRACKET)
+    got = sorted(
+        (r.endpoint, r.value, r.unit, r.arm, r.arm_role, r.value_high)
+        for r in res.records
+        if r.kind == "outcome"
+    )
+    assert got == [
+        ("OS", 47.5, "month", "group B", "control", None),
+        ("RFS", 16.56, "month", "group B", "control", None),
+    ]

@@ -13,6 +13,19 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # a bare range between a median and its unit is the median's, neither a value nor a CI
+    # (the example RECORDS.md gives)
+    (
+        "../shared/spec/RECORDS.md",
+        "中位生存期13.0(4.0~92.0)月",
+        [("OS", 13.0, "single", None, None)],
+    ),
+    # … and a follow-up written so is no endpoint, its range no values
+    (
+        "../shared/corpus/real_text/zh_chinaxiv/ChinaXiv-201712.01003V1.md",
+        "随访截止时间为2015年9月30日，中位随访时间为33.77(0.13~65.13)月。",
+        [],
+    ),
     # the ratio sign of Chinese medical journals pairs two arms' values: "（74.4%∶65.0%）"
     (
         "../shared/corpus/real_pdf/zh_cjmc2024_cervical_iib_consensus.pdf",
