@@ -27,3 +27,23 @@ def test_a_full_stop_in_a_short_aside_ends_no_sentence():
     # corpus/real_text/zh_chinaxiv/ChinaXiv-201712.00037V1.md
     text = "Ⅱ组5年无瘤生存率明显低于I组，差异有统计学意义 (χ²=5.17 ,4.45, P<0.05 .图1~2)。截至2017年2月，随访结束。"
     assert len(_sentences(text)) == 2
+
+
+def test_a_sentence_ending_in_an_arms_letter_ends_there():
+    # corpus/real_text/en_pmc/PMC4282697.txt: "group A." is a label, not a name's initial
+    text = (
+        "HR was 0.423 (95 % CI 0.241–0.743, p = 0.0027) in group A. The median recurrence-free "
+        "survival was 16.56 (9.00–32.01) months in group B, but was not reached in group A."
+    )
+    got = _sentences(text)
+    assert len(got) == 2 and got[1].startswith("The median recurrence-free survival")
+
+
+def test_an_initial_before_a_surname_ends_no_sentence():
+    # ../shared/corpus/real_text/en_pmc/PMC3442969.txt, the disclosures: "U. Graeven" is a name
+    text = "D. Arnold: Honoraria from Roche, Sanofi-Aventis. U. Graeven: Honoraria from Roche."
+    got = _sentences(text)
+    assert got == [
+        "D. Arnold: Honoraria from Roche, Sanofi-Aventis.",
+        "U. Graeven: Honoraria from Roche.",
+    ]

@@ -49,6 +49,19 @@ class Paragraph:
     sentences: list[Sentence] = field(default_factory=list)
 
 
+# a single capital after these words is an arm's or a category's label, not a name's initial:
+# "… in group A. The median …", "arms A and B. Objective …", "hepatitis B. Patients …"
+_LABEL_BEFORE = re.compile(
+    r"\b(?:arms?|groups?|cohorts?|and|or|type|stage|hepatitis|vitamin)\s+[A-Z]\.$", re.I
+)
+
+
+def _abbreviation_before(text: str, i: int) -> bool:
+    """Is the full stop at ``i`` the end of an abbreviation (vs., Fig., an initial)?"""
+    window = text[max(0, i - 12) : i + 1]
+    return bool(_ABBREV.search(window[-9:])) and not _LABEL_BEFORE.search(window)
+
+
 def _sentence_ends(text: str) -> list[int]:
     """Offsets (exclusive) where sentences end in one paragraph."""
     ends: list[int] = []
@@ -81,7 +94,7 @@ def _sentence_ends(text: str) -> list[int]:
                 while k < n and text[k] == " ":
                     k += 1
                 follower = text[k] if k < n else ""
-                if ch == "." and _ABBREV.search(text[max(0, i - 8) : i + 1]):
+                if ch == "." and _abbreviation_before(text, i):
                     i += 1
                     continue
                 if follower and (
