@@ -1027,3 +1027,25 @@ def test_a_count_assigned_to_an_arm_is_no_arm_name():
     text = "A total of 55 patients were assigned to arm A and 45 to arm B."
     arms = document_arms(text, [(0, len(text))], 1, False)
     assert "45 to" not in arms.roles
+
+
+def test_the_p_of_a_rate_outside_the_vocabulary_reported_after_the_endpoint_is_no_effect():
+    # ChinaXiv-201712.00535V1 (as the pipeline reads it): 显效率 is no endpoint; its P is its own
+    res = process_text(
+        "本项研究结果表明，茶多酚联合治疗后1周观察组患者的治疗总有效率高于对照组患者，但差异没有"
+        "统计学意义(P=0.15) ,观察组的治疗显效率为 42.9% ,对照组的治疗显效率为 21.1% ，差异有统计学"
+        "意义 ·P<0.05 表1)。"
+    )
+    effects = [(r.endpoint, r.p_value, r.p_qualifier) for r in res.records if r.kind == "effect"]
+    assert effects == [("ORR", 0.15, "=")]
+
+
+def test_a_population_framed_by_a_comma_alone_is_the_effects_subgroup():
+    # ChinaXiv-201712.01173V1 (as the pipeline reads it)
+    res = process_text(
+        "在激素受体阴性(雌激素受体和孕激素受体均为阴性)患者,APRIL阳性间质细胞密度升高与较好的预后"
+        "相关,是DFS (HR=0.313,95%CI=0.107-0.920,P=0.035) 的独立保护性预后因素。"
+    )
+    (effect,) = [r for r in res.records if r.kind == "effect"]
+    assert (effect.endpoint, effect.value, effect.ci_low) == ("DFS", 0.313, 0.107)
+    assert effect.subgroup is not None and effect.subgroup.startswith("激素受体阴性")

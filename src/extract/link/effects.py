@@ -228,6 +228,10 @@ def _without_group(
     before = [i for i, ep in enumerate(s.endpoints) if ep.end <= first]
     if named:  # "the HR for PFS was 0.46", "hazard ratio for OS"
         return [Target(named[0].code, named[0], None)]
+    if before and _other_rate_between(text, s, s.endpoints[before[-1]].end, first):
+        # "总有效率高于对照组…(P=0.15)，观察组的治疗显效率为42.9%，对照组…21.1%，差异有统计学意义
+        # (P<0.05)": the P of the rate outside the vocabulary reported after the endpoint
+        return [Target(None, None, None)]
     if before:
         return [
             Target(about or ep.code, ep, None)
