@@ -1049,3 +1049,15 @@ def test_a_population_framed_by_a_comma_alone_is_the_effects_subgroup():
     (effect,) = [r for r in res.records if r.kind == "effect"]
     assert (effect.endpoint, effect.value, effect.ci_low) == ("DFS", 0.313, 0.107)
     assert effect.subgroup is not None and effect.subgroup.startswith("激素受体阴性")
+
+
+def test_effects_each_followed_by_the_endpoint_they_are_for():
+    # PMC4737890 (Lancet style, middle-dot decimals)
+    res = process_text(
+        "Results from the sensitivity analysis of UK patients only (n=338 in the 1 cm margin group; "
+        "n=392 in the 3 cm margin group) showed HRs of 1·11 (95% CI 0·92–1·33) for overall survival "
+        "and 1·21 (0·97–1·50) for melanoma-specific survival; the results were consistent with the "
+        "primary result."
+    )
+    got = sorted((r.endpoint, r.value, r.ci_low) for r in res.records if r.kind == "effect")
+    assert got == [("CSS", 1.21, 0.97), ("OS", 1.11, 0.92)]

@@ -228,6 +228,9 @@ def _without_group(
     before = [i for i, ep in enumerate(s.endpoints) if ep.end <= first]
     if named:  # "the HR for PFS was 0.46", "hazard ratio for OS"
         return [Target(named[0].code, named[0], None)]
+    after = _endpoint_named_after(text, s, c)
+    if after is not None:  # "HRs of 1·11 (95% CI 0·92–1·33) for overall survival and 1·21 …"
+        return [Target(after.code, after, None)]
     if before and _other_rate_between(text, s, s.endpoints[before[-1]].end, first):
         # "总有效率高于对照组…(P=0.15)，观察组的治疗显效率为42.9%，对照组…21.1%，差异有统计学意义
         # (P<0.05)": the P of the rate outside the vocabulary reported after the endpoint
@@ -262,6 +265,14 @@ def _without_group(
         # endpoint is outside the vocabulary — no record, but it takes the cluster
         return [Target(None, None, None)]
     return []
+
+
+def _endpoint_named_after(text: str, s: SentenceSpans, c: Cluster) -> EndpointMention | None:
+    """The endpoint named right after the effect cluster ``c`` as the one it is for."""
+    nxt = next((ep for ep in s.endpoints if ep.start >= c.end), None)
+    if nxt is not None and rx("link.endpoint_after_effect.v1").fullmatch(text, c.end, nxt.start):
+        return nxt
+    return None
 
 
 def _in_other_category(text: str, s: SentenceSpans, first: int) -> bool:
