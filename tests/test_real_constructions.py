@@ -1061,3 +1061,15 @@ def test_effects_each_followed_by_the_endpoint_they_are_for():
     )
     got = sorted((r.endpoint, r.value, r.ci_low) for r in res.records if r.kind == "effect")
     assert got == [("CSS", 1.21, 0.97), ("OS", 1.11, 0.92)]
+
+
+def test_an_effect_introduced_by_an_outcome_outside_the_vocabulary_is_none():
+    # PMC4518214: failure-free survival (FFS) is no endpoint of RECORDS.md; its HRs are not PFS's
+    res = process_text(
+        "Statistically significant treatment effects were observed in terms of 2-year and 3-year "
+        "PFS (for 2-year PFS: HR = 0.55, 95% CI 0.35–0.89; for 3-year PFS: HR = 0.57, 95% CI "
+        "0.37–0.86), and also 2-year and 3-year FFS (for 2-year FFS: HR = 0.55, 95% CI 0.33–0.89; "
+        "for 3-year FFS: HR = 0.57, 95% CI 0.38–0.91; Fig. 1, Table 1)."
+    )
+    got = sorted((r.endpoint, r.value, r.ci_low) for r in res.records if r.kind == "effect")
+    assert got == [("PFS", 0.55, 0.35), ("PFS", 0.57, 0.37)]

@@ -231,6 +231,8 @@ def _without_group(
     after = _endpoint_named_after(text, s, c)
     if after is not None:  # "HRs of 1·11 (95% CI 0·92–1·33) for overall survival and 1·21 …"
         return [Target(after.code, after, None)]
+    if before and _unlisted_endpoint_before(text, s, first):
+        return [Target(None, None, None)]  # "… 3-year PFS …, and 2-year FFS (for 2-year FFS: HR …"
     if before and _other_rate_between(text, s, s.endpoints[before[-1]].end, first):
         # "总有效率高于对照组…(P=0.15)，观察组的治疗显效率为42.9%，对照组…21.1%，差异有统计学意义
         # (P<0.05)": the P of the rate outside the vocabulary reported after the endpoint
@@ -265,6 +267,16 @@ def _without_group(
         # endpoint is outside the vocabulary — no record, but it takes the cluster
         return [Target(None, None, None)]
     return []
+
+
+def _unlisted_endpoint_before(text: str, s: SentenceSpans, first: int) -> bool:
+    """Is the effect at ``first`` introduced by a name that is no endpoint ("for 3-year FFS:")?"""
+    lo = max(s.start, first - 40)
+    m = rx("link.unlisted_endpoint_before.v1").search(text[lo:first])
+    if m is None:
+        return False
+    a, b = lo + m.start("name"), lo + m.end("name")
+    return not any(ep.start < b and a < ep.end for ep in s.endpoints)
 
 
 def _endpoint_named_after(text: str, s: SentenceSpans, c: Cluster) -> EndpointMention | None:
