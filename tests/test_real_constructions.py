@@ -1073,3 +1073,25 @@ def test_an_effect_introduced_by_an_outcome_outside_the_vocabulary_is_none():
     )
     got = sorted((r.endpoint, r.value, r.ci_low) for r in res.records if r.kind == "effect")
     assert got == [("PFS", 0.55, 0.35), ("PFS", 0.57, 0.37)]
+
+
+@pytest.mark.parametrize(
+    ("source", "sentence"),
+    [
+        (
+            "PMC3596913",
+            "Grade 3 or 4 toxicities experienced by at least 5% of patients according to treatment "
+            "arm are summarized in Table 2.",
+        ),
+        (
+            "PMC5292678",
+            "With the exception of diarrhoea (12% with DA in course 1) and nausea (10% with DClo in "
+            "course 1), no grade 3 or 4 toxicity was recorded in more than 10% of patients on either "
+            "treatment arm during either course.",
+        ),
+    ],
+)
+def test_the_threshold_of_a_listing_of_toxicities_is_no_rate(source, sentence):
+    res = process_text(sentence)
+    thresholds = [r for r in res.records if r.kind == "outcome" and r.qualifier in (">", ">=")]
+    assert thresholds == [], source
