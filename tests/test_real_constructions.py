@@ -1095,3 +1095,14 @@ def test_the_threshold_of_a_listing_of_toxicities_is_no_rate(source, sentence):
     res = process_text(sentence)
     thresholds = [r for r in res.records if r.kind == "outcome" and r.qualifier in (">", ">=")]
     assert thresholds == [], source
+
+
+def test_values_after_a_category_and_its_verdict_are_that_categorys():
+    # PMC5292678: induction deaths are no response; neither their rates nor their OR are ORR's
+    res = process_text(
+        "The overall response rate was 69% (complete remission (CR) 60% CRi 9%), with no "
+        "difference between DA (71%) and DClo (66%). The induction deaths were not different "
+        "(11% vs 11% OR 0.99 (0.64-1.55), P=1.0)."
+    )
+    assert not [r for r in res.records if r.kind == "outcome" and r.value == 11.0]
+    assert not [r for r in res.records if r.kind == "effect" and r.value == 0.99]

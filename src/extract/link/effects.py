@@ -293,7 +293,7 @@ def _in_other_category(text: str, s: SentenceSpans, first: int) -> bool:
     lo = max(s.start, first - 60)
     opened = max(text.rfind(b, lo, first) for b in "([（")
     return opened >= 0 and bool(
-        rx("link.other_category_before.v1").search(text, max(s.start, opened - 30), opened + 1)
+        rx("link.other_category_before.v1").search(text, max(s.start, opened - 48), opened + 1)
     )
 
 

@@ -178,7 +178,7 @@ def _governing(
     start = vals[0].start
     if len(vals) == 1 and rx("link.other_category_after.v1").match(text, vals[0].end, s.end):
         return None  # "11 patients (64.71%) achieved progressive disease": no endpoint's value
-    if rx("link.other_category_before.v1").search(text, max(s.start, start - 24), start):
+    if rx("link.other_category_before.v1").search(text, max(s.start, start - 48), start):
         return None  # "…, and PD (28.6 vs. 28.3 % of patients)": the values of PD
     after = _endpoint_after(text, s, vals)
     if after is not None:
