@@ -1106,3 +1106,13 @@ def test_values_after_a_category_and_its_verdict_are_that_categorys():
     )
     assert not [r for r in res.records if r.kind == "outcome" and r.value == 11.0]
     assert not [r for r in res.records if r.kind == "effect" and r.value == 0.99]
+
+
+def test_locoregional_disease_free_survival_is_lrfs_not_dfs():
+    # PMC3268925
+    res = process_text(
+        "Locoregional disease-free survival did not statistically differ between the two groups "
+        "(performed BCS vs. performed mastectomy) in the patients with a planned mastectomy "
+        "(P = 0.649)."
+    )
+    assert [(r.endpoint, r.p_value) for r in res.records if r.kind == "effect"] == [("LRFS", 0.649)]
