@@ -1112,7 +1112,7 @@ def test_locoregional_disease_free_survival_is_lrfs_not_dfs():
     # PMC3268925
     res = process_text(
         "Locoregional disease-free survival did not statistically differ between the two groups "
-        "(performed BCS vs. performed mastectomy) in the patients with a planned mastectomy "
-        "(P = 0.649)."
+        "(performed BCS vs. performed mastectomy) in the patients with a planned mastectomy at "
+        "initial exam (p=0.649)."
     )
     assert [(r.endpoint, r.p_value) for r in res.records if r.kind == "effect"] == [("LRFS", 0.649)]
