@@ -1116,3 +1116,11 @@ def test_locoregional_disease_free_survival_is_lrfs_not_dfs():
         "initial exam (p=0.649)."
     )
     assert [(r.endpoint, r.p_value) for r in res.records if r.kind == "effect"] == [("LRFS", 0.649)]
+
+
+def test_the_same_population_is_no_subgroup():
+    # PMC3405220: "the same population" names the one just reported on, here all patients
+    res = process_text(
+        "In the same population, 6-month OS rates were 30.5% and 41.7%, respectively (P=0.984)."
+    )
+    assert [r.subgroup for r in res.records] == [None, None, None]
