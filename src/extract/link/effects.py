@@ -231,11 +231,7 @@ def _without_group(
     after = _endpoint_named_after(text, s, c)
     if after is not None:  # "HRs of 1·11 (95% CI 0·92–1·33) for overall survival and 1·21 …"
         return [Target(after.code, after, None)]
-    if before and _unlisted_endpoint_before(text, s, first):
-        return [Target(None, None, None)]  # "… 3-year PFS …, and 2-year FFS (for 2-year FFS: HR …"
-    if before and _other_rate_between(text, s, s.endpoints[before[-1]].end, first):
-        # "总有效率高于对照组…(P=0.15)，观察组的治疗显效率为42.9%，对照组…21.1%，差异有统计学意义
-        # (P<0.05)": the P of the rate outside the vocabulary reported after the endpoint
+    if before and _other_outcome_between(text, s, s.endpoints[before[-1]].end, first):
         return [Target(None, None, None)]
     if before:
         return [
@@ -267,6 +263,14 @@ def _without_group(
         # endpoint is outside the vocabulary — no record, but it takes the cluster
         return [Target(None, None, None)]
     return []
+
+
+def _other_outcome_between(text: str, s: SentenceSpans, lo: int, first: int) -> bool:
+    """Does an outcome outside the vocabulary come between the endpoint (ending at ``lo``) and
+    the effect at ``first``, which is then that outcome's: "… 3-year PFS …, and 2-year FFS (for
+    2-year FFS: HR …", "总有效率高于对照组…(P=0.15)，观察组的治疗显效率为42.9%，对照组…21.1%，
+    差异有统计学意义(P<0.05)"?"""
+    return _unlisted_endpoint_before(text, s, first) or _other_rate_between(text, s, lo, first)
 
 
 def _unlisted_endpoint_before(text: str, s: SentenceSpans, first: int) -> bool:
