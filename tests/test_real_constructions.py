@@ -1124,3 +1124,21 @@ def test_the_same_population_is_no_subgroup():
         "In the same population, 6-month OS rates were 30.5% and 41.7%, respectively (P=0.984)."
     )
     assert [r.subgroup for r in res.records] == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "最常见的非血液学不良反应（≥30%）为恶心（75%）、疲乏（57%）、呕吐（40%）、腹泻（37%）和发热（34%）。",
+        "最常见的 3 级或 4 级不良反应(≥25%)为中性粒细胞计数减少(38%)、中性粒细胞减少症(38%)、"
+        "白细胞计数减少(36%)和白细胞减少症(32%)。",
+    ],
+)
+def test_a_drug_labels_listing_threshold_in_brackets_is_no_rate(sentence):
+    # ../shared/corpus/real_pdf/zh_nmpa_label_bendamustine.pdf (its gold quotes these sentences)
+    res = process_text(sentence)
+    outcomes = [r for r in res.records if r.kind == "outcome"]
+    assert outcomes and all(r.qualifier == "=" for r in outcomes)
+    if "3 级或 4 级" in sentence:
+        assert {r.grade for r in outcomes} == {"3-4"}
+        assert sorted(r.value for r in outcomes) == [32.0, 36.0, 38.0, 38.0]
