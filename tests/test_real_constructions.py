@@ -13,6 +13,12 @@ import pytest
 from extract.pipeline import process_text
 
 OUTCOMES = [
+    # two kinds of patients compared, no treatment group named: subgroups of one cohort
+    (
+        "../shared/corpus/real_pdf/zh_cjmc2024_cervical_iib_consensus.pdf",
+        "宫颈腺癌患者的同步放化疗 OS 率比鳞癌患者差（58.6%∶26.7%）［64，66‑67］。",
+        [("OS", 58.6, "single", None, None), ("OS", 26.7, "single", None, None)],
+    ),
     # a bare range between a median and its unit is the median's, neither a value nor a CI
     # (the example RECORDS.md gives)
     (

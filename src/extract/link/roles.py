@@ -144,6 +144,12 @@ def _comparison_roles(
     k = len(g.values)
     if all(c.role is None for c in cues):
         arms = [a for a in s.arms if a.end <= g.start]
+        if (
+            not arms
+            and s.lang == "zh"
+            and rx("link.patients_compared_zh.v1").search(ctx.text, s.start, g.start)
+        ):
+            return [ArmRole("single", None)] * k  # "腺癌患者的OS率比鳞癌患者差（58.6%∶26.7%）"
         if len(arms) >= k:
             arms = arms[-k:]
             roles = [a.role for a in arms]
