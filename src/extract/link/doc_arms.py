@@ -89,19 +89,16 @@ class DocArms:
     def _listed_labels(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """``(offset in window, -1, key)`` of each labelled arm a plural list names ("in arms A
         and B respectively")."""
-        by_letter = {
-            k.split()[-1]: k
-            for k, (name, _) in self.roles.items()
-            if rx("link.document_arm_label_en.v1").fullmatch(name)
-        }
+        by_letter = _label_keys(self.roles)
+        if not by_letter:
+            return []
         out = []
         for m in rx("link.arm_label_list_en.v1").finditer(text, lo, hi):
             listed = text[m.start("first") : m.end()]
             for i, ch in enumerate(listed):
                 alone = not listed[i + 1 : i + 2].isalnum() and not listed[i - 1 : i].isalnum()
-                if ch.isupper() or ch.isdigit():
-                    if alone and ch.lower() in by_letter:
-                        out.append((m.start("first") + i - lo, -1, by_letter[ch.lower()]))
+                if (ch.isupper() or ch.isdigit()) and alone and ch.lower() in by_letter:
+                    out.append((m.start("first") + i - lo, -1, by_letter[ch.lower()][0]))
         return out
 
     def role_and_name(self, key: str) -> tuple[str, str]:
@@ -155,18 +152,21 @@ def _label_control_aliases(names: dict[str, str]) -> str | None:
     return found
 
 
+def _label_keys(roles: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    """Letter (or number) of each labelled arm → its keys ("b" → ["arm b", "group b"])."""
+    out: dict[str, list[str]] = {}
+    for k, (name, _) in roles.items():
+        if rx("link.document_arm_label_en.v1").fullmatch(name):
+            out.setdefault(k.split()[-1], []).append(k)
+    return out
+
+
 def _same_label(roles: dict[str, tuple[str, str]], key: str | None) -> list[str]:
     """``key`` and the other names of its labelled arm ("arm a" and "group a")."""
     if key is None:
         return []
-    if not rx("link.document_arm_label_en.v1").fullmatch(roles[key][0]):
-        return [key]
-    letter = key.split()[-1]
-    return [
-        k
-        for k, (name, _) in roles.items()
-        if rx("link.document_arm_label_en.v1").fullmatch(name) and k.split()[-1] == letter
-    ]
+    same = next((keys for keys in _label_keys(roles).values() if key in keys), None)
+    return same or [key]
 
 
 def _labelled_standard(
@@ -175,15 +175,13 @@ def _labelled_standard(
     """The labelled arm whose treatment, as the report defines the label ("chemo-immunotherapy
     (group A) or chemotherapy (group B)"), is the control: a bare standard treatment, or the
     treatment the other label's adds to ("… plus RT (A), or … plus cetuximab plus RT (B)")."""
-    letters = {
-        k.split()[-1]: k
-        for k, (name, _) in roles.items()
-        if rx("link.document_arm_label_en.v1").fullmatch(name)
-    }
+    letters = _label_keys(roles)
+    if len(letters) != 2:
+        return None  # no two labelled arms: nothing to look up
     treatments: dict[str, str] = {}
     for label, treat in _label_definitions(text, spans):
         if label in letters and treat:
-            treatments.setdefault(letters[label], treat.lower())  # the first definition
+            treatments.setdefault(letters[label][-1], treat.lower())  # the first definition
     if len(treatments) != 2 or len(set(treatments.values())) != 2:
         return None
     standard = [k for k, t in treatments.items() if arm_role(t) == "control"]
