@@ -303,6 +303,41 @@ OUTCOMES = [
         "respectively).",
         [],
     ),
+    # landmarks listed each with its unit, then two arms' lists of as many rates
+    (
+        "PMC4768887",
+        "The cumulative 1-year, 2-year, and 3-year DFS rates were 78.3%, 49.2%, and 32.5% in the PET/CT group "
+        "versus 62.6%, 26.3%, and 14.4% in the CT group, respectively (Figure 2).",
+        [
+            ("DFS", 78.3, "experimental", 12.0, None),
+            ("DFS", 49.2, "experimental", 24.0, None),
+            ("DFS", 32.5, "experimental", 36.0, None),
+            ("DFS", 62.6, "control", 12.0, None),
+            ("DFS", 26.3, "control", 24.0, None),
+            ("DFS", 14.4, "control", 36.0, None),
+        ],
+    ),
+    # "6- and 12-month": the first timepoint shares the second's unit and its endpoint; each dose
+    # arm's two rates follow with their own CIs
+    (
+        "PMC2361948",
+        "In all, 6- and 12-month survival probabilities were 57% (95% CI: 42–72%) and 27% (95% CI: 14–40%) for "
+        "patients receiving 16 Gy/2 fr, and 30% (95% CI: 18–42%) and 11% (95% CI: 3–20%) for patients receiving "
+        "20 Gy/5 fr, respectively.",
+        [
+            ("OS", 57.0, "experimental", 6.0, 42.0),
+            ("OS", 27.0, "experimental", 12.0, 14.0),
+            ("OS", 30.0, "control", 6.0, 18.0),
+            ("OS", 11.0, "control", 12.0, 3.0),
+        ],
+    ),
+    # a standard deviation is no stable disease, and its mean's P no effect
+    (
+        "../shared/corpus/real/cohort_dementia_hr.pdf",
+        "Participants who developed dementia reported a mean of 3.0 (SD = 2.6, range 0-18) life events, and "
+        "participants without dementia reported a mean of 3.7 (SD = 3.3, range 0-30) life events (p < 0.001).",
+        [],
+    ),
     # a confidence limit's level is no value
     (
         "PMC2360030",
@@ -522,6 +557,36 @@ def test_a_regimen_acronym_is_no_trial():
         "radiotherapy (RT) (A), or capecitabine or UFT plus RT followed by GEM-CAP (B)."
     )
     assert [r for r in process_text(sentence).records if r.kind == "trial"] == []
+
+
+def test_an_abbreviations_plural_is_no_trial():
+    # ../shared/corpus/real/meta_analysis_hpylori_anaemia.pdf, Methods
+    sentence = (
+        "With the intention of comparing mean changes in Hb and SF between intervention and control groups, "
+        "we used weighted mean difference (WMD) and 95% CIs to evaluate the differences between each set of "
+        "values."
+    )
+    assert [r for r in process_text(sentence).records if r.kind == "trial"] == []
+    # the singular and a real trial's name still are what they were
+    named = process_text("The ESCORT trial and the 95% CI of its HR were reported.").records
+    assert [r.name for r in named if r.kind == "trial"] == ["ESCORT"]
+
+
+def test_a_standard_deviations_mean_comparison_is_no_effect():
+    # ../shared/corpus/real/cohort_dementia_hr.pdf: "SD" is the means' standard deviation, not
+    # stable disease
+    sentence = (
+        "The mean number of experienced negative or very negative life events reported by participants with "
+        "dementia was 1.6 (SD = 1.8, range 0-10), compared with 1.9 (SD = 2.1, range 0-16) among the "
+        "participants without dementia (p < 0.001)."
+    )
+    assert process_text(sentence).records == []
+    # a stable-disease share stays one
+    rates = process_text("Best responses were PR, 20% and SD, 35% (RECIST).").records
+    assert [(r.endpoint, r.value) for r in rates if r.kind == "outcome"] == [
+        ("PR", 20.0),
+        ("SD", 35.0),
+    ]
 
 
 INTRODUCED_TRIALS = [

@@ -257,8 +257,11 @@ def _stat(text: str, m: re.Match[str], start: int) -> tuple[int, str | None]:
     return m.start(), None
 
 
-def _landmarks(text: str, start: int, end: int, lang: str) -> list[tuple[int, int, float, bool]]:
-    """(start, end, months, named after the endpoint) of each landmark timepoint."""
+def _landmarks(
+    text: str, start: int, end: int, lang: str
+) -> list[tuple[int, int, float, bool, int]]:
+    """(start, end, months, named after the endpoint, end of the landmark that closes its list)
+    of each landmark timepoint: a timepoint listed before another qualifies what that one does."""
     rule = "endpoint.landmark_zh.v1" if lang == "zh" else "endpoint.landmark_en.v1"
     spans = []
     for m in _rx(rule).finditer(text, start, end):
@@ -273,22 +276,23 @@ def _landmarks(text: str, start: int, end: int, lang: str) -> list[tuple[int, in
             continue
         after_form = bool(gd.get("t2") or gd.get("t3"))
         if not after_form:
-            spans.extend(_listed_before(text, start, m.start(), tu))
-        spans.append((m.start(), m.end(), months, after_form))
+            listed = _listed_before(text, start, m.start(), tu)
+            spans.extend((a, b, t, False, m.end()) for a, b, t in listed)
+        spans.append((m.start(), m.end(), months, after_form, m.end()))
     return spans
 
 
-def _listed_before(
-    text: str, start: int, pos: int, unit: str
-) -> list[tuple[int, int, float, bool]]:
-    """Bare timepoints listed right before a landmark share its unit: "1、3、5年", "1- and 5-year"."""
+def _listed_before(text: str, start: int, pos: int, unit: str) -> list[tuple[int, int, float]]:
+    """Timepoints listed right before a landmark: bare ones share its unit ("1、3、5年",
+    "1- and 5-year"), others carry their own ("1-year, 2-year, and 3-year DFS")."""
     lst = _rx("endpoint.landmark_list_before.v1").search(text, max(start, pos - 40), pos)
     if lst is None:
         return []
     out = []
     for n in _rx("endpoint.landmark_list_number.v1").finditer(text, lst.start(), lst.end()):
         try:
-            out.append((n.start(), n.end(), _months(n.group(0), unit), False))
+            months = _months(n.group("t"), n.group("tu") or unit)
+            out.append((n.start(), n.end(), months))
         except ValueError:
             continue
     return out
@@ -299,8 +303,8 @@ def _attach_landmarks(
 ) -> list[EndpointMention]:
     """Each landmark makes the endpoints it qualifies rates at that timepoint."""
     eps = list(eps)
-    for s, e, months, after_form in _landmarks(text, start, end, lang):
-        for i in _landmark_targets(text, eps, s, e, after_form):
+    for s, e, months, after_form, list_end in _landmarks(text, start, end, lang):
+        for i in _landmark_targets(text, eps, s, list_end, after_form):
             ep = eps[i]
             eps[i] = replace(
                 ep,

@@ -60,8 +60,11 @@ def _prefix(surface: str) -> str:
 
 
 def is_never_trial(surface: str) -> bool:
-    """Is ``surface`` (or its acronym part) one of the acronyms that are never trials (NCCN, AJCC, PD-L1…)?"""
+    """Is ``surface`` (or its acronym part) one of the acronyms that are never trials (NCCN, AJCC,
+    PD-L1…), or such an acronym's plural ("95% CIs", "HRs")?"""
     up = surface.upper()
+    if surface.endswith("s") and surface[:-1].isupper() and up[:-1] in _never():
+        return True
     return up in _never() or _prefix(surface) in _never() or up.replace("-", "") in _never()
 
 
