@@ -589,6 +589,37 @@ def test_a_standard_deviations_mean_comparison_is_no_effect():
     ]
 
 
+def test_postoperative_pain_is_a_symptom_endpoint_and_a_named_topic_lends_no_endpoint():
+    # ../shared/corpus/real_pdf/en_plosone2015_elderly_cancer_empowerment_rct.pdf: pain is a symptom
+    # endpoint (QOL); after a run-in heading that names it, the values of "mobilization" and
+    # "PONV" are theirs, not pain's
+    abstract = (
+        "Patients in the intervention group reported significantly less postoperative pain (p = 0.03) than "
+        "the control group."
+    )
+    assert [(r.endpoint, r.p_value) for r in process_text(abstract).records] == [("QOL", 0.03)]
+    paragraph = (
+        "Postoperative stress: Mobilization, PONV and postoperative pain. Patients in the intervention group "
+        "reported less pain on the first postoperative day (75.2% vs. 82.3%, p = 0.03) (Table 3). There were "
+        "no differences regarding mobilization within the first 24 hours (69.2% vs. 70.4%, p = 0.73), or "
+        "PONV within the first five days (52.8% vs. 56.4%, p = 0.39)."
+    )
+    records = process_text(paragraph).records
+    assert sorted(r.value for r in records if r.kind == "outcome") == [75.2, 82.3]
+    assert [r.p_value for r in records if r.kind == "effect"] == [0.03]
+
+
+def test_no_intervention_and_usual_care_are_control_arms():
+    # the arms of the PLOS ONE trial's Table 3 ("Intervention N = 326", "No Intervention N = 326")
+    from extract.recognize.arms import arm_role
+
+    assert [arm_role(a) for a in ("No Intervention", "usual care group", "Intervention")] == [
+        "control",
+        "control",
+        None,
+    ]
+
+
 INTRODUCED_TRIALS = [
     # a numbered name in brackets after the study it names
     (
@@ -1066,6 +1097,15 @@ SUBGROUPS = [
         "the intervention and in the control group (all patients: p = 0.74; women: p = 0.54, men: "
         "p = 0.94).",
         [(0.74, None), (0.54, "women"), (0.94, "men")],
+    ),
+    # a population by sex within the value's own words, or opening the sentence before its arm
+    (
+        "../shared/corpus/real_pdf/en_plosone2015_elderly_cancer_empowerment_rct.pdf, p. 11",
+        "The global HRQoL after 12 months of women in the intervention group was 61.07 (95% CI 55.42–66.71) "
+        "compared to 63.27 (95% CI 58.28–68.25) in the control group (p = 0.54). Males in the intervention "
+        "group had a mean global HRQoL after 12 months of 72.49 (CI95% 69.34–75.65) compared to 71.71 (95% CI "
+        "68.21–75.20) in the control group (p = 0.94).",
+        [(0.54, "women"), (0.94, "Males")],
     ),
     # a sentence that opens with its population (Chinese)
     (

@@ -209,6 +209,8 @@ def _governing(
             rx("link.open_parenthesis_before.v1").search(text[max(s.start, start - 3) : start])
             or rx("link.corresponding.v1").search(text, s.start, start)
         )
+        # "no differences regarding mobilization … (69.2% vs. 70.4%)": the values of that topic
+        and not rx("link.topic_named_before.v1").search(text, s.start, start)
     ):
         # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
         return [para_ep], "result.context_endpoint.v1"

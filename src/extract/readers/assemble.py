@@ -221,8 +221,8 @@ def _room_for_next(a: Line, b: Line, right: float | None = None) -> bool:
     return room >= _first_word_width(b) + 0.3 * a.size
 
 
-def _indented(line: Line) -> bool:
-    return line.x0 - line.region[0] >= 0.8 * line.size
+def _indented(line: Line, left: float | None = None) -> bool:
+    return line.x0 - (line.region[0] if left is None else left) >= 0.8 * line.size
 
 
 def _set_edges(block: TextBlock) -> None:
@@ -364,11 +364,18 @@ def _continues(p: Para, q: Para, stats: Stats) -> bool:
         return False
     if _BULLET.match(b.text) or _LABEL.match(b.text):
         return False
+    indented = _indented(b, _own_left(q))
     if stats.uses_indent:
-        return not _indented(b)
-    if _indented(b):
+        return not indented
+    if indented:
         return False
     return not _ends_terminal(a)
+
+
+def _own_left(q: Para) -> float | None:
+    """The left edge of ``q``'s own lines, when it has several: its block may be wider (a
+    caption across the page above a column that starts further right)."""
+    return min(ln.x0 for ln in q.lines[:6]) if len(q.lines) >= 2 else None
 
 
 def _column_flow(a: Line, b: Line, stats: Stats) -> bool:
@@ -406,6 +413,8 @@ def find_footnotes(page: PageLayout, stats: Stats, in_refs: bool) -> list[Line]:
             continue
         tail = b.lines[k:]
         first = tail[0]
+        if _CAPTION.match(first.text):
+            continue  # a figure's caption under it at the foot of the page is text, not a note
         starts_marked = bool(first.glyphs and first.glyphs[0].raised) or bool(
             _FOOTNOTE_MARK.match(first.text)
         )
@@ -938,7 +947,10 @@ def _interposed(
         return False
     caption = bool(_CAPTION.match(b.text))
     if b.page > a.page:
-        # a figure at the top of the next page, its caption read before the text it interrupts
+        # a figure at the top of the next page, its caption read before the text it interrupts,
+        # and the small print under that caption (its "doi:…g004" line)
+        if held and held[-1].lines and held[-1].lines[-1].page == b.page:
+            return b.top > held[-1].lines[-1].bottom and b.size <= 0.88 * stats.body_size
         return caption and not _ends_terminal(a) and a.x1 >= a.region[1] - 2 * a.size
     if b.top <= a.bottom:
         return False
