@@ -620,6 +620,48 @@ def test_no_intervention_and_usual_care_are_control_arms():
     ]
 
 
+def test_one_value_for_both_groups_is_each_arms_with_its_own_interval():
+    # PMC2360030 compares TEGAFIRI with TEGAFOX, neither the standard: both arms experimental
+    from corpus_paths import CORPUS
+
+    from extract.pipeline import process_document
+
+    res = process_document(CORPUS / "real_text" / "en_pmc" / "PMC2360030.txt")
+    ttp = [
+        (r.value, r.arm_role)
+        for r in res.records
+        if r.kind == "outcome" and r.endpoint == "TTP" and "for both groups" in r.evidence[0].text
+    ]
+    assert ttp == [(8.0, "experimental"), (8.0, "experimental")]
+    # PMC1693922: the shared median, then each arm's CI, listed together
+    sentence = (
+        "However, the median survival time for both groups was 12 months with a 95% confidence interval of 8 "
+        "to 14 and 7 to 17 months for the ECF and TCF groups respectively."
+    )
+    got = [
+        (r.value, r.ci_low, r.ci_high)
+        for r in process_text(sentence).records
+        if r.kind == "outcome"
+    ]
+    assert got == [(12.0, 8.0, 14.0), (12.0, 7.0, 17.0)]  # "7 to 17 months" is no range value
+
+
+def test_intervals_listed_after_as_many_values_are_theirs_in_order():
+    # the construction issue 13 quotes: each median's CI, then the HR's own
+    sentence = (
+        "Median PFS was 5.6 and 4.1 months (95% CI, 4.6 to 6.8 and 3.2 to 5.0, respectively; HR 0.74; 95% CI, "
+        "0.58 to 0.95; P = .02)."
+    )
+    res = process_text(sentence).records
+    assert [(r.value, r.ci_low, r.ci_high) for r in res if r.kind == "outcome"] == [
+        (5.6, 4.6, 6.8),
+        (4.1, 3.2, 5.0),
+    ]
+    assert [(r.value, r.ci_low, r.ci_high, r.p_value) for r in res if r.kind == "effect"] == [
+        (0.74, 0.58, 0.95, 0.02)
+    ]
+
+
 INTRODUCED_TRIALS = [
     # a numbered name in brackets after the study it names
     (

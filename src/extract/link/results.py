@@ -91,15 +91,34 @@ def value_intervals(text: str, s: SentenceSpans) -> dict[int, Interval]:
     "4.4个月（95%CI: 3.1~6.9）", "7.2 months (95% CI, 5.9 to 8.8)" (RECORDS.md v2: the CI of a
     median or a rate). A CI after an effect measure is the measure's."""
     out = {}
-    for v in s.values:
-        for i in s.intervals:
+    for k, v in enumerate(s.values):
+        for j, i in enumerate(s.intervals):
             if i.start >= v.end and rx("link.interval_after_value.v1").fullmatch(
                 text, v.end, i.start
             ):
                 if i.level is not None or i.low <= v.value <= i.high:
                     out[v.start] = i  # a bare one ("81.4 % (60.1–92.1)") holds its value
+                    out.update(_listed_intervals(text, s, k, j))
                 break
     return out
+
+
+def _listed_intervals(text: str, s: SentenceSpans, k: int, j: int) -> dict[int, Interval]:
+    """Value k's interval j opening a list of intervals after a list of as many values: each
+    value's own, in order ("Median PFS was 5.6 and 4.1 months (95% CI, 4.6 to 6.8 and 3.2 to
+    5.0, respectively"). Empty when there is no such pair of lists."""
+    ivs = [s.intervals[j]]
+    for nxt in s.intervals[j + 1 :]:
+        if not rx("link.intervals_listed.v1").fullmatch(text, ivs[-1].end, nxt.start):
+            break
+        ivs.append(nxt)
+    vals = s.values[: k + 1][-len(ivs) :]
+    if len(ivs) < 2 or len(vals) != len(ivs):
+        return {}
+    gaps = zip(vals, vals[1:], strict=False)
+    if not all(rx("link.values_listed.v1").fullmatch(text, a.end, b.start) for a, b in gaps):
+        return {}
+    return {v.start: i for v, i in zip(vals, ivs, strict=True)}
 
 
 def _closed(text: str, intervals: list[Interval]) -> list[tuple[int, int]]:
@@ -202,7 +221,8 @@ def _per_arm_lists(
 def _outcomes(
     ctx: DocContext, s: SentenceSpans, g: Group, roles: list[ArmRole], own: dict[int, Interval]
 ) -> list[Linked]:
-    g, roles = both_arms(ctx.text, s, g, roles)
+    g, roles = both_arms(ctx.text, s, g, roles, ctx.arms.head_to_head)
+    cis = _shared_value_intervals(ctx.text, s, g, own)
     out = []
     for i, v in enumerate(g.values):
         ep = g.endpoints[i] if g.distributed == "endpoints" else g.endpoints[0]
@@ -228,7 +248,7 @@ def _outcomes(
             stat=stat_for(ep, v.unit or "", ctx.text[ep.end : g.start]),
             timepoint=timepoint,
             v=v,
-            ci=own.get(v.start),
+            ci=cis[i],
             arm=roles[i].arm,
             role=roles[i].role,
             subgroup=g.subgroup,
@@ -237,3 +257,17 @@ def _outcomes(
         )
         out.append(Linked(rec, v.start, v.end))
     return out
+
+
+def _shared_value_intervals(
+    text: str, s: SentenceSpans, g: Group, own: dict[int, Interval]
+) -> list[Interval | None]:
+    """Each value's own CI; of a value both arms share, followed by two CIs listed together,
+    each arm's ("the median survival time for both groups was 12 months with a 95% confidence
+    interval of 8 to 14 and 7 to 17 months for the ECF and TCF groups respectively")."""
+    cis = [own.get(v.start) for v in g.values]
+    if len(cis) == 2 and g.values[0] is g.values[1] and cis[0] is not None:
+        after = [i for i in s.intervals if i.start >= cis[0].end]
+        if after and rx("link.intervals_listed.v1").fullmatch(text, cis[0].end, after[0].start):
+            cis[1] = after[0]
+    return cis

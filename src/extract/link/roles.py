@@ -373,20 +373,27 @@ def _two_named_arms(groups: list[Group], out: list[list[ArmRole]], head_to_head:
 
 
 def shared_by_both_arms(text: str, s: SentenceSpans, g: Group) -> bool:
-    """ "两组…均为62%", "A组与B组的mPFS均为7.6个月": one value that both arms share."""
-    return bool(rx("link.both_arms.v1").search(text, max(s.start, g.start - 6), g.start))
+    """ "两组…均为62%", "A组与B组的mPFS均为7.6个月", "8 months for both groups": one value that
+    both arms share."""
+    return bool(
+        rx("link.both_arms.v1").search(text, max(s.start, g.start - 30), g.start)
+        or rx("link.both_arms_after.v1").match(text, g.end, s.end)
+    )
 
 
 def both_arms(
-    text: str, s: SentenceSpans, g: Group, roles: list[ArmRole]
+    text: str, s: SentenceSpans, g: Group, roles: list[ArmRole], head_to_head: bool = False
 ) -> tuple[Group, list[ArmRole]]:
     """A lone value both arms share becomes one value per arm: "两组3~4级不良事件发生率均为62%"
-    (experimental and control), "A组与B组的mPFS均为7.6个月" (the two arms named before it)."""
+    (experimental and control; both experimental when the report compares two regimens
+    neither of which is the standard), "A组与B组的mPFS均为7.6个月" (the two arms named before
+    it)."""
     if len(g.values) != 1 or g.distributed or not shared_by_both_arms(text, s, g):
         return g, roles
     arms = [a for a in s.arms if a.end <= g.start]
-    if rx("link.two_groups.v1").search(text, s.start, g.start):
-        roles = [ArmRole("experimental", None), ArmRole("control", None)]
+    if rx("link.two_groups.v1").search(text, s.start, min(s.end, g.end + 30)):
+        second = "experimental" if head_to_head else "control"
+        roles = [ArmRole("experimental", None), ArmRole(second, None)]
     elif len(arms) >= 2:
         roles = [ArmRole(a.role or "experimental", a.text) for a in arms[-2:]]
     if len(roles) != 2:
