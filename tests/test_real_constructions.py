@@ -1149,6 +1149,14 @@ SUBGROUPS = [
         "68.21–75.20) in the control group (p = 0.94).",
         [(0.54, "women"), (0.94, "Males")],
     ),
+    # a clause that opens with a stage before its groups: that stage's patients; the P that
+    # follows the two endpoints listed with 及 is both endpoints'
+    (
+        "ChinaXiv-201801.00659V1",
+        "TNMⅢ期升高组病人的累积总生存率及累积无瘤生存率明显低于CEA未升高组病人，差异有统计学意义（ $\\scriptstyle P <$ "
+        "0.05，图1、2)。",
+        [(0.05, "TNMⅢ期"), (0.05, "TNMⅢ期")],
+    ),
     # a sentence that opens with its population (Chinese)
     (
         "ChinaXiv-201712.01057V1",
