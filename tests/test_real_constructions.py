@@ -662,6 +662,39 @@ def test_intervals_listed_after_as_many_values_are_theirs_in_order():
     ]
 
 
+def test_arms_listed_after_the_values_with_respectively_take_them_in_order():
+    # ../shared/corpus/real_text/en_pmc/PMC2430617.txt (abstract): placebo is listed first; the
+    # doses in the arms' names are no values
+    sentence = (
+        "Eleven serious adverse events occurred, which were 5.1%, 3.6%, and 5.0% in the placebo, 30 μg YIC and "
+        "60 μg YIC groups respectively (p>0.05)."
+    )
+    got = [(r.value, r.arm_role) for r in process_text(sentence).records if r.kind == "outcome"]
+    assert got == [(5.1, "control"), (3.6, "experimental"), (5.0, "experimental")]
+
+
+@pytest.mark.parametrize(
+    ("source", "sentence"),
+    [
+        (
+            "../shared/corpus/real_text/en_pmc/PMC2430617.txt",
+            "Based on the literatures and the results of phase IIa trial, a sample size of 78 patients per arm "
+            "could detect a difference of primary response rate between 60 μg group, 30 μg group and placebo "
+            "group (response rate in 60 μg YIC group vs placebo group, 35% vs 3%; and response rate in 30 μg YIC "
+            "group vs placebo group, 20% vs 3%) with a statistical power of 80%",
+        ),
+        (
+            "../shared/corpus/real_text/en_pmc/PMC4317856.txt",
+            "This randomized phase II study was designed to detect a 1-month improvement in PFS, with an assumed "
+            "PFS of 2 months in the D group and 3 months in the DZ group, with a two-sided alpha error of 20% and "
+            "a power of approximately 80%.",
+        ),
+    ],
+)
+def test_the_designs_assumptions_are_no_results(source, sentence):
+    assert process_text(sentence).records == [], source
+
+
 INTRODUCED_TRIALS = [
     # a numbered name in brackets after the study it names
     (

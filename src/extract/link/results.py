@@ -42,6 +42,8 @@ def result_records(ctx: DocContext) -> list[dict]:
     for para in ctx.paragraphs:
         para_ep: EndpointMention | None = None
         for sent in para.sentences:
+            if rx("link.design_assumption.v1").search(ctx.text, sent.start, sent.end):
+                continue  # "a sample size of 78 patients per arm could detect …": no results
             s = recognize_sentence(ctx, sent)
             out.extend(x.record for x in link_sentence(ctx, s, para, anchors, para_ep))
             if s.endpoints:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from ..recognize import SentenceSpans
-from ..recognize.arms import clause_arm, cue_before, cue_end, sentence_arm, value_cue
+from ..recognize.arms import arm_role, clause_arm, cue_before, cue_end, sentence_arm, value_cue
 from .context import DocContext
 from .groups import Group
 from .rules import rx
@@ -97,12 +97,34 @@ def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
         return [
             ArmRole("control" if v.change == "from" else "experimental", None) for v in g.values
         ]
+    listed = _arms_listed_after(ctx, s, g)
+    if listed:
+        return listed
     cues = []
     for i, v in enumerate(g.values):
         nxt = g.values[i + 1].start if i + 1 < k else cue_end(text, v.end, s.end)
         cue = ArmRole(*value_cue(text, v.end, nxt))
         cues.append(cue if cue.role is not None else _cue_before(text, s, g, i))
     return _comparison_roles(ctx, s, g, cues)
+
+
+def _arms_listed_after(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
+    """Roles of values followed by as many arms listed with "respectively": "5.1%, 3.6%, and
+    5.0% in the placebo, 30 μg YIC and 60 μg YIC groups respectively" (placebo first, the
+    control). Empty when no such list follows or no arm's words give a role."""
+    m = rx("link.arms_listed_after.v1").match(ctx.text, g.values[-1].end, s.end)
+    if m is None:
+        return []
+    names = [a.strip() for a in rx("link.arm_list_separator.v1").split(m.group("list"))]
+    if len(names) != len(g.values) or not all(names):
+        return []
+    roles = [arm_role(a + " group") for a in names]
+    if "single" in roles:
+        return []  # groups by a factor: the values' subgroups
+    if not any(roles):
+        return []  # no arm's words give its role: the document's arms and the order decide
+    fill = "experimental" if "control" in roles else "control"
+    return [ArmRole(r or fill, a) for r, a in zip(roles, names, strict=True)]
 
 
 def _lone_role(text: str, s: SentenceSpans, g: Group) -> ArmRole:
