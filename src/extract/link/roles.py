@@ -118,6 +118,8 @@ def _arms_listed_after(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmR
     names = [a.strip() for a in rx("link.arm_list_separator.v1").split(m.group("list"))]
     if len(names) != len(g.values) or not all(names):
         return []
+    if any(rx("link.population_not_arm.v1").match(a) for a in names):
+        return []  # "in patients with low and high miR-21 respectively": subgroups
     roles = [arm_role(a + " group") for a in names]
     if "single" in roles:
         return []  # groups by a factor: the values' subgroups
