@@ -695,6 +695,22 @@ def test_the_designs_assumptions_are_no_results(source, sentence):
     assert process_text(sentence).records == [], source
 
 
+def test_each_listed_adverse_event_keeps_its_own_name():
+    # ../shared/corpus/real_pdf/zh_nmpa_label_bendamustine.pdf (a drug label's laboratory
+    # abnormalities): every event of the list is named, none takes the first one's name
+    sentence = (
+        "两项非霍奇金淋巴瘤单组治疗试验汇集数据中，发生率>1%的3级或4级具有临床意义的化学实验室指标异常（新发生"
+        "或较基线恶化）为高血糖（3%）、肌酸酐升高（2%）、低钠血症（2%）以及低钙血症（2%）。"
+    )
+    got = [(r.event, r.value) for r in process_text(sentence).records if r.kind == "outcome"]
+    assert got == [
+        ("hyperglycemia", 3.0),
+        ("creatinine increased", 2.0),
+        ("hyponatremia", 2.0),
+        ("hypocalcemia", 2.0),
+    ]
+
+
 INTRODUCED_TRIALS = [
     # a numbered name in brackets after the study it names
     (
