@@ -711,6 +711,17 @@ def test_each_listed_adverse_event_keeps_its_own_name():
     ]
 
 
+def test_an_event_the_lexicon_does_not_know_keeps_its_own_name():
+    # PMC4101294: pneumothorax and hemoptysis are not the cough listed before them
+    sentence = (
+        "The adverse events associated with CT-PFNECII were transient mild local pain (7 of 17 patients, "
+        "41.18%), cough (8 of 17 patients, 47.06%), and mild pneumothorax (2 of 17 patients, 11.76%) during "
+        "the procedure and mild hemoptysis (2 of 17 patients, 11.76%) for 3 to 5 days after the procedure."
+    )
+    got = [(r.event, r.value) for r in process_text(sentence).records if r.kind == "outcome"]
+    assert got[1:] == [("cough", 47.06), ("pneumothorax", 11.76), ("hemoptysis", 11.76)]
+
+
 INTRODUCED_TRIALS = [
     # a numbered name in brackets after the study it names
     (

@@ -424,6 +424,28 @@ def _event_mentions(
             about_ae = _rx("endpoint.ae_context.v1").search(text, start, end) is not None
         if about_ae:
             out.append(EndpointMention(m.start(), m.end(), "AE", "rate", m.group(0), event=event))
+    return out + _unlisted_events(text, start, end, [*eps, *out], about_ae)
+
+
+def _unlisted_events(
+    text: str, start: int, end: int, known: list[EndpointMention], about_ae: bool | None
+) -> list[EndpointMention]:
+    """List members of an English sentence about adverse events that the lexicon does not know,
+    followed by their values ("…, and mild pneumothorax (2 of 17 patients, 11.76%)"): events of
+    their own, named as written, not the known event before them."""
+    hits = list(_rx("endpoint.unlisted_event_en.v1").finditer(text, start, end))
+    if not hits:
+        return []
+    if about_ae is None:
+        about_ae = _rx("endpoint.ae_context.v1").search(text, start, end) is not None
+    if not about_ae:
+        return []
+    out = []
+    for m in hits:
+        a, b = m.span("event")
+        if any(ep.start < b and a < ep.end for ep in known):
+            continue
+        out.append(EndpointMention(a, b, "AE", "rate", m.group("event"), event=m.group("event")))
     return out
 
 
