@@ -331,6 +331,19 @@ OUTCOMES = [
             ("OS", 11.0, "control", 12.0, 3.0),
         ],
     ),
+    # landmark rates named before the endpoint they date; the s.e.m. in brackets is no value
+    (
+        "PMC2360567",
+        "For all patients (i.e. patients of all stages), the estimated 1- and 5-year rates (±s.e.m.) of "
+        "tumour-specific survival were 98% (±2%) and 86% (±7%) in the IL-2 group and 81% (±5%) and 73% (±6%) "
+        "in the control group, respectively (P=0.043; Figure 3A).",
+        [
+            ("CSS", 98.0, "experimental", 12.0, None),
+            ("CSS", 86.0, "experimental", 60.0, None),
+            ("CSS", 81.0, "control", 12.0, None),
+            ("CSS", 73.0, "control", 60.0, None),
+        ],
+    ),
     # a standard deviation is no stable disease, and its mean's P no effect
     (
         "../shared/corpus/real/cohort_dementia_hr.pdf",
@@ -557,6 +570,17 @@ def test_a_regimen_acronym_is_no_trial():
         "radiotherapy (RT) (A), or capecitabine or UFT plus RT followed by GEM-CAP (B)."
     )
     assert [r for r in process_text(sentence).records if r.kind == "trial"] == []
+
+
+def test_a_p_after_two_arms_rates_over_the_same_landmarks_is_that_endpoints():
+    # PMC2360567: the P compares the two arms' tumour-specific survival
+    sentence = (
+        "For all patients (i.e. patients of all stages), the estimated 1- and 5-year rates (±s.e.m.) of "
+        "tumour-specific survival were 98% (±2%) and 86% (±7%) in the IL-2 group and 81% (±5%) and 73% (±6%) "
+        "in the control group, respectively (P=0.043; Figure 3A)."
+    )
+    effects = [(r.endpoint, r.p_value) for r in process_text(sentence).records if r.kind == "effect"]
+    assert effects == [("CSS", 0.043)]
 
 
 def test_an_abbreviations_plural_is_no_trial():

@@ -336,7 +336,14 @@ def _landmark_targets(
         if before:
             return [before[-1]]
     following = [
-        i for i, ep in enumerate(eps) if ep.start >= e and ep.start - e <= 14 and not ep.grade
+        i
+        for i, ep in enumerate(eps)
+        if ep.start >= e
+        and not ep.grade
+        and (
+            ep.start - e <= 14
+            or _rx("endpoint.landmark_rates_of.v1").fullmatch(text, e, ep.start) is not None
+        )
     ]
     if not following:
         return []
