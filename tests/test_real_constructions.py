@@ -579,7 +579,9 @@ def test_a_p_after_two_arms_rates_over_the_same_landmarks_is_that_endpoints():
         "tumour-specific survival were 98% (±2%) and 86% (±7%) in the IL-2 group and 81% (±5%) and 73% (±6%) "
         "in the control group, respectively (P=0.043; Figure 3A)."
     )
-    effects = [(r.endpoint, r.p_value) for r in process_text(sentence).records if r.kind == "effect"]
+    effects = [
+        (r.endpoint, r.p_value) for r in process_text(sentence).records if r.kind == "effect"
+    ]
     assert effects == [("CSS", 0.043)]
 
 
