@@ -94,25 +94,23 @@ def value_intervals(text: str, s: SentenceSpans) -> dict[int, Interval]:
     median or a rate). A CI after an effect measure is the measure's."""
     out = {}
     for k, v in enumerate(s.values):
-        for j, i in enumerate(s.intervals):
+        for i in s.intervals:
             if i.start >= v.end and rx("link.interval_after_value.v1").fullmatch(
                 text, v.end, i.start
             ):
                 if i.level is not None or i.low <= v.value <= i.high:
                     out[v.start] = i  # a bare one ("81.4 % (60.1–92.1)") holds its value
-                    out.update(_listed_intervals(text, s, k, j))
+                    out.update(_listed_intervals(text, s, k, i))
                 break
     return out
 
 
-def _listed_intervals(text: str, s: SentenceSpans, k: int, j: int) -> dict[int, Interval]:
-    """Value k's interval j opening a list of intervals after a list of as many values: each
+def _listed_intervals(text: str, s: SentenceSpans, k: int, first: Interval) -> dict[int, Interval]:
+    """Value k's interval ``first`` opening a list of intervals after a list of as many values: each
     value's own, in order ("Median PFS was 5.6 and 4.1 months (95% CI, 4.6 to 6.8 and 3.2 to
     5.0, respectively"). Empty when there is no such pair of lists."""
-    ivs = [s.intervals[j]]
-    for nxt in s.intervals[j + 1 :]:
-        if not rx("link.intervals_listed.v1").fullmatch(text, ivs[-1].end, nxt.start):
-            break
+    ivs = [first]
+    while (nxt := _listed_after(text, s, ivs[-1])) is not None:
         ivs.append(nxt)
     vals = s.values[: k + 1][-len(ivs) :]
     if len(ivs) < 2 or len(vals) != len(ivs):
@@ -269,7 +267,13 @@ def _shared_value_intervals(
     interval of 8 to 14 and 7 to 17 months for the ECF and TCF groups respectively")."""
     cis = [own.get(v.start) for v in g.values]
     if len(cis) == 2 and g.values[0] is g.values[1] and cis[0] is not None:
-        after = [i for i in s.intervals if i.start >= cis[0].end]
-        if after and rx("link.intervals_listed.v1").fullmatch(text, cis[0].end, after[0].start):
-            cis[1] = after[0]
+        cis[1] = _listed_after(text, s, cis[0]) or cis[1]
     return cis
+
+
+def _listed_after(text: str, s: SentenceSpans, iv: Interval) -> Interval | None:
+    """The interval listed right after ``iv`` ("4.6 to 6.8 and 3.2 to 5.0"), if any."""
+    nxt = next((i for i in s.intervals if i.start >= iv.end), None)
+    if nxt is not None and rx("link.intervals_listed.v1").fullmatch(text, iv.end, nxt.start):
+        return nxt
+    return None

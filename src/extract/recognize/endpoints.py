@@ -393,13 +393,13 @@ def _attach_grades(
         else ep
         for ep in eps
     ]
-    eps.extend(_event_mentions(text, start, end, eps))
+    eps.extend(_event_mentions(text, start, end, eps, lang))
     eps.sort(key=lambda e: e.start)
     return eps
 
 
 def _event_mentions(
-    text: str, start: int, end: int, eps: list[EndpointMention]
+    text: str, start: int, end: int, eps: list[EndpointMention], lang: str
 ) -> list[EndpointMention]:
     """Event words that are AE mentions of their own: with a rate word ("急性食管炎发生率"), or
     followed by their values in a sentence about adverse events ("toxicities were: asthenia
@@ -431,6 +431,8 @@ def _event_mentions(
             about_ae = _rx("endpoint.ae_context.v1").search(text, start, end) is not None
         if about_ae:
             out.append(EndpointMention(m.start(), m.end(), "AE", "rate", m.group(0), event=event))
+    if lang != "en":
+        return out
     return out + _unlisted_events(text, start, end, [*eps, *out], about_ae)
 
 

@@ -421,15 +421,9 @@ def find_intervals(text: str, start: int, end: int) -> list[Interval]:
             continue
         out.append(Interval(m.start(), m.end(), level, lo, hi))
         nxt = _rx("number.ci_listed_after.v1").match(text, m.end(), end) if level else None
-        if nxt is not None and float(nxt.group("lo")) <= float(nxt.group("hi")):
+        if nxt is not None:
             # "95% confidence interval of 8 to 14 and 7 to 17 months": the second arm's
-            out.append(
-                Interval(
-                    nxt.start("lo"),
-                    nxt.end(),
-                    level,
-                    float(nxt.group("lo")),
-                    float(nxt.group("hi")),
-                )
-            )
+            lo2, hi2 = float(nxt.group("lo")), float(nxt.group("hi"))
+            if lo2 <= hi2:
+                out.append(Interval(nxt.start("lo"), nxt.end(), level, lo2, hi2))
     return out
