@@ -548,6 +548,22 @@ def test_a_report_naming_one_trial_at_its_top_reports_that_trial():
     assert results and {r.trial for r in results} == {"BELOB"}
 
 
+def test_a_body_that_misspells_the_titles_trial_still_reports_that_trial():
+    """corpus/real_text/en_pmc/PMC4984795.txt: the title's "results from the randomised phase
+    III AVAGAST trial", the body's "774 patients … were enrolled in the AVAGST trial" (a letter
+    left out). Its results are AVAGAST's; a name that differs by a digit is another trial."""
+    from corpus_paths import CORPUS
+
+    from extract.link.context import _misspelt
+    from extract.pipeline import process_document
+
+    res = process_document(CORPUS / "real_text" / "en_pmc" / "PMC4984795.txt")
+    results = [r for r in res.records if r.kind != "trial"]
+    assert results and {r.trial for r in results} == {"AVAGAST"}
+    assert not _misspelt("KEYNOTE180", "KEYNOTE181")
+    assert not _misspelt("KEYNOTE18", "KEYNOTE181")  # a digit left out: another name
+
+
 def test_a_surveys_response_rate_is_no_tumour_response():
     """corpus/real_text/en_pmc/PMC2047288.txt: a randomised trial of questionnaire versions."""
     from corpus_paths import CORPUS
@@ -1265,6 +1281,71 @@ SUBGROUPS = [
 def test_populations_a_sentence_names_are_subgroups(source, sentence, expected):
     got = [(r.p_value, r.subgroup) for r in process_text(sentence).records if r.kind == "effect"]
     assert got == expected, source
+
+
+LEVELS = [
+    (
+        "corpus/real_text/en_pmc/PMC4984795.txt",
+        "Median OS in the entire population (Figure 2) was longer in patients with low compared "
+        "with high Ang-2 levels (13.7 months vs 10.0 months, HR 0.77; 95% CI, 0.64 to 0.93; "
+        "P=0.0055), and Ang-2 levels retained independent prognostic value in a multivariate "
+        "analysis (HR 1.23; 95% CI, 1.01 to 1.49; P=0.0385).",
+        [(13.7, "low Ang-2 levels"), (10.0, "high Ang-2 levels")],
+    ),
+    (
+        "corpus/real_text/en_pmc/PMC4914313.txt",
+        "DCR post NACT was 100% vs. 40% in patients with low and high miR-21 respectively (p = "
+        "0.06).",
+        [(100.0, "low miR-21"), (40.0, "high miR-21")],
+    ),
+    (
+        "corpus/composed/en_review_gastric_io.md",
+        "Responses were more frequent in PD-L1-positive tumours than in PD-L1-negative tumours "
+        "(15.5% vs 6.4%), the median duration of response was 8.4 months.",
+        [(15.5, "PD-L1-positive tumours"), (6.4, "PD-L1-negative tumours"), (8.4, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "sentence", "expected"), LEVELS)
+def test_two_levels_of_a_factor_are_subgroups_not_arms(source, sentence, expected):
+    """Groups of patients by a biomarker level are subgroups of one cohort (convention 3 of
+    corpus/gold/NOTES_adjudication.md): each value its level's, no arm role but single, and an
+    effect between the levels has no subgroup."""
+    recs = process_text(sentence).records
+    got = [(r.value, r.subgroup) for r in recs if r.kind == "outcome"]
+    assert got == expected, source
+    assert {r.arm_role for r in recs if r.kind == "outcome"} == {"single"}
+    assert all(r.subgroup is None for r in recs if r.kind == "effect")
+
+
+def test_each_hazard_ratio_takes_the_level_group_named_with_it():
+    """corpus/real_text/en_pmc/PMC4984795.txt: a group named by a biomarker level is a subgroup;
+    the first ratio's group stands inside it ("The HR for PFS in the low Ang-2 group was 0.79"),
+    the second's right after its CI ("vs 0.82 95% CI 0.65-1.03 in the high Ang-2 group")."""
+    sentence = (
+        "The HR for PFS in the low Ang-2 group was 0.79; 95% CI 0.62-0.99 vs 0.82 95% CI "
+        "0.65-1.03 in the high Ang-2 group."
+    )
+    got = [(r.value, r.subgroup) for r in process_text(sentence).records if r.kind == "effect"]
+    assert got == [(0.79, "low Ang-2 group"), (0.82, "high Ang-2 group")]
+
+
+def test_arms_named_together_before_values_with_respectively_take_them_in_order():
+    """corpus/real_text/en_pmc/PMC2361948.txt: "in the control and study arms … (respectively
+    12.5 and 24%": the first value is the control arm's."""
+    sentence = (
+        "Side effects in the control and study arms, as reported by treating physicians, included "
+        "oesophagitis (respectively 12.5 and 24%, P=0.30), pneumonitis (respectively 3 and 4%, "
+        "P=1.00)."
+    )
+    got = [(r.value, r.arm_role) for r in process_text(sentence).records if r.kind == "outcome"]
+    assert got == [
+        (12.5, "control"),
+        (24.0, "experimental"),
+        (3.0, "control"),
+        (4.0, "experimental"),
+    ]
 
 
 def test_a_count_assigned_to_an_arm_is_no_arm_name():

@@ -194,7 +194,13 @@ def _only_trial(mentions: list[TrialMention]) -> TrialMention | None:
     study" it speaks of ("The study PERATECS (…) was conducted …", in its Methods) and no other
     trial but those it cites."""
     keys = {trial_key(m.name) for m in mentions}
-    if len(keys) == 1 and mentions[0].start <= OWN_TRIAL_OPENING:
+    first = trial_key(mentions[0].name) if mentions else None
+    if (
+        first
+        and keys
+        and all(_misspelt(k, first) for k in keys)
+        and (mentions[0].start <= OWN_TRIAL_OPENING)
+    ):
         return mentions[0]
     # named later, as the study the text speaks of, beside only other studies it cites
     own = [m for m in mentions if m.rule_id == "trial.study_word_before.v1"]
@@ -202,6 +208,18 @@ def _only_trial(mentions: list[TrialMention]) -> TrialMention | None:
     if own and uncited == {trial_key(own[0].name)}:
         return own[0]
     return None
+
+
+def _misspelt(key: str | None, name: str) -> bool:
+    """Is ``key`` the trial ``name`` or the name with one letter left out, a typo of a body
+    that names its trial once in the title ("AVAGST trial" under a title's "AVAGAST trial")? A
+    digit differs between trials ("KEYNOTE-181" is not "KEYNOTE-180"), so only a letter of a
+    name of six or more may be missing."""
+    if key is None or key == name:
+        return key == name
+    if len(name) != len(key) + 1 or len(key) < 5:
+        return False
+    return any(name[i].isalpha() and name[:i] + name[i + 1 :] == key for i in range(len(name)))
 
 
 def _refs_from_sentence(ctx: DocContext, mentions: list[TrialMention]) -> list[TrialMention]:

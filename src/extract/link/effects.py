@@ -21,7 +21,7 @@ from ..segment import Paragraph
 from . import emit
 from .anchors import Anchor, anchor_before
 from .context import DocContext
-from .groups import Group, endpoint_list, subgroup_for
+from .groups import Group, endpoint_list, subgroup_for, subgroup_levels
 from .rules import lexicon, rx
 
 
@@ -344,8 +344,13 @@ def _population(
         if between:
             subgroup = between[-1].text
     else:
-        subgroup = subgroup_for(text, s, first, first)
+        # a frame inside the estimate ("The HR for OS in the low Ang-2 group was 0.80"), else
+        # one right after it ("vs 0.87; 95% CI 0.67-1.13 in the high Ang-2 group"), else before
+        inside = [x for x in s.subgroups if first <= x.start and x.end <= c.end]
+        subgroup = inside[0].text if inside else subgroup_for(text, s, first, c.end)
         anchor = anchor_before(anchors, para, first, s, ctx)
+    if subgroup_levels(subgroup) is not None:
+        subgroup = None  # "low compared with high Ang-2 levels": the effect is between them
     if subgroup is None and ctx.meta_analysis and c.measure is not None:
         subgroup = stratum(text, s, c.measure, c.interval)
     return subgroup, anchor

@@ -21,7 +21,7 @@ from .anchors import Anchor, anchor_of_group, find_anchors
 from .context import DocContext
 from .distribute import distribute, spread_over_endpoints
 from .effects import effect_records
-from .groups import Group, governing, group_values, stat_for, subgroup_for
+from .groups import Group, governing, group_values, stat_for, subgroup_for, subgroup_levels
 from .roles import ArmRole, both_arms, sentence_roles
 from .rules import rx
 
@@ -223,6 +223,11 @@ def _outcomes(
 ) -> list[Linked]:
     g, roles = both_arms(ctx.text, s, g, roles, ctx.arms.head_to_head)
     cis = _shared_value_intervals(ctx.text, s, g, own)
+    levels: tuple[str | None, ...] | None = subgroup_levels(g.subgroup)
+    if levels is not None and len(g.values) == 2:
+        roles = [ArmRole("single", None)] * 2  # two levels of a factor: subgroups, not arms
+    elif levels is not None:
+        levels = (None,) * len(g.values)  # a value of neither level alone
     out = []
     for i, v in enumerate(g.values):
         ep = g.endpoints[i] if g.distributed == "endpoints" else g.endpoints[0]
@@ -251,7 +256,7 @@ def _outcomes(
             ci=cis[i],
             arm=roles[i].arm,
             role=roles[i].role,
-            subgroup=g.subgroup,
+            subgroup=levels[i] if levels is not None else g.subgroup,
             rule_id=g.rule_id,
             **dict(zip(("events", "n"), value_counts(ctx.text, s, v), strict=True)),
         )
