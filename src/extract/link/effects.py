@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..recognize import SentenceSpans
+from ..recognize.arms import subgroup_levels
 from ..recognize.endpoints import EndpointMention
 from ..recognize.numbers import Interval, Measure, PValue
 from ..segment import Paragraph
 from . import emit
 from .anchors import Anchor, anchor_before
 from .context import DocContext
-from .groups import Group, endpoint_list, subgroup_for, subgroup_levels
+from .groups import Group, endpoint_list, subgroup_for
 from .rules import lexicon, rx
 
 

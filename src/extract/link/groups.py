@@ -258,16 +258,3 @@ def subgroup_for(text: str, s: SentenceSpans, start: int, end: int) -> str | Non
         return follow[0].text
     sgs = [x for x in s.subgroups if x.end <= start]
     return sgs[-1].text if sgs else None
-
-
-def subgroup_levels(subgroup: str | None) -> tuple[str, str] | None:
-    """The two levels of one factor a subgroup frame compares ("low compared with high Ang-2
-    levels" → "low Ang-2 levels", "high Ang-2 levels"; "low and high miR-21 respectively"), or
-    None: a frame of one population."""
-    m = rx("link.subgroup_levels.v1").match(subgroup.strip()) if subgroup else None
-    if m is None:
-        return None
-    a, b = m.group("a").strip(), m.group("b").strip()
-    if a.lower() == m.group("la").lower():  # a bare level shares the factor written after the other
-        a = f"{a} {b[len(m.group('lb')) :].strip()}".strip()
-    return a, b

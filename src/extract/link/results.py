@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..recognize import SentenceSpans, recognize
+from ..recognize.arms import subgroup_levels
 from ..recognize.endpoints import EndpointMention
 from ..recognize.numbers import Interval, Value, spelled_number
 from ..segment import Paragraph, Sentence
@@ -21,7 +22,7 @@ from .anchors import Anchor, anchor_of_group, find_anchors
 from .context import DocContext
 from .distribute import distribute, spread_over_endpoints
 from .effects import effect_records
-from .groups import Group, governing, group_values, stat_for, subgroup_for, subgroup_levels
+from .groups import Group, governing, group_values, stat_for, subgroup_for
 from .roles import ArmRole, both_arms, sentence_roles
 from .rules import rx
 

@@ -219,3 +219,16 @@ def _whole_population(sg: str) -> bool:
         or _rx("subgroup.analysis_set.v1").search(sg)
         or _word_re("whole_prefixes").match(sg)
     )
+
+
+def subgroup_levels(subgroup: str | None) -> tuple[str, str] | None:
+    """The two levels of one factor a subgroup frame compares ("low compared with high Ang-2
+    levels" → "low Ang-2 levels", "high Ang-2 levels"; "low and high miR-21 respectively"), or
+    None: a frame of one population."""
+    m = _rx("subgroup.levels_pair.v1").match(subgroup.strip()) if subgroup else None
+    if m is None:
+        return None
+    a, b = m.group("a").strip(), m.group("b").strip()
+    if a.lower() == m.group("la").lower():  # a bare level shares the factor written after the other
+        a = f"{a} {b[len(m.group('lb')) :].strip()}".strip()
+    return a, b
