@@ -145,3 +145,21 @@ def test_the_installed_command_runs_a_pdf_and_answers_help(tmp_path):
     assert "INPUT..." in helped.stdout
     other = _command("read", str(SEED_TXT))
     assert other.returncode == 0 and other.stdout.strip()
+
+
+def test_the_installed_command_ends_a_failed_batch_with_everything_said_and_written(
+    batch, tmp_path
+):
+    """``extract run`` ends its process without the interpreter's teardown: its exit code,
+    its summary (stdout, a pipe here) and its output files must be what a full exit gives."""
+    out = tmp_path / "out"
+    done = _command("run", str(batch), "-o", str(out))
+    assert done.returncode == 1, done.stderr
+    assert "5 documents" in done.stdout and "seed.txt" in done.stdout  # the summary table
+    assert "4 documents of 5 failed" in done.stderr
+    docs = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(d)["status"] == "ok" for d in docs) == [False] * 4 + [True]
+    csv = pd.read_csv(out / "records.csv")
+    assert len(csv) == len((out / "records.jsonl").read_text(encoding="utf-8").splitlines()) > 0
+    usage = _command("run", str(batch), "-o", str(out), "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr

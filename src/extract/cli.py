@@ -165,7 +165,7 @@ def run(
     """Run the pipeline over INPUT files and directories; write records.jsonl, records.csv,
     documents.jsonl and text/ into the output directory."""
     if workers != 0:
-        from .pool import start_early
+        from .forkserver import start_early
 
         start_early()
     from .pipeline import DocResult, expand_inputs

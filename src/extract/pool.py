@@ -32,11 +32,12 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .forkserver import context, main_module_hidden
 
 if TYPE_CHECKING:
     from .pipeline import DocResult, PipelineConfig
@@ -427,54 +428,6 @@ def warm_up(plugins: tuple[str, ...]) -> None:
         pass
 
 
-def _context() -> Any:
-    """The multiprocessing context of the workers.
-
-    forkserver: workers fork from a clean, single-threaded process (the driver has
-    threads: rich's refresh, SQLite) that has imported the pipeline and loaded its rule
-    files once (:mod:`extract.warm`); spawn where there is no forkserver.
-    """
-    import multiprocessing as mp
-
-    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["extract.warm"])  # it imports the pipeline
-    return ctx
-
-
-def start_early() -> None:
-    """Start the workers' forkserver now: it loads the pipeline while the caller is still
-    importing and expanding its inputs (on another core), instead of after."""
-    ctx = _context()
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        with _main_module_hidden():
-            forkserver.ensure_running()
-
-
-@contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Keep multiprocessing from importing the driver's ``__main__`` in the workers.
-
-    Workers never need it (the task and the stage plugins are imported by module
-    name), and a script that calls :func:`ingest` without the ``if __name__ ==
-    "__main__"`` guard would otherwise run again in every worker.
-    """
-    main = sys.modules.get("__main__")
-    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in main.__dict__}
-    try:
-        if main is not None:
-            main.__dict__.pop("__file__", None)
-            main.__dict__["__spec__"] = None
-        yield
-    finally:
-        if main is not None:
-            main.__dict__.pop("__spec__", None)
-            main.__dict__.update(saved)
-
-
 class _Worker:
     def __init__(self, ctx: Any, memory_mb: float | None, args: tuple[Any, ...]) -> None:
         parent, child = ctx.Pipe(duplex=True)
@@ -485,7 +438,7 @@ class _Worker:
             daemon=True,
             name="extract-worker",
         )
-        with _main_module_hidden():
+        with main_module_hidden():
             self.proc.start()
         child.close()
         life_r.close()
@@ -575,7 +528,7 @@ class LocalExecutor:
 
         if not tasks:
             return
-        ctx = _context()
+        ctx = context()
         args = (config, options, plugins_of(config))
         queue = TaskQueue(tasks, gate)
         pool: list[_Worker] = []
