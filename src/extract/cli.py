@@ -17,35 +17,58 @@ from rich.table import Table
 
 
 def _plain_help() -> None:
-    """Help that reads like a person wrote it: ``INPUT...`` not ``{inputs}...``, no
-    ``<list[Path]>`` type tags (the metavars and help texts say what a value is).
+    """Help that reads like a person wrote it: ``INPUT...`` not ``{INPUT...}`` or
+    ``{inputs}...``, ``PATH`` not ``<path>``, no ``<list[Path]>`` type tags (the metavars
+    and help texts say what a value is).
 
-    Typer 0.2x writes those tags itself; this adapts its argument display where the
-    methods exist, and leaves any other Typer version as it is."""
+    Typer 0.28 (the version pyproject.toml pins) writes those in ``make_metavar``, 0.29 in
+    ``_usage_display_name`` / ``display_type``; this adapts whichever methods exist, and
+    leaves any other Typer version as it is."""
+    import inspect
+
     from typer import core
 
+    plain = {"<path>": "PATH", "<str>": "TEXT", "<int>": "N", "<float>": "NUMBER"}
+
+    def plain_type(t: str) -> str:
+        if t.startswith("<") and t.endswith(">"):
+            return plain.get(t, t[1:-1].upper())
+        return t
+
     arg = getattr(core, "TyperArgument", None)
-    if arg is None:
-        return
-    if hasattr(arg, "_usage_display_name"):
+    if arg is not None and hasattr(arg, "_usage_display_name"):
 
         def usage(self) -> str:  # type: ignore[no-untyped-def]
             name = self.metavar or self.name.upper()
             return name if name.endswith("...") or self.nargs == 1 else name + "..."
 
         arg._usage_display_name = usage
-    if hasattr(arg, "display_type"):
+    elif arg is not None and "usage" in inspect.signature(arg.make_metavar).parameters:
+        arg_metavar = arg.make_metavar
+
+        def unbraced(self, ctx, *, usage: bool = False) -> str:  # type: ignore[no-untyped-def]
+            var = arg_metavar(self, ctx, usage=usage)
+            return var[1:-1] if var.startswith("{") and var.endswith("}") else var
+
+        arg.make_metavar = unbraced
+    if arg is not None and hasattr(arg, "display_type"):
         arg.display_type = lambda self, ctx: ""
     opt = getattr(core, "TyperOption", None)
     if opt is not None and hasattr(opt, "display_type"):
-        plain = {"<path>": "PATH", "<str>": "TEXT", "<int>": "N", "<float>": "NUMBER"}
         typed = opt.display_type
 
         def option_type(self, ctx):  # type: ignore[no-untyped-def]
             t = typed(self, ctx)
-            return plain.get(t, t.strip("<>").upper()) if t else t
+            return plain_type(t) if t else t
 
         opt.display_type = option_type
+    elif opt is not None and hasattr(opt, "make_metavar"):
+        opt_metavar = opt.make_metavar
+
+        def option_metavar(self, ctx):  # type: ignore[no-untyped-def]
+            return plain_type(opt_metavar(self, ctx))
+
+        opt.make_metavar = option_metavar
 
 
 _plain_help()
@@ -100,7 +123,10 @@ PasswordOpt = Annotated[
 OcrOpt = Annotated[bool, typer.Option("--ocr", help="OCR scanned pages with Tesseract")]
 # limits shared by run and ingest: each document runs in a worker process within them
 WorkersOpt = Annotated[
-    int | None, typer.Option("--workers", "-j", min=1, help="worker processes (default: CPU count)")
+    int | None,
+    typer.Option(
+        "--workers", "-j", min=1, metavar="N", help="worker processes (default: CPU count)"
+    ),
 ]
 TimeoutOpt = Annotated[
     float,
