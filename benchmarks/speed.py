@@ -332,6 +332,11 @@ def main() -> None:
     )
     args = ap.parse_args()
     rounds = 1 if args.quick else 2
+    # the package's bytecode, as an install has it (`make` compiles it too): where
+    # PYTHONDONTWRITEBYTECODE is set, every process of (c) would compile the source again
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
     from extract.pipeline import load_pipeline
 
     default_backend = dict(load_pipeline().stages)["extract.read.v1"].get("pdf_backend", "auto")
