@@ -1470,3 +1470,14 @@ def test_a_drug_labels_listing_threshold_in_brackets_is_no_rate(sentence):
     if "3 级或 4 级" in sentence:
         assert {r.grade for r in outcomes} == {"3-4"}
         assert sorted(r.value for r in outcomes) == [32.0, 36.0, 38.0, 38.0]
+
+
+def test_arms_that_label_their_values_in_parentheses_name_them():
+    # PMC3204557: "DFS rates" (plural) is a rate; "(RFA group, 23.1%; resection group, 36.6%"
+    res = process_text(
+        "Among the 70 patients with solitary metastatic tumor ≥3 cm (14 patients in the RFA "
+        "group and 56 patients in the resection group), DFS rates were significantly lower in "
+        "the RFA group (RFA group, 23.1%; resection group, 36.6%; P = 0.01) (Fig. 3)."
+    )
+    got = {(r.endpoint, r.stat, r.value, r.arm) for r in res.records if r.kind == "outcome"}
+    assert got == {("DFS", "rate", 23.1, "RFA group"), ("DFS", "rate", 36.6, "resection group")}
