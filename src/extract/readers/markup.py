@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from ..document import Citation
 from ..refs import parse_citation_refs
+from .linetables import CAPTION, LineCell, LineTable, line_table
 from .mathtext import CITATION_REFS, _Math, decode_markup, has_converter_math
 
 _PMC_HEADING = re.compile(r"^[ \t]*((?:TITLE|ABSTRACT|BODY)(?:\.[^\n:]*)?):[ \t]*(.*)$", re.M)
@@ -97,10 +98,14 @@ def build_pmc(raw: str) -> Built:
     """PMC plain text: headings alone, one paragraph a line, sections with their paths."""
     b = Built()
     section: dict | None = None
-    pos = 0
+    lines, pos = [], 0
     for line in raw.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
+        lines.append((pos, line))
+        pos += len(line) + 1
+    skip_to = 0
+    for n, (start, line) in enumerate(lines):
+        if n < skip_to:
+            continue
         m = _PMC_HEADING.match(line)
         if m:
             if section is not None:
@@ -127,9 +132,33 @@ def build_pmc(raw: str) -> Built:
         lead = len(line) - len(line.lstrip())
         b.paragraph_break(start)
         b.put(text, list(range(start + lead, start + lead + len(text))))
+        table = line_table(lines, n) if CAPTION.match(line) else None
+        if table is not None:
+            _line_table_cells(b, table, text)
+            skip_to = table.end
     if section is not None:
         section["end"] = b.pos
     return b
+
+
+def _line_table_cells(b: Built, table: LineTable, caption: str) -> None:
+    """A table PMC wrote a cell a line (:mod:`.linetables`), laid out as the other tables."""
+
+    def cell(c: LineCell, header: bool = False) -> _Cell:
+        origin = list(range(c.start, c.start + len(c.text)))
+        return _Cell(c.text, origin, c.start, c.rowspan, c.colspan, header)
+
+    rows = [[cell(c, header=True) for c in r] for r in table.header]
+    width = sum(c.colspan for c in table.header[0])
+    for r in table.rows:
+        cells = [cell(c) for c in r]
+        if len(cells) == 1:
+            cells[0].colspan = width  # a section row: its label across the table
+        rows.append(cells)
+    before = len(b.tables)
+    _table(b, rows, table.header[0][0].start)
+    if len(b.tables) > before:
+        b.tables[-1]["caption"] = caption
 
 
 # --------------------------------------------------------------------------- converter Markdown
