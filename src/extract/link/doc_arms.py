@@ -241,22 +241,40 @@ def _reference_arm(
 def _added_to(roles: dict[str, tuple[str, str]]) -> str | None:
     """The arm the other adds a treatment to, which is therefore its control: nivolumab in
     relatlimab–nivolumab vs nivolumab, CT in PET/CT vs CT. Another name of the same arm ("1 cm"
-    and "1 cm excision margin") adds only generic words."""
+    and "1 cm excision margin") adds only generic words, and a schedule only a number ("3" of
+    "3-weekly docetaxel" over "weekly docetaxel"): no treatment."""
     generic = set(lexicon("add_on_generic_words"))
     words = {k: _words(k) for k in roles if not rx("link.document_arm_label_en.v1").fullmatch(k)}
     base = {
         a
         for a, wa in words.items()
         for b, wb in words.items()
-        if a != b and wa and wa < wb and (wb - wa) - generic
+        if a != b and wa and wa < wb and any(w.isalpha() for w in (wb - wa) - generic)
     }
     return base.pop() if len(base) == 1 else None
 
 
+def add_on_base(names: list[str]) -> int | None:
+    """Index of the one of ``names`` (a table's two arms) that the other adds a treatment to:
+    "CRT ARM A (RT+FLUO)" of "CRT ARM B (RT + FLUO + CETUX)" (PMC4914313)."""
+    keys = [n.strip().lower() for n in names]
+    if len(set(keys)) != len(keys):
+        return None
+    base = _added_to({k: (n, "") for k, n in zip(keys, names, strict=True)})
+    return keys.index(base) if base is not None else None
+
+
+_BRACKETS = str.maketrans({c: " " for c in "()[]（）"})
+
+
 def _words(arm: str) -> set[str]:
+    """An arm's treatment words: joiners and brackets out, and the letter of a label ("arm a")
+    that names the arm, not its treatment."""
     for joiner in lexicon("arm_word_joiners"):
         arm = arm.replace(joiner, " ")
-    return set(arm.split())
+    words = arm.translate(_BRACKETS).split()
+    generic = set(lexicon("add_on_generic_words"))
+    return {w for i, w in enumerate(words) if not (i and len(w) == 1 and words[i - 1] in generic)}
 
 
 def core(arm: str) -> str:

@@ -197,10 +197,28 @@ def _header(head: list[LineCell], k: int) -> list[list[LineCell]] | None:
     if len(cells) == k + 1:
         return [cells]
     groups = len(cells) - 1 - k
-    if groups >= 2 and k % groups == 0 and k > groups:
-        stub, tops, subs = cells[0], cells[1 : 1 + groups], cells[1 + groups :]
-        stub.rowspan = 2
-        for t in tops:
-            t.colspan = k // groups
-        return [[stub, *tops], subs]
-    return None
+    if groups < 2 or k % groups or k <= groups:
+        # "TOXICITYCRT ARM A (RT+FLUO) (n = 6)", "CRT ARM B (…)": a capitalised stub head run
+        # into the first group's name, which starts as the next group's does
+        stub = _stub_run_into(cells[0], cells[1]) if len(cells) > 1 else None
+        if stub is None:
+            return None
+        cells = [stub[0], stub[1], *cells[1:]]
+        groups = len(cells) - 1 - k
+        if groups < 2 or k % groups or k <= groups:
+            return None
+    stub, tops, subs = cells[0], cells[1 : 1 + groups], cells[1 + groups :]
+    stub.rowspan = 2
+    for t in tops:
+        t.colspan = k // groups
+    return [[stub, *tops], subs]
+
+
+def _stub_run_into(first: LineCell, second: LineCell) -> tuple[LineCell, LineCell] | None:
+    """``first`` split into the stub's head and the first group's name, where the name starts
+    with the first word of ``second`` (the next group's): "TOXICITY" + "CRT ARM A (RT+FLUO)"."""
+    word = second.text.split()[0] if second.text.split() else ""
+    at = first.text.find(word, 1) if len(word) >= 2 else -1
+    if at <= 0 or not first.text[:at].strip() or first.text[at - 1].isspace():
+        return None
+    return LineCell(first.text[:at], first.start), LineCell(first.text[at:], first.start + at)

@@ -93,6 +93,8 @@ def _names_a_group(text: str) -> bool:
         return False
     if rx("table.percent_context.v1").search(name) or rx("table.grade.v1").search(name):
         return False
+    if rx("table.roman_grade_range.v1").search(name):
+        return False  # "Grade I/II N (%)"
     if rx("table.count_header.v1").match(name) or rx("table.count_label.v1").search(name):
         return False
     if rx("table.median_context.v1").search(name):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..link.doc_arms import add_on_base
 from ..recognize.arms import arm_role
 from ..recognize.endpoints import endpoint_kind, event_in, find_endpoints
 from ..rules import load_rules
@@ -47,8 +48,13 @@ def grade_of(text: str) -> str | None:
     """The grade a header or label names, as RECORDS.md writes it: "3", "3-4", ">=3"."""
     m = rx("table.grade.v1").search(text)
     if m is None:
+        numerals = lexicon("roman_numerals")
+        span = rx("table.roman_grade_range.v1").search(text)
+        if span is not None:  # "Grade III/IV N (%)"
+            lo, hi = numerals[span.group("lo").lower()], numerals[span.group("hi").lower()]
+            return f">={lo}" if hi == "5" and int(lo) >= 3 else f"{lo}-{hi}"
         roman = rx("table.roman_grade.v1").match(text)
-        return lexicon("roman_numerals").get(roman.group("r").lower()) if roman else None
+        return numerals.get(roman.group("r").lower()) if roman else None
     g = {k: v for k, v in m.groupdict().items() if v}
     ge = g.get("ge") or g.get("ge3") or g.get("ge4") or g.get("ge5") or g.get("ge6")
     if ge:
@@ -166,4 +172,10 @@ def arm_roles(names: list[str]) -> list[str]:
         known = roles[0] or roles[1]
         other = "control" if known == "experimental" else "experimental"
         roles = [r or other for r in roles]
+    if len(names) == 2 and roles[0] == roles[1] and roles[0] != "control":
+        # neither named a control (both combinations, perhaps): the arm the other adds a
+        # treatment to is its control
+        base = add_on_base(names)
+        if base is not None:
+            roles = ["control" if i == base else "experimental" for i in range(2)]
     return [r or "experimental" for r in roles]
