@@ -1481,3 +1481,19 @@ def test_arms_that_label_their_values_in_parentheses_name_them():
     )
     got = {(r.endpoint, r.stat, r.value, r.arm) for r in res.records if r.kind == "outcome"}
     assert got == {("DFS", "rate", 23.1, "RFA group"), ("DFS", "rate", 36.6, "resection group")}
+
+
+def test_values_of_a_topic_named_after_them_borrow_no_endpoint():
+    # PMC5292678: the paragraph's last endpoint is the response rate; the mortalities named
+    # after the bracketed values are theirs, and no endpoint of the vocabulary
+    res = process_text(
+        "There was a trend for a superior CR rate in the DA patients 64% vs DClo, 58% (OR 1.30 "
+        "(0.98–1.73), P=0.07), and an additional 6 and 8%, respectively, achieved a CRi; thus, the "
+        "overall response rate was 71% vs 66% (HR 1.26 (0.94–1.70), P=0.12). The induction deaths "
+        "were not different (11% vs 11% OR 0.99 (0.64–1.55), P=1.0) and 30-day (9% vs 8%) and "
+        "60-day (15% vs 14%) mortalities were not significantly different (Table 2)."
+    )
+    second = [r for r in res.records if r.kind == "outcome" and "induction" in r.evidence[0].text]
+    assert second == []
+    orr = {r.value for r in res.records if r.kind == "outcome" and r.endpoint == "ORR"}
+    assert orr == {71.0, 66.0}

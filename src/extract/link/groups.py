@@ -211,6 +211,9 @@ def _governing(
         )
         # "no differences regarding mobilization … (69.2% vs. 70.4%)": the values of that topic
         and not rx("link.topic_named_before.v1").search(text, s.start, start)
+        # "30-day (9% vs 8%) and 60-day (15% vs 14%) mortalities were not significantly
+        # different": the values of the topic the sentence names after them
+        and not rx("link.topic_named_after.v1").match(text, vals[-1].end, s.end)
     ):
         # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
         return [para_ep], "result.context_endpoint.v1"
