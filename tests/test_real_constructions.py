@@ -1497,3 +1497,26 @@ def test_values_of_a_topic_named_after_them_borrow_no_endpoint():
     assert second == []
     orr = {r.value for r in res.records if r.kind == "outcome" and r.endpoint == "ORR"}
     assert orr == {71.0, 66.0}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the share of patients who reported the event, the event named after the verb
+        (
+            "两项研究中，接受本品治疗的患者中37%报告了严重不良反应（不论何种因果关系）。",
+            [("AE", 37.0, None)],
+        ),
+        (
+            "两项在美国和加拿大非霍奇金淋巴瘤患者中进行的研究显示，本品会导致98%的患者出现严重骨髓抑制"
+            "（3-4级）（参见表4）。",
+            [("AE", 98.0, "myelosuppression")],
+        ),
+    ],
+)
+def test_a_share_that_reported_or_had_a_serious_event_named_after_it(sentence, expected):
+    # ../shared/corpus/real_pdf/zh_nmpa_label_bendamustine.pdf, pp. 9-10
+    res = process_text(sentence)
+    got = [(r.endpoint, r.value, r.event) for r in res.records if r.kind == "outcome"]
+    assert got == expected
+    assert all(r.subgroup is None for r in res.records if r.kind == "outcome")
