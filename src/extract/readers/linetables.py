@@ -19,9 +19,12 @@ and its cells, an empty cell as an empty line (PMC3672778, PMC4914313)::
 as the other readers' tables (a row a line, a tab between cells, ``Document.tables``), so the
 table reader gives each value cell its record with the cell as evidence. It reads a block only
 when its shape is certain: every row a label and the same number of cells, the header as many
-cells as there are columns. Header cells the rendering ran together into one line
-("Fulvestrant500 mgFulvestrant500 mg + anastrozole 1 mgAnastrozole 1 mgER"), labels without
-values, cells of words: the lines stay paragraphs, as before.
+cells as there are columns, or column groups over them. Header cells the rendering ran together
+into one line are split where a word ends and a capital begins, and read only when that gives
+the header's shape ("…(%) n=282Gemcitabine plus placebo (%) n=280AnyGrade 3/4AnyGrade
+3/4Rash", PMC1936363); when it does not ("Fulvestrant500 mgFulvestrant500 mg + anastrozole 1
+mgAnastrozole 1 mgER"), or values run together in a cell, or cells hold words, the lines stay
+paragraphs, as before.
 """
 
 from __future__ import annotations
@@ -192,7 +195,7 @@ def _header(head: list[LineCell], k: int) -> list[list[LineCell]] | None:
         cells.pop(0)
     if not cells or not all(c.text for c in cells[1:]):
         return None
-    if len(cells) == k and cells[0].text:
+    if len(cells) == k:  # no head over the labels
         return [[LineCell("", cells[0].start), *cells]]
     if len(cells) == k + 1:
         return [cells]

@@ -8,7 +8,8 @@ paragraphs separated by blank lines, citation markers pulled out. What they add:
   headings, one paragraph a line): each heading stands alone and is listed in
   ``metadata["headings"]`` so segmentation never takes it for a sentence of results;
   ``metadata["sections"]`` gives every section's path (``["ABSTRACT", "RESULTS"]``) and its
-  span in the text. A references heading, where there is one, starts the reference list.
+  span in the text. A references heading, where there is one, starts the reference list. A
+  table PMC wrote one cell a line is read back into ``Document.tables`` (:mod:`.linetables`).
 - **Converter Markdown** (MinerU, marker): LaTeX math decoded into plain text
   (:mod:`.mathtext`), Markdown escapes and image links removed, ``#`` headings listed like
   PMC's, and HTML ``<table>`` blocks (MinerU) and pipe tables (marker) turned into
@@ -95,7 +96,8 @@ class Built:
 
 
 def build_pmc(raw: str) -> Built:
-    """PMC plain text: headings alone, one paragraph a line, sections with their paths."""
+    """PMC plain text: headings alone, one paragraph a line, sections with their paths; a table
+    written a cell a line after its caption (:mod:`.linetables`) laid out as a table."""
     b = Built()
     section: dict | None = None
     lines, pos = [], 0
