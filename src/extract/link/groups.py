@@ -194,11 +194,22 @@ def _governing(
                 s, listed, vals
             )
             return (fitting, "result.comparison.v1") if fitting else None
-    if (
-        para_ep is not None
-        and len(vals) >= 2
+    if para_ep is not None and not before and _borrows_paragraph_endpoint(text, s, vals, para_ep):
+        # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
+        return [para_ep], "result.context_endpoint.v1"
+    return None
+
+
+def _borrows_paragraph_endpoint(
+    text: str, s: SentenceSpans, vals: tuple[Value, ...], para_ep: EndpointMention
+) -> bool:
+    """Do values with no endpoint of their own report the paragraph's last one? Only when they
+    are compared (a P value, an effect measure or a versus word) in parentheses or as
+    "corresponding" values, and the sentence names no topic of theirs before or after them."""
+    start = vals[0].start
+    return bool(
+        len(vals) >= 2
         and unit_fits(para_ep, vals[0].unit)
-        and not before
         # a comparison (with its test, or a versus word), not a description
         and (
             s.measures
@@ -214,10 +225,7 @@ def _governing(
         # "30-day (9% vs 8%) and 60-day (15% vs 14%) mortalities were not significantly
         # different": the values of the topic the sentence names after them
         and not rx("link.topic_named_after.v1").match(text, vals[-1].end, s.end)
-    ):
-        # "其中…中获益幅度相对较大（13.9个月 vs. 8.8个月…）": the endpoint of the clause before
-        return [para_ep], "result.context_endpoint.v1"
-    return None
+    )
 
 
 def _carried_landmark(
