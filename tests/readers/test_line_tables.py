@@ -82,7 +82,7 @@ def test_section_rows_between_the_header_and_the_rows():
     assert ["Gastric cancer"] in rows
 
 
-def test_a_capitalised_stub_head_run_into_the_first_arm_and_roman_grades():
+def test_a_capitalised_labels_head_run_into_the_first_arm_and_roman_grades():
     # PMC4914313, Table 2: "TOXICITYCRT ARM A (RT+FLUO) (n = 6)CRT ARM B (RT + FLUO + CETUX)
     # (n = 6)Grade I/II N (%)Grade III/IV N (%)…Anaemia"; arm B adds cetuximab to arm A
     rows = _table_rows(PMC / "PMC4914313.txt", "Table 2")

@@ -244,7 +244,9 @@ def _added_to(roles: dict[str, tuple[str, str]]) -> str | None:
     and "1 cm excision margin") adds only generic words, and a schedule only a number ("3" of
     "3-weekly docetaxel" over "weekly docetaxel"): no treatment."""
     generic = set(lexicon("add_on_generic_words"))
-    words = {k: _words(k) for k in roles if not rx("link.document_arm_label_en.v1").fullmatch(k)}
+    words = {
+        k: _words(k, generic) for k in roles if not rx("link.document_arm_label_en.v1").fullmatch(k)
+    }
     base = {
         a
         for a, wa in words.items()
@@ -267,13 +269,12 @@ def add_on_base(names: list[str]) -> int | None:
 _BRACKETS = str.maketrans({c: " " for c in "()[]（）"})
 
 
-def _words(arm: str) -> set[str]:
+def _words(arm: str, generic: set[str]) -> set[str]:
     """An arm's treatment words: joiners and brackets out, and the letter of a label ("arm a")
     that names the arm, not its treatment."""
     for joiner in lexicon("arm_word_joiners"):
         arm = arm.replace(joiner, " ")
     words = arm.translate(_BRACKETS).split()
-    generic = set(lexicon("add_on_generic_words"))
     return {w for i, w in enumerate(words) if not (i and len(w) == 1 and words[i - 1] in generic)}
 
 

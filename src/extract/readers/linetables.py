@@ -61,7 +61,7 @@ class LineCell:
 
 @dataclass
 class LineTable:
-    header: list[list[LineCell]]  # header rows: the stub's head first, then the column heads
+    header: list[list[LineCell]]  # header rows: the labels' head first, then the column heads
     rows: list[list[LineCell]]  # label, then the row's cells (a section row: the label alone)
     end: int  # index of the first line after the table
 
@@ -90,9 +90,11 @@ def line_table(lines: list[tuple[int, str]], i: int) -> LineTable | None:
             return None  # cells run together with a tab between: not a cell a line
         block.append(LineCell(text, at + len(line) - len(line.lstrip())))
         j += 1
-    if any(_RUN_TOGETHER_VALUES.search(c.text) for c in block if _kind(c.text) == "V"):
-        return None
     kinds = [_kind(c.text) for c in block]
+    if any(
+        k == "V" and _RUN_TOGETHER_VALUES.search(c.text) for c, k in zip(block, kinds, strict=True)
+    ):
+        return None
     first_value = next((n for n, k in enumerate(kinds) if k == "V"), None)
     if not first_value or kinds[first_value - 1] != "L":
         return None  # no values, or values right after the caption
@@ -184,7 +186,7 @@ def _segments(body: list[LineCell], kinds: list[str]) -> list[list[LineCell]]:
 
 
 def _header(head: list[LineCell], k: int) -> list[list[LineCell]] | None:
-    """The header rows over ``k`` value columns: the stub's head and the column heads, each on a
+    """The header rows over ``k`` value columns: the labels' head and the column heads, each on a
     line of its own (empty lines at either end are no cells), or column groups over their
     columns ("Gemcitabine plus erlotinib (%) n=282", then "Any", "Grade 3/4"); None when the
     lines are not so written."""
@@ -199,26 +201,31 @@ def _header(head: list[LineCell], k: int) -> list[list[LineCell]] | None:
         return [[LineCell("", cells[0].start), *cells]]
     if len(cells) == k + 1:
         return [cells]
-    groups = len(cells) - 1 - k
-    if groups < 2 or k % groups or k <= groups:
-        # "TOXICITYCRT ARM A (RT+FLUO) (n = 6)", "CRT ARM B (…)": a capitalised stub head run
+    groups = _groups(len(cells), k)
+    if groups is None:
+        # "TOXICITYCRT ARM A (RT+FLUO) (n = 6)", "CRT ARM B (…)": a capitalised labels' head run
         # into the first group's name, which starts as the next group's does
-        stub = _stub_run_into(cells[0], cells[1]) if len(cells) > 1 else None
-        if stub is None:
+        split = _head_run_into(cells[0], cells[1]) if len(cells) > 1 else None
+        groups = _groups(len(cells) + 1, k) if split is not None else None
+        if split is None or groups is None:
             return None
-        cells = [stub[0], stub[1], *cells[1:]]
-        groups = len(cells) - 1 - k
-        if groups < 2 or k % groups or k <= groups:
-            return None
-    stub, tops, subs = cells[0], cells[1 : 1 + groups], cells[1 + groups :]
-    stub.rowspan = 2
+        cells = [*split, *cells[1:]]
+    corner, tops, subs = cells[0], cells[1 : 1 + groups], cells[1 + groups :]
+    corner.rowspan = 2  # over both header rows, above the labels
     for t in tops:
         t.colspan = k // groups
-    return [[stub, *tops], subs]
+    return [[corner, *tops], subs]
 
 
-def _stub_run_into(first: LineCell, second: LineCell) -> tuple[LineCell, LineCell] | None:
-    """``first`` split into the stub's head and the first group's name, where the name starts
+def _groups(n_cells: int, k: int) -> int | None:
+    """How many column groups ``n_cells`` header cells (the labels' head, the groups, ``k``
+    column heads) make over ``k`` columns, when at least two groups share them evenly."""
+    groups = n_cells - 1 - k
+    return groups if groups >= 2 and k % groups == 0 and k > groups else None
+
+
+def _head_run_into(first: LineCell, second: LineCell) -> tuple[LineCell, LineCell] | None:
+    """``first`` split into the labels' head and the first group's name, where the name starts
     with the first word of ``second`` (the next group's): "TOXICITY" + "CRT ARM A (RT+FLUO)"."""
     word = second.text.split()[0] if second.text.split() else ""
     at = first.text.find(word, 1) if len(word) >= 2 else -1
