@@ -70,7 +70,8 @@ CAPECITABINE = (
     "The 1-year survival rate was 30.2% for capecitabine and 27.3% for S-1."
 )
 
-# corpus/real_text/en_pmc/PMC4907713.txt (XEC vs FEC: FEC is what XEC is compared with)
+# corpus/real_text/en_pmc/PMC4907713.txt (XEC vs FEC, neither called standard: both arms
+# experimental in the gold, though the report compares XEC "to FEC")
 XEC = (
     "Treatment with XEC led to an increased rate of pathological complete response in primary tumor "
     "(18% vs 6%, respectively, P=0.027) and objective remission rate (87% vs 73%, P=0.048) compared "
@@ -95,11 +96,71 @@ def test_a_comparison_in_a_head_to_head_report_has_no_control():
     assert roles[27.3][0] == "experimental"
 
 
-def test_the_arm_the_report_compares_with_is_the_control():
+def test_the_arm_a_comparison_is_made_to_is_no_control_by_that_alone():
+    """ "compared to FEC" is how a head-to-head report writes, not a call of FEC standard."""
     roles = _roles(XEC)
-    assert roles[20][0] == "experimental"
-    assert roles[7][0] == "control"
-    assert roles[6][0] == "control"
+    for v in (20, 7, 18, 6):
+        assert roles[v][0] == "experimental", v
+
+
+# corpus/real_text/en_pmc/PMC2817867.txt (resection vs RFA: "RFA is inferior to resection", the
+# gold's control is resection)
+RFA = (
+    "The operative time was significantly longer for the resection group compared to the RFA "
+    "group. For patients with solitary lesions, a 5-year survival was 48% after resection and "
+    "15% after RFA. RFA is inferior to resection."
+)
+
+# corpus/real_text/en_pmc/PMC5131536.txt ("conventional chemoradiotherapy (CRT)": CRT control)
+CRT_CONVENTIONAL = (
+    "One hundred fifty patients diagnosed with stage II–III rectal cancer were randomized into one "
+    "of two neoadjuvant treatment arms: conventional chemoradiotherapy (CRT) and short-term "
+    "radiotherapy (RT) followed by surgery after 6–8 weeks. Three- years OS was 78% in RT group "
+    "vs. 82.4% in CRT group (P = 0,145), while DFS was 59% in RT group vs. 75.1% in CRT group "
+    "(P = 0,022) (Fig. 2)."
+)
+
+# corpus/real_text/en_pmc/PMC4518214.txt (RT vs CRT, chemotherapy added to RT: RT control)
+CRT_ADDED = (
+    "Pretreatment characteristics were well-balanced between the two arms (Table 1). The true "
+    "study endpoint, 5-year OS, was 62% in the RT group and 72% in the CRT group (Plog-rank = "
+    "0.038; Fig. 1)."
+)
+
+
+def test_the_arm_the_other_is_measured_against_is_the_control():
+    roles = _roles(RFA)
+    assert roles[48] == ("control", "resection")
+    assert roles[15] == ("experimental", "RFA")
+
+
+def test_the_arm_called_conventional_by_its_abbreviation_is_the_control():
+    roles = _roles(CRT_CONVENTIONAL)
+    for v in (82.4, 75.1):
+        assert roles[v] == ("control", "CRT"), v
+    for v in (78, 59):
+        assert roles[v] == ("experimental", "RT"), v
+
+
+def test_an_abbreviation_adding_a_letter_adds_a_treatment():
+    """CRT is RT with chemotherapy: RT is its control; "superior" or not, no word says so."""
+    roles = _roles(CRT_ADDED)
+    assert roles[62] == ("control", "RT")
+    assert roles[72] == ("experimental", "CRT")
+
+
+# corpus/real_text/en_pmc/PMC5013640.txt (risk groups of one cohort: single in the gold)
+RISK_GROUPS = (
+    "Four distinct risk groups were identified by counting the number of risk factors (RF) "
+    "including low insulin, high HGF, high OPN levels, and low C-peptide levels (0, 1, 2, and 3). "
+    "Median PFS was 9.8, 2.0, 1.6, and 0.7 years for each, respectively (p < 0.001)."
+)
+
+
+def test_more_values_than_arms_and_no_arm_named_are_groups_of_one_cohort():
+    roles = _roles(RISK_GROUPS)
+    for v in (9.8, 2.0, 1.6, 0.7):
+        assert roles[v] == ("single", None), v
 
 
 def test_the_comparator_of_a_non_inferiority_test_is_the_control():

@@ -211,13 +211,16 @@ OUTCOMES = [
         ],
     ),
     # complications and morbidity are adverse events; the resection group is the control because
-    # the report measures RFA against it ("as compared with the resection group")
+    # the report sets RFA up as an alternative to it ("outcomes equivalent to those achieved with
+    # hepatic resection"), not because a comparison is made "with the resection group"
     (
         "PMC3204557",
         "In the 70 patients with solitary CRLM ≥ 3 cm, DFS was significantly lower in the RFA group as compared "
         "with the resection group (P = 0.015). "
         "The morbidity rates were significantly lower in the RFA group (RFA group vs. resection group, 6.2% vs. 21.2%; "
-        "P < 0.001).",
+        "P < 0.001). "
+        "The results indicate that RFA may be a safe alternative treatment for solitary CRLM less than 3 cm, with "
+        "outcomes equivalent to those achieved with hepatic resection.",
         [("AE", 6.2, "experimental", None, None), ("AE", 21.2, "control", None, None)],
     ),
     (

@@ -49,9 +49,19 @@ def test_a_table_with_its_header_a_cell_a_line_gives_each_cell_its_record():
     assert rows[1] == ["Hot flash", "7 (18)", "3 (8)", "8 (20)"]
     assert rows[-1] == ["Any AE", "27 (68)", "27 (68)", "29 (73)"]
     got = _table_outcomes(PMC / "PMC3672778.txt")
-    assert ("hot flash", None, 18.0, "Fulvestrant500 mg", "experimental", None, 7) in got
-    assert ("pain in extremity", None, 0.0, "Fulvestrant500 mg", "experimental", None, 0) in got
-    assert (None, None, 73.0, "Anastrozole 1 mg", "experimental", None, 29) in got
+    # the combination against each of its drugs alone: each drug alone is a control
+    assert ("hot flash", None, 18.0, "Fulvestrant500 mg", "control", None, 7) in got
+    assert ("pain in extremity", None, 0.0, "Fulvestrant500 mg", "control", None, 0) in got
+    assert (None, None, 73.0, "Anastrozole 1 mg", "control", None, 29) in got
+    assert (
+        "headache",
+        None,
+        10.0,
+        "Fulvestrant500 mg + anastrozole 1 mg",
+        "experimental",
+        None,
+        4,
+    ) in got
     assert len(got) == 18  # six rows of three arms
 
 

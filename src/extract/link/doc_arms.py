@@ -130,10 +130,10 @@ def document_arms(
             labelled_control
             or _labelled_standard(text, spans, roles)
             or _named_standard(text, spans, roles)
-            or _reference_arm(text, spans, roles)
+            or _benchmark_arm(text, spans, roles)
             or _added_to(roles)
         )
-        for key in _same_label(roles, standard):
+        for key in _same_label(roles, standard) if standard else _combined_bases(roles):
             roles[key] = (roles[key][0], "control")
     return DocArms(roles)
 
@@ -209,33 +209,36 @@ def _named_standard(
     text: str, spans: list[tuple[int, int]], roles: dict[str, tuple[str, str]]
 ) -> str | None:
     """The arm the report calls its standard ("standard FOLFOX4", "cisplatin (the standard
-    arm)", the comparator of its non-inferiority test), when it names exactly one."""
+    arm)", the comparator of its non-inferiority test), when it names exactly one; by the
+    abbreviation it defines there too ("conventional chemoradiotherapy (CRT)" names the CRT
+    group)."""
     found = set()
     for lo, hi in spans:
         for m in rx("link.standard_arm_en.v1").finditer(text, lo, hi):
-            word = (m.group("arm") or m.group("arm2") or m.group("arm3") or "").lower()
-            found.update(k for k in roles if k == word or _has_word(k, word))
+            group = next((g for g in ("arm", "arm2", "arm3") if m.group(g)), None)
+            if group is None:
+                continue
+            defined = rx("link.abbreviation_defined.v1").match(text, m.start(group), hi)
+            words = [m.group(group).lower()] + ([defined.group("abbr").lower()] if defined else [])
+            found.update(k for k in roles for w in words if k == w or _has_word(k, w))
     return found.pop() if len(found) == 1 else None
 
 
-def _reference_arm(
+def _benchmark_arm(
     text: str, spans: list[tuple[int, int]], roles: dict[str, tuple[str, str]]
 ) -> str | None:
-    """The arm the report names most often as the reference of its comparisons ("… compared to
-    FEC", "for RT patients compared to patients in CRT group"), when one is named so more often
-    than any other."""
+    """The arm the report measures the other against as its benchmark ("RFA is inferior to
+    resection", "a safe alternative … with outcomes equivalent to those achieved with hepatic
+    resection", "whether vinorelbine … is equally effective as cisplatin"), when it names exactly
+    one so. Only the arm named right after the phrase (no punctuation between) counts."""
     arms = DocArms(roles)
-    count: dict[str, int] = {}
+    found = set()
     for lo, hi in spans:
-        for m in rx("link.reference_arm_en.v1").finditer(text, lo, hi):
+        for m in rx("link.benchmark_arm_en.v1").finditer(text, lo, hi):
             hit = arms.named_near(text, m.end(), min(hi, m.end() + 30), last=False)
-            if hit is not None and hit[0] - m.end() <= 2:
-                key = core(hit[2])
-                count[key] = count.get(key, 0) + 1
-    ranked = sorted(count.items(), key=lambda kv: -kv[1])
-    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return ranked[0][0]
-    return None
+            if hit is not None and not any(c in ",.;:()" for c in text[m.end() : hit[0]]):
+                found.add(core(hit[2]))
+    return found.pop() if len(found) == 1 else None
 
 
 def _added_to(roles: dict[str, tuple[str, str]]) -> str | None:
@@ -251,9 +254,55 @@ def _added_to(roles: dict[str, tuple[str, str]]) -> str | None:
         a
         for a, wa in words.items()
         for b, wb in words.items()
-        if a != b and wa and wa < wb and any(w.isalpha() for w in (wb - wa) - generic)
+        if a != b
+        and wa
+        and (
+            (wa < wb and any(w.isalpha() for w in (wb - wa) - generic))
+            or _abbreviation_adds(roles[a][0], roles[b][0])
+        )
     }
     return base.pop() if len(base) == 1 else None
+
+
+def _abbreviation_adds(base: str, other: str) -> bool:
+    """Whether the abbreviation ``other`` is ``base`` with a treatment's letters put before it:
+    CRT (chemoradiotherapy) over RT, XT (capecitabine/docetaxel) over T. Capitals only:
+    "nab-paclitaxel" over "paclitaxel" is another drug, not an add-on."""
+    a, b = (rx("link.arm_core_edges.v1").sub("", n.strip()).strip() for n in (base, other))
+    return a.isalpha() and b.isalpha() and a.isupper() and b.isupper() and b.endswith(a) and b != a
+
+
+def _combined_bases(roles: dict[str, tuple[str, str]]) -> list[str]:
+    """The arms a combination arm joins, when a report compares the combination with each of
+    its parts alone ("fulvestrant plus anastrozole versus either agent alone", PMC3672778): every
+    other arm adds no treatment word to the one, so each is a control. Three arms or more."""
+    generic = set(lexicon("add_on_generic_words"))
+    words = {k: _words(k, generic) for k in roles}
+    if len(words) < 3 or not all(words.values()):
+        return []
+    for combo, wc in words.items():
+        parts = [k for k in words if k != combo]
+        if all(
+            words[k] < wc and any(_is_word(w) for w in (wc - words[k]) - generic) for k in parts
+        ):
+            return parts
+    return []
+
+
+def _is_word(token: str) -> bool:
+    """A treatment's word, not a number or schedule ("3" of "3-weekly"): two letters at least
+    ("fulvestrant500" of a table header run together is one)."""
+    return sum(c.isalpha() for c in token) >= 2
+
+
+def combination_bases(names: list[str]) -> list[int]:
+    """Indexes of the arms of a table (three or more) that one combination arm joins, each
+    compared alone: "Fulvestrant500 mg", "Anastrozole 1 mg" beside "Fulvestrant500 mg +
+    anastrozole 1 mg" (PMC3672778 Table 3)."""
+    keys = [n.strip().lower() for n in names]
+    if len(set(keys)) != len(keys):
+        return []
+    return [keys.index(k) for k in _combined_bases({k: (k, "") for k in keys})]
 
 
 def add_on_base(names: list[str]) -> int | None:

@@ -186,6 +186,13 @@ def _comparison_roles(
             if all(roles) and len(set(roles)) > 1:
                 return [ArmRole(r, a.text) for r, a in zip(roles, arms, strict=True)]
         texts = [a.text for a in arms] if len(arms) == k else [c.arm for c in cues]
+        if (
+            k > 2
+            and not any(texts)
+            and len(ctx.arms.roles) < k
+            and _factor_groups_before(ctx, s, g)
+        ):
+            return [ArmRole("single", None)] * k
         return _by_document_arms(ctx, s, g, texts) or [
             ArmRole(r, t) for r, t in zip(_by_order(ctx, k), texts, strict=True)
         ]
@@ -200,6 +207,16 @@ def _comparison_roles(
         last = max(i for i, c in enumerate(cues) if c.role is None)
         cues[last] = ArmRole("control", cues[last].arm)
     return [ArmRole(c.role or "experimental", c.arm) for c in cues]
+
+
+def _factor_groups_before(ctx: DocContext, s: SentenceSpans, g: Group) -> bool:
+    """Whether the paragraph, up to values that name no arm, has just set out groups of one
+    cohort by a factor ("Four distinct risk groups were identified … Median PFS was 9.8, 2.0,
+    1.6, and 0.7 years for each, respectively", PMC5013640): the values are those groups',
+    each ``single``, not arms with the comparator last."""
+    para = next((p for p in ctx.paragraphs if p.start <= s.start < p.end), None)
+    lo = para.start if para is not None else s.start
+    return rx("link.factor_groups_en.v1").search(ctx.text, lo, g.start) is not None
 
 
 def _by_document_arms(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..link.doc_arms import add_on_base
+from ..link.doc_arms import add_on_base, combination_bases
 from ..recognize.arms import arm_role
 from ..recognize.endpoints import endpoint_kind, event_in, find_endpoints
 from ..rules import load_rules
@@ -178,4 +178,8 @@ def arm_roles(names: list[str]) -> list[str]:
         base = add_on_base(names)
         if base is not None:
             roles = ["control" if i == base else "experimental" for i in range(2)]
+    if len(names) > 2 and "control" not in roles:
+        bases = combination_bases(names)
+        if bases:
+            roles = ["control" if i in bases else "experimental" for i in range(len(names))]
     return [r or "experimental" for r in roles]
