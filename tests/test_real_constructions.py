@@ -210,6 +210,20 @@ OUTCOMES = [
             ("OS", 48.3, "control", 60.0, None),
         ],
     ),
+    # each arm's list over two endpoints, its arm named after its "respectively"
+    (
+        "PMC3204557",
+        "Specifically, 5-year OS and DFS rates were 51.1% and 33.6%, respectively, in the RFA group and 51.2% "
+        "and 31.6%, respectively, in the resection group (Fig. 2). "
+        "The results indicate that RFA may be a safe alternative treatment for solitary CRLM less than 3 cm, with "
+        "outcomes equivalent to those achieved with hepatic resection.",
+        [
+            ("OS", 51.1, "experimental", 60.0, None),
+            ("DFS", 33.6, "experimental", 60.0, None),
+            ("OS", 51.2, "control", 60.0, None),
+            ("DFS", 31.6, "control", 60.0, None),
+        ],
+    ),
     # complications and morbidity are adverse events; the resection group is the control because
     # the report sets RFA up as an alternative to it ("outcomes equivalent to those achieved with
     # hepatic resection"), not because a comparison is made "with the resection group"

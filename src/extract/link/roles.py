@@ -321,9 +321,11 @@ def _spread_role(text: str, s: SentenceSpans, groups: list[Group], i: int) -> li
         cue = ArmRole("control", cue.arm)
     if cue.role is None and cue.arm is None:
         # the arm named after the whole list: "94% and 81% in the IL-2 group, and 74% and 62% in
-        # the control group, respectively"
+        # the control group, respectively", "51.1% and 33.6%, respectively, in the RFA group"
         aside = rx("link.aside_after.v1").match(text, g.end, s.end)
         after = aside.end() if aside else g.end
+        resp = rx("link.respectively_after_list.v1").match(text, after, s.end)
+        after = resp.end() if resp else after
         cue = ArmRole(*value_cue(text, after, min(s.end, after + 50)))
     if cue.role is None and s.lang == "en" and len(groups) == 1:
         role, arm = sentence_arm(
