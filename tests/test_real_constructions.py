@@ -210,6 +210,14 @@ OUTCOMES = [
             ("OS", 48.3, "control", 60.0, None),
         ],
     ),
+    # a count's share is a result when the response it was judged as follows it
+    (
+        "PMC4101294",
+        "Of the 17 patients in the combination group, tumor was completely destroyed in 1 patient, and tumors were "
+        "controlled in 9 other patients with 3 patients (17.64%) judged as partial response (PR) and 6 patients "
+        "(35.29%) judged as stable disease (SD).",
+        [("PR", 17.64, "experimental", None, None), ("SD", 35.29, "experimental", None, None)],
+    ),
     # each arm's list over two endpoints, its arm named after its "respectively"
     (
         "PMC3204557",
