@@ -313,11 +313,12 @@ def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool
     typical = stats.typical_pitch(a.size)
     if pitch > typical * 1.15 + 0.3 or pitch < -0.5 * a.size:
         return True
-    if in_refs and _starts_entry(b):
+    text = b.text  # made from the glyphs at each read: read once for the patterns below
+    if in_refs and _ENTRY_START.match(text):  # _starts_entry(b)
         return True
-    if _BULLET.match(b.text) or _BRACKET_HEADING.match(b.text):
+    if _BULLET.match(text) or _BRACKET_HEADING.match(text):
         return True
-    if _BRACKETED_NUMBER.match(b.text) and _ends_terminal(a):
+    if _BRACKETED_NUMBER.match(text) and _ends_terminal(a):
         return True  # the next item of a numbered list, however full the line before it is
     if _indented(b) and not _indented(a):
         # first-line indent, not a hanging indent (where the following lines stay indented)
