@@ -9,6 +9,7 @@ traced back to the page a curator looks at. Citation markers (``^[9]``, raised
 
 from __future__ import annotations
 
+import math
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -56,6 +57,12 @@ class CharBoxes(Sequence):
         if isinstance(other, Sequence):
             return list(self) == list(other)
         return NotImplemented
+
+    @property
+    def flat(self) -> array:
+        """The coordinates themselves, four a box (read them, do not change them): a loop over
+        many boxes reads them here rather than making a tuple of each."""
+        return self._flat
 
     def __repr__(self) -> str:
         return f"CharBoxes({len(self)} boxes)"
@@ -118,6 +125,17 @@ class Document:
             return 1
         i = bisect_right(self._starts, offset) - 1
         return self.pages[max(i, 0)].number
+
+    def page_span(self, offset: int) -> tuple[int, float, float]:
+        """:meth:`page_of` ``offset``, and the offsets ``[lo, hi)`` around it that are on
+        that page too: a loop over consecutive offsets looks the page up once for each."""
+        if not self.pages:
+            return 1, -math.inf, math.inf
+        starts = self._starts
+        i = bisect_right(starts, offset) - 1
+        lo = starts[i] if i >= 0 else -math.inf
+        hi = starts[i + 1] if i + 1 < len(starts) else math.inf
+        return self.pages[max(i, 0)].number, lo, hi
 
     def bbox_of(self, offset: int) -> BBox | None:
         """Bounding box of the character at ``offset`` on its page, if the reader knows it."""

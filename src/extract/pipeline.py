@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import __version__
 from .checks import check_records
-from .document import Document
+from .document import CharBoxes, Document
 from .errors import ERROR_CODES, ExtractError, PipelineConfigError, ReaderError
 from .normalize import DEFAULT_STEPS, NormalizedDocument, normalize
 from .readers import SUPPORTED_SUFFIXES, read_document
@@ -588,39 +588,72 @@ def evidence_boxes(
     outlined on the rendered PDF page.
     """
     out: list[tuple[int, tuple[float, float, float, float]]] = []
-    # nd.bbox_of and nd.page_of, unfolded: this runs for every character of every evidence
-    text, origin, doc = nd.text, nd.origin, nd.doc
-    boxes = doc.char_boxes or []
-    last = len(origin) - 1
     for ev in evidence:
         cells = cell_boxes(nd, ev)
         if cells:  # a record read from a table: the outline of each cell it used
             out.extend(cells)
+        else:
+            out.extend(_line_boxes(nd, ev.start, ev.end))
+    return out
+
+
+def _line_boxes(
+    nd: NormalizedDocument, start: int, end: int
+) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """The boxes of :func:`evidence_boxes` for the characters ``[start, end)`` of ``nd``.
+
+    This runs for every character of every evidence: nd.bbox_of and nd.page_of are
+    unfolded, a character's box is read from the flat coordinates of the document's
+    :class:`CharBoxes`, its page looked up once for each run of offsets on one page."""
+    out: list[tuple[int, tuple[float, float, float, float]]] = []
+    text, origin, doc = nd.text, nd.origin, nd.doc
+    boxes = doc.char_boxes or []
+    flat = boxes.flat if isinstance(boxes, CharBoxes) else None
+    n_boxes = len(boxes)
+    last = len(origin) - 1
+    page, lo, hi = 0, 0.0, 0.0  # the page of the offsets [lo, hi)
+    cur_page: int | None = None
+    cx0 = ctop = cx1 = cbottom = 0.0  # the box of the line so far, on cur_page
+    for i in range(start, end):
+        src = origin[min(max(i, 0), last)] if origin else 0
+        if not 0 <= src < n_boxes:
             continue
-        cur_page: int | None = None
-        cur: list[float] | None = None
-        for i in range(ev.start, ev.end):
-            src = origin[min(max(i, 0), last)] if origin else 0
-            box = boxes[src] if 0 <= src < len(boxes) else None
-            if box is None or text[i].isspace():
+        if flat is not None:
+            k = 4 * src
+            x0, top, x1, bottom = flat[k], flat[k + 1], flat[k + 2], flat[k + 3]
+        else:
+            box = boxes[src]
+            if box is None:
                 continue
-            page = doc.page_of(src)
-            height = max(box[3] - box[1], 1.0)
-            same_line = (
-                cur is not None
-                and page == cur_page
-                and abs(box[1] - cur[1]) < height * 0.6
-                and box[0] >= cur[0] - height
-            )
-            if same_line:
-                cur[0], cur[1] = min(cur[0], box[0]), min(cur[1], box[1])
-                cur[2], cur[3] = max(cur[2], box[2]), max(cur[3], box[3])
-            else:
-                if cur is not None and cur_page is not None:
-                    out.append((cur_page, (cur[0], cur[1], cur[2], cur[3])))
-                cur_page, cur = page, list(box)
-        if cur is not None and cur_page is not None:
-            out.append((cur_page, (cur[0], cur[1], cur[2], cur[3])))
+            x0, top, x1, bottom = box
+        if text[i].isspace():
+            continue
+        if not lo <= src < hi:
+            page, lo, hi = doc.page_span(src)
+        height = bottom - top
+        if 1.0 > height:  # max(height, 1.0)
+            height = 1.0
+        if (
+            cur_page is not None
+            and page == cur_page
+            and abs(top - ctop) < height * 0.6
+            and x0 >= cx0 - height
+        ):
+            # min and max, spelled out: a call each costs more than the comparison
+            if x0 < cx0:
+                cx0 = x0
+            if top < ctop:
+                ctop = top
+            if x1 > cx1:
+                cx1 = x1
+            if bottom > cbottom:
+                cbottom = bottom
+        else:
+            if cur_page is not None:
+                out.append((cur_page, (cx0, ctop, cx1, cbottom)))
+            cur_page, cx0, ctop, cx1, cbottom = page, x0, top, x1, bottom
+    if cur_page is not None:
+        out.append((cur_page, (cx0, ctop, cx1, cbottom)))
     return out
 
 

@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 
 from ..document import Citation
 from ..refs import parse_citation_refs
-from .chars import Char
 from .hyphen import HYPHENS, join_hyphenated
 from .layout import (
     Glyph,
@@ -314,11 +313,12 @@ def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool
     typical = stats.typical_pitch(a.size)
     if pitch > typical * 1.15 + 0.3 or pitch < -0.5 * a.size:
         return True
-    if in_refs and _starts_entry(b):
+    text = b.text  # made from the glyphs at each read: read once for the patterns below
+    if in_refs and _ENTRY_START.match(text):  # _starts_entry(b)
         return True
-    if _BULLET.match(b.text) or _BRACKET_HEADING.match(b.text):
+    if _BULLET.match(text) or _BRACKET_HEADING.match(text):
         return True
-    if _BRACKETED_NUMBER.match(b.text) and _ends_terminal(a):
+    if _BRACKETED_NUMBER.match(text) and _ends_terminal(a):
         return True  # the next item of a numbered list, however full the line before it is
     if _indented(b) and not _indented(a):
         # first-line indent, not a hanging indent (where the following lines stay indented)
@@ -507,12 +507,46 @@ class TextOut:
     def __len__(self) -> int:
         return len(self.chars)
 
-    def put(self, ch: str, c: Char, page: int) -> None:
-        """Append the character ``ch`` of glyph ``c`` (its box)."""
-        r = _R2  # tops and bottoms repeat along a line; x positions hardly ever do
-        self.chars.append(ch)
-        self.boxes.extend((round(c.x0, 2), r[c.top], round(c.x1, 2), r[c.bottom]))
-        self.pages.append(page)
+    def put_glyphs(
+        self,
+        glyphs: list[Glyph],
+        i: int,
+        prev: Glyph | None,
+        size: float,
+        page: int,
+        stop_raised: bool = False,
+    ) -> int:
+        """Append the glyphs from ``glyphs[i]`` on (up to the first raised one, with
+        ``stop_raised``), each with its box, a space inserted before a glyph where
+        :func:`gap_space` sees one after the glyph before it (``prev`` for the first) and
+        the text does not end in one; return the index of the first glyph not written.
+
+        One call for a run of glyphs, not one for each: this runs for every glyph of the
+        document."""
+        chars, boxes, pages = self.chars, self.boxes, self.pages
+        append, extend, add_page = chars.append, boxes.extend, pages.append
+        r = _R2
+        wide_cjk, wide = 0.9 * size, 0.12 * size  # gap_space's thresholds
+        n = len(glyphs)
+        while i < n:
+            g = glyphs[i]
+            if stop_raised and g.raised:
+                break
+            c = g.char
+            if prev is not None and chars and chars[-1] != " ":
+                if g.space_before:
+                    self.put_inserted(" ")
+                else:
+                    a = prev.char
+                    gap = c.x0 - a.x1
+                    if gap > (wide_cjk if is_cjk(a.text) or is_cjk(c.text) else wide):
+                        self.put_inserted(" ")
+            append(c.text)
+            extend((round(c.x0, 2), r[c.top], round(c.x1, 2), r[c.bottom]))
+            add_page(page)
+            prev = g
+            i += 1
+        return i
 
     def extend(self, other: TextOut) -> None:
         """Append another text's characters, boxes and pages (not its citations)."""
@@ -647,74 +681,60 @@ class Writer:
         n = len(glyphs)
         prev: Glyph | None = None
         while i < n:
-            g = glyphs[i]
-            if g.raised:
-                j = i
-                while j < n and glyphs[j].raised:
-                    j += 1
-                run = glyphs[i:j]
-                raw = "".join(
-                    ("" if k == 0 or not x.space_before else " ") + x.char.text
-                    for k, x in enumerate(run)
-                )
-                leading = first and not any(ch.isalnum() for ch in local.chars)
-                before = next((ch for ch in reversed(local.chars) if ch != " "), "")
-                if para.refs and leading:
-                    self._glyphs(local, run, prev, size, line.page)
-                    local.put_inserted(" ")
-                    prev = None
-                    i = j
-                    continue
-                # a raised mark opening a paragraph is a note or affiliation mark, not a citation
-                if (i > 0 or not first) and _citation_ok(raw, before):
-                    body = raw.strip()
-                    if body[:1] in "[(" and body[-1:] in "])":
-                        body = body[1:-1]
-                    nxt = glyphs[j] if j < n else None
-                    space_before = prev is not None and gap_space(prev, run[0], size)
-                    space_after = nxt is not None and gap_space(run[-1], nxt, size)
-                    cites.append(
-                        Citation(len(local), tuple(parse_citation_refs(body)), raw.strip())
-                    )
-                    if nxt is not None:
-                        nxt_text = nxt.char.text
-                        want = space_after or (
-                            space_before and (nxt_text.isalnum() and not is_cjk(nxt_text))
-                        )
-                        if want and local.chars and local.chars[-1] != " ":
-                            local.put_inserted(" ")
-                    prev = None
-                    i = j
-                    continue
-                # not a citation: keep as text
-                self._glyphs(local, run, prev, size, line.page)
-                prev = run[-1]
-                i = j
-                continue
-            if (
-                prev is not None
-                and gap_space(prev, g, size)
-                and local.chars
-                and local.chars[-1] != " "
-            ):
-                local.put_inserted(" ")
-            local.put(g.char.text, g.char, line.page)
-            prev = g
-            i += 1
+            if glyphs[i].raised:
+                i, prev = self._raised(local, line, i, prev, cites, para, first)
+            else:
+                i = local.put_glyphs(glyphs, i, prev, size, line.page, stop_raised=True)
+                prev = glyphs[i - 1]
 
-    def _glyphs(
-        self, local: TextOut, run: list[Glyph], prev: Glyph | None, size: float, page: int
-    ) -> None:
-        for g in run:
-            if (
-                prev is not None
-                and gap_space(prev, g, size)
-                and local.chars
-                and local.chars[-1] != " "
-            ):
-                local.put_inserted(" ")
-            local.put(g.char.text, g.char, page)
-            prev = g
+    def _raised(
+        self,
+        local: TextOut,
+        line: Line,
+        i: int,
+        prev: Glyph | None,
+        cites: list[Citation],
+        para: Para,
+        first: bool,
+    ) -> tuple[int, Glyph | None]:
+        """Write the run of raised glyphs from ``line.glyphs[i]`` on: a citation marker is
+        taken out of the text (a space kept where it stood between words), other raised
+        text is written. Returns where the run ends, and the glyph the next one follows."""
+        glyphs, size = line.glyphs, line.size
+        n = len(glyphs)
+        j = i
+        while j < n and glyphs[j].raised:
+            j += 1
+        run = glyphs[i:j]
+        raw = "".join(
+            ("" if k == 0 or not x.space_before else " ") + x.char.text for k, x in enumerate(run)
+        )
+        leading = first and not any(ch.isalnum() for ch in local.chars)
+        before = next((ch for ch in reversed(local.chars) if ch != " "), "")
+        if para.refs and leading:
+            local.put_glyphs(run, 0, prev, size, line.page)
+            local.put_inserted(" ")
+            return j, None
+        # a raised mark opening a paragraph is a note or affiliation mark, not a citation
+        if (i > 0 or not first) and _citation_ok(raw, before):
+            body = raw.strip()
+            if body[:1] in "[(" and body[-1:] in "])":
+                body = body[1:-1]
+            nxt = glyphs[j] if j < n else None
+            space_before = prev is not None and gap_space(prev, run[0], size)
+            space_after = nxt is not None and gap_space(run[-1], nxt, size)
+            cites.append(Citation(len(local), tuple(parse_citation_refs(body)), raw.strip()))
+            if nxt is not None:
+                nxt_text = nxt.char.text
+                want = space_after or (
+                    space_before and (nxt_text.isalnum() and not is_cjk(nxt_text))
+                )
+                if want and local.chars and local.chars[-1] != " ":
+                    local.put_inserted(" ")
+            return j, None
+        # not a citation: keep as text
+        local.put_glyphs(run, 0, prev, size, line.page)
+        return j, run[-1]
 
     # ---- tables
     def _table(self, table: TableBlock) -> None:
@@ -741,7 +761,7 @@ class Writer:
                 for k, line in enumerate(lines):
                     if k:
                         self._join(local, lines[k - 1], line)
-                    self._glyphs(local, line.glyphs, None, line.size, line.page)
+                    local.put_glyphs(line.glyphs, 0, None, line.size, line.page)
                 self.out.extend(local)
                 bx = [ln.bbox for ln in lines]
                 cells.append(

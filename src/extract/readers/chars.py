@@ -339,10 +339,7 @@ class PdfiumSource:
         return len(self._doc)
 
     def page(self, index: int) -> PageChars:
-        import ctypes
-
         import pypdfium2 as pdfium
-        import pypdfium2.raw as R
 
         number = index + 1
         try:
@@ -354,93 +351,7 @@ class PdfiumSource:
             mx0, my0, mx1, my1 = page.get_mediabox()
             w, h = mx1 - mx0, my1 - my0
             rot = int(page.get_rotation() or 0) % 360
-            tp = textpage.raw
-            n = R.FPDFText_CountChars(tp)
-            rect = R.FS_RECTF()
-            matrix = R.FS_MATRIX()
-            ox, oy = ctypes.c_double(), ctypes.c_double()
-            fontbuf = ctypes.create_string_buffer(128)
-            flags = ctypes.c_int()
-            by_object: dict[int | None, tuple[str, float, int]] = {}
-            chars: list[Char] = []
-            # the per-glyph calls, looked up once: this loop runs for every glyph of the document.
-            # They take the text page and the out-parameters as plain addresses: ctypes' checks
-            # of a typed pointer argument cost more than the call itself
-            tp_a = ctypes.cast(tp, ctypes.c_void_p).value
-            rect_a, ox_a, oy_a = ctypes.addressof(rect), ctypes.addressof(ox), ctypes.addressof(oy)
-            get_unicode, loose_box, get_origin, text_object = _glyph_calls()
-            is_generated = R.FPDFText_IsGenerated
-            unpack_rect = _RECT.unpack_from  # left, top, right, bottom: one call, not four reads
-            append = chars.append
-            same = {}.setdefault  # a coordinate → the first float object of that value
-            chr_of = _CHR
-            low_done = -1  # the index of a low surrogate already joined to its high one
-            for i in range(n):
-                if i == low_done:
-                    continue
-                u = get_unicode(tp_a, i)
-                if u == 0 or u == 0x0D or u == 0x0A or u == 0xFFFE:
-                    continue
-                # PDFium generates spaces and line breaks only: a glyph of any other code is real
-                if u == 0x20 and is_generated(tp, i) == 1:
-                    continue
-                if u == 0x02:  # PDFium's code for a hyphen it takes to break a word at a line end
-                    u = 0x2D
-                elif 0xD800 <= u <= 0xDFFF:
-                    # a character beyond the BMP (𝑥, 𠀀) comes as two UTF-16 halves; a lone half
-                    # is a glyph that did not decode
-                    nxt = get_unicode(tp_a, i + 1) if i + 1 < n else 0
-                    if u <= 0xDBFF and 0xDC00 <= nxt <= 0xDFFF:
-                        u = 0x10000 + ((u - 0xD800) << 10) + (nxt - 0xDC00)
-                        low_done = i + 1
-                    else:
-                        u = 0xFFFD
-                # one str object for each character (chr makes a new one for each glyph
-                # beyond Latin-1: a CJK text's every glyph, an English one's quotes and dashes)
-                text = chr_of.get(u)
-                if text is None:
-                    text = chr_of[u] = chr(u) if u <= 0x10FFFF else "\ufffd"
-                if not loose_box(tp_a, i, rect_a):
-                    continue
-                get_origin(tp_a, i, ox_a, oy_a)
-                # font, size and matrix are the text object's, the same for each of its glyphs
-                # (PDFium gives a generated character other values, but those are skipped
-                # above): read once per text object
-                key = text_object(tp_a, i)
-                known = by_object.get(key)
-                if known is None:
-                    known = by_object[key] = _object_style(tp, i, matrix, fontbuf, flags)
-                font, size, angle = known
-                left, r_top, right, r_bottom = unpack_rect(rect)
-                if rot:
-                    box = _rotate_box(
-                        (left - mx0, my1 - r_top, right - mx0, my1 - r_bottom), w, h, rot
-                    )
-                    base = _rotate_point(ox.value - mx0, my1 - oy.value, w, h, rot)[1]
-                    # turning the page clockwise turns its text the same way
-                    angle = (angle - rot) % 360
-                    x0, top, x1, bottom = box
-                else:
-                    x0, top, x1, bottom = left - mx0, my1 - r_top, right - mx0, my1 - r_bottom
-                    base = my1 - oy.value
-                if angle:
-                    base = None
-                elif base:
-                    base = same(base, base)
-                # the glyphs of a line share their top, bottom and baseline (and a grid of
-                # CJK glyphs its x positions): one float object for each value on the page.
-                # Never 0.0, which would stand for -0.0 too
-                if top:
-                    top = same(top, top)
-                if bottom:
-                    bottom = same(bottom, bottom)
-                if x0:
-                    x0 = same(x0, x0)
-                if x1:
-                    x1 = same(x1, x1)
-                append(
-                    Char(text, x0, top, x1, bottom, size or abs(bottom - top), font, base, angle)
-                )
+            chars, ligatures, angled = _page_glyphs(textpage.raw, (mx0, my0, mx1, my1), rot)
             images = []
             for left, bottom, right, top in _image_bounds(page.raw):
                 box = (left - mx0, my1 - top, right - mx0, my1 - bottom)
@@ -449,8 +360,13 @@ class PdfiumSource:
             textpage.close()
             page.close()
         width, height = (h, w) if rot in (90, 270) else (w, h)
-        chars = _explode_ligatures(chars)
-        chars, off, width, height = upright_page(chars, width, height)
+        # both steps change nothing on a page without ligature glyphs, or without text at an
+        # angle (most pages): they are left out there, not run over every glyph for nothing
+        if ligatures:
+            chars = _explode_ligatures(chars)
+        off: list[Char] = []
+        if angled:
+            chars, off, width, height = upright_page(chars, width, height)
         return PageChars(
             number, width, height, chars, self.name, rot, _coverage(images, width, height), off
         )
@@ -475,28 +391,141 @@ class PdfiumSource:
         self._doc.close()
 
 
-def _object_style(tp, i: int, matrix, fontbuf, flags) -> tuple[str, float, int]:
-    """The font name, font size (in points) and angle (counter-clockwise, page space) of the
-    text object glyph ``i`` of text page ``tp`` belongs to."""
+def _page_glyphs(tp, mediabox, rot: int) -> tuple[list[Char], bool, bool]:
+    """The glyphs of text page ``tp`` in content-stream order (top-left origin, relative to
+    the media box, the page turned ``rot``° clockwise), and whether any of them is a
+    ligature glyph (ﬁ) or runs at an angle.
+
+    This loop runs for every glyph of the document: PDFium's calls are looked up once and
+    take plain addresses (ctypes' checks of a typed pointer argument cost more than the
+    call itself); the loose box and the origin are written side by side and read in one
+    unpack."""
     import ctypes
 
-    import pypdfium2.raw as R
+    mx0, my0, mx1, my1 = mediabox
+    w, h = mx1 - mx0, my1 - my0
+    calls = _glyph_calls()
+    get_unicode, loose_box, get_origin, text_object, is_generated = calls[:5]
+    n = calls[5](tp)  # FPDFText_CountChars
+    tp_a = ctypes.cast(tp, ctypes.c_void_p).value
+    out = ctypes.create_string_buffer(_GLYPH_OUT.size)
+    rect_a = ctypes.addressof(out)
+    ox_a, oy_a = rect_a + 16, rect_a + 24
+    unpack = _GLYPH_OUT.unpack_from  # left, top, right, bottom, x, y
+    style = _ObjectStyle(tp_a)
+    by_object: dict[int | None, tuple[str, float, int]] = {}
+    chars: list[Char] = []
+    append = chars.append
+    same = {}.setdefault  # a coordinate → the first float object of that value
+    chr_of = _CHR
+    ligatures = angled = False
+    low_done = -1  # the index of a low surrogate already joined to its high one
+    for i in range(n):
+        if i == low_done:
+            continue
+        u = get_unicode(tp_a, i)
+        if u == 0 or u == 0x0D or u == 0x0A or u == 0xFFFE:
+            continue
+        # PDFium generates spaces and line breaks only: a glyph of any other code is real
+        if u == 0x20 and is_generated(tp_a, i) == 1:
+            continue
+        if u == 0x02:  # PDFium's code for a hyphen it takes to break a word at a line end
+            u = 0x2D
+        elif 0xD800 <= u <= 0xDFFF:
+            # a character beyond the BMP (𝑥, 𠀀) comes as two UTF-16 halves; a lone half
+            # is a glyph that did not decode
+            nxt = get_unicode(tp_a, i + 1) if i + 1 < n else 0
+            if u <= 0xDBFF and 0xDC00 <= nxt <= 0xDFFF:
+                u = 0x10000 + ((u - 0xD800) << 10) + (nxt - 0xDC00)
+                low_done = i + 1
+            else:
+                u = 0xFFFD
+        elif 0xFB00 <= u <= 0xFB06:  # ﬀ … ﬆ (_LIGATURES)
+            ligatures = True
+        # one str object for each character (chr makes a new one for each glyph
+        # beyond Latin-1: a CJK text's every glyph, an English one's quotes and dashes)
+        text = chr_of.get(u)
+        if text is None:
+            text = chr_of[u] = chr(u) if u <= 0x10FFFF else "\ufffd"
+        if not loose_box(tp_a, i, rect_a):
+            continue
+        get_origin(tp_a, i, ox_a, oy_a)
+        # font, size and matrix are the text object's, the same for each of its glyphs
+        # (PDFium gives a generated character other values, but those are skipped
+        # above): read once per text object
+        key = text_object(tp_a, i)
+        known = by_object.get(key)
+        if known is None:
+            known = by_object[key] = style(i)
+        font, size, angle = known
+        left, r_top, right, r_bottom, gx, gy = unpack(out)
+        if rot:
+            box = _rotate_box((left - mx0, my1 - r_top, right - mx0, my1 - r_bottom), w, h, rot)
+            base = _rotate_point(gx - mx0, my1 - gy, w, h, rot)[1]
+            # turning the page clockwise turns its text the same way
+            angle = (angle - rot) % 360
+            x0, top, x1, bottom = box
+        else:
+            x0, top, x1, bottom = left - mx0, my1 - r_top, right - mx0, my1 - r_bottom
+            base = my1 - gy
+        if angle:
+            base = None
+            angled = True
+        elif base:
+            base = same(base, base)
+        # the glyphs of a line share their top, bottom and baseline (and a grid of
+        # CJK glyphs its x positions): one float object for each value on the page.
+        # Never 0.0, which would stand for -0.0 too
+        if top:
+            top = same(top, top)
+        if bottom:
+            bottom = same(bottom, bottom)
+        if x0:
+            x0 = same(x0, x0)
+        if x1:
+            x1 = same(x1, x1)
+        append(Char(text, x0, top, x1, bottom, size or abs(bottom - top), font, base, angle))
+    return chars, ligatures, angled
 
-    size = R.FPDFText_GetFontSize(tp, i)
-    # the font size is in text space: a "1 Tf" scaled by the text matrix is common
-    if R.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
-        scale = math.hypot(matrix.c, matrix.d)
-        if scale > 0:
-            size *= scale
-        # PDFium's char angle is atan2(-b, a) of this matrix: clockwise in page space
-        b = matrix.b
-        angle = 0 if b == 0 and matrix.a > 0 else _snap_angle(math.atan2(-b, matrix.a))
-    else:
-        angle = _snap_angle(R.FPDFText_GetCharAngle(tp, i))
-    k = R.FPDFText_GetFontInfo(tp, i, fontbuf, len(fontbuf), ctypes.byref(flags))
-    font = fontbuf.raw[: max(k - 1, 0)].decode("utf-8", "replace") if k else ""
-    # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
-    return font, size, (-angle) % 360
+
+class _ObjectStyle:
+    """The font name, font size (in points) and angle (counter-clockwise, page space) of the
+    text object a glyph of a text page belongs to, read with PDFium's calls declared as for
+    the glyphs (:func:`_glyph_calls`)."""
+
+    def __init__(self, tp_a: int) -> None:
+        import ctypes
+
+        self.tp_a = tp_a
+        self.calls = _glyph_calls()[6:]
+        self.matrix = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
+        self.fontbuf = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+        self.addresses = (
+            ctypes.addressof(self.matrix),
+            ctypes.addressof(self.fontbuf),
+            ctypes.addressof(self.flags),
+        )
+
+    def __call__(self, i: int) -> tuple[str, float, int]:
+        get_size, get_matrix, get_angle, get_font = self.calls
+        tp_a, fontbuf = self.tp_a, self.fontbuf
+        matrix_a, font_a, flags_a = self.addresses
+        size = get_size(tp_a, i)
+        # the font size is in text space: a "1 Tf" scaled by the text matrix is common
+        if get_matrix(tp_a, i, matrix_a):
+            a, b, c, d = self.matrix[:4]
+            scale = math.hypot(c, d)
+            if scale > 0:
+                size *= scale
+            # PDFium's char angle is atan2(-b, a) of this matrix: clockwise in page space
+            angle = 0 if b == 0 and a > 0 else _snap_angle(math.atan2(-b, a))
+        else:
+            angle = _snap_angle(get_angle(tp_a, i))
+        k = get_font(tp_a, i, font_a, len(fontbuf), flags_a)
+        font = fontbuf.raw[: max(k - 1, 0)].decode("utf-8", "replace") if k else ""
+        # pdfium's char angle is clockwise in page space; ours counter-clockwise, display space
+        return font, size, (-angle) % 360
 
 
 def _image_bounds(page) -> list[tuple[float, float, float, float]]:
@@ -540,26 +569,39 @@ def _image_bounds(page) -> list[tuple[float, float, float, float]]:
 
 _GLYPH_CALLS = None
 _CHR: dict[int, str] = {}  # a code point → its character, one str object for all its glyphs
-_RECT = struct.Struct("4f")  # FS_RECTF
+# what PDFium is given to write a glyph's loose box (FS_RECTF: left, top, right, bottom) and
+# its origin (x, y) into, side by side
+_GLYPH_OUT = struct.Struct("=4f2d")
 
 
 def _glyph_calls():
-    """PDFium's per-glyph calls with arguments declared as plain addresses and ints:
-    ``FPDFText_GetUnicode``, ``FPDFText_GetLooseCharBox``, ``FPDFText_GetCharOrigin`` and
-    ``FPDFText_GetTextObject``, the last returning the object's address as an int (a dict
-    key) rather than a pointer object that ``ctypes.cast`` would have to turn into one."""
+    """PDFium's per-glyph and per-text-object calls with arguments declared as plain
+    addresses and ints: ``FPDFText_GetUnicode``, ``FPDFText_GetLooseCharBox``,
+    ``FPDFText_GetCharOrigin``, ``FPDFText_GetTextObject`` (the object's address as an int,
+    a dict key, rather than a pointer object that ``ctypes.cast`` would have to turn into
+    one), ``FPDFText_IsGenerated``, ``FPDFText_CountChars`` (as pypdfium2 declares it),
+    then ``FPDFText_GetFontSize``, ``FPDFText_GetMatrix``, ``FPDFText_GetCharAngle`` and
+    ``FPDFText_GetFontInfo``. The return types are PDFium's, as pypdfium2 declares them."""
     global _GLYPH_CALLS
     if _GLYPH_CALLS is None:
         import ctypes
 
         import pypdfium2.raw as R
 
-        vp, c_int = ctypes.c_void_p, ctypes.c_int
+        vp, c_int, fn = ctypes.c_void_p, ctypes.c_int, ctypes.CFUNCTYPE
         _GLYPH_CALLS = (
-            ctypes.cast(R.FPDFText_GetUnicode, ctypes.CFUNCTYPE(ctypes.c_uint, vp, c_int)),
-            ctypes.cast(R.FPDFText_GetLooseCharBox, ctypes.CFUNCTYPE(c_int, vp, c_int, vp)),
-            ctypes.cast(R.FPDFText_GetCharOrigin, ctypes.CFUNCTYPE(c_int, vp, c_int, vp, vp)),
-            ctypes.cast(R.FPDFText_GetTextObject, ctypes.CFUNCTYPE(vp, vp, c_int)),
+            ctypes.cast(R.FPDFText_GetUnicode, fn(ctypes.c_uint, vp, c_int)),
+            ctypes.cast(R.FPDFText_GetLooseCharBox, fn(c_int, vp, c_int, vp)),
+            ctypes.cast(R.FPDFText_GetCharOrigin, fn(c_int, vp, c_int, vp, vp)),
+            ctypes.cast(R.FPDFText_GetTextObject, fn(vp, vp, c_int)),
+            ctypes.cast(R.FPDFText_IsGenerated, fn(c_int, vp, c_int)),
+            R.FPDFText_CountChars,
+            ctypes.cast(R.FPDFText_GetFontSize, fn(ctypes.c_double, vp, c_int)),
+            ctypes.cast(R.FPDFText_GetMatrix, fn(c_int, vp, c_int, vp)),
+            ctypes.cast(R.FPDFText_GetCharAngle, fn(ctypes.c_float, vp, c_int)),
+            ctypes.cast(
+                R.FPDFText_GetFontInfo, fn(ctypes.c_ulong, vp, c_int, vp, ctypes.c_ulong, vp)
+            ),
         )
     return _GLYPH_CALLS
 

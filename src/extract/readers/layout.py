@@ -390,11 +390,15 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     add = seen.add
     out = []
     append = out.append
+    halves: dict[float, int] = {}  # a baseline → rounded to half points: a line's glyphs share it
     for c in chars:
         base = c.baseline
         if base is None:
             base = c.bottom - 0.2 * c.size  # Char.base, inline: this runs for every glyph
-        key = (c.text, round(c.x0 * 2), round(base * 2))
+        b2 = halves.get(base)
+        if b2 is None:
+            b2 = halves[base] = round(base * 2)
+        key = (c.text, round(c.x0 * 2), b2)
         if key in seen:
             continue
         add(key)
