@@ -975,6 +975,14 @@ def test_counts_with_their_shares_fill_events_and_n(source, sentence, expected):
 
 
 EFFECTS = [
+    # a log-rank (univariate) test between the patients given a treatment and those not given it
+    # compares arms: its P values are effects (the converter's math markup as in the file)
+    (
+        "ChinaXiv-201712.01173V1",
+        "在89个激素受体阳性患者的Log-Rank单因素检验中，辅助内分泌治疗组患者的DFS( $P { = } 0 . 0 0 2 ,$ 、DDFS中 "
+        "$\\scriptstyle P = 0 . 0 0 1 ,$ 和OS( $\\scriptstyle P = 0 . 0 0 4 ,$ 均显著长于无内分泌治疗组患者。",
+        [("DFS", None, None, 0.002), ("DMFS", None, None, 0.001), ("OS", None, None, 0.004)],
+    ),
     # each comparison with its own P in its own brackets; cCR and "remission" name responses
     (
         "PMC4907713",

@@ -58,7 +58,10 @@ def effect_records(
 ) -> list[tuple[Cluster, dict]]:
     """Each effect record of the sentence, with the cluster it was made from."""
     out = []
-    factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end))
+    # P values of prognostic factors compare no arms, unless the factor is a treatment given or not
+    factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end)) and not (
+        rx("link.treated_vs_untreated.v1").search(ctx.text, s.start, s.end)
+    )
     found = clusters(ctx.text, s, groups)
     paired = _listed_p_values(ctx.text, s, groups, found)
     for i, c in enumerate(found):
