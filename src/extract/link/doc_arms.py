@@ -257,7 +257,7 @@ def _added_to(roles: dict[str, tuple[str, str]]) -> str | None:
         if a != b
         and wa
         and (
-            (wa < wb and any(w.isalpha() for w in (wb - wa) - generic))
+            (wa < wb and any(_is_word(w) for w in (wb - wa) - generic))
             or _abbreviation_adds(roles[a][0], roles[b][0])
         )
     }
@@ -290,9 +290,9 @@ def _combined_bases(roles: dict[str, tuple[str, str]]) -> list[str]:
 
 
 def _is_word(token: str) -> bool:
-    """A treatment's word, not a number or schedule ("3" of "3-weekly"): two letters at least
-    ("fulvestrant500" of a table header run together is one)."""
-    return sum(c.isalpha() for c in token) >= 2
+    """A treatment's word, not a number ("3" of "3-weekly"): a letter at least ("D" of "PC + D",
+    "fulvestrant500" of a table header run together)."""
+    return any(c.isalpha() for c in token)
 
 
 def combination_bases(names: list[str]) -> list[int]:

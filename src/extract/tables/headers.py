@@ -159,7 +159,9 @@ def timepoint_of(text: str) -> float | None:
 def arm_roles(names: list[str]) -> list[str]:
     """Roles of a table's arms, by the rules of text: placebo / 对照组 → control, a combination
     or 观察组 → experimental; of two arms with one role known the other has the opposite one;
-    two arms neither of which is a control are both experimental; one arm alone is single."""
+    two arms neither of which is a control are both experimental, unless one adds a treatment to
+    the other (its control); of three or more, the drugs of a combination each alone are
+    controls; one arm alone is single."""
     if len(names) == 1:
         return ["single"]
     roles = [arm_role(n) for n in names]
