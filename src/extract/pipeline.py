@@ -615,6 +615,8 @@ def _line_boxes(
     cur_page: int | None = None
     cx0 = ctop = cx1 = cbottom = 0.0  # the box of the line so far, on cur_page
     for i in range(start, end):
+        if text[i].isspace():
+            continue
         src = origin[min(max(i, 0), last)] if origin else 0
         if not 0 <= src < n_boxes:
             continue
@@ -626,8 +628,6 @@ def _line_boxes(
             if box is None:
                 continue
             x0, top, x1, bottom = box
-        if text[i].isspace():
-            continue
         if not lo <= src < hi:
             page, lo, hi = doc.page_span(src)
         height = bottom - top

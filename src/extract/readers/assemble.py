@@ -42,6 +42,8 @@ from ..document import Citation
 from ..refs import parse_citation_refs
 from .hyphen import HYPHENS, join_hyphenated
 from .layout import (
+    WORD_GAP,
+    WORD_GAP_CJK,
     Glyph,
     Line,
     PageLayout,
@@ -165,8 +167,10 @@ def _line_kind_heading(line: Line, stats: Stats) -> bool:
     return False
 
 
-def _starts_entry(line: Line) -> bool:
-    return bool(_ENTRY_START.match(line.text))
+def _starts_entry(text: str) -> bool:
+    """Does a line with this text open a reference entry? (A line's text is made from its
+    glyphs at each read: callers read it once.)"""
+    return bool(_ENTRY_START.match(text))
 
 
 def _ends_terminal(line: Line) -> bool:
@@ -287,11 +291,11 @@ def split_block(block: TextBlock, stats: Stats, in_refs: bool) -> tuple[list[Par
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             if (
                 in_refs
-                and _starts_entry(cur[0])
+                and _starts_entry(cur[0].text)
                 and abs(prev.size - line.size) <= 0.12 * max(prev.size, line.size)
             ):
                 # a numbered reference list: an entry runs until the next number
-                if _starts_entry(line):
+                if _starts_entry(line.text):
                     flush()
             elif _break_between(prev, line, nxt, stats, in_refs):
                 flush()
@@ -314,7 +318,7 @@ def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool
     if pitch > typical * 1.15 + 0.3 or pitch < -0.5 * a.size:
         return True
     text = b.text  # made from the glyphs at each read: read once for the patterns below
-    if in_refs and _ENTRY_START.match(text):  # _starts_entry(b)
+    if in_refs and _starts_entry(text):
         return True
     if _BULLET.match(text) or _BRACKET_HEADING.match(text):
         return True
@@ -323,7 +327,7 @@ def _break_between(a: Line, b: Line, c: Line | None, stats: Stats, in_refs: bool
     if _indented(b) and not _indented(a):
         # first-line indent, not a hanging indent (where the following lines stay indented)
         if c is None or c.x0 < b.x0 - 0.5 * b.size or abs(c.base - b.base) > 2 * typical:
-            if not in_refs or _starts_entry(b):
+            if not in_refs or _starts_entry(text):
                 return True
     if _room_for_next(a, b):
         # ragged-right text leaves room at many line ends: a line that stops mid-sentence
@@ -356,13 +360,14 @@ def _continues(p: Para, q: Para, stats: Stats) -> bool:
         return False
     if a.page == b.page and not _column_flow(a, b, stats):
         return False
-    if p.refs and _starts_entry(p.lines[0]):
-        return not _starts_entry(b)
+    b_text = b.text  # made from the glyphs at each read: read once for the patterns below
+    if p.refs and _starts_entry(p.lines[0].text):
+        return not _starts_entry(b_text)
     if _room_for_next(a, b):
         return False
-    if _starts_entry(b) and (q.refs or p.refs):
+    if _starts_entry(b_text) and (q.refs or p.refs):
         return False
-    if _BULLET.match(b.text) or _LABEL.match(b.text):
+    if _BULLET.match(b_text) or _LABEL.match(b_text):
         return False
     indented = _indented(b, _own_left(q))
     if stats.uses_indent:
@@ -526,7 +531,7 @@ class TextOut:
         chars, boxes, pages = self.chars, self.boxes, self.pages
         append, extend, add_page = chars.append, boxes.extend, pages.append
         r = _R2
-        wide_cjk, wide = 0.9 * size, 0.12 * size  # gap_space's thresholds
+        wide_cjk, wide = WORD_GAP_CJK * size, WORD_GAP * size  # gap_space, inline
         n = len(glyphs)
         while i < n:
             g = glyphs[i]

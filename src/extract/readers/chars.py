@@ -23,11 +23,12 @@ import math
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..errors import ReaderError
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+_LIGATURE_CODES = frozenset(ord(k) for k in _LIGATURES)  # the code points the pdfium loop looks for
 
 
 @dataclass(slots=True)
@@ -405,8 +406,9 @@ def _page_glyphs(tp, mediabox, rot: int) -> tuple[list[Char], bool, bool]:
     mx0, my0, mx1, my1 = mediabox
     w, h = mx1 - mx0, my1 - my0
     calls = _glyph_calls()
-    get_unicode, loose_box, get_origin, text_object, is_generated = calls[:5]
-    n = calls[5](tp)  # FPDFText_CountChars
+    get_unicode, loose_box, get_origin = calls.unicode, calls.loose_box, calls.origin
+    text_object, is_generated = calls.text_object, calls.is_generated
+    n = calls.count(tp)
     tp_a = ctypes.cast(tp, ctypes.c_void_p).value
     out = ctypes.create_string_buffer(_GLYPH_OUT.size)
     rect_a = ctypes.addressof(out)
@@ -418,6 +420,7 @@ def _page_glyphs(tp, mediabox, rot: int) -> tuple[list[Char], bool, bool]:
     append = chars.append
     same = {}.setdefault  # a coordinate → the first float object of that value
     chr_of = _CHR
+    ligature_codes = _LIGATURE_CODES
     ligatures = angled = False
     low_done = -1  # the index of a low surrogate already joined to its high one
     for i in range(n):
@@ -440,7 +443,7 @@ def _page_glyphs(tp, mediabox, rot: int) -> tuple[list[Char], bool, bool]:
                 low_done = i + 1
             else:
                 u = 0xFFFD
-        elif 0xFB00 <= u <= 0xFB06:  # ﬀ … ﬆ (_LIGATURES)
+        elif u in ligature_codes:
             ligatures = True
         # one str object for each character (chr makes a new one for each glyph
         # beyond Latin-1: a CJK text's every glyph, an English one's quotes and dashes)
@@ -497,7 +500,8 @@ class _ObjectStyle:
         import ctypes
 
         self.tp_a = tp_a
-        self.calls = _glyph_calls()[6:]
+        calls = _glyph_calls()
+        self.calls = (calls.font_size, calls.matrix, calls.angle, calls.font_info)
         self.matrix = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
         self.fontbuf = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
@@ -567,21 +571,35 @@ def _image_bounds(page) -> list[tuple[float, float, float, float]]:
     return out
 
 
-_GLYPH_CALLS = None
+_GLYPH_CALLS: _GlyphCalls | None = None
 _CHR: dict[int, str] = {}  # a code point → its character, one str object for all its glyphs
 # what PDFium is given to write a glyph's loose box (FS_RECTF: left, top, right, bottom) and
 # its origin (x, y) into, side by side
 _GLYPH_OUT = struct.Struct("=4f2d")
 
 
-def _glyph_calls():
-    """PDFium's per-glyph and per-text-object calls with arguments declared as plain
-    addresses and ints: ``FPDFText_GetUnicode``, ``FPDFText_GetLooseCharBox``,
-    ``FPDFText_GetCharOrigin``, ``FPDFText_GetTextObject`` (the object's address as an int,
-    a dict key, rather than a pointer object that ``ctypes.cast`` would have to turn into
-    one), ``FPDFText_IsGenerated``, ``FPDFText_CountChars`` (as pypdfium2 declares it),
-    then ``FPDFText_GetFontSize``, ``FPDFText_GetMatrix``, ``FPDFText_GetCharAngle`` and
-    ``FPDFText_GetFontInfo``. The return types are PDFium's, as pypdfium2 declares them."""
+class _GlyphCalls(NamedTuple):
+    """PDFium's per-glyph and per-text-object calls, their arguments declared as plain
+    addresses and ints (:func:`_glyph_calls`)."""
+
+    unicode: object  # FPDFText_GetUnicode
+    loose_box: object  # FPDFText_GetLooseCharBox
+    origin: object  # FPDFText_GetCharOrigin
+    text_object: object  # FPDFText_GetTextObject: the object's address as an int, a dict key
+    is_generated: object  # FPDFText_IsGenerated
+    count: object  # FPDFText_CountChars, as pypdfium2 declares it
+    font_size: object  # FPDFText_GetFontSize
+    matrix: object  # FPDFText_GetMatrix
+    angle: object  # FPDFText_GetCharAngle
+    font_info: object  # FPDFText_GetFontInfo
+
+
+def _glyph_calls() -> _GlyphCalls:
+    """PDFium's calls the glyph loop makes, looked up once a process, with arguments declared
+    as plain addresses and ints (ctypes' checks of a typed pointer argument cost more than
+    the call itself), and ``FPDFText_GetTextObject`` returning an int rather than a pointer
+    object that ``ctypes.cast`` would have to turn into one. The return types are PDFium's,
+    as pypdfium2 declares them."""
     global _GLYPH_CALLS
     if _GLYPH_CALLS is None:
         import ctypes
@@ -589,17 +607,17 @@ def _glyph_calls():
         import pypdfium2.raw as R
 
         vp, c_int, fn = ctypes.c_void_p, ctypes.c_int, ctypes.CFUNCTYPE
-        _GLYPH_CALLS = (
-            ctypes.cast(R.FPDFText_GetUnicode, fn(ctypes.c_uint, vp, c_int)),
-            ctypes.cast(R.FPDFText_GetLooseCharBox, fn(c_int, vp, c_int, vp)),
-            ctypes.cast(R.FPDFText_GetCharOrigin, fn(c_int, vp, c_int, vp, vp)),
-            ctypes.cast(R.FPDFText_GetTextObject, fn(vp, vp, c_int)),
-            ctypes.cast(R.FPDFText_IsGenerated, fn(c_int, vp, c_int)),
-            R.FPDFText_CountChars,
-            ctypes.cast(R.FPDFText_GetFontSize, fn(ctypes.c_double, vp, c_int)),
-            ctypes.cast(R.FPDFText_GetMatrix, fn(c_int, vp, c_int, vp)),
-            ctypes.cast(R.FPDFText_GetCharAngle, fn(ctypes.c_float, vp, c_int)),
-            ctypes.cast(
+        _GLYPH_CALLS = _GlyphCalls(
+            unicode=ctypes.cast(R.FPDFText_GetUnicode, fn(ctypes.c_uint, vp, c_int)),
+            loose_box=ctypes.cast(R.FPDFText_GetLooseCharBox, fn(c_int, vp, c_int, vp)),
+            origin=ctypes.cast(R.FPDFText_GetCharOrigin, fn(c_int, vp, c_int, vp, vp)),
+            text_object=ctypes.cast(R.FPDFText_GetTextObject, fn(vp, vp, c_int)),
+            is_generated=ctypes.cast(R.FPDFText_IsGenerated, fn(c_int, vp, c_int)),
+            count=R.FPDFText_CountChars,
+            font_size=ctypes.cast(R.FPDFText_GetFontSize, fn(ctypes.c_double, vp, c_int)),
+            matrix=ctypes.cast(R.FPDFText_GetMatrix, fn(c_int, vp, c_int, vp)),
+            angle=ctypes.cast(R.FPDFText_GetCharAngle, fn(ctypes.c_float, vp, c_int)),
+            font_info=ctypes.cast(
                 R.FPDFText_GetFontInfo, fn(ctypes.c_ulong, vp, c_int, vp, ctypes.c_ulong, vp)
             ),
         )

@@ -194,9 +194,9 @@ class PackedGlyphs(Sequence):
                 else:
                     gap = f[2 * k] - f[2 * k - 1]  # this glyph's x0 less the previous one's x1
                     if is_cjk(texts[k - 1]) or is_cjk(t):
-                        wide = gap > 0.9 * size
+                        wide = gap > WORD_GAP_CJK * size
                     else:
-                        wide = gap > 0.12 * size
+                        wide = gap > WORD_GAP * size
                     if wide:
                         out.append(" ")
             out.append(t)
@@ -295,14 +295,20 @@ class Line:
         return is_bold_font(self.font)
 
 
+# a gap between two glyphs wider than this share of the line's size is a word space (a
+# Chinese or Japanese glyph beside it: nearly a whole glyph's width)
+WORD_GAP = 0.12
+WORD_GAP_CJK = 0.9
+
+
 def gap_space(prev: Glyph, g: Glyph, size: float) -> bool:
     if g.space_before:
         return True
     a, b = prev.char, g.char
     gap = b.x0 - a.x1
     if is_cjk(a.text) or is_cjk(b.text):
-        return gap > 0.9 * size
-    return gap > 0.12 * size
+        return gap > WORD_GAP_CJK * size
+    return gap > WORD_GAP * size
 
 
 def spaced_text(line: Line) -> str:
