@@ -687,6 +687,40 @@ def test_no_intervention_and_usual_care_are_control_arms():
     ]
 
 
+# PMC3596913 (FLOX vs a 3-week regimen): each efficacy paragraph opens with its arm, and the
+# sentences after it report that arm's values without naming it again
+PMC3596913_EFFICACY = (
+    "Grade 3 anemia was recorded in 3 patients (2 in FLOX arm, one in 3-week arm).\n\n"
+    "No complete response was registered among all assessable 48 patients throughout the study "
+    "duration for FLOX regimen, three patients (12.5%) had partial response, five patients (21%) "
+    "had stable disease, and three out of 8 patients with pain at presentation (37.5%) had clinical "
+    "benefit. The median time to progression was 3.9 months (95% CI, 2–4.6) (range: 1.5–5.5). "
+    "Median survival time was 8 months (95% CI, 4.0–12).\n\n"
+    "For 3-week regimen, two patients (8%) had partial response, five patients (21%) had stable "
+    "disease, and four out of 8 patients with pain at presentation (50%) had clinical benefit as "
+    "shown in Table 3. The median time to progression was 4 months (95% CI, 1.8–5) (range: 1.2–6). "
+    "Median survival time was 9 months (95% CI, 3.5–13)."
+)
+
+
+def test_a_sentence_naming_no_arm_reports_the_arm_its_paragraph_opened_with():
+    got = {
+        (r.endpoint, r.value): (r.arm, r.arm_role)
+        for r in process_text(PMC3596913_EFFICACY).records
+        if r.kind == "outcome" and r.endpoint in ("TTP", "OS")
+    }
+    assert got == {
+        ("TTP", 3.9): ("FLOX", "experimental"),
+        ("OS", 8.0): ("FLOX", "experimental"),
+        ("TTP", 4.0): ("3-week", "experimental"),
+        ("OS", 9.0): ("3-week", "experimental"),
+    }
+    # a sentence about the whole population keeps no arm, even after one arm's sentence
+    pooled = PMC3596913_EFFICACY + " The median OS of all patients was 8.5 months."
+    last = [r for r in process_text(pooled).records if r.kind == "outcome" and r.value == 8.5]
+    assert [(r.arm, r.arm_role) for r in last] == [(None, "single")]
+
+
 def test_one_value_for_both_groups_is_each_arms_with_its_own_interval():
     # PMC2360030 compares TEGAFIRI with TEGAFOX, neither the standard: both arms experimental
     from corpus_paths import CORPUS

@@ -55,7 +55,7 @@ def _settled(ctx: DocContext, s: SentenceSpans, g: Group, i: int, r: ArmRole) ->
     TEGAFIRI"); otherwise a single cohort's. A group named by a factor ("高表达组") is the
     value's subgroup, not its arm."""
     if r.role is None and ctx.arms.comparative:
-        arm = r.arm or _doc_arm_near(ctx, s, g, i)
+        arm = r.arm or _doc_arm_near(ctx, s, g, i) or _paragraph_arm(ctx, s)
         role = ctx.arms.role_of(arm)
         if role is not None:
             return ArmRole(role, arm)
@@ -82,6 +82,35 @@ def _doc_arm_near(ctx: DocContext, s: SentenceSpans, g: Group, i: int) -> str | 
     # "IL-2-related toxicity grade 1 (24%), 2 (67%), or 3 (9%)": the arm the clause began with
     clause = ctx.arms.named_near(ctx.text, max(s.start, v.start - 150), v.start, last=True)
     return clause[2] if clause is not None else None
+
+
+_CARRY = 3  # sentences back in a paragraph that may name the arm a sentence goes on about
+
+
+def _paragraph_arm(ctx: DocContext, s: SentenceSpans) -> str | None:
+    """The document arm an English paragraph is speaking of when sentence ``s`` names none:
+    the one arm the nearest earlier sentence naming any names ("Arm A (PC) had two partial
+    responses (14%) … The median time to progression was 173 days", PMC4710681; "… for FLOX
+    regimen, three patients (12.5%) had partial response … Median survival time was 8
+    months", PMC3596913). None when that sentence names two arms, when ``s`` speaks of the
+    whole population ("in all patients", "for both regimens"), or no sentence of the last
+    few names an arm."""
+    text = ctx.text
+    if s.lang != "en" or rx("link.whole_population_en.v1").search(text, s.start, s.end):
+        return None
+    if ctx.arms.named_in_order(text, s.start, s.end):
+        return None  # the sentence names its arms itself
+    para = next((p for p in ctx.paragraphs if p.start <= s.start < p.end), None)
+    if para is None:
+        return None
+    earlier = [x for x in para.sentences if x.end <= s.start][-_CARRY:]
+    for prev in reversed(earlier):
+        named = ctx.arms.named_in_order(text, prev.start, prev.end)
+        if len(named) == 1:
+            return ctx.arms.role_and_name(named[0][1])[1]
+        if named:
+            return None
+    return None
 
 
 def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
