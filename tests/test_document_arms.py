@@ -301,3 +301,23 @@ def test_a_median_with_a_bracket_before_its_unit_is_the_arm_named_before_or_afte
         ("OS", 47.5, "month", "group B", "control", None),
         ("RFS", 16.56, "month", "group B", "control", None),
     ]
+
+
+# corpus/real_text/en_pmc/PMC4710681.txt: pemetrexed/cisplatin (PC) with or without dalotuzumab
+# (D); each arm's paragraph opens with its label and its treatment
+DALOTUZUMAB = (
+    "We initiated a randomized phase II trial to test the combination of P and Cisplatin (C) ± D "
+    "in NSQL. "
+    "Arm A (PC) had two partial responses (PR) (14%), one stable disease (SD) and three disease "
+    "progression with two patients not evaluable (NE). The median time to progression was 173 "
+    "days and the median survival was 262 days. Arm B (PC + D) had three patients with PR (25%), "
+    "four SD, four disease progression, and one NE. The median time to progression was 199 days "
+    "and median survival was 276.5 days (Table 3)."
+)
+
+
+def test_a_label_defined_by_its_treatment_takes_that_arms_role_and_lends_it_to_what_follows():
+    roles = _roles(DALOTUZUMAB)
+    # PC + D adds dalotuzumab to PC: PC, arm A, is the control
+    assert roles[173][0] == roles[262][0] == "control"
+    assert roles[199][0] == roles[276.5][0] == "experimental"

@@ -120,6 +120,8 @@ def document_arms(
         role = arm_role(name + " group")
         if role == "single" or core(name) in lexicon("not_arm_cores"):
             continue  # a group by a patient or tumour factor is a subgroup, not an arm
+        if rx("link.other_trials_arm_en.v1").match(text, m.end()):
+            continue  # "the pertuzumab arm of the CLEOPATRA trial": another study's arm
         names.setdefault(core(name), name)
     labelled_control = _label_control_aliases(names)
     if len(names) < 2 or n_trials > 1 or meta_analysis:
@@ -135,7 +137,24 @@ def document_arms(
         )
         for key in _same_label(roles, standard) if standard else _combined_bases(roles):
             roles[key] = (roles[key][0], "control")
+    _labels_as_defined(text, spans, roles)
     return DocArms(roles)
+
+
+def _labels_as_defined(
+    text: str, spans: list[tuple[int, int]], roles: dict[str, tuple[str, str]]
+) -> None:
+    """A labelled arm and the treatment arm its label is defined as ("Arm A (PC)", "PC (arm A)")
+    are one arm: when either is the control, both are."""
+    letters = _label_keys(roles)
+    for label, treat in _label_definitions(text, spans):
+        key = core(treat)
+        if label not in letters or key not in roles or key in letters[label]:
+            continue
+        same = [*letters[label], key]
+        if any(roles[k][1] == "control" for k in same):
+            for k in same:
+                roles[k] = (roles[k][0], "control")
 
 
 def _label_control_aliases(names: dict[str, str]) -> str | None:
@@ -193,7 +212,8 @@ def _labelled_standard(
 
 def _label_definitions(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
     """(label letter, treatment words) of each "TREATMENT (arm A)" in the English sentences,
-    an abbreviation the treatment defines ("radiotherapy (RT)") standing for its word."""
+    an abbreviation the treatment defines ("radiotherapy (RT)") standing for its word, then
+    of each "Arm A (TREATMENT)"."""
     out = []
     for lo, hi in spans:
         for m in rx("link.arm_label_definition_en.v1").finditer(text, lo, hi):
@@ -202,6 +222,8 @@ def _label_definitions(text: str, spans: list[tuple[int, int]]) -> list[tuple[st
             starts = [b.end() for b in rx("link.arm_label_treatment_start.v1").finditer(window)]
             treat = window[starts[-1] if starts else 0 :].strip()
             out.append((m.group("label").lower(), treat))
+        for m in rx("link.arm_label_defined_en.v1").finditer(text, lo, hi):
+            out.append((m.group("label").lower(), m.group("treat").strip()))  # "Arm A (PC)"
     return out
 
 

@@ -106,11 +106,23 @@ def _paragraph_arm(ctx: DocContext, s: SentenceSpans) -> str | None:
     earlier = [x for x in para.sentences if x.end <= s.start][-_CARRY:]
     for prev in reversed(earlier):
         named = ctx.arms.named_in_order(text, prev.start, prev.end)
+        if len(named) == 2 and _named_with_its_treatment(ctx, named):
+            named = named[1:]  # "Arm A (PC)": one arm, by its label and its treatment
         if len(named) == 1:
             return ctx.arms.role_and_name(named[0][1])[1]
         if named:
             return None
     return None
+
+
+def _named_with_its_treatment(ctx: DocContext, named: list[tuple[int, str]]) -> bool:
+    """Whether two arms named one after the other are one arm, the second in parentheses
+    right after the first and of the same role ("Arm A (PC)")."""
+    (a, first), (b, second) = named
+    between = ctx.text[a + len(first) : b]
+    return between.strip() == "(" and (
+        ctx.arms.role_and_name(first)[0] == ctx.arms.role_and_name(second)[0]
+    )
 
 
 def _group_roles(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmRole]:
