@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from ..document import Citation
 from ..refs import parse_citation_refs
+from .inlinetables import InlineTable, inline_tables
 from .linetables import CAPTION, LineCell, LineTable, line_table
 from .mathtext import CITATION_REFS, _Math, decode_markup, has_converter_math
 
@@ -132,6 +133,10 @@ def build_pmc(raw: str) -> Built:
         if not text:
             continue
         lead = len(line) - len(line.lstrip())
+        inline = inline_tables(line, start) if "Table" in line or "TABLE" in line else []
+        if inline:
+            _inline_table_paragraphs(b, line, start, inline)
+            continue
         b.paragraph_break(start)
         b.put(text, list(range(start + lead, start + lead + len(text))))
         table = line_table(lines, n) if CAPTION.match(line) else None
@@ -141,6 +146,28 @@ def build_pmc(raw: str) -> Built:
     if section is not None:
         section["end"] = b.pos
     return b
+
+
+def _inline_table_paragraphs(b: Built, line: str, at: int, tables: list[InlineTable]) -> None:
+    """A paragraph line with tables inside it (:mod:`.inlinetables`): the prose before each
+    table, its caption, the table (header and rows) laid out as the others, the prose after
+    it."""
+
+    def paragraph(lo: int, hi: int) -> None:
+        piece = line[lo:hi]
+        text = piece.strip()
+        if text:
+            a = lo + len(piece) - len(piece.lstrip())
+            b.paragraph_break(at + a)
+            b.put(text, list(range(at + a, at + a + len(text))))
+
+    pos = 0
+    for t in tables:
+        paragraph(pos, t.start - at)
+        paragraph(t.start - at, t.header_start - at)  # the caption; the header is the table's
+        _line_table_cells(b, t.table, t.caption)
+        pos = t.end - at
+    paragraph(pos, len(line))
 
 
 def _line_table_cells(b: Built, table: LineTable, caption: str) -> None:
