@@ -444,6 +444,8 @@ def outcome(reading: Reading, at: Place, label: str, value: CellValue | None = N
     if topic.code in _RESPONSES and rx("table.symptom_caption.v1").search(reading.view.caption):
         return  # "术后疼痛干预效果": 完全缓解 is the pain's relief, no tumour response
     events, v = _events_beside(reading, r, col, v)
+    if events is None and _no_patient(v, col):
+        events = 0
     v = _ci_beside(reading, r, col, v)
     unit, stat = _unit_stat(reading, r, topic, col, v, label)
     if unit is None:
@@ -486,6 +488,17 @@ def _landmark(reading: Reading, r: int, topic: Topic, col: Column, stat: str) ->
     sec = reading.view.section_of.get(r)
     heads = f"{col.text} {reading.view.text(sec, 0) if sec is not None else ''}"
     return Topic(topic.code, "rate", timepoint_of(heads), topic.grade, topic.event)
+
+
+def _no_patient(v: CellValue, col: Column) -> bool:
+    """A bare 0 under a count-and-share header ("Hemorrhage | 0 | 2 (2.5)" under "n (%)"): no
+    patient had it, events 0 (its share, 0%, the column's unit)."""
+    return (
+        v.value == 0
+        and v.unit is None
+        and not v.share
+        and bool(rx("table.count_share_header.v1").search(col.text))
+    )
 
 
 def _events_beside(
