@@ -287,11 +287,14 @@ def _added_to(roles: dict[str, tuple[str, str]]) -> str | None:
 
 
 def _abbreviation_adds(base: str, other: str) -> bool:
-    """Whether the abbreviation ``other`` is ``base`` with a treatment's letters put before it:
-    CRT (chemoradiotherapy) over RT, XT (capecitabine/docetaxel) over T. Capitals only:
-    "nab-paclitaxel" over "paclitaxel" is another drug, not an add-on."""
+    """Whether the abbreviation ``other`` is ``base`` with a treatment's letters put before or
+    after it: CRT (chemoradiotherapy) over RT, XT (capecitabine/docetaxel) over T, DZ
+    (docetaxel with zoledronic acid) over D (PMC4317856). Capitals only: "nab-paclitaxel" over
+    "paclitaxel" is another drug, not an add-on."""
     a, b = (rx("link.arm_core_edges.v1").sub("", n.strip()).strip() for n in (base, other))
-    return a.isalpha() and b.isalpha() and a.isupper() and b.isupper() and b.endswith(a) and b != a
+    if not (a.isalpha() and b.isalpha() and a.isupper() and b.isupper()) or b == a:
+        return False
+    return b.endswith(a) or b.startswith(a)
 
 
 def _combined_bases(roles: dict[str, tuple[str, str]]) -> list[str]:
