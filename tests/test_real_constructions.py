@@ -382,6 +382,41 @@ OUTCOMES = [
         "Sequential grade 3–4 toxicity was recorded in four (5.9, 95% CL, from 1.6 to 14.4%) TEGAFIRI patients.",
         [],
     ),
+    # a median "with 95% CI of" bounds that carry their unit; the arm compared "to the S group"
+    # named before its own value
+    (
+        "PMC5739798",
+        "The median PFS of SP group was 46 months with 95% CI of 38.2 months to 53.5 months, "
+        "comparing to the S group with median PFS of 34 months with 95% CI of 31.8 to 41.9 months.",
+        [("PFS", 46.0, "experimental", None, 38.2), ("PFS", 34.0, "control", None, 31.8)],
+    ),
+    # pairs set against each other ("a vs. b, and c vs. d") after as many endpoints: one pair
+    # an endpoint, each the two arms'
+    (
+        "PMC5739798",
+        "The 3-years PFS and OS for SP vs. S are 71.9% vs. 46.9%, and 88.4% vs. 67.0%, respectively.",
+        [
+            ("PFS", 71.9, "experimental", 36.0, None),
+            ("PFS", 46.9, "control", 36.0, None),
+            ("OS", 88.4, "experimental", 36.0, None),
+            ("OS", 67.0, "control", 36.0, None),
+        ],
+    ),
+    # the CI between a median and its unit is the median's
+    (
+        "PMC4317856",
+        "Median OS was 10.4 (95% CI, 7.0–15.8) months for the DZ group and 9.7 (95% CI, 6.1–12.5) "
+        "months for the D group (stratified log-rank test, P = 0.62; Fig. 2b).",
+        [("OS", 10.4, "experimental", None, 7.0), ("OS", 9.7, "control", None, 6.1)],
+    ),
+    # … while a kind of survival the vocabulary does not list (skeletal-related-event-free) is
+    # no overall survival
+    (
+        "PMC4317856",
+        "Median SRE-free survival was 7.2 (95% CI, 4.9–10.7) months for the DZ group and 6.0 (95% "
+        "CI, 4.4–8.5) months for the D group (stratified log-rank test, P = 0.84).",
+        [],
+    ),
 ]
 
 
@@ -531,6 +566,33 @@ def test_outcomes_of_real_sentences(source, sentence, expected):
     )
     want = sorted(expected, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0))
     assert sorted(got, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0)) == want, source
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The hazard ratios after adjusting of age and disease stage (S vs. SP) of PFS and OS are "
+            "1.772 (95% CI, 1.102 to 2.848) and 2.047 (95% CI, 1.109 to 3.377), respectively.",
+            [("PFS", "HR", 1.772, 1.102, None), ("OS", "HR", 2.047, 1.109, None)],
+        ),
+        (
+            "Differences in PFS and OS between two treatment groups were significant with the p "
+            "values of 0.0165 and 0.0191, respectively, using Log-Rank test.",
+            [("PFS", None, None, None, 0.0165), ("OS", None, None, None, 0.0191)],
+        ),
+    ],
+    ids=["hazard-ratios", "p-values"],
+)
+def test_effects_listed_after_as_many_endpoints_are_theirs_in_order(sentence, expected):
+    # PMC5739798: each measure (or P value) is one endpoint's, not every endpoint's
+    res = process_text(sentence)
+    got = [
+        (r.endpoint, r.measure, r.value, r.ci_low, r.p_value)
+        for r in res.records
+        if r.kind == "effect"
+    ]
+    assert got == expected
 
 
 @pytest.mark.parametrize(

@@ -159,21 +159,30 @@ def _listed_p_values(
     text: str, s: SentenceSpans, groups: list[Group], found: list[Cluster]
 ) -> dict[int, Target]:
     """ "OS and DFS rates did not differ … (P = 0.962 and P = 0.980)": as many P values alone, and no
-    values before them, as endpoints listed together: the i-th P is the i-th endpoint's."""
-    alone = [
+    values before them, as endpoints listed together: the i-th P is the i-th endpoint's. So too
+    for as many measures naming no endpoint of their own ("The hazard ratios … of PFS and OS are
+    1.772 (95% CI, 1.102 to 2.848) and 2.047 (95% CI, 1.109 to 3.377), respectively",
+    PMC5739798)."""
+    free = [i for i, c in enumerate(found) if not any(g.end <= c.start for g in groups)]
+    p_alone = [i for i in free if found[i].measure is None and found[i].interval is None]
+    measures = [
         i
-        for i, c in enumerate(found)
-        if c.measure is None and c.interval is None and not any(g.end <= c.start for g in groups)
+        for i in free
+        if (m := found[i].measure) is not None
+        and not any(m.start <= ep.start and ep.end <= m.end for ep in s.endpoints)
     ]
-    if len(alone) < 2:
-        return {}
-    before = [i for i, ep in enumerate(s.endpoints) if ep.end <= found[alone[0]].start]
-    if not before:
-        return {}
-    listed = endpoint_list(text, s.endpoints, before[-1])
-    if len(listed) != len(alone):
-        return {}
-    return {i: Target(ep.code, ep, None) for i, ep in zip(alone, listed, strict=True)}
+    out: dict[int, Target] = {}
+    for alone in (p_alone, measures):
+        if len(alone) < 2:
+            continue
+        before = [i for i, ep in enumerate(s.endpoints) if ep.end <= found[alone[0]].start]
+        if not before:
+            continue
+        listed = endpoint_list(text, s.endpoints, before[-1])
+        if len(listed) != len(alone) or len({ep.code for ep in listed}) != len(listed):
+            continue
+        out.update({i: Target(ep.code, ep, None) for i, ep in zip(alone, listed, strict=True)})
+    return out
 
 
 def _other_rate_between(text: str, s: SentenceSpans, lo: int, hi: int) -> bool:

@@ -96,8 +96,12 @@ def value_intervals(text: str, s: SentenceSpans) -> dict[int, Interval]:
     out = {}
     for k, v in enumerate(s.values):
         for i in s.intervals:
-            if i.start >= v.end and rx("link.interval_after_value.v1").fullmatch(
-                text, v.end, i.start
+            # a CI written between a median and its unit: "10.4 (95% CI, 7.0–15.8) months"; a
+            # bare range there is the observed one, no CI ("13.0(4.0~92.0)月", RECORDS.md)
+            inside = v.start < i.start and i.end <= v.end and i.level is not None
+            if inside or (
+                i.start >= v.end
+                and rx("link.interval_after_value.v1").fullmatch(text, v.end, i.start)
             ):
                 if i.level is not None or i.low <= v.value <= i.high:
                     out[v.start] = i  # a bare one ("81.4 % (60.1–92.1)") holds its value
@@ -210,6 +214,11 @@ def _per_arm_lists(
         if t >= 2 and len(vals) == 2 * t:
             # the first half starts where the list did: the same endpoint governs it
             out += [(vals[:t], gov), (vals[t:], governing(text, s, vals[t:], para_ep))]
+        elif n >= 2 and len(vals) == 2 * n and _versus_pairs(text, vals):
+            # "The 3-years PFS and OS for SP vs. S are 71.9% vs. 46.9%, and 88.4% vs. 67.0%,
+            # respectively": a pair an endpoint, each pair a comparison of the arms
+            eps, rule_id = gov
+            out += [(vals[2 * i : 2 * i + 2], ([eps[i]], rule_id)) for i in range(n)]
         elif n >= 2 and len(vals) == 2 * n and spread_over_endpoints(text, s, gov[0]):
             # "mean and median OS … 17.24 and 8.40 (nimotuzumab arm) vs. 9.84 and 8.36 months
             # (placebo arm), respectively": each arm's list spreads over the listed endpoints
@@ -217,6 +226,16 @@ def _per_arm_lists(
         else:
             out.append((vals, gov))
     return out
+
+
+def _versus_pairs(text: str, vals: tuple[Value, ...]) -> bool:
+    """Whether values come in pairs each set against the other ("71.9% vs. 46.9%, and 88.4%
+    vs. 67.0%"): "vs." inside every pair, never between two pairs."""
+    gaps = [
+        rx("link.values_versus.v1").fullmatch(text, a.end, b.start) is not None
+        for a, b in zip(vals, vals[1:], strict=False)
+    ]
+    return all(gaps[0::2]) and not any(gaps[1::2])
 
 
 def _outcomes(

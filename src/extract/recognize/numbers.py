@@ -140,6 +140,8 @@ def _not_a_value(text: str, m: re.Match[str], start: int, end: int) -> bool:
         "number.listing_threshold_after.v1"
     ).match(text, b, end):
         return True  # "toxicities experienced by at least 5% of patients": a listing's threshold
+    if unit is None and _rx("number.count_named_before.v1").search(text, max(start, a - 6), a):
+        return True  # "not evaluable, N = 1) and 4%": a count, no list member of the 4%
     if unit is None and _rx("number.count_then_share.v1").match(text, b):
         return True  # "34 (83%)": a count; its share is the value
     if _rx("number.cutoff_before.v1").search(text, max(start, a - 2), a) and _rx(
