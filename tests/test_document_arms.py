@@ -321,3 +321,25 @@ def test_a_label_defined_by_its_treatment_takes_that_arms_role_and_lends_it_to_w
     # PC + D adds dalotuzumab to PC: PC, arm A, is the control
     assert roles[173][0] == roles[262][0] == "control"
     assert roles[199][0] == roles[276.5][0] == "experimental"
+
+
+# corpus/real_text/en_pmc/PMC4317856.txt (docetaxel with zoledronic acid, DZ, vs docetaxel, D)
+ZOLEDRONIC = (
+    "In this study, patients randomly received docetaxel (60 mg/m2) with (group DZ) or without "
+    "(group D) zoledronic acid every 21 days. "
+    "From May 2007 to March 2010, 100 patients from 15 Japanese institutions were enrolled in this "
+    "study: 50 patients were randomly assigned to the DZ group and 50 to the D group (Fig. 1). "
+    "The most common adverse events worse than grade 3 were leukopenia (63% and 56% for DZ and D, "
+    "respectively), neutropenia (78% and 80% for DZ and D, respectively), febrile neutropenia (4% "
+    "and 12% for DZ and D, respectively) and elevated ALT level (27% and 30% for DZ and D, "
+    "respectively)."
+)
+
+
+def test_arms_listed_after_each_pair_of_values_take_the_documents_roles_in_their_order():
+    roles = _roles(ZOLEDRONIC)
+    # DZ adds zoledronic acid to D: D is the control; every pair is (DZ, D), not only the first
+    for v in (63, 78, 4, 27):
+        assert roles[v] == ("experimental", "DZ"), v
+    for v in (56, 80, 12, 30):
+        assert roles[v] == ("control", "D"), v

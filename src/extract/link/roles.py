@@ -165,7 +165,12 @@ def _arms_listed_after(ctx: DocContext, s: SentenceSpans, g: Group) -> list[ArmR
     if "single" in roles:
         return []  # groups by a factor: the values' subgroups
     if not any(roles):
-        return []  # no arm's words give its role: the document's arms and the order decide
+        # no arm's words give its role: the document's arms do, when they are the names listed
+        # ("neutropenia (78% and 80% for DZ and D, respectively)", PMC4317856), else the order
+        doc = [ctx.arms.role_of(a) for a in names]
+        if all(doc) and len(set(doc)) == len(doc):
+            return [ArmRole(r, a) for r, a in zip(doc, names, strict=True)]
+        return []
     fill = "experimental" if "control" in roles else "control"
     return [ArmRole(r or fill, a) for r, a in zip(roles, names, strict=True)]
 
