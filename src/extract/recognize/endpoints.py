@@ -186,6 +186,12 @@ def find_endpoints(text: str, start: int, end: int, lang: str) -> list[EndpointM
             text, max(start, s - 6), s
         ):
             continue  # "黄疸缓解率为61.5%": the relief of a symptom, no tumour response
+        if (
+            code == "OS"
+            and surface.lower().startswith("survival")
+            and _rx("endpoint.unlisted_survival_before_en.v1").search(text, max(start, s - 12), s)
+        ):
+            continue  # "SRE-free survival": a kind of survival no endpoint of the vocabulary
         if _rx("endpoint.range_bound_before.v1").search(text, max(start, s - 20), s):
             continue  # "the longest survival was 67 months": one patient's, a bound of the range
         out.append(EndpointMention(s, m.end(), code, stat, text[s : m.end()]))
