@@ -417,6 +417,22 @@ OUTCOMES = [
         "CI, 4.4–8.5) months for the D group (stratified log-rank test, P = 0.84).",
         [],
     ),
+    # a count named "N = 1" is no list member borrowing the percent of the value after it
+    (
+        "PMC4317856",
+        "For the 94 patients included in the efficacy analysis, the ORR was 8% for the DZ group "
+        "(CR, N = 0; PR, N = 4; SD, N = 18; PD, N = 25; not evaluable, N = 1) and 4% for the D "
+        "group (CR, N = 0; PR, N = 2; SD, N = 20; PD, N = 23; not evaluable, N = 1).",
+        [("ORR", 8.0, "experimental", None, None), ("ORR", 4.0, "control", None, None)],
+    ),
+    # "RR" listed with DCR is the response rate, each spread over by "respectively"
+    (
+        "PMC3456942",
+        "In the first-line bevacizumab plus mFOLFOX6 therapy, RR and DCR of the 47 patients were "
+        "61.7 and 89.4 %, respectively (five patients had CR, 24 patients had PR and 13 patients "
+        "had SD) (Table 3).",
+        [("ORR", 61.7, "single", None, None), ("DCR", 89.4, "single", None, None)],
+    ),
 ]
 
 
