@@ -940,6 +940,13 @@ class _Orderer:
             parts[k].append(s)
         parts = [p for p in parts if p]
         kind = classify_split(parts, self.em) if _aligned_starts(parts) else "none"
+        if kind == "none":
+            # columns of a numbered list ("[60] Kenter GG …" | "[68] Okadome M …"): each
+            # column's hanging numbers are its own, not a column of their own
+            merged = _labels_into_next(parts, self.em)
+            if len(merged) >= 2 and len(merged) < len(parts):
+                if _aligned_starts(merged) and classify_split(merged, self.em) == "columns":
+                    parts, kind = merged, "columns"
         if kind == "table":
             before, table, after = make_table(group, self.page, self.em, foot)
             if table is None:
@@ -1052,6 +1059,26 @@ def _is_prose(part: list[Line], em: float) -> bool:
         if len(r) == 1 and w >= 0.75 * width:
             full += 1
     return full >= 0.5 * len(rows)
+
+
+# a list's hanging label: "[60]", "［3］", "12.", "4)"
+_LIST_LABEL = re.compile(r"^[\[［(（]?\d{1,3}[\]］)）.]?$")
+
+
+def _labels_into_next(parts: list[list[Line]], em: float) -> list[list[Line]]:
+    """Parts with every narrow part of list labels alone ("[60]", "[61]" …) merged into the part
+    right of it, whose entries they number."""
+    out: list[list[Line]] = []
+    pending: list[Line] = []
+    for k, part in enumerate(parts):
+        width = max(s.x1 for s in part) - min(s.x0 for s in part)
+        labels = width < 3 * em and all(_LIST_LABEL.match(spaced_text(s).strip()) for s in part)
+        if labels and k + 1 < len(parts):
+            pending.extend(part)
+            continue
+        out.append(pending + part)
+        pending = []
+    return out
 
 
 def classify_split(parts: list[list[Line]], em: float) -> str:
