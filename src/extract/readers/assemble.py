@@ -74,7 +74,10 @@ _LABEL = re.compile(
     r"^\s*(?:[A-Z][A-Za-z]{1,20}(?: [A-Za-z]{1,15}){0,2}|[\u4e00-\u9fff]{2,6})\s*[:：]"
 )
 _CITE_BODY = re.compile(r"^\d{1,3}(?:\s*[,，\-–—~～、]\s*\d{1,3})*$")
-_INLINE_CITE = re.compile(r"(?<!\[)( ?)\[(\d{1,3}(?:\s*[,，\-–—~～、]\s*\d{1,3}){0,20})\](?!\()")
+# "survival [3].", and as Chinese journals set it in full-width brackets, "Gupta等［60］"
+_INLINE_CITE = re.compile(
+    r"(?<![\[［])( ?)[\[［](\d{1,3}(?:\s*[,，\-–—~～、]\s*\d{1,3}){0,20})[\]］](?![(（])"
+)
 _UNIT_BEFORE = re.compile(r"(?:^|[^A-Za-z])(?:[cmdkµμ]?m|ft|in|L|mL|dL|s|mmHg|/)$")
 _FOOTNOTE_MARK = re.compile(r"^\s*(?:[*†‡§¶#]|\d{1,2}(?=\s|[A-Z\u4e00-\u9fff])|[a-z](?=\s))")
 
@@ -820,7 +823,7 @@ def table_record(table: TableBlock, start: int, end: int, cells: list[dict]) -> 
 def _pull_inline_citations(local: TextOut, cites: list[Citation]) -> tuple[TextOut, list[Citation]]:
     """Remove bracketed citation markers set on the baseline ("survival [3].")."""
     text = "".join(local.chars)
-    if "[" not in text:
+    if "[" not in text and "［" not in text:
         return local, cites
     keep = [True] * len(text)
     new: list[tuple[int, Citation]] = []
