@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from corpus_paths import GOLD, SEED_PDF, SEED_TXT
+from corpus_paths import GOLD, ROOT, SEED_PDF, SEED_TXT
 
 from extract.pipeline import process_document, process_text
 from extract.records import trial_key
@@ -99,3 +99,17 @@ def test_phase_enrolment_and_design_are_read_from_the_body(seed_trials):
 def test_trial_mentions_in_both_languages(text, names):
     res = process_text(text)
     assert {r.name for r in res.records if r.kind == "trial"} == names
+
+
+CERVICAL = ROOT.parent / "shared" / "corpus" / "real_pdf" / "zh_cjmc2024_cervical_iib_consensus.pdf"
+
+
+@pytest.mark.skipif(not CERVICAL.is_file(), reason="../shared/corpus/real_pdf not beside")
+def test_studies_a_chinese_consensus_cites_in_full_width_brackets_take_their_references_names():
+    # "另一项随机对照试验的结果……［60］" and "一项Ⅲ期试验比较了……［61］": the references, in two
+    # columns on the last page, are "… cervical cancer: EORTC‑55994[J]" and "… the open‑label
+    # randomized phase Ⅲ trial JCOG0505[J]"; "KEYNOTE‑A18" (a letter opens its number) is named
+    res = process_document(CERVICAL)
+    assert res.status == "ok", res.error
+    names = {r.name for r in res.records if r.kind == "trial"}
+    assert {"EORTC-55994", "JCOG0505", "KEYNOTE-A18"} <= names

@@ -340,8 +340,13 @@ def names_in_reference_title(title: str) -> list[str]:
     if not out:
         for m in _rx("trial.acronym_number.v1").finditer(title):
             name = m.group("name")
+            closing = _rx("trial.title_closing_name_before.v1").search(title[: m.start()]) and _rx(
+                "trial.title_end_after.v1"
+            ).match(title[m.end() :])
             if not is_never_trial(name) and (
-                is_known_family(name) or _rx("trial.title_colon_after.v1").match(title[m.end() :])
+                is_known_family(name)
+                or _rx("trial.title_colon_after.v1").match(title[m.end() :])
+                or closing  # "… cervical cancer: EORTC-55994[J]"
             ):
                 out.append(name)
     return out
