@@ -584,6 +584,28 @@ def test_outcomes_of_real_sentences(source, sentence, expected):
     assert sorted(got, key=lambda t: (t[0], t[1], t[2], t[3] or 0, t[4] or 0)) == want, source
 
 
+def test_medians_each_with_its_own_ci_take_the_unit_written_once_after_the_last():
+    # PMC4914313: a CI's level "(95% CI" is no share of a count, and "months" closes both lists
+    sentence = (
+        "After a median follow-up of 61.2 months, median Overall Survival (OS) from time of NACT "
+        "was 15.8 (95% CI: 14.5 - 17.9) and 22.0 (95% CI: 0 - 45.5; p > 0.05) months while median "
+        "Progression Free Survival (PFS) was found to be 10.4 (95% CI: 7.8 - 13.0) and 12.7 (95% "
+        "CI: 7.3 - 18.0; p > 0.05) months in the two arms respectively (Figure 1)."
+    )
+    res = process_text(sentence)
+    got = sorted(
+        (r.endpoint, r.stat, r.value, r.unit, r.ci_low, r.ci_high)
+        for r in res.records
+        if r.kind == "outcome"
+    )
+    assert got == [
+        ("OS", "median", 15.8, "month", 14.5, 17.9),
+        ("OS", "median", 22.0, "month", 0.0, 45.5),
+        ("PFS", "median", 10.4, "month", 7.8, 13.0),
+        ("PFS", "median", 12.7, "month", 7.3, 18.0),
+    ]
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [

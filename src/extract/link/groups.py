@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..recognize import SentenceSpans
 from ..recognize.endpoints import EndpointMention, endpoint_kind
-from ..recognize.numbers import Value
+from ..recognize.numbers import Value, unit_code
 from ..recognize.trials import TrialMention
 from .anchors import Anchor
 from .rules import rx
@@ -90,9 +90,20 @@ def group_values(
     kept = []
     for g in groups:
         units = [v.unit for v in g if v.unit]
+        if not units and len(g) > 1 and (unit := _unit_after_own_interval(text, g[-1])):
+            units = [unit]  # "15.8 (95% CI: 14.5 - 17.9) and 22.0 (95% CI: 0 - 45.5) months"
         if units:
             kept.append(tuple(_borrow_unit(g, i, units[-1]) for i in range(len(g))))
     return kept
+
+
+def _unit_after_own_interval(text: str, last: Value) -> str | None:
+    """The time unit written once for a list of values each with its own CI, after the last
+    value's bracket or inside it after the upper bound."""
+    m = rx("link.unit_after_own_interval.v1").match(text, last.end)
+    if m is None:
+        return None
+    return unit_code(m.group("inner") or m.group("after"))
 
 
 def _without(text: str, lo: int, hi: int, asides: Sequence[tuple[int, int]]) -> str:
