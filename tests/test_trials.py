@@ -94,6 +94,16 @@ def test_phase_enrolment_and_design_are_read_from_the_body(seed_trials):
             "NCCN及CSCO指南推荐PD-L1 CPS≥10的患者接受治疗，按RECIST 1.1评估，不良反应按CTCAE 5.0分级。",
             set(),
         ),
+        # en_plosone2015_elderly_cancer_empowerment_rct.pdf: a questionnaire, written three ways
+        (
+            "HRQoL was assessed using the EORTC QLQ C30 questionnaire; the EORTC QLQ-C30 is a "
+            "reliable instrument, and EORTC QLQ C-30 scores were compared.",
+            set(),
+        ),
+        (
+            "2023 年度欧洲肿瘤内科学会会议上报道的Ⅲ期临床试验（KEYNOTE‑A18 研究）对比了帕博利珠单抗联合同步放化疗。",
+            {"KEYNOTE-A18"},
+        ),
     ],
 )
 def test_trial_mentions_in_both_languages(text, names):

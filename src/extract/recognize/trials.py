@@ -65,6 +65,11 @@ def is_never_trial(surface: str) -> bool:
     up = surface.upper()
     if surface.endswith("s") and surface[:-1].isupper() and up[:-1] in _never():
         return True
+    if re.search(r"-[A-Z]\d", up):
+        # a number opening with a letter names a trial of a known family (KEYNOTE-A18); a
+        # never-trial's numbered form is none (QLQ-C30, the EORTC questionnaire)
+        if up.split("-", 1)[0] in _never():
+            return True
     return up in _never() or _prefix(surface) in _never() or up.replace("-", "") in _never()
 
 
