@@ -433,6 +433,15 @@ OUTCOMES = [
         "had SD) (Table 3).",
         [("ORR", 61.7, "single", None, None), ("DCR", 89.4, "single", None, None)],
     ),
+    # a CI named by its level, then described, its bounds after "was": no rates, and neither the
+    # week nor the dose in the description is an effect's value (a table footnote)
+    (
+        "PMC2430617",
+        "95% confidence interval (2-tailed) for the difference of response rate at week 44 between "
+        "60 µg YIC and placebo groups was 1.5% to 24.1%; it was −6.3% to 13.0% between 30 µg YIC "
+        "and placebo groups.",
+        [],
+    ),
 ]
 
 

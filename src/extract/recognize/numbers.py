@@ -428,4 +428,26 @@ def find_intervals(text: str, start: int, end: int) -> list[Interval]:
             lo2, hi2 = float(nxt.group("lo")), float(nxt.group("hi"))
             if lo2 <= hi2:
                 out.append(Interval(nxt.start("lo"), nxt.end(), level, lo2, hi2))
+    for m in _rx("number.ci_described.v1").finditer(text, start, end):
+        # "95% confidence interval (2-tailed) for the difference … was 1.5% to 24.1%": the
+        # interval is its bounds, the words between stay what they say
+        lo, hi = (_signed(m.group(g)) for g in ("lo", "hi"))
+        level = round(float(m.group("level")) / 100, 6)
+        if (
+            lo > hi
+            or not 0.5 <= level < 1
+            or any(i.start < m.end() and m.start("lo") < i.end for i in out)
+        ):
+            continue
+        out.append(Interval(m.start("lo"), m.end(), level, lo, hi))
+        nxt = _rx("number.ci_listed_after.v1").match(text, m.end(), end)
+        if nxt is not None:
+            lo2, hi2 = _signed(nxt.group("lo")), _signed(nxt.group("hi"))
+            if lo2 <= hi2:
+                out.append(Interval(nxt.start("lo"), nxt.end(), level, lo2, hi2))
+    out.sort(key=lambda i: i.start)
     return out
+
+
+def _signed(raw: str) -> float:
+    return float(raw.replace("−", "-"))
