@@ -123,3 +123,14 @@ def test_studies_a_chinese_consensus_cites_in_full_width_brackets_take_their_ref
     assert res.status == "ok", res.error
     names = {r.name for r in res.records if r.kind == "trial"}
     assert {"EORTC-55994", "JCOG0505", "KEYNOTE-A18"} <= names
+
+
+def test_a_trial_another_trial_report_compares_itself_with_is_named_by_its_reference():
+    # corpus/real/bmj_rct_exercise_smoking_pregnancy.pdf: "… similar to that of participants
+    # in another recent large pregnancy and smoking cessation trial conducted in the United
+    # Kingdom.32", reference 32 "Smoking, Nicotine, and Pregnancy (SNAP) trial team. …" on a
+    # two-column reference page beside BMJ's wide margin; the report's own trial stays LEAP
+    res = process_document(GOLD.parent / "real" / "bmj_rct_exercise_smoking_pregnancy.pdf")
+    assert res.status == "ok", res.error
+    assert {"LEAP", "SNAP"} <= {r.name for r in res.records if r.kind == "trial"}
+    assert {r.trial for r in res.records if r.kind != "trial"} == {"LEAP"}

@@ -1038,12 +1038,16 @@ def _aligned_starts(parts: list[list[Line]]) -> bool:
 
 
 def _is_prose(part: list[Line], em: float) -> bool:
-    x0 = min(s.x0 for s in part)
-    x1 = max(s.x1 for s in part)
+    rows = group_rows(part)
+    # the part's extent from its rows, one stray line in the margin left out (a sidebar's
+    # line at x 38 beside a reference column from x 142)
+    starts = sorted(min(s.x0 for s in r) for r in rows)
+    ends = sorted(max(s.x1 for s in r) for r in rows)
+    cut = len(rows) // 10
+    x0, x1 = starts[cut], ends[len(ends) - 1 - cut]
     width = x1 - x0
     if width < 8 * em:
         return False
-    rows = group_rows(part)
     if len(rows) <= 2:
         # too little to judge by shape: long runs of words are prose
         chars = sum(len(s.glyphs) for s in part)
@@ -1056,7 +1060,9 @@ def _is_prose(part: list[Line], em: float) -> bool:
     full = 0
     for r in rows:
         w = max(s.x1 for s in r) - min(s.x0 for s in r)
-        if len(r) == 1 and w >= 0.75 * width:
+        # an entry of a numbered list ("18 | Blair SN, Haskell WL …") is one run after its label
+        runs = [x for x in r if not _LIST_LABEL.match(spaced_text(x).strip())] or r
+        if len(runs) == 1 and w >= 0.75 * width:
             full += 1
     return full >= 0.5 * len(rows)
 
