@@ -65,7 +65,7 @@ def is_never_trial(surface: str) -> bool:
     up = surface.upper()
     if surface.endswith("s") and surface[:-1].isupper() and up[:-1] in _never():
         return True
-    if re.search(r"-[A-Z]\d", up):
+    if _rx("trial.letter_number.v1").search(up):
         # a number opening with a letter names a trial of a known family (KEYNOTE-A18); a
         # never-trial's numbered form is none (QLQ-C30, the EORTC questionnaire)
         if up.split("-", 1)[0] in _never():
