@@ -642,6 +642,19 @@ def test_effects_listed_after_as_many_endpoints_are_theirs_in_order(sentence, ex
     assert got == expected
 
 
+def test_a_difference_in_percentage_points_with_its_ci_is_an_effect_not_a_rate():
+    # PMC4737890 (Lancet style, middle-dot decimals)
+    res = process_text(
+        "The estimated absolute difference in melanoma-specific survival at 10 years between the "
+        "two groups was 5·95% (95% CI −0·54 to 12·44)."
+    )
+    got = [
+        (r.kind, r.endpoint, getattr(r, "measure", None), r.value, r.ci_low, r.ci_high)
+        for r in res.records
+    ]
+    assert got == [("effect", "CSS", "difference", 5.95, -0.54, 12.44)]
+
+
 @pytest.mark.parametrize(
     ("source", "sentence"),
     [

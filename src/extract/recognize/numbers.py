@@ -350,6 +350,13 @@ def find_measures(text: str, start: int, end: int) -> list[Measure]:
         out.append(Measure(m.start(), m.end(), code, v, about))
         if _one_per_value(text, m, end, about):
             out.extend(_more_measure_values(text, m.end(), end, code, about))
+    for m in _rx("number.effect_difference_percent.v1").finditer(text, start, end):
+        # "absolute difference in … was 5.95% (95% CI …)": percentage points between the arms
+        if any(x.start < m.end() and m.start() < x.end for x in out):
+            continue
+        v = float(m.group("val").replace("−", "-"))
+        out.append(Measure(m.start(), m.end(), "difference", v, _about(text, m, start)))
+    out.sort(key=lambda x: x.start)
     repeats = _unnamed_repeats(text, start, end, out)
     if repeats is not None:
         out = sorted(out + repeats, key=lambda x: x.start)
