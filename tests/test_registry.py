@@ -72,8 +72,11 @@ def test_the_own_trial_found_through_its_protocol_gets_the_registration():
     # LEAP is named only in the title of the protocol the paper cites; its abstract ends
     # "Trial registration Current Controlled Trials ISRCTN48600346."
     res = process_document(REAL / "bmj_rct_exercise_smoking_pregnancy.pdf")
-    (leap,) = [r for r in res.records if r.kind == "trial"]
-    assert leap.name == "LEAP" and leap.registry == ["ISRCTN48600346"]
+    trials = {r.name: r for r in res.records if r.kind == "trial"}
+    leap = trials["LEAP"]
+    assert leap.registry == ["ISRCTN48600346"]
+    # the SNAP trial it compares its participants with (reference 32) is not registered here
+    assert set(trials) == {"LEAP", "SNAP"} and trials["SNAP"].registry == []
     assert any("ISRCTN48600346" in e.text for e in leap.evidence)
 
 
