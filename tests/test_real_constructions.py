@@ -442,6 +442,12 @@ OUTCOMES = [
         "and placebo groups.",
         [],
     ),
+    # a median before a landmark keeps the endpoint a time, in days, at no landmark
+    (
+        "PMC3405220",
+        "The median 4-month progression free survival was 99 and 98 days, respectively (P=0.679).",
+        [("PFS", 99.0, "experimental", None, None), ("PFS", 98.0, "control", None, None)],
+    ),
 ]
 
 

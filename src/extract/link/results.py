@@ -22,7 +22,7 @@ from .anchors import Anchor, anchor_of_group, find_anchors
 from .context import DocContext
 from .distribute import distribute, spread_over_endpoints
 from .effects import effect_records
-from .groups import Group, governing, group_values, stat_for, subgroup_for
+from .groups import TIME_UNITS, Group, governing, group_values, stat_for, subgroup_for
 from .roles import ArmRole, both_arms, sentence_roles
 from .rules import rx
 
@@ -258,6 +258,8 @@ def _outcomes(
             if g.distributed == "timepoints"
             else (ep.timepoints[0] if ep.timepoints else None)
         )
+        if v.unit in TIME_UNITS:
+            timepoint = None  # a time is no rate at a landmark ("the median 4-month PFS … days")
         trial, refs = (g.anchor.trial, list(g.anchor.refs)) if g.anchor else (None, [])
         if g.distributed == "trials":
             trial, refs = g.trials[i].name, list(g.trials[i].refs)

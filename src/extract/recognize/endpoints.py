@@ -310,11 +310,16 @@ def _attach_landmarks(
     """Each landmark makes the endpoints it qualifies rates at that timepoint."""
     eps = list(eps)
     for s, e, months, after_form, list_end in _landmarks(text, start, end, lang):
+        # "the median 4-month progression free survival was 99 and 98 days" (PMC3405220): a
+        # median before the landmark keeps the endpoint a time
+        median = lang == "en" and _rx("endpoint.median_before.v1").search(
+            text, max(start, s - 8), s
+        )
         for i in _landmark_targets(text, eps, s, list_end, after_form):
             ep = eps[i]
             eps[i] = replace(
                 ep,
-                stat="rate",
+                stat="median" if median else "rate",
                 timepoints=[*ep.timepoints, months],
                 landmark_spans=[*ep.landmark_spans, (s, e)],
             )
