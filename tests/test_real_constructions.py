@@ -674,6 +674,16 @@ def test_a_difference_in_percentage_points_with_its_ci_is_an_effect_not_a_rate()
             "Based on multivariate analysis, overall survival (OS) correlated with the number of liver metastases "
             "and the use of combined chemotherapy (P < 0.001, respectively).",
         ),
+        # … nor are the hazard ratios of several factors of one multivariate model
+        (
+            "PMC4893237",
+            "In the final model (Model C.) all significant variables in the two multivariate models "
+            "above were combined; pulmonary emboli (HR 69.396, CI: 7.107–677.632), cancer (HR "
+            "3.393, CI: 1.959–5.877), cardiac failure (HR 2.221, CI: 1.148–4.294), cardiovascular "
+            "disease (HR 2.026, CI: 1.160–3.539), dementia (HR 1.883, CI: 1.091–3.250) and "
+            "dependence in P-ADL (HR 2.362, CI: 1.271–4.387) remained independently associated "
+            "with all-cause mortality.",
+        ),
     ],
 )
 def test_p_values_of_prognostic_factors_are_no_effects(source, sentence):

@@ -64,9 +64,17 @@ def effect_records(
     )
     found = clusters(ctx.text, s, groups)
     paired = _listed_p_values(ctx.text, s, groups, found)
+    # several factors' hazard ratios in one sentence of a multivariate model, no arm of the
+    # report among them ("pulmonary emboli (HR 69.396, CI: …), cancer (HR 3.393, …), …
+    # remained independently associated with all-cause mortality", PMC4893237): the factors'
+    factor_measures = (
+        factors
+        and sum(c.measure is not None for c in found) >= 3
+        and not ctx.arms.named_in_order(ctx.text, s.start, s.end)
+    )
     for i, c in enumerate(found):
-        if factors and c.measure is None:
-            continue  # P values of prognostic factors compare no arms
+        if factors and (c.measure is None or factor_measures):
+            continue  # P values (and a list of factors' measures) compare no arms
         for t in [paired[i]] if i in paired else targets(ctx.text, s, groups, c, para_ep):
             if t.endpoint is None:
                 continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)
