@@ -661,6 +661,24 @@ def test_a_difference_in_percentage_points_with_its_ci_is_an_effect_not_a_rate()
     assert got == [("effect", "CSS", "difference", 5.95, -0.54, 12.44)]
 
 
+def test_a_p_comparing_subgroups_of_one_cohort_is_no_effect():
+    # ChinaXiv-201712.01057V1 (as the converter reader gives it, the P's letter lost): three
+    # groups by ALK status, each value a single cohort's; their P compares no arms
+    res = process_text(
+        "ALK阳性患者的中位生存期为16个月，ALK阴性患者的中位生存期为6个月，此两项结果与ALK未测患者的中位"
+        "生存期7个月相比，并无统计学差异( scriptstyle·=0.065 图1),证明ALK分型对于一线化疗的疗效无明显影响。"
+    )
+    assert sorted((r.value, r.arm_role) for r in res.records if r.kind == "outcome") == [
+        (6.0, "single"),
+        (7.0, "single"),
+        (16.0, "single"),
+    ]
+    assert [r for r in res.records if r.kind == "effect"] == []
+    # while two arms' values keep their P (ChinaXiv-201712.00535V1, its math decoded)
+    arms = process_text("观察组不良反应率5.7%低于对照组患者21.1%，差异没有统计学意义(P>0.05)。")
+    assert [(r.p_value, r.p_qualifier) for r in arms.records if r.kind == "effect"] == [(0.05, ">")]
+
+
 @pytest.mark.parametrize(
     ("source", "sentence"),
     [

@@ -55,8 +55,11 @@ def effect_records(
     para: Paragraph,
     anchors: list[Anchor],
     para_ep: EndpointMention | None,
+    factor_groups: frozenset[int] | set[int] = frozenset(),
 ) -> list[tuple[Cluster, dict]]:
-    """Each effect record of the sentence, with the cluster it was made from."""
+    """Each effect record of the sentence, with the cluster it was made from. ``factor_groups``
+    are the ids of the groups whose values are each a subgroup's of one cohort (all ``single``):
+    a P value comparing them compares no arms (RECORDS.md: an effect compares arms)."""
     out = []
     # P values of prognostic factors compare no arms, unless the factor is a treatment given or not
     factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end)) and not (
@@ -78,6 +81,8 @@ def effect_records(
         for t in [paired[i]] if i in paired else targets(ctx.text, s, groups, c, para_ep):
             if t.endpoint is None:
                 continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)
+            if c.measure is None and t.group is not None and id(t.group) in factor_groups:
+                continue  # "ALK阳性…16个月，ALK阴性…6个月…(P=0.065)": subgroups, not arms
             subgroup, anchor = _population(ctx, s, t, c, para, anchors)
             trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
             out.append(

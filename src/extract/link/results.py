@@ -79,12 +79,19 @@ def link_sentence(
     out: list[Linked] = []
     for g, roles in zip(groups, sentence_roles(ctx, s, groups), strict=True):
         out.extend(_outcomes(ctx, s, g, roles, own))
+    # values each a subgroup's of one cohort ("ALK阳性…16个月，ALK阴性…6个月"): what a P
+    # after them compares is no arms
+    factor_groups = (
+        {id(g) for g in groups}
+        if len(out) >= 2 and all(x.record.get("arm_role") == "single" for x in out)
+        else set()
+    )
     # an interval that is a value's own is no effect's
     owned = list(own.values())
     rest = replace(s, intervals=tuple(i for i in s.intervals if i not in owned))
     out.extend(
         Linked(r, c.start, c.end)
-        for c, r in effect_records(ctx, rest, groups, para, anchors, para_ep)
+        for c, r in effect_records(ctx, rest, groups, para, anchors, para_ep, factor_groups)
     )
     return out
 
