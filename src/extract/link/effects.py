@@ -61,49 +61,57 @@ def effect_records(
     are the ids of the groups whose values are each a subgroup's of one cohort (all ``single``):
     a P value comparing them compares no arms (RECORDS.md: an effect compares arms)."""
     out = []
-    # P values of prognostic factors compare no arms, unless the factor is a treatment given or not
-    factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end)) and not (
-        rx("link.treated_vs_untreated.v1").search(ctx.text, s.start, s.end)
-    )
     found = clusters(ctx.text, s, groups)
     paired = _listed_p_values(ctx.text, s, groups, found)
-    # several factors' hazard ratios in one sentence of a multivariate model, no arm of the
-    # report among them ("pulmonary emboli (HR 69.396, CI: …), cancer (HR 3.393, …), …
-    # remained independently associated with all-cause mortality", PMC4893237): the factors'
-    factor_measures = (
-        factors
-        and sum(c.measure is not None for c in found) >= 3
-        and not ctx.arms.named_in_order(ctx.text, s.start, s.end)
-    )
+    no_arms = _factor_clusters(ctx, s, found)
     for i, c in enumerate(found):
-        if factors and (c.measure is None or factor_measures):
+        if i in no_arms:
             continue  # P values (and a list of factors' measures) compare no arms
         for t in [paired[i]] if i in paired else targets(ctx.text, s, groups, c, para_ep):
             if t.endpoint is None:
                 continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)
             if c.measure is None and t.group is not None and id(t.group) in factor_groups:
                 continue  # "ALK阳性…16个月，ALK阴性…6个月…(P=0.065)": subgroups, not arms
-            subgroup, anchor = _population(ctx, s, t, c, para, anchors)
-            trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
-            out.append(
-                (
-                    c,
-                    emit.effect(
-                        ctx.nd,
-                        (s.start, s.end),
-                        s.lang,
-                        trial=trial,
-                        refs=refs,
-                        endpoint=t.endpoint,
-                        ep=t.mention,
-                        subgroup=subgroup,
-                        m=c.measure,
-                        ci=c.interval,
-                        p=c.p,
-                    ),
-                )
-            )
+            out.append((c, _effect(ctx, s, t, c, para, anchors)))
     return out
+
+
+def _factor_clusters(ctx: DocContext, s: SentenceSpans, found: list[Cluster]) -> set[int]:
+    """Indices of the clusters of a sentence about prognostic factors that compare no arms: its
+    P values alone (unless the factor is a treatment given or not), and several factors'
+    hazard ratios of one multivariate model, no arm of the report among them ("pulmonary emboli
+    (HR 69.396, CI: …), cancer (HR 3.393, …), … remained independently associated with
+    all-cause mortality", PMC4893237)."""
+    factors = bool(rx("link.prognostic_factor.v1").search(ctx.text, s.start, s.end)) and not (
+        rx("link.treated_vs_untreated.v1").search(ctx.text, s.start, s.end)
+    )
+    if not factors:
+        return set()
+    measures = sum(c.measure is not None for c in found) >= 3 and not ctx.arms.named_in_order(
+        ctx.text, s.start, s.end
+    )
+    return {i for i, c in enumerate(found) if c.measure is None or measures}
+
+
+def _effect(
+    ctx: DocContext, s: SentenceSpans, t: Target, c: Cluster, para: Paragraph, anchors: list[Anchor]
+) -> dict:
+    """The effect record of cluster ``c`` for target ``t``."""
+    subgroup, anchor = _population(ctx, s, t, c, para, anchors)
+    trial, refs = (anchor.trial, list(anchor.refs)) if anchor else (None, [])
+    return emit.effect(
+        ctx.nd,
+        (s.start, s.end),
+        s.lang,
+        trial=trial,
+        refs=refs,
+        endpoint=t.endpoint,
+        ep=t.mention,
+        subgroup=subgroup,
+        m=c.measure,
+        ci=c.interval,
+        p=c.p,
+    )
 
 
 def clusters(text: str, s: SentenceSpans, groups: list[Group]) -> list[Cluster]:
