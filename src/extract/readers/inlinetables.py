@@ -256,29 +256,25 @@ def _header(
     head: list[_Token], first_label: list[_Token], k: int
 ) -> tuple[list[list[LineCell]], list[_Token]] | None:
     """The header rows over ``k`` columns (labels' head, groups, their heads) read from the words
-    before the first row, and the first row's label; None when they do not decode."""
+    before the first row, and the first row's label; None when they do not decode (a group's
+    name is told from the caption only by the next group's, so two groups at least)."""
     words = head + first_label
     sizes = [n for n, t in enumerate(words) if _SIZE.fullmatch(t.text)]
-    if not sizes:
+    if len(sizes) < 2:
         return None
     groups = len(sizes)
     after = words[sizes[-1] + 1 :]
     # what follows the last size: that group's heads, the P column's head, the sub-heads of
     # every group, then the first row's label
     extra, subs, rest = _column_heads(after, groups, k)
-    if subs is None:
-        return None
-    if not rest:
-        return None
     last_units: list[_Token] = []
-    if not subs:
+    if subs == []:
         rest, last_units = _last_units(words, sizes, rest)
-        if not rest:
-            return None
-    names = _group_names(words, sizes, last_units)
-    if names is None:
+    if subs is None or not rest:
         return None
-    _, group_cells = names  # the labels' head is not told from the caption's last words
+    group_cells = _group_names(words, sizes, last_units)
+    if group_cells is None:
+        return None
     per_group = (k - (1 if extra else 0)) // groups
     corner = LineCell("", group_cells[0].start)
     top = [corner]
@@ -292,10 +288,15 @@ def _header(
     corner.rowspan = len(subs) + 1
     if extra:
         top[-1].rowspan = len(subs) + 1
-    out = [top]
-    for level in subs:
-        out.append(level)
-    return out, rest
+    return [top, *subs], rest
+
+
+def _unit_heads(tokens: list[_Token]) -> int:
+    """How many of ``tokens`` open with a group's unit heads ("n (%)", "No. %")."""
+    n = 0
+    while n < len(tokens) and _SUBHEAD.match(tokens[n].text):
+        n += 1
+    return n
 
 
 def _last_units(
@@ -303,21 +304,12 @@ def _last_units(
 ) -> tuple[list[_Token], list[_Token]]:
     """One column a group: the last group's unit heads ("n (%)") at the start of ``rest``, the
     same words the first group's size is followed by ("… N=82 n (%) Surgery alone N=81 n (%)
-    Any Rec 9 (11.0)": "Any" is the first row's); with one group, the unit heads there are."""
-    if len(sizes) > 1:
-        first = []
-        for t in words[sizes[0] + 1 : sizes[1]]:
-            if not _SUBHEAD.match(t.text):
-                break
-            first.append(t.text)
-        n = len(first)
-        if n and [t.text for t in rest[:n]] == first:
-            return rest[n:], rest[:n]
-        return rest, []
-    n = 0
-    while n < len(rest) - 1 and _SUBHEAD.match(rest[n].text):
-        n += 1
-    return rest[n:], rest[:n]
+    Any Rec 9 (11.0)": "Any" is the first row's)."""
+    first = words[sizes[0] + 1 : sizes[1]]
+    n = _unit_heads(first)
+    if n and [t.text for t in rest[:n]] == [t.text for t in first[:n]]:
+        return rest[n:], rest[:n]
+    return rest, []
 
 
 def _join(tokens: list[_Token]) -> str:
@@ -326,45 +318,35 @@ def _join(tokens: list[_Token]) -> str:
 
 def _group_names(
     words: list[_Token], sizes: list[int], last_units: list[_Token]
-) -> tuple[list[_Token], list[LineCell]] | None:
-    """The labels' head and each group's name with its size and the unit heads written after it
-    ("Surgery plus rAd-p53 N=82 n (%)": what a bare "0" under it counts): a name runs from the
-    end of the group before to its size; the first group's name starts where the second's
-    first word recurs, else it has as many words as the second's. ``last_units`` are the last
-    group's unit heads."""
-    spans = []
+) -> list[LineCell] | None:
+    """Each group's name with its size and the unit heads written after it ("Surgery plus
+    rAd-p53 N=82 n (%)": what a bare "0" under it counts): a name runs from the end of the
+    group before (its unit heads) to its size; the first group's name starts where the
+    second's first word recurs, else it has as many words as the second's (the words before
+    are the caption's and the labels' head). ``last_units`` are the last group's unit heads."""
+    spans = [words[: sizes[0]]]
     units: list[list[_Token]] = []
-    prev = 0
-    for s in sizes:
-        seg = words[prev:s]
-        lead = []
-        while spans and seg and _SUBHEAD.match(seg[0].text):
-            lead.append(seg[0])  # "n (%)" under the group before
-            seg = seg[1:]
-        if spans:
-            units.append(lead)
-        spans.append(seg)
-        prev = s + 1
+    for prev, s in zip(sizes, sizes[1:], strict=False):
+        seg = words[prev + 1 : s]
+        n = _unit_heads(seg)
+        units.append(seg[:n])  # "n (%)" under the group before
+        spans.append(seg[n:])
     units.append(last_units)
     if any(not seg for seg in spans[1:]):
         return None
-    first = spans[0]
-    second = spans[1] if len(spans) > 1 else None
-    cut = None
-    if second:
-        lead_word = second[0].text.lower()
-        hits = [n for n, t in enumerate(first) if t.text.lower() == lead_word and n > 0]
-        if hits:
-            cut = hits[-1]
-        elif len(first) > len(second):
-            cut = len(first) - len(second)
-    if cut is None:
+    first, second = spans[0], spans[1]
+    lead_word = second[0].text.lower()
+    hits = [n for n, t in enumerate(first) if t.text.lower() == lead_word and n > 0]
+    if hits:
+        cut = hits[-1]
+    elif len(first) > len(second):
+        cut = len(first) - len(second)
+    else:
         return None
-    corner, name0 = first[:cut], first[cut:]
-    cells = []
-    for seg, s, unit in zip([name0, *spans[1:]], sizes, units, strict=True):
-        cells.append(_cell([*seg, words[s], *unit]))
-    return corner, cells
+    names = [first[cut:], *spans[1:]]
+    return [
+        _cell([*seg, words[s], *unit]) for seg, s, unit in zip(names, sizes, units, strict=True)
+    ]
 
 
 def _column_heads(
