@@ -416,45 +416,35 @@ def _unnamed_repeats(text: str, start: int, end: int, found: list[Measure]) -> l
 
 
 def find_intervals(text: str, start: int, end: int) -> list[Interval]:
-    """Confidence intervals with their level; a reversed interval or a level outside [50%, 100%) is none."""
-    out = []
-    for m in _rx("number.ci.v1").finditer(text, start, end):
-        try:
-            lo, hi = float(m.group("lo")), float(m.group("hi"))
-        except ValueError:
-            continue
-        if lo > hi:
-            continue
-        level = round(float(m.group("level")) / 100, 6) if m.group("level") else None
-        if level is not None and not 0.5 <= level < 1:
-            continue
-        out.append(Interval(m.start(), m.end(), level, lo, hi))
-        nxt = _rx("number.ci_listed_after.v1").match(text, m.end(), end) if level else None
-        if nxt is not None:
-            # "95% confidence interval of 8 to 14 and 7 to 17 months": the second arm's
-            lo2, hi2 = float(nxt.group("lo")), float(nxt.group("hi"))
-            if lo2 <= hi2:
-                out.append(Interval(nxt.start("lo"), nxt.end(), level, lo2, hi2))
-    for m in _rx("number.ci_described.v1").finditer(text, start, end):
-        # "95% confidence interval (2-tailed) for the difference … was 1.5% to 24.1%": the
-        # interval is its bounds, the words between stay what they say
-        lo, hi = (_signed(m.group(g)) for g in ("lo", "hi"))
-        level = round(float(m.group("level")) / 100, 6)
-        if (
-            lo > hi
-            or not 0.5 <= level < 1
-            or any(i.start < m.end() and m.start("lo") < i.end for i in out)
-        ):
-            continue
-        out.append(Interval(m.start("lo"), m.end(), level, lo, hi))
-        nxt = _rx("number.ci_listed_after.v1").match(text, m.end(), end)
-        if nxt is not None:
-            lo2, hi2 = _signed(nxt.group("lo")), _signed(nxt.group("hi"))
-            if lo2 <= hi2:
-                out.append(Interval(nxt.start("lo"), nxt.end(), level, lo2, hi2))
+    """Confidence intervals with their level; a reversed interval or a level outside [50%, 100%) is none.
+
+    A CI named by its level and then described, its bounds after "was" ("95% confidence interval
+    (2-tailed) for the difference … was 1.5% to 24.1%", ``number.ci_described.v1``), is its
+    bounds: the words between stay what they say. A second interval listed right after a
+    levelled one ("8 to 14 and 7 to 17 months") is of the same level."""
+    out: list[Interval] = []
+    for rule, whole in (("number.ci.v1", True), ("number.ci_described.v1", False)):
+        for m in _rx(rule).finditer(text, start, end):
+            bounds = _bounds(m)
+            level = round(float(m.group("level")) / 100, 6) if m.group("level") else None
+            if bounds is None or (level is not None and not 0.5 <= level < 1):
+                continue
+            begin = m.start() if whole else m.start("lo")
+            if not whole and any(i.start < m.end() and begin < i.end for i in out):
+                continue
+            out.append(Interval(begin, m.end(), level, *bounds))
+            nxt = _rx("number.ci_listed_after.v1").match(text, m.end(), end) if level else None
+            more = _bounds(nxt) if nxt is not None else None
+            if more is not None:
+                out.append(Interval(nxt.start("lo"), nxt.end(), level, *more))
     out.sort(key=lambda i: i.start)
     return out
 
 
-def _signed(raw: str) -> float:
-    return float(raw.replace("−", "-"))
+def _bounds(m: re.Match[str]) -> tuple[float, float] | None:
+    """The (low, high) bounds of an interval match; None when they are no numbers or reversed."""
+    try:
+        lo, hi = float(m.group("lo")), float(m.group("hi"))
+    except ValueError:
+        return None
+    return (lo, hi) if lo <= hi else None
