@@ -55,11 +55,11 @@ def effect_records(
     para: Paragraph,
     anchors: list[Anchor],
     para_ep: EndpointMention | None,
-    factor_groups: frozenset[int] | set[int] = frozenset(),
+    subgroups_only: bool = False,
 ) -> list[tuple[Cluster, dict]]:
-    """Each effect record of the sentence, with the cluster it was made from. ``factor_groups``
-    are the ids of the groups whose values are each a subgroup's of one cohort (all ``single``):
-    a P value comparing them compares no arms (RECORDS.md: an effect compares arms)."""
+    """Each effect record of the sentence, with the cluster it was made from. ``subgroups_only``:
+    the sentence's values are each a subgroup's of one cohort (all ``single``), so a P value
+    comparing them compares no arms (RECORDS.md: an effect compares arms)."""
     out = []
     found = clusters(ctx.text, s, groups)
     paired = _listed_p_values(ctx.text, s, groups, found)
@@ -70,7 +70,7 @@ def effect_records(
         for t in [paired[i]] if i in paired else targets(ctx.text, s, groups, c, para_ep):
             if t.endpoint is None:
                 continue  # a comparison outside the endpoint vocabulary is no record (RECORDS.md v2)
-            if c.measure is None and t.group is not None and id(t.group) in factor_groups:
+            if c.measure is None and t.group is not None and subgroups_only:
                 continue  # "ALK阳性…16个月，ALK阴性…6个月…(P=0.065)": subgroups, not arms
             out.append((c, _effect(ctx, s, t, c, para, anchors)))
     return out

@@ -22,7 +22,7 @@ from .anchors import Anchor, anchor_of_group, find_anchors
 from .context import DocContext
 from .distribute import distribute, spread_over_endpoints
 from .effects import effect_records
-from .groups import TIME_UNITS, Group, governing, group_values, stat_for, subgroup_for
+from .groups import Group, governing, group_values, stat_for, subgroup_for
 from .roles import ArmRole, both_arms, sentence_roles
 from .rules import rx
 
@@ -81,17 +81,13 @@ def link_sentence(
         out.extend(_outcomes(ctx, s, g, roles, own))
     # values each a subgroup's of one cohort ("ALK阳性…16个月，ALK阴性…6个月"): what a P
     # after them compares is no arms
-    factor_groups = (
-        {id(g) for g in groups}
-        if len(out) >= 2 and all(x.record.get("arm_role") == "single" for x in out)
-        else set()
-    )
+    subgroups_only = len(out) >= 2 and all(x.record.get("arm_role") == "single" for x in out)
     # an interval that is a value's own is no effect's
     owned = list(own.values())
     rest = replace(s, intervals=tuple(i for i in s.intervals if i not in owned))
     out.extend(
         Linked(r, c.start, c.end)
-        for c, r in effect_records(ctx, rest, groups, para, anchors, para_ep, factor_groups)
+        for c, r in effect_records(ctx, rest, groups, para, anchors, para_ep, subgroups_only)
     )
     return out
 
@@ -265,8 +261,6 @@ def _outcomes(
             if g.distributed == "timepoints"
             else (ep.timepoints[0] if ep.timepoints else None)
         )
-        if v.unit in TIME_UNITS:
-            timepoint = None  # a time is no rate at a landmark ("the median 4-month PFS … days")
         trial, refs = (g.anchor.trial, list(g.anchor.refs)) if g.anchor else (None, [])
         if g.distributed == "trials":
             trial, refs = g.trials[i].name, list(g.trials[i].refs)
