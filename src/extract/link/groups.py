@@ -50,10 +50,7 @@ def unit_fits(ep: EndpointMention, unit: str | None) -> bool:
         # "生存率(60个月)…(37个月)": a survival 率 reported in months is a survival time
         # (corpus/gold/NOTES_adjudication.md, convention 12)
         as_time = ep.stat != "rate" or ep.surface.endswith("率")
-        # "the median 4-month PFS was 99 and 98 days" (PMC3405220): a median is a time
-        # whatever landmark its endpoint carries
-        dated = bool(ep.timepoints) and ep.stat not in ("median", "mean")
-        return endpoint_kind(ep.code) == "time" and not dated and as_time
+        return endpoint_kind(ep.code) == "time" and not ep.timepoints and as_time
     if unit == "percent":
         return endpoint_kind(ep.code) == "rate" or bool(ep.timepoints) or ep.stat == "rate"
     return False

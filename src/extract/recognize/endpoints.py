@@ -311,7 +311,7 @@ def _attach_landmarks(
     eps = list(eps)
     for s, e, months, after_form, list_end in _landmarks(text, start, end, lang):
         # "the median 4-month progression free survival was 99 and 98 days" (PMC3405220): a
-        # median before the landmark keeps the endpoint a time
+        # median before the landmark keeps the endpoint a time, at no timepoint
         median = lang == "en" and _rx("endpoint.median_before.v1").search(
             text, max(start, s - 8), s
         )
@@ -320,7 +320,7 @@ def _attach_landmarks(
             eps[i] = replace(
                 ep,
                 stat="median" if median else "rate",
-                timepoints=[*ep.timepoints, months],
+                timepoints=ep.timepoints if median else [*ep.timepoints, months],
                 landmark_spans=[*ep.landmark_spans, (s, e)],
             )
     return eps
